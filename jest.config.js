@@ -1,0 +1,34 @@
+// One jest configuration for the whole workspace. Sources are ESM TypeScript (NodeNext); @swc/jest
+// compiles them to CommonJS for jest, so `.js` suffixes in relative imports are mapped back to the
+// `.ts` sources and `@lk/*` imports resolve to each package's src/index.ts (no build needed for
+// unit tests). The e2e and browser tiers spawn the built binaries, so `pnpm test` builds first.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: {
+    '^@lk/sdk$': '<rootDir>/packages/sdk/src/index.ts',
+    '^@lk/mock-server$': '<rootDir>/packages/mock-server/src/index.ts',
+    '^@lk/cli$': '<rootDir>/packages/cli/src/main.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  rootDir: import.meta.dirname,
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'] },
+    { ...shared, displayName: 'public', testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'] },
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'] },
+  ],
+  testTimeout: 30000,
+};

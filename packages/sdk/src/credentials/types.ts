@@ -1,0 +1,83 @@
+import type { Secret } from '../redact/secret.js';
+
+/**
+ * Where a key came from, as a stable string:
+ * `option` (passed in code), `env:LABKEY_API_KEY`, `keychain:<service>/<account>`, `netrc:<file>:<line>`.
+ * @public
+ */
+export type CredentialSourceId = string;
+
+/** A resolved API key. `apiKey` is a {@link Secret}; everything else is safe to print. @public */
+export interface Credential {
+  apiKey: Secret;
+  /** e.g. `env:LABKEY_API_KEY`, `netrc:/home/me/.netrc:3`, `keychain:lk:https://host/labkey`. */
+  source: CredentialSourceId;
+  /** Short, stable, non-reversible id of the key (first 8 hex of its SHA-256), for logs and status. */
+  fingerprint: string;
+  /** What the chain tried before (and including) the source that won. */
+  trail: ResolveStep[];
+  /** Extra, non-secret facts from the source: netrc file and line, keychain service and account. */
+  details?: { file?: string; line?: number; service?: string; account?: string; variable?: string };
+}
+
+/** One line of the resolution trail. Never holds a value. @public */
+export interface ResolveStep {
+  /** Source name, e.g. `env`, `keychain`, `netrc`. */
+  source: string;
+  outcome: 'found' | 'skipped' | 'error';
+  /** Why it was skipped or failed, e.g. `LABKEY_API_KEY not set`, `no entry for host lk.example.org`. */
+  reason?: string;
+}
+
+/** A keychain the SDK can use. The OS adapter time-boxes every call. @public */
+export interface Keychain {
+  /** A name for trails and messages, e.g. `Secret Service`, `memory`. */
+  readonly name: string;
+  get(service: string, account: string): Promise<string | undefined>;
+  set(service: string, account: string, password: string): Promise<void>;
+  /** True when something was deleted. */
+  delete(service: string, account: string): Promise<boolean>;
+}
+
+/** Minimal file-system surface the credential sources read through (injected for tests). @public */
+export interface CredentialFs {
+  readFile(path: string): Promise<string>;
+  /** `mode` is the permission bits (e.g. 0o600); undefined where the platform has none. */
+  stat(path: string): Promise<{ mode: number; isFile: boolean }>;
+}
+
+/**
+ * Everything a source may read. Nothing reads `process.env`, `os.homedir()` or the real keychain
+ * directly: `defaultResolveContext()` builds this from the process, tests build their own.
+ * @public
+ */
+export interface ResolveContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The user's home folder, or undefined when neither HOME nor USERPROFILE is set. */
+  homedir: string | undefined;
+  fs: CredentialFs;
+  keychain: Keychain | undefined;
+  now: () => Date;
+  platform: NodeJS.Platform;
+  /** The server the key is for: base URL with scheme, host, port and context path. */
+  server: string | undefined;
+}
+
+/** What a source returns when it does not apply here (not an error). @public */
+export interface Skipped {
+  skipped: true;
+  reason: string;
+}
+
+/** The result of a source: a credential (its `trail` is filled in by the chain), or a skip. @public */
+export type SourceResult = Omit<Credential, 'trail'> | Skipped;
+
+/**
+ * A credential source: a small object. It returns a credential or a skip with a reason, and throws
+ * a LabKeyError only when it is configured but broken (unparsable netrc, locked keychain).
+ * @public
+ */
+export interface CredentialSource {
+  readonly name: string;
+  resolve(ctx: ResolveContext): Promise<SourceResult>;
+}

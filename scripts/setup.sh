@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up a fresh checkout: installs the workspace with pnpm, and with --test also installs what the
+# test tiers need from Debian (a Secret Service for the keychain tests, Chromium for the browser tests).
+#
+# Why this script exists: pnpm 12 neither reads `nodedir` from .npmrc / /etc/npmrc nor accepts it in
+# pnpm-workspace.yaml, so node-gyp (better-sqlite3 builds from source here) tries to download Node's
+# headers and fails on a machine without general internet. Node ships its headers next to the
+# binary on these machines; we point node-gyp at them through the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+for a in "$@"; do
+  case "$a" in
+    --test) want_test=1 ;;
+    *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  echo "setup: pnpm not found; installing the pinned pnpm@12.4.2" >&2
+  npm i -g pnpm@12.4.2 >/dev/null
+fi
+
+node_prefix=$(node -p 'require("node:path").dirname(require("node:path").dirname(process.execPath))')
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
+
+if [ "$want_test" = 1 ]; then
+  need=()
+  command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
+  command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "setup: installing from Debian: ${need[*]}" >&2
+    sudo_cmd=()
+    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+pnpm install --frozen-lockfile=false
