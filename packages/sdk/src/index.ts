@@ -36,5 +36,27 @@ export type {
 // ── netrc engine ─────────────────────────────────────────────────────────────
 
 // ── credential sources, chain, keychain ─────────────────────────────────────
+export { fromValue } from './credentials/from-value.js';
+export { fromEnv, ENV_API_KEY, ENV_SERVER } from './credentials/from-env.js';
+export { fromKeychain, keychainAccountFor, KEYCHAIN_SERVICE } from './credentials/from-keychain.js';
+export { fromNetrc } from './credentials/from-netrc.js';
+export { chain } from './credentials/chain.js';
+export type { CredentialChain, ChainResolveOptions, SourceReport } from './credentials/chain.js';
+export { memoize } from './credentials/memoize.js';
+export type { MemoizedProvider, MemoizedCallOptions } from './credentials/memoize.js';
+export { defaultChain, defaultResolveContext } from './credentials/default-chain.js';
+export type { DefaultChainOptions } from './credentials/default-chain.js';
+export { createOsKeychain, KEYCHAIN_TIMEOUT_MS } from './credentials/keychain/os-keychain.js';
+export type { OsKeychainOptions } from './credentials/keychain/os-keychain.js';
+export { createMemoryKeychain } from './credentials/keychain/memory-keychain.js';
+export type { MemoryKeychain, MemoryKeychainOptions } from './credentials/keychain/memory-keychain.js';
+export { KeychainError, isKeychainFailure } from './credentials/keychain/keychain-error.js';
+export type { KeychainFailureKind } from './credentials/keychain/keychain-error.js';
+export type { ShadowedCredential } from './credentials/types.js';
+export { maskKey } from './redact/mask.js';
+export { fingerprintKey } from './redact/fingerprint.js';
+export { setDebugSink } from './debug.js';
+// Deliberately not exported: normalizeApiKey and normalizeServerUrl (internal helpers; the
+// client normalises keys through the sources), and the keychain helper-process plumbing.
 
 // ── client, HTTP errors, API ─────────────────────────────────────────────────

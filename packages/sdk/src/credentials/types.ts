@@ -18,6 +18,18 @@ export interface Credential {
   trail: ResolveStep[];
   /** Extra, non-secret facts from the source: netrc file and line, keychain service and account. */
   details?: { file?: string; line?: number; service?: string; account?: string; variable?: string };
+  /**
+   * Sources later in the chain that hold a *different* key (by source id and fingerprint, never the
+   * value). Only filled when asked for (`chain.resolve(ctx, { inspectShadowed: true })`), since
+   * finding out costs a keychain call.
+   */
+  shadowed?: ShadowedCredential[];
+}
+
+/** A key that lost to an earlier source and differs from the one in use. Never holds a value. @public */
+export interface ShadowedCredential {
+  source: CredentialSourceId;
+  fingerprint: string;
 }
 
 /** One line of the resolution trail. Never holds a value. @public */

@@ -1,0 +1,174 @@
+import { NoCredentialsError } from '../errors/credential-errors.js';
+import { debug } from '../debug.js';
+import type {
+  Credential,
+  CredentialSource,
+  ResolveContext,
+  ResolveStep,
+  ShadowedCredential,
+  SourceResult,
+} from './types.js';
+
+/** Options for {@link CredentialChain.resolve}. @public */
+export interface ChainResolveOptions {
+  /**
+   * Also resolve the sources after the winner and list those holding a different key in
+   * `credential.shadowed`. Off by default: it costs a keychain call and a file read.
+   */
+  inspectShadowed?: boolean;
+}
+
+/** What one source gave in {@link CredentialChain.resolveAll}. Never holds a value except inside `credential.apiKey` (a Secret). @public */
+export interface SourceReport {
+  /** The source's name (`env`, `keychain`, `netrc`, …). */
+  source: string;
+  outcome: ResolveStep['outcome'];
+  /** Why it was skipped or failed (the same text as in the trail). */
+  reason?: string;
+  /** Present when `outcome` is `found`; its `trail` holds just this step. */
+  credential?: Credential;
+  /** Present when `outcome` is `error`: what the source threw (a LabKeyError for our sources). */
+  error?: unknown;
+}
+
+/** A chain of credential sources, itself usable as a source. @public */
+export interface CredentialChain extends CredentialSource {
+  readonly sources: readonly CredentialSource[];
+  /**
+   * Tries the sources in order and returns the first credential, with the trail of every source
+   * tried up to and including it.
+   *
+   * Fails: rethrows the first error a source throws (configured but broken; later sources are
+   * not tried, so a broken netrc is never silently replaced by a weaker source); throws
+   * NoCredentialsError carrying the trail when every source skipped.
+   */
+  resolve(ctx: ResolveContext, options?: ChainResolveOptions): Promise<Credential>;
+  /**
+   * Asks every source and reports each result, errors included; never throws for a source's
+   * failure. For `lk auth status` and `lk doctor`, which show all of them.
+   */
+  resolveAll(ctx: ResolveContext): Promise<SourceReport[]>;
+}
+
+/**
+ * Combines sources into one: the first that has a key wins. See {@link CredentialChain}.
+ * @public
+ */
+export function chain(...sources: CredentialSource[]): CredentialChain {
+  const list = Object.freeze([...sources]);
+  return {
+    name: 'chain',
+    sources: list,
+    async resolve(ctx: ResolveContext, options: ChainResolveOptions = {}): Promise<Credential> {
+      const trail: ResolveStep[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const source = list[i]!;
+        let result: SourceResult;
+        try {
+          result = await source.resolve(ctx);
+        } catch (error) {
+          trail.push({ source: source.name, outcome: 'error', reason: errorReason(error) });
+          debug('credentials:chain', '%s failed, stopping: %s', source.name, errorReason(error));
+          throw error;
+        }
+        if (isSkipped(result)) {
+          trail.push({ source: source.name, outcome: 'skipped', reason: result.reason });
+          continue;
+        }
+        trail.push({ source: source.name, outcome: 'found' });
+        // A credential from a nested chain brings its own trail: keep the inner steps.
+        const inner = (result as Partial<Credential>).trail;
+        if (inner && inner.length) trail.splice(trail.length - 1, 1, ...inner);
+        const credential: Credential = { ...stripTrail(result), trail };
+        if (options.inspectShadowed) {
+          credential.shadowed = await findShadowed(list.slice(i + 1), ctx, credential);
+        }
+        debug('credentials:chain', 'using %s (key %s)', credential.source, credential.fingerprint);
+        return credential;
+      }
+      debug('credentials:chain', 'no credentials: tried %s', list.map((s) => s.name).join(', ') || 'nothing');
+      throw new NoCredentialsError(trail, ctx.server === undefined ? {} : { server: ctx.server });
+    },
+    async resolveAll(ctx: ResolveContext): Promise<SourceReport[]> {
+      const reports: SourceReport[] = [];
+      for (const source of list) {
+        try {
+          const result = await source.resolve(ctx);
+          if (isSkipped(result)) {
+            reports.push({ source: source.name, outcome: 'skipped', reason: result.reason });
+          } else {
+            const step: ResolveStep = { source: source.name, outcome: 'found' };
+            reports.push({ source: source.name, outcome: 'found', credential: { ...stripTrail(result), trail: [step] } });
+          }
+        } catch (error) {
+          reports.push({ source: source.name, outcome: 'error', reason: errorReason(error), error });
+        }
+      }
+      const found = reports.flatMap((r) => (r.credential ? [r.credential] : []));
+      for (const later of found.slice(1)) warnIfDisagree(found[0]!, later);
+      return reports;
+    },
+  };
+}
+
+function isSkipped(result: SourceResult): result is { skipped: true; reason: string } {
+  return (result as { skipped?: unknown }).skipped === true;
+}
+
+function stripTrail(result: SourceResult): Omit<Credential, 'trail'> {
+  const { trail: _ignored, ...rest } = result as Credential;
+  return rest;
+}
+
+/** Sources after the winner that hold a different key. Their skips and errors are ignored here. */
+async function findShadowed(
+  rest: readonly CredentialSource[],
+  ctx: ResolveContext,
+  winner: Credential,
+): Promise<ShadowedCredential[]> {
+  const shadowed: ShadowedCredential[] = [];
+  for (const source of rest) {
+    let result: SourceResult;
+    try {
+      result = await source.resolve(ctx);
+    } catch (error) {
+      debug('credentials:chain', 'shadow check of %s failed: %s', source.name, errorReason(error));
+      continue;
+    }
+    if (isSkipped(result)) continue;
+    if (result.fingerprint !== winner.fingerprint) {
+      shadowed.push({ source: result.source, fingerprint: result.fingerprint });
+      warnIfDisagree(winner, result);
+    }
+  }
+  return shadowed;
+}
+
+// One warning per pair of sources per process, as the AWS SDK warns once.
+const warned = new Set<string>();
+
+function warnIfDisagree(used: Pick<Credential, 'source' | 'fingerprint'>, other: Pick<Credential, 'source' | 'fingerprint'>): void {
+  if (used.fingerprint === other.fingerprint) return;
+  const pair = `${used.source}\u0000${other.source}`;
+  if (warned.has(pair)) return;
+  warned.add(pair);
+  debug(
+    'credentials:chain',
+    'warning: %s (key %s) and %s (key %s) hold different keys; using %s',
+    used.source,
+    used.fingerprint,
+    other.source,
+    other.fingerprint,
+    used.source,
+  );
+}
+
+/** A one-line, value-free reason for the trail. Our errors never carry values in their messages. */
+function errorReason(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: unknown; message?: unknown };
+    const message = typeof e.message === 'string' ? e.message.replace(/^\[lk-sdk\]\s*/, '').split('\n')[0] : 'failed';
+    return typeof e.code === 'string' ? `${e.code}: ${message}` : message!;
+  }
+  return 'failed';
+}

@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import type { Keychain } from '../types.js';
+import { KeychainError, type KeychainFailureKind } from './keychain-error.js';
+import { resolveKeyringModule } from './keyring-module.js';
+import { debug } from '../../debug.js';
+
+/** Options for {@link createOsKeychain}. @public */
+export interface OsKeychainOptions {
+  /** Time box for each call, in milliseconds (default 3000, as the GitHub CLI uses). */
+  timeoutMs?: number;
+  /** Environment of the helper process (default: this process's). Tests point D-Bus elsewhere with it. */
+  env?: Record<string, string | undefined>;
+  /** The platform, for names and hints (default `process.platform`). */
+  platform?: NodeJS.Platform;
+  /** Path of `@napi-rs/keyring`'s entry (default: resolved from this package). */
+  keyringModulePath?: string;
+}
+
+/** Default time box of one keychain call. @public */
+export const KEYCHAIN_TIMEOUT_MS = 3000;
+
+type Operation = 'get' | 'set' | 'delete';
+
+interface HelperRequest {
+  op: Operation;
+  service: string;
+  account: string;
+  password?: string;
+  store?: string;
+  modulePath: string;
+}
+
+// The helper runs each call in a child process. @napi-rs/keyring's sync Entry blocks the calling
+// thread, and its AsyncEntry blocks a libuv pool thread whose pending work keeps the event loop
+// alive: on a dead or stuck D-Bus (or an unlock prompt nobody can see) either would hang lk.
+// A worker thread stuck in native code cannot be terminated and is joined at exit. A child
+// process can always be SIGKILLed. The request (key included) travels on stdin, never in argv.
+const HELPER = `
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', () => {
+  let out;
+  try {
+    const req = JSON.parse(input);
+    let mod;
+    try { mod = require(req.modulePath); }
+    catch (e) { out = { ok: false, missingModule: true, message: String(e && e.message || e) }; }
+    if (mod) {
+      const entry = new mod.Entry(req.service, req.account, req.store ? { linux: { store: req.store } } : undefined);
+      let value = null;
+      if (req.op === 'get') value = entry.getPassword();
+      else if (req.op === 'set') entry.setPassword(req.password);
+      else if (req.op === 'delete') value = entry.deletePassword();
+      out = { ok: true, value };
+    }
+  } catch (e) {
+    out = { ok: false, message: String(e && e.message || e) };
+  }
+  process.stdout.write(JSON.stringify(out));
+});
+`;
+
+interface HelperReply {
+  ok: boolean;
+  value?: string | boolean | null;
+  message?: string;
+  missingModule?: boolean;
+}
+
+/**
+ * The OS keychain through `@napi-rs/keyring`: macOS Keychain, Windows Credential Manager, or on
+ * Linux the Secret Service over D-Bus (pinned to it: we do not fall back to the kernel keyring,
+ * whose entries vanish at logout).
+ *
+ * Every call runs in a short-lived helper process and is time-boxed (3 s by default); on timeout
+ * the helper is killed, so a stuck keychain can neither block nor keep alive this process.
+ *
+ * Fails with {@link KeychainError} (`code` `LK_CREDENTIAL_STORE`) of kind `unavailable` (no
+ * D-Bus session or Secret Service), `locked`, `timeout` or `failure`, each with a hint.
+ * `get` of a missing entry resolves `undefined`; `delete` of one resolves `false`.
+ * @public
+ */
+export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
+  const timeoutMs = options.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
+  const platform = options.platform ?? process.platform;
+  const name = platform === 'darwin' ? 'macOS Keychain' : platform === 'win32' ? 'Windows Credential Manager' : 'Secret Service';
+  let modulePath: Promise<string> | undefined;
+
+  const call = async (op: Operation, service: string, account: string, password?: string): Promise<HelperReply> => {
+    modulePath ??= options.keyringModulePath ? Promise.resolve(options.keyringModulePath) : resolveKeyringModule();
+    const request: HelperRequest = { op, service, account, modulePath: await modulePath };
+    if (password !== undefined) request.password = password;
+    if (platform === 'linux') request.store = 'secret-service';
+    const started = Date.now();
+    const reply = await runHelper(request, timeoutMs, options.env);
+    debug('keychain', '%s %s/%s: %s in %d ms', op, service, account, reply.ok ? 'ok' : 'failed', Date.now() - started);
+    return reply;
+  };
+
+  const fail = (op: Operation, reply: HelperReply | 'timeout', password?: string): never => {
+    const kind: KeychainFailureKind =
+      reply === 'timeout' ? 'timeout' : reply.missingModule ? 'unavailable' : classify(reply.message ?? '');
+    const detail = reply === 'timeout' ? '' : scrub(reply.message ?? '', password);
+    throw new KeychainError(kind, op, describe(kind, name, timeoutMs, detail), { hint: hintFor(kind, platform) });
+  };
+
+  return {
+    name,
+    async get(service, account) {
+      const reply = await call('get', service, account).catch((e) => (e === TIMEOUT ? fail('get', 'timeout') : Promise.reject(e)));
+      if (!reply.ok) return fail('get', reply);
+      return typeof reply.value === 'string' ? reply.value : undefined;
+    },
+    async set(service, account, password) {
+      const reply = await call('set', service, account, password).catch((e) =>
+        e === TIMEOUT ? fail('set', 'timeout') : Promise.reject(e),
+      );
+      if (!reply.ok) fail('set', reply, password);
+    },
+    async delete(service, account) {
+      const reply = await call('delete', service, account).catch((e) =>
+        e === TIMEOUT ? fail('delete', 'timeout') : Promise.reject(e),
+      );
+      if (!reply.ok) return fail('delete', reply);
+      return reply.value === true;
+    },
+  };
+}
+
+const TIMEOUT = Symbol('timeout');
+
+function runHelper(request: HelperRequest, timeoutMs: number, env: Record<string, string | undefined> | undefined): Promise<HelperReply> {
+  return new Promise<HelperReply>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', HELPER], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      windowsHide: true,
+      ...(env ? { env: env as NodeJS.ProcessEnv } : {}),
+    });
+    let out = '';
+    let done = false;
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => {
+      finish(() => reject(TIMEOUT));
+      child.kill('SIGKILL');
+      // Whatever the child is stuck in, it must not keep this process alive.
+      child.unref();
+      child.stdout?.destroy();
+      child.stdin?.destroy();
+    }, timeoutMs);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      out += d;
+    });
+    child.on('error', (error) => finish(() => resolve({ ok: false, message: `could not start the keychain helper: ${error.message}` })));
+    child.on('close', (code, signal) => {
+      finish(() => {
+        try {
+          resolve(JSON.parse(out) as HelperReply);
+        } catch {
+          resolve({ ok: false, message: `keychain helper exited (${signal ?? `code ${code}`}) without an answer` });
+        }
+      });
+    });
+    child.stdin!.on('error', () => {
+      /* the child died before reading; 'close' reports it */
+    });
+    child.stdin!.end(JSON.stringify(request));
+  });
+}
+
+/** Sorts a native keyring message into a failure kind. */
+function classify(message: string): KeychainFailureKind {
+  if (/lock|prompt|dismiss|interaction not allowed|user canceled/i.test(message)) return 'locked';
+  if (
+    /dbus|d-bus|secret service|AccessDenied|ServiceUnknown|not provided by any|autolaunch|no such file|connection refused|platform storage|NoStorageAccess/i.test(
+      message,
+    )
+  ) {
+    return 'unavailable';
+  }
+  return 'failure';
+}
+
+function describe(kind: KeychainFailureKind, name: string, timeoutMs: number, detail: string): string {
+  const why = detail ? ` (${detail})` : '';
+  switch (kind) {
+    case 'unavailable':
+      return name === 'Secret Service' ? `No Secret Service reachable${why}.` : `The ${name} is not available${why}.`;
+    case 'locked':
+      return `The ${name} is locked${why}.`;
+    case 'timeout':
+      return `The ${name} did not answer within ${timeoutMs} ms.`;
+    default:
+      return `The ${name} failed${why}.`;
+  }
+}
+
+function hintFor(kind: KeychainFailureKind, platform: NodeJS.Platform): string {
+  switch (kind) {
+    case 'unavailable':
+      return platform === 'linux'
+        ? 'No Secret Service reachable; use `lk auth login --store netrc`, or start a keyring daemon (gnome-keyring, KeePassXC) in a D-Bus session.'
+        : 'Use `lk auth login --store netrc`, or set LABKEY_API_KEY.';
+    case 'locked':
+      return 'Unlock your keyring (log in to the desktop session, or `gnome-keyring-daemon --unlock`), or set LABKEY_API_KEY to bypass it.';
+    case 'timeout':
+      return 'The keyring may be waiting for an unlock prompt, or D-Bus is stuck. Unlock it, set LABKEY_API_KEY, or use `lk auth login --store netrc`.';
+    default:
+      return 'Run `lk doctor` to check the keychain, or use `lk auth login --store netrc`.';
+  }
+}
+
+/** Keeps native messages short and free of the value being stored. */
+function scrub(message: string, password: string | undefined): string {
+  let text = message.replace(/\s+/g, ' ').trim();
+  if (password) text = text.split(password).join('[REDACTED]');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
