@@ -34,6 +34,37 @@ export type {
 } from './credentials/types.js';
 
 // ── netrc engine ─────────────────────────────────────────────────────────────
+export { parseNetrc, netrcHostname } from './credentials/netrc/parse-netrc.js';
+export type {
+  Netrc,
+  NetrcEntry,
+  NetrcField,
+  NetrcKeyword,
+  NetrcLookup,
+  NetrcWarning,
+  NetrcWarningCode,
+  ParseNetrcOptions,
+} from './credentials/netrc/parse-netrc.js';
+export { ENV_NETRC, locateNetrc, readNetrc } from './credentials/netrc/locate-netrc.js';
+export type {
+  NetrcCandidate,
+  NetrcLocation,
+  NetrcPermissionWarning,
+  NetrcReadWarning,
+  NetrcReadResult,
+} from './credentials/netrc/locate-netrc.js';
+export {
+  setNetrcEntry,
+  removeNetrcEntry,
+  setNetrcEntryText,
+  removeNetrcEntryText,
+  renameNetrcMachineText,
+  moveNetrcEntryBeforeDefaultText,
+  updateNetrcFile,
+} from './credentials/netrc/write-netrc.js';
+export type { NetrcCredentials, NetrcEntryRef, NetrcWriteOptions, NetrcWriteResult } from './credentials/netrc/write-netrc.js';
+export type { NetrcLockOptions } from './credentials/netrc/netrc-lock.js';
+// Not exported on purpose: the lock (acquireNetrcLock) and formatNetrcValue are internals of the writer.
 
 // ── credential sources, chain, keychain ─────────────────────────────────────
 export { fromValue } from './credentials/from-value.js';

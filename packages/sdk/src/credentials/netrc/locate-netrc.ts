@@ -1,0 +1,154 @@
+/**
+ * Where the netrc file is, and reading it through the injected {@link ResolveContext}.
+ *
+ * Order (curl's, tool_util/netrc.c): `NETRC` when set and non-empty (that file only, even when it
+ * does not exist: a user who points NETRC somewhere never wants another file read); else
+ * `<home>/.netrc`, then `<home>/_netrc` (the usual name on Windows; curl checks it after
+ * `.netrc` on every platform since 7.84). Home is `HOME`, then `USERPROFILE`, then
+ * `ctx.homedir`.
+ */
+import { posix, win32 } from 'node:path';
+import type { ResolveContext } from '../types.js';
+import { CredentialStoreError } from '../../errors/credential-errors.js';
+import { parseNetrc, type Netrc, type NetrcWarning } from './parse-netrc.js';
+
+/** Environment variable naming the netrc file. @public */
+export const ENV_NETRC = 'NETRC';
+
+/** One file {@link locateNetrc} looked at. @public */
+export interface NetrcCandidate {
+  path: string;
+  /** Why this path is a candidate, e.g. `NETRC is set`, `~/.netrc`. */
+  why: string;
+  exists: boolean;
+}
+
+/** Where the netrc file is (or why there is none). @public */
+export interface NetrcLocation {
+  /** The chosen file; undefined when no candidate exists and NETRC is not set. */
+  path: string | undefined;
+  /** True when `path` exists (false for a NETRC that points at a missing file). */
+  exists: boolean;
+  /** Human reason, e.g. `NETRC is set`, `~/.netrc exists`, `no ~/.netrc or ~/_netrc`. */
+  reason: string;
+  /** Every path checked, in order. */
+  candidates: NetrcCandidate[];
+}
+
+/** A file-level warning from {@link readNetrc}. @public */
+export interface NetrcPermissionWarning {
+  code: 'file-permissions';
+  message: string;
+  file: string;
+  /** The permission bits found, e.g. 0o644. */
+  mode: number;
+}
+
+/** @public */
+export type NetrcReadWarning = NetrcWarning | NetrcPermissionWarning;
+
+/** What {@link readNetrc} found. @public */
+export interface NetrcReadResult extends NetrcLocation {
+  /** The parsed file; undefined when there is no file to read. */
+  netrc: Netrc | undefined;
+  /** A group/other-readable mode first (when found), then the parse warnings. */
+  warnings: NetrcReadWarning[];
+}
+
+function homeOf(ctx: ResolveContext): string | undefined {
+  return ctx.env.HOME || ctx.env.USERPROFILE || ctx.homedir || undefined;
+}
+
+async function exists(ctx: ResolveContext, path: string): Promise<boolean> {
+  try {
+    await ctx.fs.stat(path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    // Present but not stat-able (EACCES on the folder…): let the read report it.
+    return true;
+  }
+}
+
+/**
+ * Finds the netrc file: `NETRC`, else `~/.netrc`, else `~/_netrc`. Never throws for a missing
+ * file: the result says which paths were checked and why one was chosen (for `lk doctor`).
+ * A candidate whose stat fails for another reason than "not found" counts as existing, so
+ * that {@link readNetrc} reports the real problem.
+ * @public
+ */
+export async function locateNetrc(ctx: ResolveContext): Promise<NetrcLocation> {
+  const p = ctx.platform === 'win32' ? win32 : posix;
+  const fromEnv = ctx.env[ENV_NETRC];
+  if (fromEnv) {
+    const ok = await exists(ctx, fromEnv);
+    return {
+      path: fromEnv,
+      exists: ok,
+      reason: ok ? 'NETRC is set' : 'NETRC is set but the file does not exist',
+      candidates: [{ path: fromEnv, why: 'NETRC is set', exists: ok }],
+    };
+  }
+  const home = homeOf(ctx);
+  if (!home) {
+    return { path: undefined, exists: false, reason: 'NETRC is not set and no home folder is known (HOME, USERPROFILE)', candidates: [] };
+  }
+  const candidates: NetrcCandidate[] = [];
+  for (const name of ['.netrc', '_netrc']) {
+    const path = p.join(home, name);
+    const ok = await exists(ctx, path);
+    candidates.push({ path, why: `~/${name}`, exists: ok });
+    if (ok) return { path, exists: true, reason: `~/${name} exists`, candidates };
+  }
+  return { path: undefined, exists: false, reason: 'NETRC is not set and there is no ~/.netrc or ~/_netrc', candidates };
+}
+
+/**
+ * Locates and parses the netrc file.
+ *
+ * - No file (or NETRC naming a missing file): returns `netrc: undefined`, never throws.
+ * - A file that exists but cannot be read (permissions, a folder…): throws
+ *   CredentialStoreError (code `LK_CREDENTIAL_STORE`, store `netrc`).
+ * - A file that cannot be tokenized: throws NetrcSyntaxError with the file, line and column.
+ * - A file that group or others may read (mode & 0o077, not checked on Windows) is read anyway
+ *   and reported as a `file-permissions` warning first in `warnings`.
+ * @public
+ */
+export async function readNetrc(ctx: ResolveContext): Promise<NetrcReadResult> {
+  const loc = await locateNetrc(ctx);
+  if (!loc.path || !loc.exists) return { ...loc, netrc: undefined, warnings: [] };
+  const path = loc.path;
+  let text: string;
+  let mode: number | undefined;
+  try {
+    const st = await ctx.fs.stat(path);
+    if (!st.isFile) {
+      throw new CredentialStoreError('netrc', `${path} is not a regular file`, {
+        hint: `Point NETRC at a file, or remove ${path}.`,
+      });
+    }
+    mode = st.mode;
+    text = await ctx.fs.readFile(path);
+  } catch (e) {
+    if (e instanceof CredentialStoreError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new CredentialStoreError('netrc', `Cannot read ${path} (${code})`, {
+      hint: `Check that you own ${path} and can read it: chmod 600 ${path}`,
+      cause: e,
+    });
+  }
+  const netrc = parseNetrc(text, { file: path });
+  const warnings: NetrcReadWarning[] = [];
+  if (ctx.platform !== 'win32' && mode !== undefined && (mode & 0o077) !== 0) {
+    const bits = (mode & 0o777).toString(8).padStart(3, '0');
+    warnings.push({
+      code: 'file-permissions',
+      message: `${path} can be read by other users (mode ${bits}); run: chmod 600 ${path}`,
+      file: path,
+      mode: mode & 0o777,
+    });
+  }
+  warnings.push(...netrc.warnings);
+  return { ...loc, netrc, warnings };
+}

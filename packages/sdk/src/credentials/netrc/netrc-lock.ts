@@ -1,0 +1,158 @@
+/**
+ * A lock file that serialises netrc writers: `<file>.lock`, created with O_CREAT|O_EXCL ('wx'),
+ * holding `{ pid, host, time, nonce }` as JSON.
+ *
+ * Stale locks (a writer killed while holding it) are recovered when the holder's pid is dead on
+ * this host, or when the lock is older than `staleMs` (a holder on another host, a reused pid).
+ * Breaking a stale lock renames it aside first and checks that what was moved is the lock that
+ * was judged stale; if another waiter got there first and already holds a fresh lock, the fresh
+ * lock is linked back. As a last guard, the writer checks it still holds the lock right before
+ * it renames the new file into place ({@link NetrcLock.stillHeld}), and starts over if not.
+ *
+ * No library: proper-lockfile would do, but its mkdir lock plus mtime refresh timer is more
+ * machinery than a few-millisecond critical section needs, and this keeps @lk/sdk's
+ * dependencies to undici and the keyring.
+ */
+import { open, readFile, rename, link, unlink, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { CredentialStoreError, NetrcLockError } from '../../errors/credential-errors.js';
+
+/** @public */
+export interface NetrcLockOptions {
+  /** How long to wait for another writer, in ms (default 10 000). Then NetrcLockError. */
+  lockTimeoutMs?: number;
+  /** A lock older than this is stale even if its pid looks alive (default 30 000 ms). */
+  staleLockMs?: number;
+}
+
+/** @internal */
+export interface NetrcLock {
+  readonly lockPath: string;
+  /** True when a stale lock had to be broken to get this one. */
+  readonly recoveredStale: boolean;
+  stillHeld(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  time: number;
+  nonce: string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parseInfo(raw: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(raw) as Partial<LockInfo>;
+    if (typeof v.pid === 'number' && typeof v.time === 'number' && typeof v.host === 'string') return v as LockInfo;
+  } catch {
+    // a lock whose holder has not written it yet, or garbage
+  }
+  return undefined;
+}
+
+async function isStale(lockPath: string, raw: string, staleMs: number): Promise<boolean> {
+  const info = parseInfo(raw);
+  if (info) {
+    if (info.host === hostname() && !pidAlive(info.pid)) return true;
+    return Date.now() - info.time > staleMs;
+  }
+  // Empty or unreadable content: the holder may be between open and write. Judge by mtime.
+  try {
+    const st = await stat(lockPath);
+    return Date.now() - st.mtimeMs > staleMs;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves a stale lock aside. True when the path is free to try again. */
+async function breakStale(lockPath: string, raw: string): Promise<boolean> {
+  const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(lockPath, aside);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => undefined);
+  if (moved === raw) {
+    await unlink(aside).catch(() => undefined);
+    return true;
+  }
+  // We moved someone's fresh lock: put it back unless yet another lock already took the place
+  // (then that writer's stillHeld() check fails and it starts over).
+  await link(aside, lockPath).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+  return false;
+}
+
+/**
+ * Takes the lock for `file` (the real path of the netrc). Waits with jittered polling; throws
+ * NetrcLockError after `lockTimeoutMs`, CredentialStoreError when the lock cannot be created
+ * for another reason (missing folder, no permission).
+ * @internal
+ */
+export async function acquireNetrcLock(file: string, options: NetrcLockOptions = {}): Promise<NetrcLock> {
+  const lockPath = `${file}.lock`;
+  const timeoutMs = options.lockTimeoutMs ?? 10_000;
+  const staleMs = options.staleLockMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  let recoveredStale = false;
+  let wait = 5;
+  for (;;) {
+    const info: LockInfo = { pid: process.pid, host: hostname(), time: Date.now(), nonce: randomBytes(8).toString('hex') };
+    const content = JSON.stringify(info);
+    try {
+      const fh = await open(lockPath, 'wx', 0o600);
+      try {
+        await fh.writeFile(content, 'utf8');
+      } finally {
+        await fh.close();
+      }
+      const recovered = recoveredStale;
+      return {
+        lockPath,
+        recoveredStale: recovered,
+        async stillHeld() {
+          return (await readFile(lockPath, 'utf8').catch(() => undefined)) === content;
+        },
+        async release() {
+          if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === content) {
+            await unlink(lockPath).catch(() => undefined);
+          }
+        },
+      };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new CredentialStoreError('netrc', `Cannot create the lock file ${lockPath} (${code ?? 'error'})`, {
+          hint: `Check that the folder of ${file} exists and that you can write to it.`,
+          cause: e,
+        });
+      }
+    }
+    const raw = await readFile(lockPath, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : ''));
+    if (raw === undefined) continue; // released in between: try again at once
+    if (await isStale(lockPath, raw, staleMs)) {
+      if (await breakStale(lockPath, raw)) {
+        recoveredStale = true;
+        continue;
+      }
+    }
+    if (Date.now() >= deadline) throw new NetrcLockError(file);
+    await sleep(wait + Math.random() * wait);
+    wait = Math.min(wait * 2, 100);
+  }
+}

@@ -1,0 +1,449 @@
+/**
+ * Format-preserving netrc writer.
+ *
+ * Text functions are pure: they parse the text (so a file that cannot be parsed is never
+ * edited), change only the bytes of the target entry, and leave everything else as it was:
+ * comments, blank lines, macdefs, other machines, `default`, and line endings (new text uses CRLF
+ * when the file's first line break is CRLF).
+ *
+ * - set: the FIRST `machine` entry for the host is edited in place, token by token (a value is
+ *   replaced inside its own token; a missing login/password/account is inserted after the token
+ *   it follows). Later entries for the same host are dead (no reader sees them) and are left
+ *   alone; `lk doctor` reports them (`duplicate-machine` warning). A new entry goes just before
+ *   the first `default` (after it, curl would never read it), else at the end of the file.
+ * - remove: EVERY `machine` entry for the host is removed, so that a dead duplicate cannot come
+ *   back to life. An entry alone on its lines takes its lines with it; otherwise only the entry
+ *   and the spaces next to it go.
+ *
+ * File functions do the same under a lock file, with an atomic replace (see {@link updateNetrcFile}).
+ */
+import { open, readFile, rename, unlink, lstat, readlink, realpath, stat, chmod } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { isSecret, type Secret } from '../../redact/secret.js';
+import { CredentialStoreError, InvalidArgumentError } from '../../errors/credential-errors.js';
+import { netrcHostKey, netrcHostname, parseNetrc, type NetrcEntry, type NetrcField } from './parse-netrc.js';
+import { acquireNetrcLock, type NetrcLockOptions } from './netrc-lock.js';
+
+/**
+ * What to store for a host. `login` or `account` left undefined keeps the entry's current value
+ * (so a key rotation can pass only `password`); `account: null` removes the account.
+ * @public
+ */
+export interface NetrcCredentials {
+  login?: string;
+  password: Secret | string;
+  account?: string | null;
+}
+
+/** @public */
+export interface NetrcWriteOptions extends NetrcLockOptions {}
+
+/** What a file write did. @public */
+export interface NetrcWriteResult {
+  /** The file written (the symlink's target when `path` is a symlink). */
+  path: string;
+  /** True when the file's content changed. */
+  changed: boolean;
+  /** True when the file did not exist and was created. */
+  created: boolean;
+  /** True when the old mode let group or others read the file and it is now 0600. */
+  modeTightened: boolean;
+  /** The permission bits before the write (undefined when the file was created). */
+  previousMode: number | undefined;
+  /** True when a lock left by a dead writer had to be broken first. */
+  recoveredStaleLock: boolean;
+}
+
+const KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'port', 'macdef']);
+
+function eolOf(text: string): string {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+function checkValue(what: string, v: string): void {
+  if (/[\r\n]/.test(v)) {
+    throw new InvalidArgumentError(`netrc ${what} cannot hold a line break`, { hint: `Pass the ${what} without line breaks.` });
+  }
+}
+
+/** A value as a netrc token: quoted when it has to be. @internal */
+export function formatNetrcValue(v: string): string {
+  const needs = v === '' || /[ \t"\\]/.test(v) || v.startsWith('#') || KEYWORDS.has(v);
+  if (!needs) return v;
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function machineToken(host: string): string {
+  const h = netrcHostname(host);
+  if (h === '' || /[\s"\\#,]/.test(h) || KEYWORDS.has(h)) {
+    throw new InvalidArgumentError('netrc machine must be a hostname', {
+      hint: 'Pass the server hostname, e.g. labkey.example.org (or its URL).',
+    });
+  }
+  return h;
+}
+
+function reveal(p: Secret | string): string {
+  return isSecret(p) ? p.reveal() : String(p);
+}
+
+function firstMachine(entries: NetrcEntry[], key: string): NetrcEntry | undefined {
+  return entries.find((e) => e.kind === 'machine' && netrcHostKey(e.machine!) === key);
+}
+
+function lastField(e: NetrcEntry, key: NetrcField['key']): NetrcField | undefined {
+  for (let i = e.fields.length - 1; i >= 0; i--) if (e.fields[i]!.key === key) return e.fields[i];
+  return undefined;
+}
+
+const isBlank = (s: string): boolean => /^[ \t\r]*$/.test(s);
+
+/**
+ * The range to delete for the token run [start, end): whole lines when the run is alone on them,
+ * else the run plus the spaces on one side.
+ */
+function cutRange(text: string, start: number, end: number): [number, number] {
+  const ls = text.lastIndexOf('\n', start - 1) + 1;
+  let le = text.indexOf('\n', end);
+  if (le < 0) le = text.length;
+  const before = text.slice(ls, start);
+  const after = text.slice(end, le);
+  if (isBlank(before) && isBlank(after)) return [ls, le === text.length ? le : le + 1];
+  if (isBlank(before)) {
+    let e = end;
+    while (text[e] === ' ' || text[e] === '\t') e++;
+    return [start, e];
+  }
+  let s = start;
+  while (s > ls && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+  return [s, end];
+}
+
+function lineStartOf(text: string, at: number): number {
+  return text.lastIndexOf('\n', at - 1) + 1;
+}
+
+function indentOf(text: string, at: number): string {
+  const ls = lineStartOf(text, at);
+  return /^[ \t]*/.exec(text.slice(ls, at))![0];
+}
+
+/** Layout used for new text: the style of the last machine entry, else one keyword a line. */
+function styleFor(text: string, entries: NetrcEntry[]): { multiLine: boolean; indent: string } {
+  const last = [...entries].reverse().find((e) => e.kind === 'machine' && e.fields.length > 1);
+  if (!last) return { multiLine: true, indent: '' };
+  const second = last.fields.find((f) => f.line > last.line);
+  if (!second) return { multiLine: false, indent: '' };
+  return { multiLine: true, indent: indentOf(text, second.start) };
+}
+
+function entryText(host: string, fields: Array<[string, string]>, style: { multiLine: boolean; indent: string }, eol: string): string {
+  const parts = [`machine ${host}`, ...fields.map(([k, v]) => `${k} ${formatNetrcValue(v)}`)];
+  return style.multiLine ? parts.map((p, i) => (i === 0 ? p : style.indent + p)).join(eol) : parts.join(' ');
+}
+
+/** Where a new entry goes: before the first `default`, else the end (with the separators needed). */
+function insertNewEntry(text: string, entries: NetrcEntry[], newText: string, eol: string, macdefOpenAtEnd: boolean): string {
+  const dflt = entries.find((e) => e.kind === 'default');
+  if (dflt) {
+    const ls = lineStartOf(text, dflt.start);
+    const at = isBlank(text.slice(ls, dflt.start)) ? ls : dflt.start;
+    return text.slice(0, at) + newText + eol + text.slice(at);
+  }
+  let prefix = text;
+  if (prefix !== '' && !prefix.endsWith('\n')) prefix += eol;
+  // A macro body runs to the next empty line: close it, or the new entry would be part of it.
+  if (macdefOpenAtEnd) prefix += eol;
+  return prefix + newText + eol;
+}
+
+/**
+ * Returns `text` with the credentials for `host` set: the first entry for the host edited in
+ * place, or a new entry before `default`. `host` may be a URL (only its hostname is used).
+ * Returns `text` itself when nothing changes.
+ *
+ * Throws NetrcSyntaxError when `text` cannot be parsed (nothing is edited), and
+ * InvalidArgumentError for a host that is not a hostname or a value with a line break.
+ * @public
+ */
+export function setNetrcEntryText(text: string, host: string, creds: NetrcCredentials): string {
+  const machine = machineToken(host);
+  const password = reveal(creds.password);
+  checkValue('password', password);
+  if (creds.login !== undefined) checkValue('login', creds.login);
+  if (creds.account !== undefined && creds.account !== null) checkValue('account', creds.account);
+  const netrc = parseNetrc(text);
+  const eol = eolOf(text);
+  const target = firstMachine(netrc.entries, netrcHostKey(machine));
+
+  if (!target) {
+    const fields: Array<[string, string]> = [];
+    if (creds.login !== undefined) fields.push(['login', creds.login]);
+    fields.push(['password', password]);
+    if (creds.account) fields.push(['account', creds.account]);
+    const open = netrc.warnings.some((w) => w.code === 'macdef-unterminated');
+    return insertNewEntry(text, netrc.entries, entryText(machine, fields, styleFor(text, netrc.entries), eol), eol, open);
+  }
+
+  // Edit in place. Each edit replaces [start, end) of the original text.
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  const multi = target.endLine > target.line;
+  const secondLine = target.fields.find((f) => f.line > target.line);
+  const indent = secondLine ? indentOf(text, secondLine.start) : '';
+  const machineField = target.fields[0]!;
+  const order = ['login', 'password', 'account'] as const;
+  const wanted: Record<(typeof order)[number], string | null | undefined> = {
+    login: creds.login,
+    password,
+    account: creds.account,
+  };
+  const current = { login: target.login, password: target.password?.reveal(), account: target.account };
+  const inserts = new Map<number, string>();
+  for (let i = 0; i < order.length; i++) {
+    const key = order[i]!;
+    const want = wanted[key];
+    if (want === undefined) continue; // keep what is there
+    const field = lastField(target, key);
+    if (want === null) {
+      if (field) {
+        // Take the field and the separators before it, back to the previous token of the entry;
+        // with a comment in between, just the field and its spaces on that line.
+        const prev = target.fields[target.fields.indexOf(field) - 1]!;
+        if (/^[ \t\r\n]*$/.test(text.slice(prev.end, field.start))) {
+          edits.push({ start: prev.end, end: field.end, text: '' });
+        } else {
+          let s = field.start;
+          while (s > prev.end && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+          edits.push({ start: s, end: field.end, text: '' });
+        }
+      }
+      continue;
+    }
+    if (field) {
+      if (current[key] !== want) edits.push({ start: field.valueStart, end: field.valueEnd, text: formatNetrcValue(want) });
+      continue;
+    }
+    // Missing: insert after the last field that precedes it in login/password/account order.
+    let anchor: NetrcField = machineField;
+    for (let j = i - 1; j >= 0; j--) {
+      const f = lastField(target, order[j]!);
+      if (f) {
+        anchor = f;
+        break;
+      }
+    }
+    const piece = `${multi ? eol + indent : ' '}${key} ${formatNetrcValue(want)}`;
+    inserts.set(anchor.valueEnd, (inserts.get(anchor.valueEnd) ?? '') + piece);
+  }
+  for (const [at, t] of inserts) edits.push({ start: at, end: at, text: t });
+  if (edits.length === 0) return text;
+  edits.sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/**
+ * Returns `text` without any `machine` entry for `host` (every duplicate goes, so no dead entry
+ * comes back to life). `default` is never removed. Returns `text` itself when there is none.
+ * Throws NetrcSyntaxError when `text` cannot be parsed, InvalidArgumentError for a bad host.
+ * @public
+ */
+export function removeNetrcEntryText(text: string, host: string): string {
+  const key = netrcHostKey(machineToken(host));
+  let out = text;
+  for (;;) {
+    const target = firstMachine(parseNetrc(out).entries, key);
+    if (!target) return out;
+    const [s, e] = cutRange(out, target.start, target.end);
+    out = out.slice(0, s) + out.slice(e);
+  }
+}
+
+/** Which entry: its index in `entries`, or the entry itself (matched by its `start` offset). @public */
+export type NetrcEntryRef = number | { start: number };
+
+function resolveRef(text: string, ref: NetrcEntryRef): { entries: NetrcEntry[]; entry: NetrcEntry } {
+  const { entries } = parseNetrc(text);
+  const entry = typeof ref === 'number' ? entries[ref] : entries.find((e) => e.start === ref.start);
+  if (!entry) throw new InvalidArgumentError('no netrc entry at that position (was the file changed since it was read?)');
+  return { entries, entry };
+}
+
+/**
+ * Renames one `machine` entry in place (only the machine token changes), e.g. for `lk doctor
+ * --fix` turning `machine https://host:8443/labkey` into `machine host`. `newMachine` may be a
+ * URL: its hostname is used. Throws InvalidArgumentError when the reference is not a machine
+ * entry of `text`, NetrcSyntaxError when `text` cannot be parsed.
+ * @public
+ */
+export function renameNetrcMachineText(text: string, ref: NetrcEntryRef, newMachine: string): string {
+  const { entry } = resolveRef(text, ref);
+  if (entry.kind !== 'machine') throw new InvalidArgumentError('cannot rename a `default` entry');
+  const f = entry.fields[0]!;
+  return text.slice(0, f.valueStart) + machineToken(newMachine) + text.slice(f.valueEnd);
+}
+
+/**
+ * Moves one entry, bytes unchanged, to just before the first `default` entry (where curl can
+ * see it). Returns `text` itself when the entry is already before `default` or there is no
+ * `default`. Throws as {@link renameNetrcMachineText} does.
+ * @public
+ */
+export function moveNetrcEntryBeforeDefaultText(text: string, ref: NetrcEntryRef): string {
+  const { entries, entry } = resolveRef(text, ref);
+  const dflt = entries.find((e) => e.kind === 'default');
+  if (!dflt || entry.start < dflt.start || entry.kind === 'default') return text;
+  const raw = text.slice(entry.start, entry.end);
+  const [s, e] = cutRange(text, entry.start, entry.end);
+  const without = text.slice(0, s) + text.slice(e);
+  const ls = lineStartOf(without, dflt.start);
+  const at = isBlank(without.slice(ls, dflt.start)) ? ls : dflt.start;
+  return without.slice(0, at) + raw + eolOf(text) + without.slice(at);
+}
+
+/** The file a write to `path` lands in: symlinks followed, even one whose target is missing. */
+async function writeTarget(path: string): Promise<string> {
+  let p = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await realpath(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    let st;
+    try {
+      st = await lstat(p);
+    } catch {
+      // missing: the file will be created here, in its (real) folder
+      try {
+        return join(await realpath(dirname(p)), basename(p));
+      } catch (e) {
+        throw new CredentialStoreError('netrc', `The folder of ${path} does not exist`, {
+          hint: `Create ${dirname(path)} first, or set NETRC to a file in an existing folder.`,
+          cause: e,
+        });
+      }
+    }
+    if (!st.isSymbolicLink()) return p;
+    p = resolve(dirname(p), await readlink(p));
+  }
+  throw new CredentialStoreError('netrc', `Too many symbolic links at ${path}`);
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the rename durable. Not possible on Windows (EISDIR/EPERM): the rename is still atomic.
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // best effort
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Applies `edit` to a netrc file atomically, under the file's lock. The generic form of
+ * {@link setNetrcEntry}; `lk doctor --fix` passes {@link renameNetrcMachineText} and friends.
+ *
+ * Steps: follow symlinks to the real file; take `<file>.lock` (waiting for other writers,
+ * breaking a stale lock); read; edit; write a temp file in the same folder (mode 0600 from
+ * creation), fsync it, rename it over the file, fsync the folder; release the lock. The read,
+ * edit and rename all happen under the lock, so concurrent writers never lose each other's
+ * entries, and a writer killed at any moment leaves the old or the new file, never a mix.
+ * When the content does not change, nothing is written (a loose mode is still tightened).
+ * A missing file is created (its folder must exist); an edit that leaves a missing file empty
+ * creates nothing.
+ *
+ * Throws: NetrcSyntaxError when the file cannot be parsed (it is left as it was);
+ * NetrcLockError when another writer holds the lock past `lockTimeoutMs`;
+ * CredentialStoreError when the folder is missing or the file cannot be read or written.
+ * @public
+ */
+export async function updateNetrcFile(path: string, edit: (text: string) => string, options: NetrcWriteOptions = {}): Promise<NetrcWriteResult> {
+  const target = await writeTarget(path);
+  const dir = dirname(target);
+  for (let attempt = 0; ; attempt++) {
+    const lock = await acquireNetrcLock(target, options);
+    let tmp: string | undefined;
+    try {
+      let text = '';
+      let previousMode: number | undefined;
+      let created = false;
+      try {
+        text = await readFile(target, 'utf8');
+        previousMode = (await stat(target)).mode & 0o777;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw new CredentialStoreError('netrc', `Cannot read ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+            hint: `Check that you own ${target}: ls -l ${target}`,
+            cause: e,
+          });
+        }
+        created = true;
+      }
+      const next = edit(text);
+      const modeTightened = previousMode !== undefined && process.platform !== 'win32' && (previousMode & 0o077) !== 0;
+      const base = { path: target, previousMode, modeTightened, recoveredStaleLock: lock.recoveredStale };
+      if (next === text) {
+        if (created) return { ...base, changed: false, created: false, modeTightened: false };
+        if (previousMode !== 0o600 && process.platform !== 'win32') await chmod(target, 0o600);
+        return { ...base, changed: false, created: false };
+      }
+      tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        await fh.chmod(0o600); // exact, whatever the umask
+        await fh.writeFile(next, 'utf8');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (!(await lock.stillHeld())) {
+        // Our lock was broken as stale while we worked (we were stopped for a long time): start over.
+        if (attempt >= 3) throw new CredentialStoreError('netrc', `Lost the lock on ${target} while writing`);
+        continue;
+      }
+      await rename(tmp, target);
+      tmp = undefined;
+      await fsyncDir(dir);
+      return { ...base, changed: true, created };
+    } catch (e) {
+      if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('LK_')) throw e;
+      throw new CredentialStoreError('netrc', `Cannot write ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+        hint: `Check that you can write to ${dir}.`,
+        cause: e,
+      });
+    } finally {
+      if (tmp) await unlink(tmp).catch(() => undefined);
+      await lock.release();
+    }
+  }
+}
+
+/**
+ * Sets the credentials for `host` in the netrc file at `path` ({@link setNetrcEntryText} under
+ * {@link updateNetrcFile}): creates the file if missing, keeps every other byte, leaves it 0600.
+ * Throws as {@link updateNetrcFile} does, and InvalidArgumentError for a bad host or value.
+ * @public
+ */
+export async function setNetrcEntry(path: string, host: string, creds: NetrcCredentials, options?: NetrcWriteOptions): Promise<NetrcWriteResult> {
+  // Validate before taking the lock, so bad input never touches the file system.
+  setNetrcEntryText('', host, creds);
+  return updateNetrcFile(path, (text) => setNetrcEntryText(text, host, creds), options);
+}
+
+/**
+ * Removes every entry for `host` from the netrc file at `path` ({@link removeNetrcEntryText}
+ * under {@link updateNetrcFile}). A missing file stays missing (`changed: false`).
+ * Throws as {@link updateNetrcFile} does.
+ * @public
+ */
+export async function removeNetrcEntry(path: string, host: string, options?: NetrcWriteOptions): Promise<NetrcWriteResult> {
+  removeNetrcEntryText('', host);
+  return updateNetrcFile(path, (text) => removeNetrcEntryText(text, host), options);
+}
