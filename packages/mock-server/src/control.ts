@@ -1,0 +1,105 @@
+// The `/_mock/` control endpoint, for tests that drive the program from outside (`--control`).
+// Off by default; refused for non-loopback clients. Not part of LabKey's API.
+//
+//   GET  /_mock/state                 {now, settings, users, keys, sessions}
+//   POST /_mock/clock                 {advanceMs | advanceSeconds | advanceDays | set: ISO date} → {now}
+//   POST /_mock/settings              Partial<SiteSettings> → {settings}
+//   POST /_mock/keys                  {email, description?, expirationSeconds?} → {key, rowId}
+//                                     {email, rawKey, description?, expiresAt?} → {rowId}  (seed as given)
+//   POST /_mock/keys/revoke           {rowId} → {revoked}
+//   POST /_mock/users                 {email, password, displayName?, siteAdmin?} → {id}
+//   GET  /_mock/requests              the request log
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isLoopback, readBody, sendJson } from './http-util.js';
+import type { MockLabKey } from './server.js';
+
+function fail(res: ServerResponse, status: number, message: string): number {
+  sendJson(res, status, { success: false, exception: message }, {}, true);
+  return status;
+}
+
+export async function handleControl(server: MockLabKey, req: IncomingMessage, res: ServerResponse, sub: string): Promise<number> {
+  if (!isLoopback(req.socket.remoteAddress)) return fail(res, 403, 'The /_mock/ control endpoint only answers loopback clients.');
+  const method = (req.method ?? 'GET').toUpperCase();
+  let body: Record<string, unknown> = {};
+  if (method !== 'GET' && method !== 'HEAD') {
+    const raw = (await readBody(req, 1024 * 1024)).toString('utf8').trim();
+    if (raw) {
+      try {
+        const v = JSON.parse(raw);
+        if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(res, 400, 'The body must be a JSON object.');
+        body = v as Record<string, unknown>;
+      } catch (e) {
+        return fail(res, 400, `Malformed JSON body: ${(e as Error).message}`);
+      }
+    }
+  }
+  const { state, clock } = server;
+  const ok = (b: unknown) => {
+    sendJson(res, 200, b, {}, true);
+    return 200;
+  };
+  const route = `${method} ${sub.replace(/\/+$/, '')}`;
+  try {
+    switch (route) {
+      case 'GET state':
+        return ok({
+          now: clock.now().toISOString(),
+          settings: state.settings,
+          users: state.allUsers().map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, siteAdmin: u.siteAdmin })),
+          keys: state.listApiKeys(),
+          sessions: state.sessionCount(),
+        });
+      case 'GET requests':
+        return ok(server.requests);
+      case 'POST clock': {
+        if (typeof body.set === 'string') {
+          const d = new Date(body.set);
+          if (Number.isNaN(d.getTime())) return fail(res, 400, `Not a date: ${body.set}`);
+          clock.set(d);
+        }
+        const ms =
+          (typeof body.advanceMs === 'number' ? body.advanceMs : 0) +
+          (typeof body.advanceSeconds === 'number' ? body.advanceSeconds * 1000 : 0) +
+          (typeof body.advanceDays === 'number' ? body.advanceDays * 86400000 : 0);
+        if (ms) clock.advance(ms);
+        return ok({ now: clock.now().toISOString() });
+      }
+      case 'POST settings':
+        state.updateSettings(body as never);
+        return ok({ settings: state.settings });
+      case 'POST keys': {
+        if (typeof body.email !== 'string') return fail(res, 400, 'email is required');
+        if (typeof body.rawKey === 'string') {
+          const expiresAt = typeof body.expiresAt === 'string' ? new Date(body.expiresAt) : null;
+          return ok(state.seedApiKey(body.email, body.rawKey, { ...(typeof body.description === 'string' ? { description: body.description } : {}), expiresAt }));
+        }
+        return ok(
+          state.issueApiKey(body.email, {
+            ...(typeof body.description === 'string' ? { description: body.description } : {}),
+            ...(typeof body.expirationSeconds === 'number' ? { expirationSeconds: body.expirationSeconds } : {}),
+          }),
+        );
+      }
+      case 'POST keys/revoke':
+        return ok({ revoked: state.revokeApiKey(Number(body.rowId)) });
+      case 'POST users': {
+        if (typeof body.email !== 'string' || typeof body.password !== 'string') return fail(res, 400, 'email and password are required');
+        return ok(
+          state.addUser({
+            email: body.email,
+            password: body.password,
+            ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}),
+            siteAdmin: body.siteAdmin === true,
+          }),
+        );
+      }
+      default:
+        return fail(res, 404, `No control route ${route}`);
+    }
+  } catch (e) {
+    return fail(res, 400, e instanceof Error ? e.message : String(e));
+  } finally {
+    server.afterRequest?.();
+  }
+}

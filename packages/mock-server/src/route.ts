@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from './authenticate.js';
+import type { Container } from './containers.js';
+import type { MockLabKey } from './server.js';
+import type { ParsedActionUrl } from './url.js';
+
+/**
+ * What an action needs before it runs:
+ * - 'none': anyone, guests included;
+ * - 'login': any signed-in user (guest → 401);
+ * - 'read' | 'insert' | 'update' | 'delete': that permission in the URL's container;
+ * - 'siteAdmin': a site administrator (guest → 401, others → 403).
+ */
+export type RoutePermission = 'none' | 'login' | 'read' | 'insert' | 'update' | 'delete' | 'siteAdmin';
+
+export interface ActionContext {
+  req: IncomingMessage;
+  method: string;
+  url: URL;
+  parsed: ParsedActionUrl;
+  container: Container;
+  principal: Principal;
+  /** Query-string parameters plus form-encoded body parameters. */
+  params: URLSearchParams;
+  /** The parsed JSON body, when the body was JSON. */
+  json: Record<string, unknown> | undefined;
+  /** A scalar parameter: from the JSON body first, then the query string or form. */
+  param(name: string): string | undefined;
+  /** apiVersion from the JSON body, then a parameter, then the LABKEY-apiVersion header; 0 if none. */
+  apiVersion: number;
+  csrfToken: string;
+  server: MockLabKey;
+  /** Add a Set-Cookie header to the response. */
+  setCookie(cookie: string): void;
+}
+
+export type ActionResult =
+  | { status?: number; body: unknown; headers?: Record<string, string> }
+  | { status?: number; html: string; headers?: Record<string, string> }
+  | { redirect: string };
+
+export interface RouteDef {
+  /** Canonical name, e.g. 'login-whoAmI'. */
+  name: string;
+  /** Other action names reaching this route (e.g. getQuery for selectRows). */
+  aliases?: string[];
+  /** POST only (GET → 405). */
+  postOnly: boolean;
+  /** Non-GET requests must carry the CSRF token. */
+  csrf: boolean;
+  permission: RoutePermission;
+  handler(ctx: ActionContext): ActionResult | Promise<ActionResult>;
+}

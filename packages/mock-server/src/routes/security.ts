@@ -1,0 +1,94 @@
+// Controller `security`: createApiKey, ensureLogin; controller `user`: impersonateUser.
+import { principalFromSession } from '../authenticate.js';
+import { ActionError, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
+import type { RouteDef } from '../route.js';
+import { ensureSession } from './session-cookie.js';
+
+/**
+ * POST {type: 'apikey' | 'session', description?} → `{"apikey": "<64 hex>"}` (SecurityController
+ * CreateApiKeyAction). Disabled → 404; impersonating → 403 (API keys); unknown type → 404;
+ * missing type → 500.
+ */
+export const createApiKey: RouteDef = {
+  name: 'security-createApiKey',
+  postOnly: true,
+  csrf: true,
+  permission: 'login',
+  handler(ctx) {
+    const type = ctx.param('type');
+    const state = ctx.server.state;
+    if (type === undefined) {
+      throw new ActionError(
+        500,
+        'Cannot invoke "String.equals(Object)" because the return value of "org.labkey.core.security.SecurityController$CreateApiKeyForm.getType()" is null',
+        'java.lang.NullPointerException',
+      );
+    }
+    if (type === 'apikey') {
+      if (!state.settings.allowApiKeys) throw new ActionError(404, 'Creation of API keys is disabled', NOT_FOUND_EXCEPTION);
+      if (ctx.principal.impersonated) throw new FilterError(403, "Can't create an API key while impersonating");
+      const description = ctx.param('description');
+      const key = state.createKeyForUser(ctx.principal.user!.id, description);
+      return { body: { apikey: key } };
+    }
+    if (type === 'session') {
+      if (!state.settings.allowSessionKeys) throw new ActionError(404, 'Creation of session keys is disabled', NOT_FOUND_EXCEPTION);
+      const session = ensureSession(ctx);
+      return { body: { apikey: state.createSessionKey(session) } };
+    }
+    throw new ActionError(404, 'Invalid type specified', NOT_FOUND_EXCEPTION);
+  },
+};
+
+/** `{"currentUser": {…}}` with the can* and isAdmin flags as the strings "true"/"false". */
+export const ensureLogin: RouteDef = {
+  name: 'security-ensureLogin',
+  postOnly: false,
+  csrf: false,
+  permission: 'login',
+  handler(ctx) {
+    const u = ctx.principal.user!;
+    const t = (b: boolean) => (b ? 'true' : 'false');
+    return {
+      body: {
+        currentUser: {
+          id: u.id,
+          displayName: u.displayName,
+          email: u.email,
+          canInsert: t(true),
+          canUpdate: t(true),
+          canUpdateOwn: t(true),
+          canDelete: t(true),
+          canDeleteOwn: t(true),
+          isAdmin: t(u.siteAdmin),
+        },
+      },
+    };
+  },
+};
+
+/** Site admins only; POST `userId` or `email`. The impersonation lives in the HTTP session. */
+export const impersonateUser: RouteDef = {
+  name: 'user-impersonateUser',
+  postOnly: true,
+  csrf: true,
+  permission: 'login',
+  handler(ctx) {
+    const p = ctx.principal;
+    if (!p.user?.siteAdmin) throw new FilterError(403, MSG_NO_PERMISSION);
+    const state = ctx.server.state;
+    const idParam = ctx.param('userId');
+    const emailParam = ctx.param('email');
+    const target =
+      idParam !== undefined && idParam !== '' ? state.userById(Number(idParam)) : emailParam ? state.userRecord(emailParam) : undefined;
+    if (idParam === undefined && !emailParam) throw new ActionError(400, 'Must specify userId or email', 'org.labkey.api.action.ApiUsageException');
+    if (!target) throw new ActionError(404, "User doesn't exist", NOT_FOUND_EXCEPTION);
+    if (target.id === p.realUser!.id) throw new ActionError(400, "Can't impersonate yourself", 'org.labkey.api.action.ApiUsageException');
+    const session = ensureSession(ctx);
+    session.impersonatedUserId = target.id;
+    ctx.principal = principalFromSession(state, session);
+    return { body: { success: true } };
+  },
+};
+
+export const securityRoutes = [createApiKey, ensureLogin, impersonateUser];

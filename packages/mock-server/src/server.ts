@@ -1,0 +1,309 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate, GUEST, type AuthForm, type Principal } from './authenticate.js';
+import type { Container, ContainerTree } from './containers.js';
+import { HEX64, newHex64 } from './crypto-util.js';
+import {
+  actionErrorBody,
+  ActionError,
+  FilterError,
+  filterErrorBody,
+  isActionErrorLike,
+  MSG_BAD_CREDENTIALS,
+  MSG_CSRF,
+  MSG_LOGIN_REQUIRED,
+  MSG_NO_PERMISSION,
+  NOT_FOUND_EXCEPTION,
+} from './errors.js';
+import { BodyTooLargeError, firstHeader, isBrowserLike, parseCookies, readBody, sendJson, sendText } from './http-util.js';
+import { hasPerm } from './permissions.js';
+import type { ActionContext, ActionResult, RouteDef } from './route.js';
+import type { StateStore } from './state.js';
+import type { MockClock, RequestLogEntry } from './types.js';
+import { parseActionPath, type ParsedActionUrl } from './url.js';
+
+export const CSRF_COOKIE = 'X-LABKEY-CSRF';
+export const CSRF_HEADER = 'x-labkey-csrf';
+
+export interface ServerConfig {
+  contextPath: string;
+  legacyAuth: boolean;
+  bearer: boolean;
+  control: boolean;
+  realm: string;
+  maxLogEntries: number;
+}
+
+/** Handles the `/_mock/` control endpoint (see control.ts); returns the status it sent. */
+export type ControlHandler = (server: MockLabKey, req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<number>;
+
+/**
+ * The request pipeline, in the real server's order:
+ * CSRF cookie → authentication (bad credentials: 401 on any URL, before routing) → URL parsing
+ * → container (404) → action (404) → permission (401 guest / 403) → CSRF check on non-GET
+ * requests to checked actions (401) → method (405 for GET on POST-only actions) → the action.
+ */
+export class MockLabKey {
+  private readonly routes = new Map<string, RouteDef>();
+  readonly requests: RequestLogEntry[] = [];
+  /** Set when query rows changed; the persistence hook saves and clears it. */
+  dataDirty = false;
+  controlHandler: ControlHandler | undefined;
+  afterRequest: (() => void) | undefined;
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly state: StateStore,
+    readonly clock: MockClock,
+    readonly containers: ContainerTree,
+  ) {}
+
+  register(route: RouteDef): void {
+    for (const n of [route.name, ...(route.aliases ?? [])]) {
+      const dash = n.lastIndexOf('-');
+      const key = n.slice(0, dash).toLowerCase() + '-' + n.slice(dash + 1).toLowerCase();
+      this.routes.set(key, route);
+    }
+  }
+
+  routeNames(): string[] {
+    return [...new Set([...this.routes.values()].map((r) => r.name))].sort();
+  }
+
+  /** The `node:http` request listener. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    this.handle(req, res).catch((err: unknown) => {
+      // Last resort: never leave a request hanging, never echo request data.
+      if (!res.headersSent) sendJson(res, 500, actionErrorBody(err instanceof Error ? err.message : 'internal error', 'java.lang.RuntimeException'));
+      else res.destroy();
+    });
+  };
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = this.clock.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://mock.invalid');
+    const pathname = url.pathname;
+    const entry: RequestLogEntry = { time: started, method, path: pathname, authForm: 'none', status: 0, csrf: 'none' };
+
+    const ctx = this.config.contextPath;
+    if (pathname.startsWith('/_mock/') || pathname === '/_mock' || (ctx !== '' && (pathname.startsWith(ctx + '/_mock/') || pathname === ctx + '/_mock'))) {
+      const sub = pathname.slice(pathname.indexOf('/_mock') + '/_mock'.length).replace(/^\/+/, '');
+      let status: number;
+      if (!this.config.control || !this.controlHandler) {
+        status = 404;
+        sendJson(res, 404, filterErrorBody('The /_mock/ control endpoint is disabled; start the mock server with control: true (--control).'));
+      } else {
+        status = await this.controlHandler(this, req, res, sub);
+      }
+      entry.status = status;
+      this.log(entry);
+      return;
+    }
+
+    const headers: Record<string, string | string[]> = {};
+    const cookies = parseCookies(req.headers.cookie);
+    const setCookies: string[] = [];
+    const cookiePath = ctx === '' ? '/' : ctx;
+
+    // CSRF: the expected token is the cookie when it is a valid 64-hex value; otherwise a fresh one.
+    let csrfToken = cookies.get(CSRF_COOKIE);
+    if (!csrfToken || !HEX64.test(csrfToken)) {
+      csrfToken = newHex64();
+      setCookies.push(`${CSRF_COOKIE}=${csrfToken}; Path=${cookiePath}; SameSite=Lax`);
+    }
+
+    const respond = (status: number, body: unknown, extra: Record<string, string> = {}, compactDefault = false): void => {
+      if (setCookies.length) headers['Set-Cookie'] = setCookies;
+      const compact = url.searchParams.get('respFormat') === 'json_compact' || compactDefault;
+      sendJson(res, status, body, { ...headers, ...extra }, compact);
+      entry.status = status;
+    };
+
+    try {
+      const auth = authenticate(req, cookies, this.state, { bearer: this.config.bearer });
+      entry.authForm = auth.authForm;
+      if (auth.fingerprint) entry.credentialFingerprint = auth.fingerprint;
+      let principal: Principal;
+      if (auth.ok) principal = auth.principal;
+      else if (this.config.legacyAuth) principal = GUEST;
+      else {
+        respond(401, filterErrorBody(MSG_BAD_CREDENTIALS));
+        return;
+      }
+      if (principal.user) entry.user = principal.user.email;
+
+      const parsed = parseActionPath(pathname, ctx);
+      if (!parsed) {
+        respond(404, filterErrorBody(`No LabKey Server action at ${pathname}`));
+        return;
+      }
+      entry.controller = parsed.controller;
+      entry.action = parsed.action;
+      const container = this.containers.bySegments(parsed.containerSegments);
+      if (!container) {
+        entry.container = '/' + parsed.containerSegments.join('/');
+        respond(404, filterErrorBody(this.containers.notFoundMessage(parsed.containerSegments)));
+        return;
+      }
+      entry.container = container.path;
+      const route = this.routes.get(parsed.controller + '-' + parsed.action.toLowerCase());
+      if (!route) {
+        const known = [...this.routes.keys()].some((k) => k.startsWith(parsed.controller + '-'));
+        respond(
+          404,
+          filterErrorBody(
+            known
+              ? `Unable to find action '${parsed.action}' to handle request in controller '${parsed.controller}'.`
+              : `No LabKey Server module registered to handle request for controller: ${parsed.controller}`,
+          ),
+        );
+        return;
+      }
+
+      // Permission first: a guest without permission gets the permission 401, not the CSRF one.
+      this.checkPermission(route, principal, container, req, method);
+
+      let body: Buffer = Buffer.alloc(0);
+      if (method !== 'GET' && method !== 'HEAD') body = await readBody(req);
+      const { params, json } = parseParams(url, req, body);
+
+      if (route.csrf && method !== 'GET' && method !== 'HEAD') {
+        const presented = firstHeader(req, CSRF_HEADER) ?? params.get(CSRF_COOKIE) ?? undefined;
+        const ok = presented !== undefined && presented === csrfToken;
+        entry.csrf = ok ? 'valid' : 'invalid';
+        if (!ok) {
+          const extra: Record<string, string> = {};
+          if (!principal.user && !isBrowserLike(req) && !firstHeader(req, 'x-onunauthorized')) extra['WWW-Authenticate'] = this.wwwAuthenticate();
+          throw new FilterError(401, MSG_CSRF, extra);
+        }
+      }
+      if (route.postOnly && (method === 'GET' || method === 'HEAD')) throw new FilterError(405, `Method Not Allowed: ${method}`);
+
+      const actx: ActionContext = {
+        req,
+        method,
+        url,
+        parsed,
+        container,
+        principal,
+        params,
+        json,
+        param(name: string) {
+          if (json && Object.prototype.hasOwnProperty.call(json, name)) {
+            const v = json[name];
+            if (v === null || v === undefined) return undefined;
+            return typeof v === 'object' ? JSON.stringify(v) : String(v);
+          }
+          return params.get(name) ?? undefined;
+        },
+        apiVersion: 0,
+        csrfToken,
+        server: this,
+        setCookie(c: string) {
+          setCookies.push(c);
+        },
+      };
+      actx.apiVersion = readApiVersion(actx);
+
+      const result: ActionResult = await route.handler(actx);
+      if (actx.principal.user) entry.user = actx.principal.user.email;
+      else delete entry.user;
+      if (setCookies.length) headers['Set-Cookie'] = setCookies;
+      if ('redirect' in result) {
+        res.statusCode = 302;
+        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+        res.setHeader('Location', result.redirect);
+        res.end();
+        entry.status = 302;
+      } else if ('html' in result) {
+        sendText(res, result.status ?? 200, 'text/html;charset=UTF-8', result.html, { ...headers, ...(result.headers ?? {}) });
+        entry.status = result.status ?? 200;
+      } else {
+        respond(result.status ?? 200, result.body, result.headers ?? {});
+      }
+    } catch (err) {
+      if (res.headersSent) throw err;
+      if (err instanceof FilterError) respond(err.status, filterErrorBody(err.message), err.headers);
+      else if (err instanceof BodyTooLargeError) respond(413, filterErrorBody(err.message));
+      else if (isActionErrorLike(err)) {
+        const withBody = err as { toBody?: () => unknown };
+        const body =
+          typeof withBody.toBody === 'function'
+            ? withBody.toBody()
+            : err.body !== undefined && typeof err.body === 'object'
+            ? err.body
+            : actionErrorBody(err.message, err.exceptionClass ?? (err.status === 404 ? NOT_FOUND_EXCEPTION : 'java.lang.RuntimeException'));
+        respond(err.status, body);
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        respond(500, actionErrorBody(message, 'java.lang.RuntimeException'));
+      }
+    } finally {
+      if (entry.status === 0) entry.status = res.statusCode;
+      this.log(entry);
+      this.afterRequest?.();
+    }
+  }
+
+  wwwAuthenticate(): string {
+    return `Basic realm="${this.config.realm.replace(/["\\]/g, '')}"`;
+  }
+
+  /** 401 for guests (with WWW-Authenticate for non-browser clients), 403 for signed-in users. */
+  private checkPermission(route: RouteDef, p: Principal, c: Container, req: IncomingMessage, method: string): void {
+    const need = route.permission;
+    if (need === 'none') return;
+    let allowed: boolean;
+    if (need === 'login') allowed = p.user !== null;
+    else if (need === 'siteAdmin') allowed = p.user?.siteAdmin === true;
+    else allowed = hasPerm(p.user, c, need);
+    if (allowed) return;
+    if (p.user) throw new FilterError(403, MSG_NO_PERMISSION);
+    throw this.guestUnauthorized(req, method);
+  }
+
+  guestUnauthorized(req: IncomingMessage, method: string): FilterError {
+    const browserish = isBrowserLike(req) || firstHeader(req, 'x-onunauthorized') !== undefined;
+    if (browserish) return new FilterError(401, MSG_NO_PERMISSION);
+    const msg = method === 'GET' || method === 'HEAD' ? MSG_LOGIN_REQUIRED : MSG_NO_PERMISSION;
+    return new FilterError(401, msg, { 'WWW-Authenticate': this.wwwAuthenticate() });
+  }
+
+  private log(entry: RequestLogEntry): void {
+    this.requests.push(entry);
+    const max = this.config.maxLogEntries;
+    if (this.requests.length > max) this.requests.splice(0, this.requests.length - max);
+  }
+}
+
+export function parseParams(url: URL, req: IncomingMessage, body: Buffer): { params: URLSearchParams; json: Record<string, unknown> | undefined } {
+  const params = new URLSearchParams(url.searchParams);
+  let json: Record<string, unknown> | undefined;
+  if (body.length === 0) return { params, json };
+  const ct = (firstHeader(req, 'content-type') ?? '').toLowerCase();
+  const text = body.toString('utf8');
+  if (ct.includes('application/json') || (ct === '' && /^\s*[{[]/.test(text))) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      throw new ActionError(400, `Error parsing JSON body: ${(e as Error).message}`, 'org.json.JSONException');
+    }
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) json = v as Record<string, unknown>;
+    else throw new ActionError(400, 'The JSON body must be an object.', 'org.json.JSONException');
+  } else if (ct.includes('application/x-www-form-urlencoded') || ct === '') {
+    for (const [k, v] of new URLSearchParams(text)) params.append(k, v);
+  }
+  return { params, json };
+}
+
+function readApiVersion(ctx: ActionContext): number {
+  let raw: unknown;
+  if (ctx.json && ctx.json.apiVersion !== undefined) raw = ctx.json.apiVersion;
+  else if (ctx.params.has('apiVersion')) raw = ctx.params.get('apiVersion');
+  else raw = firstHeader(ctx.req, 'labkey-apiversion');
+  const n = typeof raw === 'number' ? raw : Number.parseFloat(String(raw ?? ''));
+  return Number.isFinite(n) ? n : 0;
+}
+
+export type { AuthForm, ParsedActionUrl };

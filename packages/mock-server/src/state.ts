@@ -1,0 +1,370 @@
+import { timingSafeEqual } from 'node:crypto';
+import { cryptOf, hashPassword, newHex64, newSalt, safeEqual } from './crypto-util.js';
+import type { ApiKeyRow, MockClock, MockState, MockUser, SiteSettings } from './types.js';
+
+/** A stored user. The password exists only as a salted hash. */
+export interface UserRecord extends MockUser {
+  salt: string;
+  passwordHash: string;
+}
+
+/** A stored API key: only its `sha256:<hex>` is kept (LabKey's core.APIKeys.Crypt). */
+export interface KeyRecord {
+  rowId: number;
+  userId: number;
+  crypt: string;
+  created: Date;
+  expiration: Date | null;
+  lastUsed: Date | null;
+  description: string | null;
+}
+
+/** An HTTP session (JSESSIONID). Impersonation and session keys live here, as on the server. */
+export interface Session {
+  id: string;
+  /** The user who logged in (the admin, while impersonating). */
+  userId: number;
+  /** The user being impersonated, or null. */
+  impersonatedUserId: number | null;
+  /** Clock time of the last request in this session (ms since epoch). */
+  lastAccess: number;
+  /** Crypts of session keys bound to this session. */
+  keys: Set<string>;
+}
+
+export type KeyLookup =
+  | { kind: 'session-key'; session: Session }
+  | { kind: 'api-key'; key: KeyRecord; user: UserRecord };
+
+/** Real server: LastUsed is written at most once per 10 minutes per key. */
+export const LAST_USED_GRANULARITY_MS = 10 * 60 * 1000;
+export const DESCRIPTION_MAX = 256;
+export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
+
+/** The serialised form written to `--data FILE`. */
+export interface PersistedState {
+  format: 'lk-mock-server/1';
+  settings: SiteSettings;
+  nextUserId: number;
+  nextKeyRowId: number;
+  users: UserRecord[];
+  keys: Array<Omit<KeyRecord, 'created' | 'expiration' | 'lastUsed'> & { created: string; expiration: string | null; lastUsed: string | null }>;
+  query?: unknown;
+}
+
+export class StateStore implements MockState {
+  private _settings: SiteSettings = { allowApiKeys: false, apiKeyExpirationSeconds: -1, allowSessionKeys: false };
+  private readonly usersById = new Map<number, UserRecord>();
+  private readonly usersByEmail = new Map<string, UserRecord>();
+  private readonly keysByCrypt = new Map<string, KeyRecord>();
+  private readonly keysByRowId = new Map<number, KeyRecord>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly sessionKeys = new Map<string, string>(); // crypt -> session id
+  private nextUserId = 1001;
+  private nextKeyRowId = 1;
+  /** Set whenever something persistent changed; the server saves and clears it. */
+  dirty = false;
+
+  constructor(
+    readonly clock: MockClock,
+    readonly sessionTimeoutMs: number = DEFAULT_SESSION_TIMEOUT_MS,
+  ) {}
+
+  // ---- settings -------------------------------------------------------------------------
+
+  get settings(): SiteSettings {
+    return { ...this._settings };
+  }
+
+  updateSettings(patch: Partial<SiteSettings>): void {
+    const next = { ...this._settings };
+    if (patch.allowApiKeys !== undefined) next.allowApiKeys = Boolean(patch.allowApiKeys);
+    if (patch.allowSessionKeys !== undefined) next.allowSessionKeys = Boolean(patch.allowSessionKeys);
+    if (patch.apiKeyExpirationSeconds !== undefined) {
+      const s = Number(patch.apiKeyExpirationSeconds);
+      if (!Number.isInteger(s) || (s !== -1 && s <= 0)) {
+        throw new RangeError(`apiKeyExpirationSeconds must be -1 (never) or a positive whole number of seconds, got ${String(patch.apiKeyExpirationSeconds)}`);
+      }
+      next.apiKeyExpirationSeconds = s;
+    }
+    this._settings = next;
+    this.dirty = true;
+  }
+
+  // ---- users ----------------------------------------------------------------------------
+
+  addUser(u: { email: string; password: string; displayName?: string; siteAdmin?: boolean }): { id: number } {
+    const email = u.email.trim();
+    if (!email.includes('@')) throw new TypeError(`addUser: '${email}' is not an email address`);
+    if (this.usersByEmail.has(email.toLowerCase())) throw new Error(`addUser: ${email} already exists`);
+    const salt = newSalt();
+    const rec: UserRecord = {
+      id: this.nextUserId++,
+      email,
+      displayName: u.displayName ?? email.split('@')[0]!,
+      siteAdmin: Boolean(u.siteAdmin),
+      salt,
+      passwordHash: hashPassword(u.password, salt),
+    };
+    this.usersById.set(rec.id, rec);
+    this.usersByEmail.set(email.toLowerCase(), rec);
+    this.dirty = true;
+    return { id: rec.id };
+  }
+
+  user(email: string): MockUser | undefined {
+    const r = this.usersByEmail.get(email.trim().toLowerCase());
+    return r ? publicUser(r) : undefined;
+  }
+
+  userRecord(email: string): UserRecord | undefined {
+    return this.usersByEmail.get(email.trim().toLowerCase());
+  }
+
+  userById(id: number): UserRecord | undefined {
+    return this.usersById.get(id);
+  }
+
+  allUsers(): UserRecord[] {
+    return [...this.usersById.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Email/password check. Unknown emails still cost a hash, so timing does not reveal them. */
+  checkPassword(email: string, password: string): UserRecord | undefined {
+    const rec = this.usersByEmail.get(email.trim().toLowerCase());
+    const salt = rec?.salt ?? 'no-such-user';
+    const h = hashPassword(password, salt);
+    const ok = safeEqual(h, rec?.passwordHash ?? '0'.repeat(64));
+    return ok && rec ? rec : undefined;
+  }
+
+  // ---- API keys -------------------------------------------------------------------------
+
+  issueApiKey(email: string, opts: { description?: string; expirationSeconds?: number } = {}): { key: string; rowId: number } {
+    const u = this.requireUser(email);
+    const key = newHex64();
+    const seconds = opts.expirationSeconds ?? this._settings.apiKeyExpirationSeconds;
+    const expiresAt = seconds === -1 || seconds === undefined ? null : new Date(this.clock.now().getTime() + seconds * 1000);
+    const { rowId } = this.storeKey(u.id, key, opts.description, expiresAt);
+    return { key, rowId };
+  }
+
+  seedApiKey(email: string, rawKey: string, opts: { description?: string; expiresAt?: Date | null } = {}): { rowId: number } {
+    const u = this.requireUser(email);
+    if (rawKey.length === 0) throw new TypeError('seedApiKey: the key is empty');
+    return this.storeKey(u.id, rawKey, opts.description, opts.expiresAt ?? null);
+  }
+
+  /** The key created by security-createApiKey: expiry fixed now from the site setting. */
+  createKeyForUser(userId: number, description: string | undefined): string {
+    const key = newHex64();
+    const s = this._settings.apiKeyExpirationSeconds;
+    const expiresAt = s === -1 ? null : new Date(this.clock.now().getTime() + s * 1000);
+    this.storeKey(userId, key, description, expiresAt);
+    return key;
+  }
+
+  private storeKey(userId: number, rawKey: string, description: string | undefined, expiresAt: Date | null): { rowId: number } {
+    const crypt = cryptOf(rawKey);
+    if (this.keysByCrypt.has(crypt)) throw new Error('a key with the same hash is already stored');
+    const desc = description === undefined ? null : description.trim().slice(0, DESCRIPTION_MAX) || null;
+    const rec: KeyRecord = {
+      rowId: this.nextKeyRowId++,
+      userId,
+      crypt,
+      created: this.clock.now(),
+      expiration: expiresAt,
+      lastUsed: null,
+      description: desc,
+    };
+    this.keysByCrypt.set(crypt, rec);
+    this.keysByRowId.set(rec.rowId, rec);
+    this.dirty = true;
+    return { rowId: rec.rowId };
+  }
+
+  revokeApiKey(rowId: number): boolean {
+    const rec = this.keysByRowId.get(rowId);
+    if (!rec) return false;
+    this.keysByRowId.delete(rowId);
+    this.keysByCrypt.delete(rec.crypt);
+    this.dirty = true;
+    return true;
+  }
+
+  keyByRowId(rowId: number): KeyRecord | undefined {
+    return this.keysByRowId.get(rowId);
+  }
+
+  listApiKeys(email?: string): ApiKeyRow[] {
+    let userId: number | undefined;
+    if (email !== undefined) {
+      const u = this.usersByEmail.get(email.trim().toLowerCase());
+      if (!u) return [];
+      userId = u.id;
+    }
+    const out: ApiKeyRow[] = [];
+    for (const k of this.keysByRowId.values()) {
+      if (userId === undefined || k.userId === userId) out.push(toRow(k));
+    }
+    return out.sort((a, b) => a.RowId - b.RowId);
+  }
+
+  keyCount(): number {
+    return this.keysByCrypt.size;
+  }
+
+  /**
+   * Resolve a presented key: first as a live session key, then as a stored API key by its hash
+   * (one Map lookup, then a constant-time comparison of the hashes), checking expiry on the clock.
+   * The whole string is the secret: nothing is parsed or stripped out of it.
+   */
+  lookupKey(raw: string): KeyLookup | undefined {
+    const session = this.lookupSessionKey(raw);
+    if (session) return { kind: 'session-key', session };
+    return this.lookupApiKey(raw);
+  }
+
+  /** The live session a session key is bound to, if any (a dead session's keys are dropped). */
+  lookupSessionKey(raw: string): Session | undefined {
+    const crypt = cryptOf(raw);
+    const sid = this.sessionKeys.get(crypt);
+    if (sid === undefined) return undefined;
+    const session = this.getSession(sid);
+    if (!session) this.sessionKeys.delete(crypt);
+    return session;
+  }
+
+  /** A stored, unexpired API key and its owner; records LastUsed (at most once per 10 minutes). */
+  lookupApiKey(raw: string): { kind: 'api-key'; key: KeyRecord; user: UserRecord } | undefined {
+    const crypt = cryptOf(raw);
+    const rec = this.keysByCrypt.get(crypt);
+    if (!rec) return undefined;
+    const a = Buffer.from(rec.crypt, 'latin1');
+    const b = Buffer.from(crypt, 'latin1');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+    const now = this.clock.now();
+    if (rec.expiration !== null && rec.expiration.getTime() <= now.getTime()) return undefined;
+    const user = this.usersById.get(rec.userId);
+    if (!user) return undefined;
+    if (rec.lastUsed === null || now.getTime() - rec.lastUsed.getTime() >= LAST_USED_GRANULARITY_MS) {
+      rec.lastUsed = now;
+      this.dirty = true;
+    }
+    return { kind: 'api-key', key: rec, user };
+  }
+
+  // ---- sessions -------------------------------------------------------------------------
+
+  createSession(userId: number): Session {
+    const s: Session = { id: newHex64().slice(0, 32).toUpperCase(), userId, impersonatedUserId: null, lastAccess: this.clock.now().getTime(), keys: new Set() };
+    this.sessions.set(s.id, s);
+    return s;
+  }
+
+  /** A live session, touched; a session idle longer than the timeout is invalidated (and its keys with it). */
+  getSession(id: string): Session | undefined {
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    const now = this.clock.now().getTime();
+    if (now - s.lastAccess > this.sessionTimeoutMs) {
+      this.invalidateSession(id);
+      return undefined;
+    }
+    s.lastAccess = now;
+    return s;
+  }
+
+  invalidateSession(id: string): void {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    for (const c of s.keys) this.sessionKeys.delete(c);
+    s.keys.clear();
+    this.sessions.delete(id);
+  }
+
+  /** A session key bound to this session: memory only, never in core.APIKeys. */
+  createSessionKey(session: Session): string {
+    const key = newHex64();
+    const crypt = cryptOf(key);
+    session.keys.add(crypt);
+    this.sessionKeys.set(crypt, session.id);
+    return key;
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  // ---- persistence ----------------------------------------------------------------------
+
+  serialize(query?: unknown): PersistedState {
+    return {
+      format: 'lk-mock-server/1',
+      settings: { ...this._settings },
+      nextUserId: this.nextUserId,
+      nextKeyRowId: this.nextKeyRowId,
+      users: this.allUsers().map((u) => ({ ...u })),
+      keys: [...this.keysByRowId.values()].map((k) => ({
+        rowId: k.rowId,
+        userId: k.userId,
+        crypt: k.crypt,
+        created: k.created.toISOString(),
+        expiration: k.expiration ? k.expiration.toISOString() : null,
+        lastUsed: k.lastUsed ? k.lastUsed.toISOString() : null,
+        description: k.description,
+      })),
+      ...(query === undefined ? {} : { query }),
+    };
+  }
+
+  /** Replace users, settings and keys with a persisted state (sessions are never persisted). */
+  load(p: PersistedState): void {
+    if (!p || p.format !== 'lk-mock-server/1') throw new Error(`not an lk-mock-server data file (format ${JSON.stringify((p as { format?: unknown })?.format)})`);
+    this.usersById.clear();
+    this.usersByEmail.clear();
+    this.keysByCrypt.clear();
+    this.keysByRowId.clear();
+    this._settings = { ...this._settings, ...p.settings };
+    for (const u of p.users) {
+      const rec: UserRecord = { id: u.id, email: u.email, displayName: u.displayName, siteAdmin: Boolean(u.siteAdmin), salt: u.salt, passwordHash: u.passwordHash };
+      this.usersById.set(rec.id, rec);
+      this.usersByEmail.set(rec.email.toLowerCase(), rec);
+    }
+    for (const k of p.keys) {
+      if (!/^sha256:[0-9a-f]{64}$/.test(k.crypt)) throw new Error(`data file: key row ${k.rowId} has a malformed hash`);
+      const rec: KeyRecord = {
+        rowId: k.rowId,
+        userId: k.userId,
+        crypt: k.crypt,
+        created: new Date(k.created),
+        expiration: k.expiration ? new Date(k.expiration) : null,
+        lastUsed: k.lastUsed ? new Date(k.lastUsed) : null,
+        description: k.description ?? null,
+      };
+      this.keysByCrypt.set(rec.crypt, rec);
+      this.keysByRowId.set(rec.rowId, rec);
+    }
+    let nu = Math.max(1001, Number(p.nextUserId) || 0);
+    for (const id of this.usersById.keys()) nu = Math.max(nu, id + 1);
+    let nk = Math.max(1, Number(p.nextKeyRowId) || 0);
+    for (const id of this.keysByRowId.keys()) nk = Math.max(nk, id + 1);
+    this.nextUserId = nu;
+    this.nextKeyRowId = nk;
+    this.dirty = false;
+  }
+
+  private requireUser(email: string): UserRecord {
+    const u = this.usersByEmail.get(email.trim().toLowerCase());
+    if (!u) throw new Error(`no user ${email}`);
+    return u;
+  }
+}
+
+export function publicUser(r: UserRecord): MockUser {
+  return { id: r.id, email: r.email, displayName: r.displayName, siteAdmin: r.siteAdmin };
+}
+
+function toRow(k: KeyRecord): ApiKeyRow {
+  return { RowId: k.rowId, CreatedBy: k.userId, Created: new Date(k.created), Expiration: k.expiration ? new Date(k.expiration) : null, LastUsed: k.lastUsed ? new Date(k.lastUsed) : null, Description: k.description };
+}
