@@ -3,7 +3,7 @@ import { Secret, isSecret } from '../redact/secret.js';
 // A pasted header: `Authorization: Bearer <key>`, `Bearer <key>`, `apikey: <key>`, `apikey <key>`.
 // The separator after `apikey` must be a colon or whitespace: `apikey|<hex>` is a legacy LabKey key
 // whose server-side hash covers the whole string, prefix included, so it is never touched.
-const HEADER_PREFIX = /^(?:authorization\s*:\s*)?(?:bearer\s+|apikey\s*:\s*|apikey\s+)/i;
+const HEADER_PREFIX = /^(?:authorization\s*:\s*)?(?:bearer(?:\s+|$)|apikey\s*:\s*|apikey\s+)/i;
 
 /**
  * Normalises a key once, where it enters the SDK: trims surrounding whitespace (a trailing newline
