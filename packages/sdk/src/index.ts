@@ -91,3 +91,70 @@ export { setDebugSink } from './debug.js';
 // client normalises keys through the sources), and the keychain helper-process plumbing.
 
 // ── client, HTTP errors, API ─────────────────────────────────────────────────
+export { createClient, SDK_VERSION } from './client.js';
+export type { ClientOptions, LabKeyClient } from './client.js';
+export type { Timeouts, DebugSink } from './transport/transport.js';
+export { authHeadersFor, AUTH_SCHEMES } from './auth/auth-scheme.js';
+export type { AuthScheme } from './auth/auth-scheme.js';
+export type { KeyInfo, KeyInfoStore } from './auth/diagnose-rejection.js';
+export { mustDropCredentials, nextMethod } from './transport/redirect-policy.js';
+export {
+  HttpError,
+  ForbiddenError,
+  CsrfError,
+  NotFoundError,
+  WrongContextPathError,
+  MethodNotAllowedError,
+  ValidationError,
+  ServerError,
+  BadResponseError,
+  NetworkError,
+  TimeoutError,
+  AbortedError,
+  TooManyRedirectsError,
+} from './errors/http-error.js';
+export type { HttpErrorOptions, ValidationIssue } from './errors/http-error.js';
+export { ApiKeyRejectedError } from './errors/api-key-rejected-error.js';
+export type { RejectionReason } from './errors/api-key-rejected-error.js';
+export { toLabKeyError } from './errors/to-labkey-error.js';
+export {
+  isLabKeyError,
+  isHttpError,
+  isAuthError,
+  isNoCredentialsError,
+  isCredentialStoreError,
+  isApiKeyRejectedError,
+  isForbiddenError,
+  isCsrfError,
+  isNotFoundError,
+  isWrongContextPathError,
+  isMethodNotAllowedError,
+  isValidationError,
+  isServerError,
+  isBadResponseError,
+  isNetworkError,
+  isTimeoutError,
+  isAbortedError,
+  isTooManyRedirectsError,
+} from './errors/guards.js';
+export { filter, Filter, parseFilter, FILTER_OPERATORS } from './api/filter.js';
+export type { FilterOperator, FilterValue, FilterScalar } from './api/filter.js';
+export { wafEncode } from './api/query.js';
+export type {
+  WhoAmI,
+  FieldInfo,
+  ContainerFilter,
+  QueryOptionsBase,
+  SelectRowsOptions,
+  ExecuteSqlOptions,
+  IterOptions,
+  QueryResult,
+  ModifyRowsOptions,
+  ModifyRowsResult,
+  GetContainersOptions,
+  ContainerInfo,
+  ApiKeyRow,
+  CreateApiKeyOptions,
+  CreatedApiKey,
+  ActionRequest,
+} from './api/types.js';

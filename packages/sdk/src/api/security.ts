@@ -1,0 +1,135 @@
+import type { Core } from '../request.js';
+import { Secret } from '../redact/secret.js';
+import { fingerprintKey } from '../redact/fingerprint.js';
+import { BadResponseError } from '../errors/http-error.js';
+import { selectRows } from './query.js';
+import type { ApiKeyRow, CreateApiKeyOptions, CreatedApiKey, WhoAmI } from './types.js';
+import type { KeyInfo } from '../auth/diagnose-rejection.js';
+
+/** `login-whoAmI.api` in the root container. A guest answer although a key was sent throws ApiKeyRejectedError (`legacy-guest`). */
+export async function whoAmI(core: Core, signal?: AbortSignal): Promise<WhoAmI> {
+  const j = await core.call<Record<string, unknown>>({ controller: 'login', action: 'whoAmI', container: '/', method: 'GET', ...(signal ? { signal } : {}) });
+  return {
+    id: Number(j.id),
+    email: String(j.email ?? ''),
+    displayName: String(j.displayName ?? ''),
+    impersonated: j.impersonated === true,
+    CSRF: String(j.CSRF ?? ''),
+  };
+}
+
+/**
+ * LabKey dates (`yyyy-MM-dd HH:mm:ss.SSS`, server local time, no zone; `yyyy/MM/dd` before 2019)
+ * to ISO. Without a zone the string is read in this machine's time zone; the mock and most
+ * deployments in tests share it.
+ */
+export function labkeyDateToIso(v: unknown): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'number') return new Date(v).toISOString();
+  const s = String(v).replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3');
+  const d = /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? new Date(s) : new Date(s.replace(' ', 'T'));
+  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
+}
+
+function get(row: Record<string, unknown>, name: string): unknown {
+  if (name in row) return row[name];
+  const lower = name.toLowerCase();
+  for (const k in row) if (k.toLowerCase() === lower) return row[k];
+  return undefined;
+}
+
+function toApiKeyRow(r: Record<string, unknown>): ApiKeyRow {
+  const createdBy = get(r, 'CreatedBy');
+  const desc = get(r, 'Description');
+  return {
+    rowId: Number(get(r, 'RowId')),
+    createdBy: typeof createdBy === 'number' ? createdBy : createdBy == null ? undefined : Number(createdBy),
+    created: labkeyDateToIso(get(r, 'Created')) ?? undefined,
+    expiration: labkeyDateToIso(get(r, 'Expiration')),
+    lastUsed: labkeyDateToIso(get(r, 'LastUsed')),
+    description: desc == null ? null : String(desc),
+  };
+}
+
+const KEY_COLUMNS = ['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description'];
+
+/** core.UserAPIKeys: the signed-in user's own keys (never the keys themselves). */
+export async function listApiKeys(core: Core, container: string, signal?: AbortSignal): Promise<ApiKeyRow[]> {
+  const r = await selectRows<Record<string, unknown>>(core, container, {
+    schemaName: 'core',
+    queryName: 'UserAPIKeys',
+    columns: KEY_COLUMNS,
+    sort: '-RowId',
+    maxRows: -1,
+    ...(signal ? { signal } : {}),
+  });
+  return r.rows.map(toApiKeyRow);
+}
+
+/** core.APIKeys in the root container: every user's keys (site administrators only; others get NotFoundError). */
+export async function listAllApiKeys(core: Core, signal?: AbortSignal): Promise<ApiKeyRow[]> {
+  const r = await selectRows<Record<string, unknown>>(core, '/', {
+    schemaName: 'core',
+    queryName: 'APIKeys',
+    columns: KEY_COLUMNS,
+    sort: '-RowId',
+    maxRows: -1,
+    ...(signal ? { signal } : {}),
+  });
+  return r.rows.map(toApiKeyRow);
+}
+
+/**
+ * `security-createApiKey.api`, then core.UserAPIKeys right after, to learn the new key's row id and
+ * expiry (the newest row with that description). Session keys are not in that table; their info
+ * carries only the fingerprint.
+ */
+export async function createApiKey(core: Core, container: string, o: CreateApiKeyOptions = {}): Promise<CreatedApiKey> {
+  const type = o.type ?? 'apikey';
+  const body: Record<string, unknown> = { type };
+  if (o.description !== undefined) body.description = o.description;
+  const j = await core.call<Record<string, unknown>>({
+    controller: 'security',
+    action: 'createApiKey',
+    container,
+    method: 'POST',
+    json: body,
+    mutating: true,
+    idempotent: false,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (typeof j.apikey !== 'string' || j.apikey.length === 0) {
+    throw new BadResponseError('createApiKey answered without a key.', { status: 200, hint: 'Run `lk doctor`; the server may be too old.' });
+  }
+  const apiKey = new Secret(j.apikey);
+  const info: KeyInfo = { fingerprint: fingerprintKey(apiKey), server: core.opts.baseUrl };
+  if (o.description !== undefined) info.description = o.description.trim().slice(0, 256);
+  if (type === 'apikey') {
+    const rows = await listApiKeys(core, container, o.signal);
+    const want = o.description?.trim().slice(0, 256);
+    const mine = rows
+      .filter((r) => want === undefined || r.description === want)
+      .sort((a, b) => b.rowId - a.rowId)[0];
+    if (mine) {
+      info.rowId = mine.rowId;
+      if (mine.created) info.createdAt = mine.created;
+      info.expiresAt = mine.expiration;
+      if (mine.description !== null) info.description = mine.description;
+    }
+  }
+  return { apiKey, info };
+}
+
+/** Deletes a key row (core.UserAPIKeys, or core.APIKeys with `all` for administrators). Takes effect at once. */
+export async function revokeApiKey(core: Core, container: string, rowId: number, o: { all?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+  await core.call({
+    controller: 'query',
+    action: 'deleteRows',
+    container: o.all ? '/' : container,
+    method: 'POST',
+    json: { schemaName: 'core', queryName: o.all ? 'APIKeys' : 'UserAPIKeys', rows: [{ RowId: rowId }] },
+    mutating: true,
+    idempotent: false,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+}

@@ -1,0 +1,173 @@
+import type { Filter } from './filter.js';
+import type { Secret } from '../redact/secret.js';
+import type { KeyInfo } from '../auth/diagnose-rejection.js';
+
+/** `login-whoAmI.api`. `CSRF` is a session token: lk never prints it. @public */
+export interface WhoAmI {
+  id: number;
+  email: string;
+  displayName: string;
+  impersonated: boolean;
+  CSRF: string;
+}
+
+/** A column as the server described it (the same for every response format). @public */
+export interface FieldInfo {
+  name: string;
+  /** Field key as a `/`-joined string (`CreatedBy/DisplayName`). */
+  fieldKey: string;
+  /** LabKey's JSON type: `string`, `int`, `float`, `boolean`, `date`, `time`. */
+  type: string | undefined;
+  caption: string | undefined;
+}
+
+/** @public */
+export type ContainerFilter =
+  | 'Current'
+  | 'CurrentAndSubfolders'
+  | 'CurrentAndSubfoldersPlusShared'
+  | 'CurrentAndFirstChildren'
+  | 'CurrentAndParents'
+  | 'CurrentPlusProject'
+  | 'CurrentPlusProjectAndShared'
+  | 'AllInProject'
+  | 'AllInProjectPlusShared'
+  | 'AllFolders';
+
+/** Options shared by selectRows and executeSql. @public */
+export interface QueryOptionsBase {
+  container?: string;
+  /** Page size; `-1` for all rows. The server's default is 100 000. */
+  maxRows?: number;
+  offset?: number;
+  sort?: string | string[];
+  includeTotalCount?: boolean;
+  containerFilter?: ContainerFilter;
+  /** Values for a parameterised query (`query.param.<name>`). */
+  parameters?: Record<string, string | number | boolean>;
+  /** Response format to request (8.3 default, 9.1, 13.2, 17.1): rows come back as plain objects either way. */
+  apiVersion?: number;
+  signal?: AbortSignal;
+}
+
+/** @public */
+export interface SelectRowsOptions extends QueryOptionsBase {
+  schemaName: string;
+  queryName: string;
+  columns?: string[] | string;
+  filters?: Filter[];
+  viewName?: string;
+}
+
+/** @public */
+export interface ExecuteSqlOptions extends QueryOptionsBase {
+  schemaName: string;
+  sql: string;
+  /** Send the SQL WAF-encoded, as the official clients do (needs LabKey 23.9+). Default true. */
+  wafEncode?: boolean;
+}
+
+/** @public */
+export interface IterOptions {
+  /** Rows per request. Default 5 000. */
+  pageSize?: number;
+}
+
+/** Rows normalised to plain `{ column: value }` objects, whatever format the server used. @public */
+export interface QueryResult<R> {
+  rows: R[];
+  /** Total rows (may be offset + rows returned when the total was not counted); undefined for metadata-only answers. */
+  rowCount: number | undefined;
+  schemaName: string;
+  queryName: string;
+  fields: FieldInfo[];
+}
+
+/** @public */
+export interface ModifyRowsOptions<R = Record<string, unknown>> {
+  schemaName: string;
+  queryName: string;
+  rows: R[];
+  container?: string;
+  /** Run in one transaction (server default true). */
+  transacted?: boolean;
+  auditUserComment?: string;
+  signal?: AbortSignal;
+}
+
+/** @public */
+export interface ModifyRowsResult<R = Record<string, unknown>> {
+  rows: R[];
+  rowsAffected: number;
+  command: string;
+  schemaName: string;
+  queryName: string;
+}
+
+/** @public */
+export interface GetContainersOptions {
+  container?: string;
+  includeSubfolders?: boolean;
+  depth?: number;
+  includeEffectivePermissions?: boolean;
+  includeStandardProperties?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A container as `project-getContainers.api` describes it (extra server keys are kept). @public */
+export interface ContainerInfo {
+  name: string;
+  path: string;
+  id?: string;
+  title?: string;
+  type?: string;
+  parentPath?: string;
+  effectivePermissions?: string[];
+  children: ContainerInfo[];
+  [key: string]: unknown;
+}
+
+/** A row of core.UserAPIKeys / core.APIKeys. Never holds the key. @public */
+export interface ApiKeyRow {
+  rowId: number;
+  /** User id of the owner (core.APIKeys only). */
+  createdBy: number | undefined;
+  /** ISO time. */
+  created: string | undefined;
+  /** ISO time, or null for never. */
+  expiration: string | null;
+  lastUsed: string | null;
+  description: string | null;
+}
+
+/** @public */
+export interface CreateApiKeyOptions {
+  type?: 'apikey' | 'session';
+  description?: string;
+  signal?: AbortSignal;
+}
+
+/** @public */
+export interface CreatedApiKey {
+  /** The new key: shown once by the server, kept in a Secret. */
+  apiKey: Secret;
+  /** What is known about it (from core.UserAPIKeys right after creation): row id, expiry. */
+  info: KeyInfo;
+}
+
+/** A low-level call to any LabKey action. @public */
+export interface ActionRequest {
+  controller: string;
+  action: string;
+  container?: string;
+  method?: 'GET' | 'POST';
+  /** Query-string (GET) or form (POST without `json`) parameters. */
+  params?: Record<string, string | number | boolean | null | undefined | readonly (string | number | boolean)[]>;
+  /** JSON body (POST). */
+  json?: unknown;
+  /** Needs the CSRF token (insert/update/delete, createApiKey, …). Default: POST and not a read-only action. */
+  mutating?: boolean;
+  /** Safe to repeat (retries on network errors, 502-504). Default: GET, selectRows and executeSql. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}

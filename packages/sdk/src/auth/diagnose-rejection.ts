@@ -1,0 +1,191 @@
+/**
+ * Names the real cause of a rejected key from what the client knows: the credential's source and
+ * shape, what is known locally about the key (its expiry), and whether an environment variable
+ * shadowed a different stored key. Never reads or prints the key beyond its shape.
+ */
+import type { Credential } from '../credentials/types.js';
+import type { RejectionReason } from '../errors/api-key-rejected-error.js';
+
+/** What is known locally about an issued key (recorded by `lk auth login` / createApiKey). @public */
+export interface KeyInfo {
+  /** {@link fingerprintKey} of the key. */
+  fingerprint: string;
+  server?: string;
+  rowId?: number;
+  createdAt?: string;
+  /** ISO time, or null for "never expires". Undefined: not known. */
+  expiresAt?: string | null;
+  description?: string;
+}
+
+/** Looks up {@link KeyInfo} by fingerprint. @public */
+export interface KeyInfoStore {
+  get(fingerprint: string): Promise<KeyInfo | undefined> | KeyInfo | undefined;
+}
+
+/** Another source that holds a different key for the same server (asked only after a 401). */
+export interface ShadowedKey {
+  source: string;
+  fingerprint: string;
+}
+
+/** What the netrc file says about the entry a rejected key came from. */
+export interface NetrcFacts {
+  /** The key came from the `default` entry (no `machine` matched the host). */
+  isDefault: boolean;
+  /** Machine names in the file, for the hint (host names, not secret). */
+  machines: string[];
+}
+
+export interface Diagnosis {
+  reason: RejectionReason;
+  /** One sentence: why the key was not accepted. */
+  because: string;
+  /** What to run next. */
+  hint: string;
+}
+
+export interface DiagnoseInput {
+  credential: Pick<Credential, 'apiKey' | 'source' | 'fingerprint' | 'details'>;
+  /** The request came back as guest from a server that silently ignores bad keys (pre-2024). */
+  legacyGuest?: boolean;
+  keyInfo?: KeyInfo | undefined;
+  now: Date;
+  shadowed?: ShadowedKey[] | undefined;
+  netrc?: NetrcFacts | undefined;
+  server?: string | undefined;
+}
+
+const PREFIX = /^(apikey|session)\|/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const LEGACY = /^(apikey|session)\|[0-9a-f]{32}$/;
+
+/** "the environment variable LABKEY_API_KEY", "/home/me/.netrc line 3", … */
+export function describeSource(c: Pick<Credential, 'source' | 'details'>): string {
+  const d = c.details ?? {};
+  if (d.variable) return `the environment variable ${d.variable}`;
+  if (d.file) return `${d.file}${d.line !== undefined ? ` line ${d.line}` : ''}`;
+  if (d.service || d.account) return `the keychain entry ${d.service ?? '?'}/${d.account ?? '?'}`;
+  if (c.source === 'option') return 'the apiKey option';
+  return c.source;
+}
+
+function isNetrcDefault(input: DiagnoseInput): boolean {
+  const d = (input.credential.details ?? {}) as Record<string, unknown>;
+  return input.netrc?.isDefault === true || d.machine === 'default' || d.isDefault === true;
+}
+
+function changeAt(c: DiagnoseInput['credential']): string {
+  const d = c.details ?? {};
+  if (d.variable) return `unset ${d.variable} or set it to a valid key`;
+  if (d.file) return `fix ${describeSource(c)}`;
+  if (d.service || d.account) return 'run `lk auth login` to store a new key';
+  return 'pass a valid key';
+}
+
+/**
+ * Picks the reason, most specific first: shape (prefixed, malformed), then where it came from
+ * (netrc `default` entry, an environment variable shadowing a stored key), then what is known about
+ * the key (expired, revoked), else unknown. `legacyGuest` wins over all: the server never said
+ * "rejected", so the shape findings are mentioned in the text but the reason says what happened.
+ */
+export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
+  const { credential: c } = input;
+  const where = describeSource(c);
+  const raw = c.apiKey.reveal();
+  const shape = shapeProblem(raw);
+  const fp = c.fingerprint;
+
+  if (input.legacyGuest) {
+    return {
+      reason: 'legacy-guest',
+      because: `the server treated the request as guest although the key from ${where} (fingerprint ${fp}) was sent: servers before LabKey 24.8 silently ignore a key they do not accept${shape ? `; also, the key ${shape.text}` : ''}`,
+      hint: `The key is not valid on this server (expired, revoked or mistyped). Create a new one in LabKey (External Tool Access) and run \`lk auth login\`; \`lk doctor\` checks the key's shape and source.`,
+    };
+  }
+
+  if (shape?.kind === 'prefixed') {
+    return {
+      reason: 'prefixed',
+      because: `the key from ${where} (fingerprint ${fp}) starts with "${shape.prefix}|": keys issued before LabKey 23.3 carried this prefix, but keys since then do not, and the server never adds or strips it`,
+      hint: `If the key was issued without the prefix, remove "${shape.prefix}|" in ${where}; if it is a pre-23.3 key, it has been revoked or expired. Run \`lk doctor\` to check.`,
+    };
+  }
+  if (shape?.kind === 'malformed') {
+    return {
+      reason: 'malformed',
+      because: `the key from ${where} (fingerprint ${fp}) ${shape.text}; a LabKey key is 64 lower-case hex characters`,
+      hint: `${capitalize(changeAt(c))} so it holds exactly the key LabKey showed (no quotes or spaces), or run \`lk auth login\`. \`lk doctor\` shows what was read.`,
+    };
+  }
+  if (isNetrcDefault(input)) {
+    const machines = input.netrc?.machines ?? [];
+    return {
+      reason: 'wrong-host',
+      because: `the key came from the \`default\` entry of ${where}, not from an entry for ${hostOf(input.server) ?? 'this server'}: no \`machine\` line matched this host${machines.length ? ` (the file names ${machines.map((m) => `"${m}"`).join(', ')})` : ''}, and netrc matches the bare host name only, without scheme or port`,
+      hint: `Add \`machine ${hostOf(input.server) ?? '<host>'} login apikey password <key>\` to the netrc file, or run \`lk auth login\`. \`lk doctor\` lists the entries it found.`,
+    };
+  }
+  const other = input.shadowed?.find((s) => s.fingerprint !== fp);
+  if (other) {
+    return {
+      reason: 'shadowed',
+      because: `the key from ${where} (fingerprint ${fp}) shadows a different key stored in ${other.source} (fingerprint ${other.fingerprint}), which was not tried`,
+      hint: c.details?.variable
+        ? `Unset ${c.details.variable} to use the stored key, or put a valid key in it. \`lk auth status\` shows both.`
+        : `Remove the key from ${where} to use the one in ${other.source}. \`lk auth status\` shows both.`,
+    };
+  }
+  const info = input.keyInfo;
+  if (info && info.expiresAt) {
+    const exp = new Date(info.expiresAt);
+    if (!Number.isNaN(exp.getTime()) && exp.getTime() <= input.now.getTime()) {
+      return {
+        reason: 'expired',
+        because: `the key from ${where} (fingerprint ${fp}) expired at ${exp.toISOString()}`,
+        hint: 'Create a new key: run `lk auth login` (the site setting "Expire API keys" decides how long keys live).',
+      };
+    }
+  }
+  if (info && info.expiresAt !== undefined) {
+    return {
+      reason: 'revoked',
+      because: `the key from ${where} (fingerprint ${fp}) has not expired${info.expiresAt ? ` (it would expire at ${new Date(info.expiresAt).toISOString()})` : ' (it never expires)'}, so it was revoked (deleted) on the server`,
+      hint: 'Create a new key and store it: run `lk auth login`. `lk auth keys list` shows the keys the server still has.',
+    };
+  }
+  return {
+    reason: 'unknown',
+    because: `the key from ${where} (fingerprint ${fp}) is not known to the server: it has expired or been revoked, or was never valid there`,
+    hint: `Create a new key and run \`lk auth login\`, or ${changeAt(c)}. \`lk doctor\` checks the key's source and shape.`,
+  };
+}
+
+function shapeProblem(raw: string): { kind: 'prefixed'; prefix: string; text: string } | { kind: 'malformed'; text: string } | undefined {
+  const m = PREFIX.exec(raw);
+  if (m) {
+    if (LEGACY.test(raw)) return { kind: 'prefixed', prefix: m[1] as string, text: `starts with "${m[1]}|"` };
+    return { kind: 'prefixed', prefix: m[1] as string, text: `starts with "${m[1]}|"` };
+  }
+  if (/^\s|\s$/.test(raw)) return { kind: 'malformed', text: 'has whitespace around it' };
+  if (/^["'`]|["'`]$/.test(raw)) return { kind: 'malformed', text: 'is wrapped in quotes' };
+  if (/\s/.test(raw)) return { kind: 'malformed', text: 'contains whitespace' };
+  if (!HEX64.test(raw)) {
+    if (/^[0-9a-fA-F]{64}$/.test(raw)) return { kind: 'malformed', text: 'has upper-case letters' };
+    return { kind: 'malformed', text: `is ${raw.length} characters long and not 64 hex characters` };
+  }
+  return undefined;
+}
+
+function hostOf(server: string | undefined): string | undefined {
+  if (!server) return undefined;
+  try {
+    return new URL(server).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,265 @@
+/**
+ * `createClient(options)`: a LabKey client for one server. Small pieces composed: the credential
+ * chain (resolved once), `authHeadersFor`, the transport (undici, keep-alive, own redirect loop),
+ * the CSRF state, and one `toLabKeyError` for everything that goes wrong.
+ */
+import type { Dispatcher } from 'undici';
+import type { Credential, CredentialSource, ResolveContext } from './credentials/types.js';
+import { defaultChain, defaultResolveContext } from './credentials/default-chain.js';
+import { fromValue } from './credentials/from-value.js';
+import type { Secret } from './redact/secret.js';
+import { AUTH_SCHEMES, type AuthScheme } from './auth/auth-scheme.js';
+import type { KeyInfoStore } from './auth/diagnose-rejection.js';
+import { InvalidArgumentError } from './errors/credential-errors.js';
+import { Core } from './request.js';
+import type { DebugSink, Timeouts } from './transport/transport.js';
+import { normalizeBaseUrl } from './transport/url.js';
+import { executeSql, paginate, selectRows } from './api/query.js';
+import { createApiKey, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
+import { getContainers, modifyRows } from './api/rows-api.js';
+import type {
+  ActionRequest,
+  ApiKeyRow,
+  ContainerInfo,
+  CreateApiKeyOptions,
+  CreatedApiKey,
+  ExecuteSqlOptions,
+  GetContainersOptions,
+  IterOptions,
+  ModifyRowsOptions,
+  ModifyRowsResult,
+  QueryResult,
+  SelectRowsOptions,
+  WhoAmI,
+} from './api/types.js';
+
+/** The SDK's version, sent in the default User-Agent. @public */
+export const SDK_VERSION = '0.1.0';
+
+/** @public */
+export interface ClientOptions {
+  /** Scheme, host, port and context path, e.g. `https://lk.example.org/labkey` (no user:pass@). */
+  baseUrl: string;
+  /** Default container path. Default `/home`. */
+  container?: string;
+  /** Where the key comes from. Default: `defaultChain({ apiKey })` (option → env → keychain → netrc) for this server. */
+  credentials?: CredentialSource;
+  /** Shorthand for an explicit key (source `option`); ignored when `credentials` is given. */
+  apiKey?: string | Secret;
+  /** How the key is sent. Default `apikey` (the header every server since 2015 reads). */
+  auth?: AuthScheme;
+  /** Milliseconds; defaults connect 10 s, headers 30 s, body 60 s. */
+  timeouts?: Timeouts;
+  /** Retries for idempotent requests (GET, selectRows, executeSql) on network errors, 502, 503, 504. Default 2. */
+  retries?: number;
+  /** Default `lk-sdk/<version> (node <version>)`: not browser-like, so LabKey answers 401s with WWW-Authenticate. */
+  userAgent?: string;
+  /** Your own undici dispatcher (its connect timeout then applies); the client never closes it. */
+  dispatcher?: Dispatcher;
+  /** Overrides for the ResolveContext the credential sources read (env, homedir, fs, keychain, now). */
+  resolveContext?: Partial<ResolveContext>;
+  /** What is known locally about keys (expiry), to tell an expired key from a revoked one after a 401. */
+  keyInfo?: KeyInfoStore;
+  /** Cancels every request of this client (combined with per-call signals). */
+  signal?: AbortSignal;
+  /** Receives the debug lines (method, URL, credential form, source, fingerprint; never a key). Default: `NODE_DEBUG=lk`. */
+  debug?: DebugSink;
+}
+
+/** @public */
+export interface LabKeyClient {
+  readonly baseUrl: string;
+  readonly container: string;
+  /** A client with some options changed; it shares the connection pool, cookies and CSRF token when the server is the same. */
+  extend(overrides: Partial<ClientOptions>): LabKeyClient;
+  /** The credential, resolved once. Throws NoCredentialsError (with the trail) when no source has a key. */
+  credential(): Promise<Credential>;
+  whoAmI(o?: { signal?: AbortSignal }): Promise<WhoAmI>;
+  selectRows<R = Record<string, unknown>>(o: SelectRowsOptions): Promise<QueryResult<R>>;
+  selectRowsIter<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R>;
+  executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>>;
+  executeSqlIter<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R>;
+  insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
+  updateRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
+  deleteRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
+  getContainers(o?: GetContainersOptions): Promise<ContainerInfo>;
+  createApiKey(o?: CreateApiKeyOptions): Promise<CreatedApiKey>;
+  listApiKeys(o?: { signal?: AbortSignal }): Promise<ApiKeyRow[]>;
+  listAllApiKeys(o?: { signal?: AbortSignal }): Promise<ApiKeyRow[]>;
+  revokeApiKey(rowId: number, o?: { all?: boolean; signal?: AbortSignal }): Promise<void>;
+  /** Any LabKey action; the answer's JSON object. */
+  request<T = Record<string, unknown>>(o: ActionRequest): Promise<T>;
+  /** Closes the connection pool the client created (not a dispatcher you passed in). */
+  close(): Promise<void>;
+}
+
+function defaultUserAgent(): string {
+  return `lk-sdk/${SDK_VERSION} (node ${process.version.slice(1)})`;
+}
+
+function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
+}
+
+class Client implements LabKeyClient {
+  readonly baseUrl: string;
+  readonly container: string;
+  private readonly options: ClientOptions;
+  private readonly core: Core;
+
+  constructor(options: ClientOptions, core?: Core) {
+    this.options = options;
+    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.container = options.container ?? '/home';
+    const auth = options.auth ?? 'apikey';
+    if (!AUTH_SCHEMES.includes(auth)) {
+      throw new InvalidArgumentError(`Unknown auth scheme ${JSON.stringify(auth)}; use 'apikey', 'basic' or 'bearer'.`);
+    }
+    if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
+      throw new InvalidArgumentError('retries must be a whole number, 0 or more.');
+    }
+    if (core) {
+      this.core = core;
+      return;
+    }
+    const credentials = options.credentials ?? (options.apiKey !== undefined ? defaultChain({ apiKey: options.apiKey }) : defaultChain());
+    let ctx: ResolveContext | undefined;
+    const baseUrl = this.baseUrl;
+    this.core = new Core({
+      baseUrl,
+      origin: new URL(baseUrl).origin,
+      credentials,
+      resolveContext: () => (ctx ??= defaultResolveContext(baseUrl, options.resolveContext ?? {})),
+      auth,
+      userAgent: options.userAgent ?? defaultUserAgent(),
+      timeouts: options.timeouts,
+      retries: options.retries,
+      dispatcher: options.dispatcher,
+      keyInfo: options.keyInfo,
+      debug: options.debug,
+    });
+  }
+
+  extend(overrides: Partial<ClientOptions>): LabKeyClient {
+    const merged: ClientOptions = { ...this.options, ...overrides };
+    const transportSame = ['baseUrl', 'dispatcher', 'timeouts', 'retries'].every((k) => !(k in overrides) || overrides[k as keyof ClientOptions] === this.options[k as keyof ClientOptions]);
+    const authSame = ['credentials', 'apiKey', 'auth', 'resolveContext', 'userAgent', 'keyInfo', 'debug'].every(
+      (k) => !(k in overrides) || overrides[k as keyof ClientOptions] === this.options[k as keyof ClientOptions],
+    );
+    // Same server and same credential: share everything (pool, cookies, CSRF token, resolved key).
+    if (transportSame && authSame) return new Client(merged, this.core);
+    return new Client(merged);
+  }
+
+  credential(): Promise<Credential> {
+    return this.core.credential();
+  }
+
+  private sig(s: AbortSignal | undefined): AbortSignal | undefined {
+    return combine(this.options.signal, s);
+  }
+
+  whoAmI(o: { signal?: AbortSignal } = {}): Promise<WhoAmI> {
+    return whoAmI(this.core, this.sig(o.signal));
+  }
+
+  selectRows<R = Record<string, unknown>>(o: SelectRowsOptions): Promise<QueryResult<R>> {
+    const signal = this.sig(o.signal);
+    return selectRows<R>(this.core, this.container, signal === o.signal ? o : { ...o, ...(signal ? { signal } : {}) });
+  }
+
+  selectRowsIter<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R> {
+    const signal = this.sig(o.signal);
+    return paginate<R>(
+      (maxRows, offset, first) =>
+        selectRows<R>(this.core, this.container, {
+          ...o,
+          maxRows,
+          offset,
+          includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
+          ...(signal ? { signal } : {}),
+        }),
+      o,
+    );
+  }
+
+  executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>> {
+    const signal = this.sig(o.signal);
+    return executeSql<R>(this.core, this.container, { ...o, ...(signal ? { signal } : {}) });
+  }
+
+  executeSqlIter<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R> {
+    const signal = this.sig(o.signal);
+    return paginate<R>(
+      (maxRows, offset, first) =>
+        executeSql<R>(this.core, this.container, {
+          ...o,
+          maxRows,
+          offset,
+          includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
+          ...(signal ? { signal } : {}),
+        }),
+      o,
+    );
+  }
+
+  insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>> {
+    return modifyRows<R>(this.core, this.container, 'insertRows', this.withSignal(o));
+  }
+
+  updateRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>> {
+    return modifyRows<R>(this.core, this.container, 'updateRows', this.withSignal(o));
+  }
+
+  deleteRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>> {
+    return modifyRows<R>(this.core, this.container, 'deleteRows', this.withSignal(o));
+  }
+
+  private withSignal<T extends { signal?: AbortSignal }>(o: T): T {
+    const signal = this.sig(o.signal);
+    return signal === o.signal ? o : { ...o, signal };
+  }
+
+  getContainers(o: GetContainersOptions = {}): Promise<ContainerInfo> {
+    return getContainers(this.core, this.container, this.withSignal(o));
+  }
+
+  createApiKey(o: CreateApiKeyOptions = {}): Promise<CreatedApiKey> {
+    return createApiKey(this.core, this.container, this.withSignal(o));
+  }
+
+  listApiKeys(o: { signal?: AbortSignal } = {}): Promise<ApiKeyRow[]> {
+    return listApiKeys(this.core, this.container, this.sig(o.signal));
+  }
+
+  listAllApiKeys(o: { signal?: AbortSignal } = {}): Promise<ApiKeyRow[]> {
+    return listAllApiKeys(this.core, this.sig(o.signal));
+  }
+
+  revokeApiKey(rowId: number, o: { all?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    if (!Number.isInteger(rowId) || rowId <= 0) return Promise.reject(new InvalidArgumentError('revokeApiKey needs the key row id (a positive whole number).'));
+    return revokeApiKey(this.core, this.container, rowId, this.withSignal(o));
+  }
+
+  request<T = Record<string, unknown>>(o: ActionRequest): Promise<T> {
+    return this.core.call<T>(this.withSignal({ ...o, container: o.container ?? this.container }));
+  }
+
+  close(): Promise<void> {
+    return this.core.transport.close();
+  }
+}
+
+/**
+ * A client for one LabKey server. Nothing is resolved or connected until the first request;
+ * undici is loaded then. Throws InvalidArgumentError for an unusable base URL or option.
+ * @public
+ */
+export function createClient(options: ClientOptions): LabKeyClient {
+  return new Client(options);
+}
+
+// `fromValue` is what `apiKey` maps to through defaultChain; re-exported by the credential section.
+void fromValue;

@@ -1,0 +1,82 @@
+/**
+ * Type guards that match on `code`, never on `instanceof`: two copies of this package (pnpm, a
+ * bundled CLI) make `instanceof` lie. A plain object with a known `code` and `message` passes too.
+ */
+import { ErrorCodes, type ErrorCode, type LabKeyError } from './labkey-error.js';
+import type { NoCredentialsError, CredentialStoreError } from './credential-errors.js';
+import type { ApiKeyRejectedError } from './api-key-rejected-error.js';
+import type {
+  AbortedError,
+  BadResponseError,
+  CsrfError,
+  ForbiddenError,
+  HttpError,
+  MethodNotAllowedError,
+  NetworkError,
+  NotFoundError,
+  ServerError,
+  TimeoutError,
+  TooManyRedirectsError,
+  ValidationError,
+  WrongContextPathError,
+} from './http-error.js';
+
+const known = new Set<string>(Object.values(ErrorCodes));
+
+/** True for any error thrown by this SDK (any copy of it). @public */
+export function isLabKeyError(e: unknown): e is LabKeyError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    known.has((e as { code: string }).code) &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
+}
+
+function is<T>(code: ErrorCode) {
+  return (e: unknown): e is T => isLabKeyError(e) && e.code === code;
+}
+
+const httpCodes = new Set<string>([
+  ErrorCodes.HTTP,
+  ErrorCodes.API_KEY_REJECTED,
+  ErrorCodes.FORBIDDEN,
+  ErrorCodes.CSRF,
+  ErrorCodes.NOT_FOUND,
+  ErrorCodes.WRONG_CONTEXT_PATH,
+  ErrorCodes.METHOD_NOT_ALLOWED,
+  ErrorCodes.VALIDATION,
+  ErrorCodes.SERVER_ERROR,
+  ErrorCodes.BAD_RESPONSE,
+  ErrorCodes.NETWORK,
+  ErrorCodes.TIMEOUT,
+  ErrorCodes.ABORTED,
+  ErrorCodes.TOO_MANY_REDIRECTS,
+]);
+
+/** True for every error that came from talking to the server (all the classes below). @public */
+export function isHttpError(e: unknown): e is HttpError {
+  return isLabKeyError(e) && httpCodes.has(e.code);
+}
+
+/** @public */ export const isNoCredentialsError = is<NoCredentialsError>(ErrorCodes.NO_CREDENTIALS);
+/** @public */ export const isCredentialStoreError = is<CredentialStoreError>(ErrorCodes.CREDENTIAL_STORE);
+/** @public */ export const isApiKeyRejectedError = is<ApiKeyRejectedError>(ErrorCodes.API_KEY_REJECTED);
+/** @public */ export const isForbiddenError = is<ForbiddenError>(ErrorCodes.FORBIDDEN);
+/** @public */ export const isCsrfError = is<CsrfError>(ErrorCodes.CSRF);
+/** @public */ export const isNotFoundError = is<NotFoundError>(ErrorCodes.NOT_FOUND);
+/** @public */ export const isWrongContextPathError = is<WrongContextPathError>(ErrorCodes.WRONG_CONTEXT_PATH);
+/** @public */ export const isMethodNotAllowedError = is<MethodNotAllowedError>(ErrorCodes.METHOD_NOT_ALLOWED);
+/** @public */ export const isValidationError = is<ValidationError>(ErrorCodes.VALIDATION);
+/** @public */ export const isServerError = is<ServerError>(ErrorCodes.SERVER_ERROR);
+/** @public */ export const isBadResponseError = is<BadResponseError>(ErrorCodes.BAD_RESPONSE);
+/** @public */ export const isNetworkError = is<NetworkError>(ErrorCodes.NETWORK);
+/** @public */ export const isTimeoutError = is<TimeoutError>(ErrorCodes.TIMEOUT);
+/** @public */ export const isAbortedError = is<AbortedError>(ErrorCodes.ABORTED);
+/** @public */ export const isTooManyRedirectsError = is<TooManyRedirectsError>(ErrorCodes.TOO_MANY_REDIRECTS);
+
+/** Errors that mean "the key is the problem": the CLI maps these to exit code 4. @public */
+export function isAuthError(e: unknown): boolean {
+  return isLabKeyError(e) && (e.code === ErrorCodes.API_KEY_REJECTED || e.code === ErrorCodes.NO_CREDENTIALS);
+}

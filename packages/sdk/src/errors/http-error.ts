@@ -1,0 +1,154 @@
+import { ErrorCodes, LabKeyError, type ErrorCode, type LabKeyErrorOptions, type RedactedRequest } from './labkey-error.js';
+
+/** What every HTTP-level error carries besides code and hint. Nothing secret: the request is redacted. @public */
+export interface HttpErrorOptions extends LabKeyErrorOptions {
+  /** The HTTP status, when a response arrived. */
+  status?: number;
+  request?: RedactedRequest;
+  /** The server's `exception` text, when its body had one. */
+  serverException?: string;
+  /** The server's `exceptionClass` (Java class name), when its body had one. */
+  exceptionClass?: string;
+}
+
+/**
+ * A response the SDK could not use, and the base of every error that comes from talking to the
+ * server. `status` is undefined when no response arrived (network failure, timeout).
+ * @public
+ */
+export class HttpError extends LabKeyError {
+  override readonly name: string = 'HttpError';
+  readonly status: number | undefined;
+  readonly request: RedactedRequest | undefined;
+  readonly serverException: string | undefined;
+  readonly exceptionClass: string | undefined;
+
+  constructor(message: string, options: HttpErrorOptions = {}, code: ErrorCode = ErrorCodes.HTTP) {
+    super(code, message.startsWith('[lk-sdk]') ? message : `[lk-sdk] ${message}`, options);
+    this.status = options.status;
+    this.request = options.request;
+    this.serverException = options.serverException;
+    this.exceptionClass = options.exceptionClass;
+  }
+}
+
+/** 403: signed in, but this user may not do that here. @public */
+export class ForbiddenError extends HttpError {
+  override readonly name = 'ForbiddenError';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, options, ErrorCodes.FORBIDDEN);
+  }
+}
+
+/** 401 with LabKey's CSRF message, still failing after one refresh of the token. @public */
+export class CsrfError extends HttpError {
+  override readonly name = 'CsrfError';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, options, ErrorCodes.CSRF);
+  }
+}
+
+/** A JSON 404: the container, schema, query or view does not exist (or is not visible to this user). @public */
+export class NotFoundError extends HttpError {
+  override readonly name = 'NotFoundError';
+  /** What was not found, as far as the server's message tells. */
+  readonly what: 'container' | 'schema' | 'query' | 'view' | 'resource';
+  constructor(message: string, options: HttpErrorOptions & { what?: NotFoundError['what'] } = {}) {
+    super(message, options, ErrorCodes.NOT_FOUND);
+    this.what = options.what ?? 'resource';
+  }
+}
+
+/** An HTML 404 or an HTML login page where a LabKey API answer was expected: the base URL is wrong. @public */
+export class WrongContextPathError extends HttpError {
+  override readonly name = 'WrongContextPathError';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, options, ErrorCodes.WRONG_CONTEXT_PATH);
+  }
+}
+
+/** 405: the action does not accept this method (mutating actions are POST only). @public */
+export class MethodNotAllowedError extends HttpError {
+  override readonly name = 'MethodNotAllowedError';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, options, ErrorCodes.METHOD_NOT_ALLOWED);
+  }
+}
+
+/** One entry of a LabKey validation response (field errors are flattened into this list). @public */
+export interface ValidationIssue {
+  message: string;
+  field?: string;
+  id?: string;
+  rowNumber?: number;
+}
+
+/** 400 with an `errors` list (bad rows, bad form values). @public */
+export class ValidationError extends HttpError {
+  override readonly name = 'ValidationError';
+  readonly errors: ValidationIssue[];
+  constructor(message: string, options: HttpErrorOptions & { errors?: ValidationIssue[] } = {}) {
+    super(message, options, ErrorCodes.VALIDATION);
+    this.errors = options.errors ?? [];
+  }
+}
+
+/** 5xx, usually with the server's `exceptionClass` (e.g. a SQL parse error is a 500 QueryParseException). @public */
+export class ServerError extends HttpError {
+  override readonly name = 'ServerError';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, options, ErrorCodes.SERVER_ERROR);
+  }
+}
+
+/** A body that is not the JSON expected: HTML, plain text, cut off mid-way. @public */
+export class BadResponseError extends HttpError {
+  override readonly name = 'BadResponseError';
+  /** The response's content type, if any. */
+  readonly contentType: string | undefined;
+  constructor(message: string, options: HttpErrorOptions & { contentType?: string } = {}) {
+    super(message, options, ErrorCodes.BAD_RESPONSE);
+    this.contentType = options.contentType;
+  }
+}
+
+/** The server could not be reached, or the connection broke before a response arrived. @public */
+export class NetworkError extends HttpError {
+  override readonly name = 'NetworkError';
+  /** The system or undici error code, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  readonly errno: string | undefined;
+  constructor(message: string, options: HttpErrorOptions & { errno?: string } = {}) {
+    super(message, options, ErrorCodes.NETWORK);
+    this.errno = options.errno;
+  }
+}
+
+/** A connect, headers or body timeout expired. @public */
+export class TimeoutError extends HttpError {
+  override readonly name = 'TimeoutError';
+  readonly phase: 'connect' | 'headers' | 'body';
+  readonly timeoutMs: number | undefined;
+  constructor(message: string, options: HttpErrorOptions & { phase: TimeoutError['phase']; timeoutMs?: number }) {
+    super(message, options, ErrorCodes.TIMEOUT);
+    this.phase = options.phase;
+    this.timeoutMs = options.timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired. @public */
+export class AbortedError extends HttpError {
+  override readonly name = 'AbortedError';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, options, ErrorCodes.ABORTED);
+  }
+}
+
+/** More than the allowed number of redirects (5). @public */
+export class TooManyRedirectsError extends HttpError {
+  override readonly name = 'TooManyRedirectsError';
+  readonly redirects: number;
+  constructor(message: string, options: HttpErrorOptions & { redirects: number }) {
+    super(message, options, ErrorCodes.TOO_MANY_REDIRECTS);
+    this.redirects = options.redirects;
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * THE place where responses and transport failures become typed errors. Nothing else in the SDK
+ * decides what a status code means.
+ */
+import type { Credential, ResolveStep } from '../credentials/types.js';
+import type { AuthScheme } from '../auth/auth-scheme.js';
+import { diagnoseRejection, describeSource, type Diagnosis } from '../auth/diagnose-rejection.js';
+import { ApiKeyRejectedError } from './api-key-rejected-error.js';
+import { NoCredentialsError } from './credential-errors.js';
+import type { LabKeyError, RedactedRequest } from './labkey-error.js';
+import {
+  AbortedError,
+  BadResponseError,
+  CsrfError,
+  ForbiddenError,
+  HttpError,
+  MethodNotAllowedError,
+  NetworkError,
+  NotFoundError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  WrongContextPathError,
+  type ValidationIssue,
+} from './http-error.js';
+
+/** LabKey's 401 body for a key (or password) it does not accept, since 24.8. */
+export const REJECTED_MESSAGE = /did not match any accounts on file/i;
+/** LabKey's CSRF failure text. */
+export const CSRF_MESSAGE = /invalid security context/i;
+
+export interface ResponseLike {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  url: string;
+}
+
+/** What the request carried, so a 401 can be explained. */
+export interface AuthContext {
+  scheme: AuthScheme;
+  /** The credential that was sent; undefined when the request went out as guest. */
+  credential?: Pick<Credential, 'apiKey' | 'source' | 'fingerprint' | 'details' | 'trail'> | undefined;
+  /** Whether the credential headers were still on the request that got this answer. */
+  credentialSent: boolean;
+  /** The trail of sources tried when none had a key (for NoCredentialsError). */
+  trail?: readonly ResolveStep[] | undefined;
+  server?: string | undefined;
+  /** Asked only when a key was rejected: expiry knowledge and shadowing. */
+  diagnose?: ((d: { legacyGuest: boolean }) => Promise<Diagnosis>) | undefined;
+}
+
+interface ServerBody {
+  exception?: unknown;
+  exceptionClass?: unknown;
+  errors?: unknown;
+  success?: unknown;
+}
+
+/** Parses a JSON object body; undefined when the body is not one. */
+export function parseJsonObject(body: string): Record<string, unknown> | undefined {
+  const t = body.trimStart();
+  if (t[0] !== '{') return undefined;
+  try {
+    const v: unknown = JSON.parse(body);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function contentType(h: ResponseLike['headers']): string {
+  const v = h['content-type'];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+function looksHtml(res: ResponseLike): boolean {
+  return /html/i.test(contentType(res.headers)) || /^\s*</.test(res.body.slice(0, 200));
+}
+
+function looksLikeLoginPage(body: string): boolean {
+  return /login-login|login\/login|type=["']?password|<title>[^<]*sign in/i.test(body.slice(0, 20000));
+}
+
+function contextPathHint(url: string): string {
+  let path = '';
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    /* keep empty */
+  }
+  const hasLabkey = /^\/labkey(\/|$)/.test(path);
+  return hasLabkey
+    ? 'Check the context path: /labkey vs none. This server may run at the root; try the base URL without /labkey (`lk doctor` tries both).'
+    : 'Check the context path: /labkey vs none. Many servers run under /labkey; try adding it to the base URL (`lk doctor` tries both).';
+}
+
+function flattenErrors(errors: unknown): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  if (!Array.isArray(errors)) return out;
+  for (const e of errors) {
+    if (!e || typeof e !== 'object') continue;
+    const o = e as Record<string, unknown>;
+    const rowNumber = typeof o.rowNumber === 'number' ? o.rowNumber : undefined;
+    if (Array.isArray(o.errors) && o.errors.length > 0) {
+      for (const inner of o.errors as Record<string, unknown>[]) {
+        out.push({
+          message: String(inner?.message ?? inner?.msg ?? o.exception ?? 'invalid'),
+          ...(inner?.field !== undefined ? { field: String(inner.field) } : {}),
+          ...(inner?.id !== undefined ? { id: String(inner.id) } : {}),
+          ...(rowNumber !== undefined ? { rowNumber } : {}),
+        });
+      }
+    } else {
+      out.push({
+        message: String(o.message ?? o.msg ?? o.exception ?? 'invalid'),
+        ...(o.field !== undefined ? { field: String(o.field) } : {}),
+        ...(o.id !== undefined ? { id: String(o.id) } : {}),
+        ...(rowNumber !== undefined ? { rowNumber } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function notFoundWhat(msg: string): NotFoundError['what'] {
+  if (/no such (project|folder)|could not find requested container|container/i.test(msg)) return 'container';
+  if (/view .*does not exist/i.test(msg)) return 'view';
+  if (/query|queryName/i.test(msg)) return 'query';
+  if (/schema/i.test(msg)) return 'schema';
+  return 'resource';
+}
+
+/**
+ * Maps a response that is not a usable JSON success to a typed error:
+ * - 401 with LabKey's rejection text and a key sent → ApiKeyRejectedError, reason from the
+ *   credential's source and shape, known expiry and shadowing (`auth.diagnose`);
+ * - 401 with the CSRF text → CsrfError (the request layer refreshes once before giving up);
+ * - any other 401: with a key sent, a pre-2024 server ignored the key → ApiKeyRejectedError
+ *   `legacy-guest`; without one → NoCredentialsError with the trail of sources tried;
+ * - 403 → ForbiddenError; JSON 404 → NotFoundError; HTML 404 or an HTML login page anywhere →
+ *   WrongContextPathError; 405 → MethodNotAllowedError; 400 with `errors` → ValidationError;
+ *   5xx → ServerError; a 2xx body that is not a JSON object → BadResponseError; else HttpError.
+ */
+export async function toLabKeyError(res: ResponseLike, request: RedactedRequest, auth: AuthContext): Promise<LabKeyError> {
+  const json = parseJsonObject(res.body) as ServerBody | undefined;
+  const exception = typeof json?.exception === 'string' ? json.exception : undefined;
+  const exceptionClass = typeof json?.exceptionClass === 'string' ? json.exceptionClass : undefined;
+  const status = res.status;
+  const base = { status, request, ...(exception !== undefined ? { serverException: exception } : {}), ...(exceptionClass !== undefined ? { exceptionClass } : {}) };
+  const what = `${request.method} ${request.url}`;
+  const keySent = auth.credential !== undefined && auth.credentialSent;
+
+  if (!json && looksHtml(res) && (status === 404 || looksLikeLoginPage(res.body) || (status >= 200 && status < 300) || status === 401)) {
+    return new WrongContextPathError(
+      `${what} answered ${status} with an HTML ${looksLikeLoginPage(res.body) ? 'login page' : 'page'} instead of LabKey JSON: the base URL does not point at LabKey's API.`,
+      { ...base, hint: contextPathHint(res.url) },
+    );
+  }
+
+  if (status === 401) {
+    if (exception !== undefined && CSRF_MESSAGE.test(exception)) {
+      return new CsrfError(`${what} was refused by LabKey's CSRF check, even after fetching a fresh token: ${exception}`, {
+        ...base,
+        hint: 'A proxy may be dropping the X-LABKEY-CSRF cookie or header; run `lk doctor`.',
+      });
+    }
+    const rejected = exception !== undefined && REJECTED_MESSAGE.test(exception);
+    if (keySent && auth.credential) {
+      const c = auth.credential;
+      const legacyGuest = !rejected;
+      const d = auth.diagnose
+        ? await auth.diagnose({ legacyGuest })
+        : diagnoseRejection({ credential: c, legacyGuest, now: new Date(), server: auth.server });
+      return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)}: ${d.because}.`, {
+        ...base,
+        hint: d.hint,
+        reason: d.reason,
+        source: c.source,
+        fingerprint: c.fingerprint,
+        authScheme: auth.scheme,
+      });
+    }
+    if (rejected) {
+      return new HttpError(`${what}: the server rejected the credentials (${exception}), but no API key was sent.`, {
+        ...base,
+        hint: 'A cookie or proxy credential was rejected; run `lk doctor`.',
+      });
+    }
+    return new NoCredentialsError(auth.trail ?? auth.credential?.trail ?? [], {
+      ...(auth.server ? { server: auth.server } : {}),
+      hint: `The server needs a key for ${request.method} ${request.url} (${exception ?? '401'}). Run \`lk auth login\`, or set LABKEY_API_KEY.`,
+    });
+  }
+
+  if (status === 403) {
+    const who = auth.credential && keySent ? `the owner of the key from ${describeSource(auth.credential)}` : 'this user';
+    return new ForbiddenError(`${what} is forbidden for ${who}: ${exception ?? 'Forbidden'}`, {
+      ...base,
+      hint: 'The key works but its user lacks permission here: check the container and ask an administrator; `lk whoami` shows who you are.',
+    });
+  }
+
+  if (status === 404) {
+    if (!json) {
+      return new WrongContextPathError(`${what} answered 404 without LabKey JSON: there is no LabKey API at that URL.`, {
+        ...base,
+        hint: contextPathHint(res.url),
+      });
+    }
+    const w = notFoundWhat(exception ?? '');
+    return new NotFoundError(`${what}: ${exception ?? 'Not found'}`, {
+      ...base,
+      what: w,
+      hint:
+        w === 'container'
+          ? 'Check the container path (e.g. /home or "/Project/Sub Folder"); `lk containers` lists the ones you can see.'
+          : w === 'schema' || w === 'query'
+            ? 'Check the schema and query names (case matters for some); the schema browser lists them. core.APIKeys needs site administration.'
+            : 'Check the names in the request.',
+    });
+  }
+
+  if (status === 405) {
+    return new MethodNotAllowedError(`${what}: ${exception ?? 'Method Not Allowed'}`, {
+      ...base,
+      hint: 'Mutating LabKey actions accept POST only; this is a bug in the caller, please report it.',
+    });
+  }
+
+  if (status === 400 && json) {
+    const errors = flattenErrors(json.errors);
+    if (Array.isArray(json.errors)) {
+      return new ValidationError(`${what}: ${exception ?? errors[0]?.message ?? 'Bad request'}`, {
+        ...base,
+        errors,
+        hint: 'Fix the rows or values named in `errors` and try again.',
+      });
+    }
+  }
+
+  if (status >= 500) {
+    return new ServerError(`${what} failed on the server (${status})${exceptionClass ? ` with ${exceptionClass}` : ''}: ${exception ?? (json ? 'no message' : firstLine(res.body))}`, {
+      ...base,
+      hint: /QueryParseException|SqlParse|parse/i.test(exceptionClass ?? '')
+        ? 'Fix the LabKey SQL at the position given in the message.'
+        : status === 502 || status === 503 || status === 504
+          ? 'The server or a proxy in front of it is unavailable; try again later, `lk doctor` checks reachability.'
+          : 'The server reported an internal error; the message above is its own. Check the server log, or report it to the administrator.',
+    });
+  }
+
+  if (status >= 200 && status < 300) {
+    return new BadResponseError(
+      `${what} answered ${status} with ${res.body.length === 0 ? 'an empty body' : json ? 'an error object' : `a body that is not JSON (${res.body.length} bytes${/json/i.test(contentType(res.headers)) ? ', cut off or invalid' : ''})`}${exception ? `: ${exception}` : ''}.`,
+      {
+        ...base,
+        ...(contentType(res.headers) ? { contentType: contentType(res.headers) } : {}),
+        hint: 'A proxy or the server cut the response short or answered with something other than LabKey JSON; try again, and run `lk doctor` if it persists.',
+      },
+    );
+  }
+
+  return new HttpError(`${what} answered ${status}${exception ? `: ${exception}` : ''}`, {
+    ...base,
+    hint: 'Unexpected answer from the server; run `lk doctor`.',
+  });
+}
+
+function firstLine(body: string): string {
+  const l = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+  return l || 'empty body';
+}
+
+const TIMEOUT_CODES: Record<string, 'connect' | 'headers' | 'body'> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  UND_ERR_HEADERS_TIMEOUT: 'headers',
+  UND_ERR_BODY_TIMEOUT: 'body',
+};
+
+/**
+ * Maps a failure below HTTP (no response, or a body that broke off) to a typed error. `phase` is
+ * where it happened: before the headers, while reading the body, or outside a request.
+ */
+export function fromTransportError(
+  e: unknown,
+  request: RedactedRequest,
+  phase: 'headers' | 'body' | 'request',
+  timeouts?: { connect: number; headers: number; body: number },
+  status?: number,
+  signal?: AbortSignal,
+): LabKeyError {
+  const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code;
+  const where = `${request.method} ${request.url}`;
+  const timeoutPhase = code ? TIMEOUT_CODES[code] : undefined;
+  if (timeoutPhase) {
+    const ms = timeouts?.[timeoutPhase];
+    return new TimeoutError(`${where}: no ${timeoutPhase === 'connect' ? 'connection' : timeoutPhase === 'headers' ? 'response headers' : 'response data'} within ${ms ?? '?'} ms`, {
+      request,
+      ...(status !== undefined ? { status } : {}),
+      phase: timeoutPhase,
+      ...(ms !== undefined ? { timeoutMs: ms } : {}),
+      hint: 'The server is slow or unreachable: check it with `lk doctor`, or raise the timeout.',
+      cause: e,
+    });
+  }
+  if (signal?.aborted || err?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
+    return new AbortedError(`${where} was aborted`, { request, hint: 'The caller cancelled the request.', cause: e });
+  }
+  if (phase === 'body') {
+    return new BadResponseError(`${where}: the response body broke off before it was complete (${code ?? err?.message ?? 'connection closed'})`, {
+      request,
+      ...(status !== undefined ? { status } : {}),
+      hint: 'The connection closed mid-response (a proxy limit or a server crash); try again, and run `lk doctor` if it persists.',
+      cause: e,
+    });
+  }
+  const net = new NetworkError(`${where}: ${networkText(code, err?.message)}`, {
+    request,
+    ...(code ? { errno: code } : {}),
+    hint: 'Check the server URL and that the server is running and reachable (`lk doctor`).',
+    cause: e,
+  });
+  return net;
+}
+
+function networkText(code: string | undefined, message: string | undefined): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing listens at that host and port)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was closed by the other side';
+    default:
+      return `network error${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+  }
+}
+
+/**
+ * A 200 answer that shows the request ran as guest although a key was sent (`whoAmI` id 0): a
+ * pre-2024 server silently ignored a key it did not accept. Same error as a rejected key.
+ */
+export async function guestDespiteKeyError(res: ResponseLike, request: RedactedRequest, auth: AuthContext): Promise<LabKeyError> {
+  // Reuse the 401 path so the rejection is explained in exactly one place.
+  return toLabKeyError(
+    { ...res, status: 401, body: JSON.stringify({ success: false, exception: 'The server answered as guest although an API key was sent.' }) },
+    request,
+    auth,
+  );
+}

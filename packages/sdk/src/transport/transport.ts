@@ -1,0 +1,279 @@
+/**
+ * The HTTP layer: undici `request` on a keep-alive Agent (loaded lazily), our own redirect loop
+ * (credentials never cross an origin), timeouts, AbortSignal, and retries with backoff and jitter
+ * for idempotent requests. It returns the raw response (status, headers, full body text); turning
+ * that into data or a typed error is `request.ts`'s and `toLabKeyError`'s job.
+ */
+import type { Dispatcher } from 'undici';
+import { CookieJar } from './cookie-jar.js';
+import { CREDENTIAL_HEADERS, MAX_REDIRECTS, REDIRECT_STATUSES, mustDropCredentials, nextMethod, resolveLocation } from './redirect-policy.js';
+import { redactRequest, redactUrl } from './redacted-request.js';
+import { fromTransportError } from '../errors/to-labkey-error.js';
+import { TooManyRedirectsError } from '../errors/http-error.js';
+/** A sink for debug lines. Lines never contain a key, a cookie value or a CSRF token. */
+export type DebugSink = (line: string) => void;
+
+type Undici = typeof import('undici');
+
+let undici: Undici | undefined;
+let loading: Promise<Undici> | undefined;
+
+/** Loads undici once (about 160 ms), on the first request rather than at import time. */
+export async function loadUndici(): Promise<Undici> {
+  if (undici) return undici;
+  loading ??= import('undici').then((m) => {
+    // Under CommonJS interop (jest) the namespace may arrive wrapped in `default`.
+    const mod = ((m as unknown as { request?: unknown }).request ? m : (m as unknown as { default: Undici }).default) as Undici;
+    undici = mod;
+    return mod;
+  });
+  return loading;
+}
+
+/** Timeouts in milliseconds. @public */
+export interface Timeouts {
+  /** TCP/TLS connect (only for the Agent the client creates; your own dispatcher keeps its own). Default 10 000. */
+  connect?: number;
+  /** From sending the request to the end of the response headers. Default 30 000. */
+  headers?: number;
+  /** Longest silence while the body streams in. Default 60 000. */
+  body?: number;
+}
+
+export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connect: 10_000, headers: 30_000, body: 60_000 };
+
+export interface TransportOptions {
+  /** Origin of the client's server: cookies and credentials stay with it. */
+  origin: string;
+  dispatcher?: Dispatcher;
+  timeouts?: Timeouts;
+  retries?: number;
+  /** Base delay of the exponential backoff (ms). Default 200. */
+  retryBaseMs?: number;
+  /** Largest single backoff delay (ms). Default 3 000. */
+  retryMaxMs?: number;
+}
+
+export interface SendOptions {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Retried on network errors, 502, 503 and 504 when true. */
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+  /** Describes the credential for the debug log: `apikey-header from env:LABKEY_API_KEY fp=1a2b3c4d`. */
+  credentialNote?: string;
+  debug?: DebugSink | undefined;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** The URL that answered (after redirects). */
+  url: string;
+  /** Whether the request that produced this response still carried the credential headers. */
+  credentialsSent: boolean;
+  redirects: number;
+}
+
+const RETRY_STATUSES = new Set([502, 503, 504]);
+/** Errors after which nothing reached the server's action, or a safe request may simply be repeated. */
+const RETRY_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CLOSED']);
+
+export class Transport {
+  readonly origin: string;
+  readonly jar: CookieJar;
+  private readonly own: boolean;
+  private dispatcher: Dispatcher | undefined;
+  private readonly timeouts: Required<Timeouts>;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private closed = false;
+
+  constructor(opts: TransportOptions) {
+    this.origin = opts.origin;
+    this.jar = new CookieJar(opts.origin);
+    this.dispatcher = opts.dispatcher;
+    this.own = opts.dispatcher === undefined;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...stripUndefined(opts.timeouts) };
+    this.retries = Math.max(0, opts.retries ?? 2);
+    this.retryBaseMs = opts.retryBaseMs ?? 200;
+    this.retryMaxMs = opts.retryMaxMs ?? 3_000;
+  }
+
+  private async getDispatcher(): Promise<{ u: Undici; d: Dispatcher }> {
+    const u = undici ?? (await loadUndici());
+    if (!this.dispatcher) {
+      this.dispatcher = new u.Agent({
+        connect: { timeout: this.timeouts.connect },
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+        headersTimeout: this.timeouts.headers,
+        bodyTimeout: this.timeouts.body,
+      });
+    }
+    return { u, d: this.dispatcher };
+  }
+
+  /**
+   * Sends one logical request: follows up to 5 redirects, retries idempotent requests on network
+   * errors, 502, 503 and 504 (exponential backoff with full jitter, `Retry-After` honoured up to
+   * the cap). Throws NetworkError, TimeoutError, AbortedError, BadResponseError (body cut off) or
+   * TooManyRedirectsError; any HTTP status is returned, not thrown.
+   */
+  async send(req: SendOptions): Promise<RawResponse> {
+    if (this.closed) throw fromTransportError(new Error('client is closed'), redactRequest(req.method, req.url, req.headers), 'request');
+    let attempt = 0;
+    for (;;) {
+      try {
+        const res = await this.sendFollowingRedirects(req);
+        if (req.idempotent && attempt < this.retries && RETRY_STATUSES.has(res.status)) {
+          await this.backoff(attempt++, req, res.headers['retry-after']);
+          continue;
+        }
+        return res;
+      } catch (e) {
+        const errno = (e as { errno?: string }).errno;
+        if (req.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno)) {
+          await this.backoff(attempt++, req, undefined);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private async backoff(attempt: number, req: SendOptions, retryAfter: string | string[] | undefined): Promise<void> {
+    const exp = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
+    let ms = Math.random() * exp; // full jitter
+    const ra = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+    if (ra !== undefined && /^\d+$/.test(ra)) ms = Math.max(ms, Math.min(this.retryMaxMs, Number(ra) * 1000));
+    req.debug?.(`retry ${attempt + 1}/${this.retries} of ${req.method} ${redactUrl(req.url)} in ${Math.round(ms)} ms`);
+    try {
+      await sleep(ms, req.signal);
+    } catch (e) {
+      throw fromTransportError(e, redactRequest(req.method, req.url, req.headers), 'request', this.timeouts, undefined, req.signal);
+    }
+  }
+
+  private async sendFollowingRedirects(req: SendOptions): Promise<RawResponse> {
+    const { u, d } = await this.getDispatcher();
+    let method: string = req.method;
+    let url = req.url;
+    let body = req.body;
+    let headers = req.headers;
+    let credentials = true;
+    for (let hop = 0; ; hop++) {
+      // The first hop goes to the client's own origin by construction; later hops are checked.
+      const cookie =
+        !credentials || this.jar.size === 0
+          ? undefined
+          : hop === 0 && url.startsWith(this.origin + '/')
+            ? this.jar.ownHeader()
+            : this.jar.headerFor(url);
+      const sendHeaders = cookie === undefined ? headers : { ...headers, cookie };
+      if (req.debug) {
+        req.debug(`${method} ${redactUrl(url)} ${credentials ? (req.credentialNote ?? 'no credential') : 'credentials dropped (other origin)'}${cookie ? ` cookies=${this.jar.names().join(',')}` : ''}`);
+      }
+      let res: Dispatcher.ResponseData<unknown>;
+      try {
+        res = await u.request(url, {
+          dispatcher: d,
+          method: method as Dispatcher.HttpMethod,
+          headers: sendHeaders,
+          body: body ?? null,
+          signal: req.signal,
+          headersTimeout: this.timeouts.headers,
+          bodyTimeout: this.timeouts.body,
+          maxRedirections: 0,
+        } as Parameters<Undici['request']>[1]);
+      } catch (e) {
+        throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, req.signal);
+      }
+      if (credentials && res.headers['set-cookie'] !== undefined) this.jar.store(url, res.headers['set-cookie']);
+
+      if (REDIRECT_STATUSES.has(res.statusCode)) {
+        const next = resolveLocation(res.headers.location, url);
+        if (next) {
+          await res.body.dump().catch(() => {});
+          if (hop + 1 > MAX_REDIRECTS) {
+            throw new TooManyRedirectsError(`More than ${MAX_REDIRECTS} redirects, last to ${redactUrl(next)}`, {
+              status: res.statusCode,
+              request: redactRequest(method, url, sendHeaders),
+              redirects: hop + 1,
+              hint: 'Check the server URL (scheme, host and context path); `lk doctor` shows where the redirects lead.',
+            });
+          }
+          if (credentials && mustDropCredentials(url, next)) {
+            credentials = false;
+            headers = withoutCredentials(headers);
+          }
+          const nm = nextMethod(res.statusCode, method);
+          if (!nm.keepBody && body !== undefined) {
+            body = undefined;
+            headers = withoutBodyHeaders(headers);
+          }
+          method = nm.method;
+          url = next.toString();
+          continue;
+        }
+      }
+
+      let text: string;
+      try {
+        text = await res.body.text();
+      } catch (e) {
+        throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'body', this.timeouts, res.statusCode, req.signal);
+      }
+      return { status: res.statusCode, headers: res.headers, body: text, url, credentialsSent: credentials, redirects: hop };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.own && this.dispatcher) {
+      const d = this.dispatcher;
+      this.dispatcher = undefined;
+      await d.close();
+    }
+  }
+}
+
+function withoutCredentials(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) if (!CREDENTIAL_HEADERS.includes(k.toLowerCase())) out[k] = h[k] as string;
+  return out;
+}
+
+function withoutBodyHeaders(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) {
+    const l = k.toLowerCase();
+    if (l !== 'content-type' && l !== 'content-length') out[k] = h[k] as string;
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (o) for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
