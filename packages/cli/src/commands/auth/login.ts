@@ -1,0 +1,196 @@
+/**
+ * `lk auth login`: takes a key from a hidden prompt or stdin (never argv), checks it with whoAmI,
+ * stores it (netrc or keychain) and remembers the server. Modelled on gh's `auth login --with-token`.
+ */
+import { Option, type Command } from 'commander';
+import type { LabKeyClient, Secret, WhoAmI } from '@lk/sdk';
+import { CliError, usageError } from '../../cli-error.js';
+import type { AuthScheme, KeyStore, StoredKeyInfo } from '../../config.js';
+import type { Deps } from '../../deps.js';
+import { addServerOption, AUTH_SCHEMES, ENV_API_KEY, resolveServer } from '../shared/server.js';
+import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
+import { externalToolAccessUrl } from './shared/tool-access-url.js';
+import { storeKey } from './shared/key-store.js';
+
+export interface LoginOptions {
+  server?: string;
+  withToken?: boolean;
+  store?: KeyStore;
+  auth?: AuthScheme;
+  stripPrefix?: boolean;
+  container?: string;
+}
+
+export function loginCommand(deps: Deps): (parent: Command) => Command {
+  return (parent) => {
+    const cmd = parent
+      .command('login')
+      .description('store an API key for a server (from a hidden prompt, or stdin with --with-token), after checking it')
+      .option('--with-token', 'read the key from stdin (all of it, trimmed) instead of prompting')
+      .addOption(new Option('--store <store>', 'where to keep the key').choices(['netrc', 'keychain']))
+      .addOption(new Option('--auth <scheme>', 'how to send the key (remembered for this server)').choices([...AUTH_SCHEMES]))
+      .option('--strip-prefix', 'remove a pasted "apikey|" prefix without asking')
+      .option('--container <path>', 'default container for this server (remembered), e.g. /home');
+    addServerOption(cmd);
+    return cmd.action(async (opts: LoginOptions) => {
+      await runLogin(opts, deps);
+    });
+  };
+}
+
+export interface LoginResult {
+  server: string;
+  user: { id: number; email: string; displayName: string };
+  stored: string;
+  fingerprint: string;
+}
+
+export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginResult> {
+  const { io } = deps;
+  if (deps.env[ENV_API_KEY] !== undefined && deps.env[ENV_API_KEY] !== '') {
+    throw new CliError('LK_ENV_KEY_SET', `${ENV_API_KEY} is set, so lk would keep using that key and ignore the one you store now.`, {
+      hint: `Unset it first (\`unset ${ENV_API_KEY}\`), then run \`lk auth login\` again; or keep using the variable and skip login.`,
+    });
+  }
+  const server = await resolveServer(deps, opts.server);
+  const container = opts.container ?? server.entry?.container ?? '/home';
+  const auth: AuthScheme = opts.auth ?? server.entry?.auth ?? 'apikey';
+  const store: KeyStore = opts.store ?? server.entry?.store ?? 'netrc';
+  const sdk = await deps.sdk();
+
+  // 1. Read the key: stdin with --with-token, else a hidden prompt on a terminal. Never argv.
+  let raw: string;
+  const interactive = !opts.withToken;
+  if (opts.withToken) {
+    raw = await io.readStdin();
+  } else if (io.stdinIsTTY) {
+    io.err(`Create a key on the External Tool Access page of ${server.url}:\n  ${externalToolAccessUrl(server.url, container)}\n`);
+    raw = await io.promptSecret('Paste your API key (input is hidden): ');
+  } else {
+    throw usageError('No key to read: stdin is not a terminal, and --with-token was not given.', 'Pipe the key in: `lk auth login --with-token < key.txt`.');
+  }
+  let key = raw.trim();
+  if (key === '') throw usageError('The key is empty.', opts.withToken ? 'Pipe the key itself into `lk auth login --with-token`.' : 'Paste the key LabKey showed you.');
+  if (/\s/.test(key)) {
+    throw usageError('The key contains whitespace (more than one line or word was given).', 'Give exactly one key, as LabKey showed it.');
+  }
+
+  // 2. A pasted `apikey|` prefix: keys since LabKey 23.3 have none; older keys need it as issued.
+  let alternative: string | undefined;
+  const prefix = legacyPrefixOf(key);
+  if (prefix) {
+    io.err(
+      `${io.style.warn('!')} The key starts with "${prefix}|". Keys issued since LabKey 23.3 have no prefix; only older keys carry it, exactly as issued.\n`,
+    );
+    let strip = opts.stripPrefix === true;
+    if (!strip && interactive && io.stdinIsTTY) {
+      const a = (await io.prompt(`Strip the "${prefix}|" prefix? [Y/n] `)).trim().toLowerCase();
+      strip = a === '' || a === 'y' || a === 'yes';
+    } else if (!strip) {
+      io.err(`  Keeping it as given (pass --strip-prefix to remove it); if the server rejects it, lk tries it without the prefix.\n`);
+    }
+    const stripped = stripLegacyPrefix(key);
+    if (strip) key = stripped;
+    else alternative = stripped;
+  }
+
+  // 3. Verify with whoAmI before saving anything.
+  const tryKey = async (candidate: string): Promise<{ who: WhoAmI; client: LabKeyClient }> => {
+    const client = await deps.createClient({ baseUrl: server.url, container, auth, apiKey: new sdk.Secret(candidate) });
+    try {
+      const who = await client.whoAmI();
+      if (who.id === 0 || who.email === 'guest') {
+        throw new CliError('LK_API_KEY_REJECTED', `${server.url} treated the key as a guest: it is not valid there (servers before LabKey 24.8 ignore a bad key silently).`, {
+          kind: 'auth',
+          hint: `Check the key on ${externalToolAccessUrl(server.url, container)} and run \`lk auth login\` again.`,
+        });
+      }
+      return { who, client };
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+  };
+  let verified: { who: WhoAmI; client: LabKeyClient };
+  try {
+    verified = await tryKey(key);
+  } catch (e) {
+    const rejected = (e as { code?: string }).code === 'LK_API_KEY_REJECTED';
+    if (!rejected || alternative === undefined) throw e;
+    verified = await tryKey(alternative);
+    io.err(`${io.style.warn('!')} The server rejected the key with its "${prefix}|" prefix and accepted it without: storing it without the prefix.\n`);
+    key = alternative;
+  }
+  const { who, client } = verified;
+  const secret: Secret = new sdk.Secret(key);
+  const fingerprint = sdk.fingerprintKey(secret);
+
+  try {
+    // 4. Store the key, then remember the server and what is known about the key (never the key).
+    const stored = await storeKey(deps, server.url, secret, store);
+    const info = await learnKeyInfo(client, fingerprint, server.url, deps);
+    const config = await deps.config.update((c) => {
+      c.servers[server.url] = { ...c.servers[server.url], url: server.url, container, auth, store };
+      c.defaultServer = server.url;
+      if (info) c.keys[fingerprint] = info;
+    });
+
+    io.err(`${io.style.ok('✓')} Logged in to ${server.url} as ${who.email}${who.displayName && who.displayName !== who.email ? ` (${who.displayName})` : ''}\n`);
+    io.err(`${io.style.ok('✓')} Key stored in ${stored.where}\n`);
+    for (const n of stored.notes) io.err(`  ${n}\n`);
+    if (info?.expiresAt) io.err(`  The key expires at ${info.expiresAt}.\n`);
+    else if (info && info.expiresAt === null) io.err('  The key never expires.\n');
+    if (store === 'netrc') {
+      const host = new URL(server.url).hostname;
+      const others = Object.keys(config.servers).filter((u) => u !== server.url && new URL(u).hostname === host);
+      if (others.length > 0) {
+        io.err(`${io.style.warn('!')} netrc entries match the host name only: this key is now also used for ${others.join(', ')}.\n`);
+      }
+    }
+    return { server: server.url, user: { id: who.id, email: who.email, displayName: who.displayName }, stored: stored.where, fingerprint };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Looks the key up in `core.UserAPIKeys` to learn its expiry, when it can be told apart: it is the
+ * user's only key, or the only one the server says was ever used (whoAmI just used it). Best effort:
+ * any failure means "unknown", never a failed login.
+ */
+async function learnKeyInfo(client: LabKeyClient, fingerprint: string, server: string, deps: Deps): Promise<StoredKeyInfo | undefined> {
+  let rows: Awaited<ReturnType<LabKeyClient['listApiKeys']>>;
+  try {
+    rows = await client.listApiKeys();
+  } catch {
+    return undefined;
+  }
+  const used = rows.filter((r) => r.lastUsed !== null && r.lastUsed !== undefined);
+  const row = rows.length === 1 ? rows[0] : used.length === 1 ? used[0] : undefined;
+  const base: StoredKeyInfo = { fingerprint, server };
+  if (!row) return { ...base, ...(await previousInfo(deps, fingerprint)) };
+  return {
+    ...base,
+    rowId: row.rowId,
+    createdAt: toIso(row.created),
+    expiresAt: row.expiration === null || row.expiration === undefined ? null : toIso(row.expiration),
+    description: row.description ?? undefined,
+  };
+}
+
+async function previousInfo(deps: Deps, fingerprint: string): Promise<Partial<StoredKeyInfo>> {
+  try {
+    return (await deps.config.load()).keys[fingerprint] ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function toIso(v: unknown): string | undefined {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'string') {
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? v : d.toISOString();
+  }
+  return undefined;
+}

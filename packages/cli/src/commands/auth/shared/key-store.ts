@@ -1,0 +1,97 @@
+/**
+ * Where `lk auth login` puts a key and where `lk auth logout` takes it from: the netrc file (through
+ * the SDK's format-preserving atomic writer) or the OS keychain (through the SDK's time-boxed
+ * adapter, service `lk`, account = the server's base URL). The only CLI module that writes keys.
+ */
+import { join } from 'node:path';
+import type { ResolveContext, Secret } from '@lk/sdk';
+import { CliError } from '../../../cli-error.js';
+import type { KeyStore } from '../../../config.js';
+import type { Deps } from '../../../deps.js';
+
+export interface StoredWhere {
+  store: KeyStore;
+  /** Human description: `/home/me/.netrc (machine host, login apikey)` or `the Secret Service keychain (…)`. */
+  where: string;
+  /** The netrc file written, when store is netrc. */
+  file?: string;
+  /** Things worth telling the user (permissions tightened, fell back to netrc). */
+  notes: string[];
+}
+
+async function contextFor(deps: Deps, server: string, withKeychain: boolean): Promise<ResolveContext> {
+  const sdk = await deps.sdk();
+  const partial = await deps.resolveContext(server);
+  const ctx = sdk.defaultResolveContext(server, withKeychain ? partial : { ...partial, keychain: undefined });
+  if (withKeychain && !ctx.keychain) ctx.keychain = sdk.createOsKeychain({ platform: ctx.platform });
+  return ctx;
+}
+
+/** The netrc file lk writes: the one that is read (`NETRC`, `~/.netrc`, `~/_netrc`), else a new `~/.netrc`. */
+export async function netrcPathFor(deps: Deps, ctx: ResolveContext): Promise<string> {
+  const sdk = await deps.sdk();
+  const loc = await sdk.locateNetrc(ctx);
+  if (loc.path) return loc.path;
+  const home = ctx.env.HOME || ctx.env.USERPROFILE || ctx.homedir;
+  if (!home) {
+    throw new CliError('LK_NO_HOME', 'Cannot tell where the netrc file goes: neither HOME nor NETRC is set.', {
+      hint: 'Set NETRC to the file to write, or use --store keychain.',
+    });
+  }
+  return join(home, '.netrc');
+}
+
+/** Writes the key for `server` to the chosen store. A keychain that is not there falls back to netrc, with a note. */
+export async function storeKey(deps: Deps, server: string, key: Secret, store: KeyStore): Promise<StoredWhere> {
+  const sdk = await deps.sdk();
+  const notes: string[] = [];
+  if (store === 'keychain') {
+    const ctx = await contextFor(deps, server, true);
+    const keychain = ctx.keychain!;
+    const account = sdk.keychainAccountFor(server);
+    try {
+      await keychain.set(sdk.KEYCHAIN_SERVICE, account, key.reveal());
+      return { store, where: `the ${keychain.name} keychain (service ${sdk.KEYCHAIN_SERVICE}, account ${account})`, notes };
+    } catch (e) {
+      if (!sdk.isKeychainFailure(e, 'unavailable')) throw e;
+      notes.push(`the ${keychain.name} keychain is not available here (${(e as Error).message.replace(/^\[lk-sdk\]\s*/, '')}); used the netrc file instead`);
+    }
+  }
+  const ctx = await contextFor(deps, server, false);
+  const file = await netrcPathFor(deps, ctx);
+  const host = sdk.netrcHostname(server);
+  const r = await sdk.setNetrcEntry(file, host, { login: 'apikey', password: key, account: null });
+  if (r.modeTightened && r.previousMode !== undefined) notes.push(`tightened the permissions of ${r.path} from ${r.previousMode.toString(8)} to 600`);
+  return { store: 'netrc', where: `${r.path} (machine ${host}, login apikey)`, file: r.path, notes };
+}
+
+export interface RemovedWhere {
+  store: KeyStore;
+  where: string;
+}
+
+/**
+ * Removes the key for `server` from the store its credential came from (`keychain:…` or
+ * `netrc:<file>:<line>`). Returns undefined when nothing was removed (e.g. a netrc `default` entry).
+ */
+export async function removeKey(
+  deps: Deps,
+  server: string,
+  cred: { source: string; details?: { file?: string; machine?: string } & Record<string, unknown> },
+): Promise<RemovedWhere | undefined> {
+  const sdk = await deps.sdk();
+  if (cred.source.startsWith('keychain:')) {
+    const ctx = await contextFor(deps, server, true);
+    const account = sdk.keychainAccountFor(server);
+    const deleted = await ctx.keychain!.delete(sdk.KEYCHAIN_SERVICE, account);
+    return deleted ? { store: 'keychain', where: `the ${ctx.keychain!.name} keychain (service ${sdk.KEYCHAIN_SERVICE}, account ${account})` } : undefined;
+  }
+  if (cred.source.startsWith('netrc:')) {
+    const ctx = await contextFor(deps, server, false);
+    const file = cred.details?.file ?? (await netrcPathFor(deps, ctx));
+    const host = sdk.netrcHostname(server);
+    const r = await sdk.removeNetrcEntry(file, host);
+    return r.changed ? { store: 'netrc', where: `${r.path} (machine ${host})` } : undefined;
+  }
+  return undefined;
+}

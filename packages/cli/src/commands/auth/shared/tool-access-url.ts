@@ -1,0 +1,9 @@
+/** The "External Tool Access" page, where a user generates an API key (labkey-protocol.md §6.3). */
+export function externalToolAccessUrl(baseUrl: string, container = '/home'): string {
+  const path = container
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/');
+  return `${baseUrl}/${path ? `${path}/` : ''}security-externalToolsView.view`;
+}

@@ -1,0 +1,132 @@
+/**
+ * `lk auth status`: for each known server (or the one given), where the key comes from, the key
+ * masked, and whom the server says it belongs to, or why it fails. Like gh, the report goes to
+ * stdout when all is well and to stderr (exit 1) when any server fails.
+ */
+import type { Command } from 'commander';
+import type { Credential } from '@lk/sdk';
+import { CliError } from '../../cli-error.js';
+import type { Deps } from '../../deps.js';
+import { addServerOption, clientFor, ENV_SERVER, type ResolvedServer } from '../shared/server.js';
+import { normalizeServerUrl, type ServerEntry } from '../../config.js';
+
+export interface StatusOptions {
+  server?: string;
+  showToken?: boolean;
+  json?: boolean;
+}
+
+export function statusCommand(deps: Deps): (parent: Command) => Command {
+  return (parent) => {
+    const cmd = parent
+      .command('status')
+      .description('show, for each known server, where the key comes from and whether the server accepts it')
+      .option('--show-token', 'print the full key instead of a masked one')
+      .option('--json', 'print the report as JSON');
+    addServerOption(cmd);
+    return cmd.action(async (opts: StatusOptions) => {
+      await runStatus(opts, deps);
+    });
+  };
+}
+
+export interface ServerStatus {
+  server: string;
+  default: boolean;
+  ok: boolean;
+  source?: string;
+  fingerprint?: string;
+  key?: string;
+  auth: string;
+  user?: { id: number; email: string; displayName: string };
+  expiresAt?: string | null;
+  trail?: { source: string; outcome: string; reason?: string }[];
+  error?: { code: string; message: string; hint?: string };
+}
+
+const AUTH_LABEL: Record<string, string> = { apikey: 'apikey header', basic: 'Basic apikey:<key>', bearer: 'Authorization: Bearer' };
+
+export async function runStatus(opts: StatusOptions, deps: Deps): Promise<ServerStatus[]> {
+  const { io } = deps;
+  const config = await deps.config.load();
+  let servers: ResolvedServer[];
+  const only = opts.server ?? (deps.env[ENV_SERVER] || undefined);
+  if (only !== undefined) {
+    const url = normalizeServerUrl(only);
+    servers = [{ url, entry: config.servers[url], from: opts.server !== undefined ? '--server' : ENV_SERVER }];
+  } else {
+    servers = Object.values(config.servers).map((entry: ServerEntry) => ({ url: entry.url, entry, from: 'config' as const }));
+  }
+  if (servers.length === 0) {
+    throw new CliError('LK_NOT_LOGGED_IN', 'lk knows no server yet.', {
+      hint: `Run \`lk auth login --server https://host/labkey\`, or pass --server / set ${ENV_SERVER}.`,
+    });
+  }
+
+  const sdk = await deps.sdk();
+  const results: ServerStatus[] = [];
+  for (const s of servers) {
+    const auth = s.entry?.auth ?? 'apikey';
+    const r: ServerStatus = { server: s.url, default: config.defaultServer === s.url, ok: false, auth };
+    const client = await clientFor(deps, s);
+    try {
+      let cred: Credential | undefined;
+      try {
+        cred = await client.credential();
+        r.source = cred.source;
+        r.fingerprint = cred.fingerprint;
+        r.key = opts.showToken ? cred.apiKey.reveal() : sdk.maskKey(cred.apiKey);
+        const info = config.keys[cred.fingerprint];
+        if (info && info.expiresAt !== undefined) r.expiresAt = info.expiresAt;
+        const who = await client.whoAmI();
+        if (who.id === 0 || who.email === 'guest') {
+          throw new CliError('LK_API_KEY_REJECTED', 'the server treated the key as a guest (servers before LabKey 24.8 ignore a bad key silently)', {
+            hint: 'Run `lk auth login` with a valid key; `lk doctor` checks the key.',
+          });
+        }
+        r.user = { id: who.id, email: who.email, displayName: who.displayName };
+        r.ok = true;
+      } catch (e) {
+        const err = e as { code?: string; message?: string; hint?: string; trail?: Credential['trail'] };
+        r.error = { code: err.code ?? 'LK_UNEXPECTED', message: (err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '') };
+        if (err.hint) r.error.hint = err.hint;
+        if (err.trail) r.trail = err.trail.map((t) => ({ ...t }));
+      }
+    } finally {
+      await client.close();
+    }
+    results.push(r);
+  }
+
+  const failed = results.filter((r) => !r.ok).length;
+  if (opts.json) {
+    await io.out(`${JSON.stringify(results, null, 2)}\n`);
+  } else {
+    const text = results.map((r) => render(r, deps)).join('\n');
+    if (failed === 0) await io.out(text);
+    else io.err(text);
+  }
+  if (failed > 0) {
+    throw new CliError('LK_AUTH_STATUS_FAILED', `${failed} of ${results.length} server${results.length === 1 ? '' : 's'} failed`, {
+      reported: true,
+    });
+  }
+  return results;
+}
+
+function render(r: ServerStatus, deps: Deps): string {
+  const { style } = deps.io;
+  const lines = [`${style.bold(r.server)}${r.default ? ' (default)' : ''}`];
+  if (r.ok && r.user) {
+    lines.push(`  ${style.ok('✓')} Logged in as ${r.user.email}${r.user.displayName && r.user.displayName !== r.user.email ? ` (${r.user.displayName})` : ''}`);
+  } else if (r.error) {
+    lines.push(`  ${style.fail('✗')} ${r.error.message.split('\n')[0]}`);
+    for (const more of r.error.message.split('\n').slice(1)) lines.push(`    ${more}`);
+  }
+  if (r.source) lines.push(`  - Key source: ${r.source}`);
+  if (r.key) lines.push(`  - Key: ${r.key}${r.fingerprint ? ` (fingerprint ${r.fingerprint})` : ''}`);
+  lines.push(`  - Sent as: ${AUTH_LABEL[r.auth] ?? r.auth}`);
+  if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : r.expiresAt}`);
+  if (r.error?.hint) lines.push(`  - hint: ${r.error.hint}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,91 @@
+import { Secret, type Credential } from '@lk/sdk';
+import { result, type Check, type Repair } from '../check.js';
+import { stripPrefix } from '../key-shape.js';
+import { describeSourceId, lines } from './shared.js';
+
+/**
+ * The key lk would use is accepted: whoAmI answers with a user (not guest, no 401). When a key
+ * with an `apikey|`/`session|` prefix is rejected, the same key without the prefix is tried: a
+ * modern key pasted with a stray prefix works without it, and then (for a netrc key) `--fix`
+ * strips the prefix. A legacy key that works as issued is left alone (see the key format check).
+ */
+export const keyAccepted: Check = {
+  id: 'key-accepted',
+  title: 'key accepted',
+  async run(facts) {
+    if (!facts.server) return result(this, 'skip', 'No server to ask.');
+    const probe = await facts.probe();
+    if (probe.given.kind !== 'ok') return result(this, 'skip', 'Not asked: the server URL does not work (see the server check).');
+    const login = `lk auth login --server ${facts.server.url}`;
+    const eff = facts.effective;
+    if (!eff) {
+      const tried = facts.sources.map((r) => `${r.source}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`).join('; ');
+      return result(this, 'fail', `No key for ${facts.server.hostname}. Tried ${tried || 'nothing'}.`, `Run \`${login}\`.`, { authFailure: true });
+    }
+    const where = `key ${eff.fingerprint} from ${describeSourceId(eff.source)}`;
+    const verdict = await facts.verify(eff.apiKey);
+    if (verdict.kind === 'accepted') return result(this, 'pass', `${where} is accepted: it belongs to ${verdict.email}.`);
+    if (verdict.kind === 'error') return result(this, 'fail', `Could not check ${where}: ${verdict.why}.`, 'Run `lk doctor` again; if it persists, check the server.');
+
+    const raw = eff.apiKey.reveal();
+    const stripped = stripPrefix(raw);
+    if (stripped !== undefined && stripped !== '') {
+      const bare = new Secret(stripped);
+      const v2 = await facts.verify(bare);
+      if (v2.kind === 'accepted') {
+        const prefix = raw.slice(0, raw.length - stripped.length);
+        const detail = `${where} is rejected (${verdict.why}), but the same key without the \`${prefix}\` prefix is accepted (it belongs to ${v2.email}): the prefix does not belong to this key (keys since LabKey 23.3 have none).`;
+        const repair = eff.source.startsWith('netrc:') ? stripRepair(facts, eff, prefix) : undefined;
+        let fix: string;
+        if (repair) fix = `Remove \`${prefix}\` from the password in ${describeSourceId(eff.source)} (\`lk doctor --fix\` does this).`;
+        else if (eff.source.startsWith('env:')) fix = `Set ${eff.source.slice(4)} to the key without the \`${prefix}\` prefix.`;
+        else fix = `Store the key without the \`${prefix}\` prefix: \`${login}\`.`;
+        return result(this, 'fail', detail, fix, { authFailure: true, ...(repair ? { repairs: [repair] } : {}) });
+      }
+    }
+    // Another source may hold a key that works.
+    const others = facts.sources.map((r) => r.credential).filter((c): c is Credential => !!c && c.fingerprint !== eff.fingerprint);
+    for (const c of others) {
+      const v = await facts.verify(c.apiKey);
+      if (v.kind === 'accepted') {
+        const fix = eff.source.startsWith('env:')
+          ? `Unset ${eff.source.slice(4)}: the key in ${describeSourceId(c.source)} is accepted.`
+          : `Remove the rejected key (${eff.fingerprint}); the key in ${describeSourceId(c.source)} is accepted.`;
+        return result(this, 'fail', `${where} is rejected (${verdict.why}); key ${c.fingerprint} from ${describeSourceId(c.source)} is accepted (it belongs to ${v.email}).`, fix, { authFailure: true });
+      }
+    }
+    return result(
+      this,
+      'fail',
+      `${where} is rejected: ${verdict.why}. It is expired, revoked, or for another server.`,
+      `Create a new key on ${facts.server.url} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`,
+      { authFailure: true },
+    );
+  },
+};
+
+function stripRepair(facts: Parameters<Check['run']>[0], eff: Credential, prefix: string): Repair | undefined {
+  const netrc = facts.netrc.parsed;
+  if (!netrc || !facts.server) return undefined;
+  const entry = netrc.find(facts.server.hostname);
+  if (entry?.kind !== 'machine') return undefined; // a \`default\` entry applies to every host: not ours to edit
+  if (!entry || !entry.password || facts.fingerprint(entry.password) !== eff.fingerprint) {
+    // The SDK normalises the key (trims it); compare on the trimmed value too.
+    if (!entry?.password || facts.fingerprint(entry.password.reveal().trim()) !== eff.fingerprint) return undefined;
+  }
+  const index = entry.index;
+  const fingerprint = eff.fingerprint;
+  return {
+    id: 'strip-prefix',
+    kind: 'text',
+    order: 1,
+    description: `removed the stale \`${prefix}\` prefix from the key in ${facts.netrc.location.path} ${lines(entry)}`,
+    edit(text, sdk) {
+      // The live entry for the host, as long as it still holds the very key that was checked.
+      const e = sdk.parseNetrc(text).entries[index];
+      const pw = e?.password?.reveal().trim();
+      if (!e || e.kind !== 'machine' || pw === undefined || sdk.fingerprintKey(pw) !== fingerprint || !pw.startsWith(prefix)) return text;
+      return sdk.setNetrcEntryText(text, e.machine!, { password: new Secret(pw.slice(prefix.length)) });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { SdkModule } from '../../../deps.js';
+import { result, type Check } from '../check.js';
+import { lines, liveMachineEntry, printableLogin } from './shared.js';
+
+/**
+ * An API key's login must be `apikey`: the server treats any other login as an e-mail address with
+ * a password, and lk skips such an entry. The repair (login → apikey) is offered only when the
+ * server accepts the entry's password as an API key, so a real password is never relabelled.
+ */
+export const login: Check = {
+  id: 'netrc-login',
+  title: 'netrc login',
+  async run(facts) {
+    const netrc = facts.netrc.parsed;
+    if (!facts.server || !netrc) return result(this, 'skip', 'No netrc entry to check.');
+    const e = liveMachineEntry(netrc, facts.server.hostname);
+    if (!e) return result(this, 'skip', `No machine ${facts.server.hostname} entry.`);
+    if (e.login === 'apikey') return result(this, 'pass', `login apikey (${lines(e)}).`);
+    const what = e.login === undefined ? 'has no login' : `has login ${printableLogin(e.login)}, not \`apikey\``;
+    const detail = `The entry at ${lines(e)} ${what}: LabKey reads the password as an API key only when the login is \`apikey\` (otherwise as an account password), so lk skips this entry.`;
+    let repairs;
+    let fix = `Change the login at line ${e.line} to \`login apikey\` if its password is an API key; for an account password, create a key and run \`lk auth login --server ${facts.server.url}\`.`;
+    if (e.password && e.password.reveal().trim() !== '') {
+      const verdict = await facts.verify(e.password);
+      if (verdict.kind === 'accepted') {
+        const index = e.index;
+        fix = `Change line ${e.line} to \`login apikey\` (its password is an API key the server accepts for ${verdict.email}; \`lk doctor --fix\` does this).`;
+        repairs = [
+          {
+            id: 'login-apikey',
+            kind: 'text' as const,
+            order: 1,
+            description: `set \`login apikey\` in the entry for ${e.machine} (${lines(e)})`,
+            edit(text: string, sdk: SdkModule) {
+              const cur = sdk.parseNetrc(text).entries[index];
+              if (!cur || cur.kind !== 'machine' || cur.login === 'apikey' || !cur.password) return text;
+              // setNetrcEntryText edits the first entry for the host in place: this one (it is the live entry).
+              return sdk.setNetrcEntryText(text, cur.machine!, { login: 'apikey', password: cur.password });
+            },
+          },
+        ];
+      }
+    }
+    return result(this, 'fail', detail, fix, repairs ? { repairs } : {});
+  },
+};

@@ -1,0 +1,27 @@
+import { result, type Check } from '../check.js';
+
+/** Warning codes other checks explain better (duplicates, after default, machine names). */
+const COVERED = new Set(['duplicate-machine', 'entry-after-default', 'machine-not-hostname']);
+
+/** Syntax errors (with line and column) and skipped tokens. Never shows a token's value. */
+export const netrcSyntax: Check = {
+  id: 'netrc-syntax',
+  title: 'netrc syntax',
+  run(facts) {
+    const file = facts.netrc.location.path;
+    if (!file || facts.netrc.text === undefined) return result(this, 'skip', 'No netrc file to check.');
+    const err = facts.netrc.syntaxError;
+    if (err) {
+      return result(
+        this,
+        'fail',
+        `${file} line ${err.line}, column ${err.column}: ${err.message}. No client can use this file until it is fixed.`,
+        `Edit ${file} at line ${err.line}: close the quote, or give the keyword its value (quote a value that is itself a keyword, e.g. password "default").`,
+      );
+    }
+    const warnings = (facts.netrc.parsed?.warnings ?? []).filter((w) => !COVERED.has(w.code));
+    if (warnings.length === 0) return result(this, 'pass', `${file} parses cleanly (${facts.netrc.parsed?.entries.length ?? 0} entries).`);
+    const list = warnings.map((w) => `line ${w.line}, column ${w.column}: ${w.message}`).join('\n');
+    return result(this, 'warn', `${file} parses, but some tokens are skipped:\n${list}`, `Edit ${file} at the lines above (each entry is \`machine HOST login apikey password KEY\`).`);
+  },
+};

@@ -1,0 +1,42 @@
+import { result, type Check } from '../check.js';
+import type { ProbeOutcome } from '../probe-server.js';
+
+function describe(o: ProbeOutcome): string {
+  if (o.kind === 'ok') return `${o.url} answers like LabKey`;
+  if (o.kind === 'unreachable') return `${o.url}: ${o.reason}`;
+  return `${o.url} gives ${o.what} (HTTP ${o.status})`;
+}
+
+/**
+ * The server answers, and the base URL has the right context path: `login-whoAmI.api` answers
+ * every caller with JSON, so an HTML 404 or a login page there means the context path is wrong.
+ * Both usual context paths are tried (with and without `/labkey`) and the one that works is named.
+ */
+export const serverReachable: Check = {
+  id: 'server',
+  title: 'server and context path',
+  async run(facts) {
+    if (!facts.server) return result(this, 'skip', `No server to check: ${facts.noServerReason ?? 'none given'}.`, 'Pass --server URL.');
+    const r = await facts.probe();
+    const url = facts.server.url;
+    if (r.given.kind === 'ok') return result(this, 'pass', `${url} (from ${facts.server.from}) answers login-whoAmI.api.`);
+    if (r.given.kind === 'unreachable') {
+      return result(this, 'fail', `Cannot reach ${describe(r.given)}.`, `Check the URL (from ${facts.server.from}) and that the server is running; pass the right one with --server.`);
+    }
+    const alt = r.alternative;
+    if (alt && alt.outcome.kind === 'ok') {
+      return result(
+        this,
+        'fail',
+        `Wrong context path: ${describe(r.given)}, but ${alt.base} works.`,
+        `Use --server ${alt.base}${facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${alt.base}\` to remember it)`}.`,
+      );
+    }
+    return result(
+      this,
+      'fail',
+      `${describe(r.given)}${alt ? `; ${describe(alt.outcome)}` : ''}: neither looks like a LabKey server's base URL.`,
+      'Check the base URL: scheme, host, port and context path (e.g. https://host/labkey or https://host).',
+    );
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * `lk doctor`: runs every check, prints one line per check with a mark and a fix, and with
+ * `--fix` applies the safe repairs (after a backup) and runs the checks again to show the result.
+ *
+ * Exit code (through handleError, never process.exit): 0 when nothing failed (warnings allowed),
+ * 4 when the server rejected the key (or there is none), 1 for any other failure.
+ * No key value ever reaches the output: checks name keys by fingerprint only.
+ */
+import { CliError } from '../../cli-error.js';
+import type { Deps } from '../../deps.js';
+import { ExitCode } from '../../exit-codes.js';
+import type { Check, CheckResult } from './check.js';
+import { ALL_CHECKS } from './checks/index.js';
+import { gatherFacts, type DoctorFacts, type DoctorOptions } from './facts.js';
+import { applyRepairs } from './fix.js';
+import { marksFor, renderReport, reportJson, type DoctorReport } from './render.js';
+
+export type { DoctorOptions } from './facts.js';
+export type { DoctorReport } from './render.js';
+
+/** Runs the checks in order. A check that crashes is reported as failed, and the others still run. */
+export async function runChecks(facts: DoctorFacts, checks: readonly Check[] = ALL_CHECKS): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    try {
+      results.push(await check.run(facts));
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      results.push({
+        id: check.id,
+        status: 'fail',
+        title: check.title,
+        detail: `The check itself failed: ${err.code ? `${err.code}: ` : ''}${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}`,
+        fix: 'Run `NODE_DEBUG=lk lk doctor` and report the problem.',
+      });
+    }
+  }
+  return results;
+}
+
+export function exitCodeOf(results: readonly CheckResult[]): number {
+  if (results.some((r) => r.status === 'fail' && r.authFailure)) return ExitCode.AUTH;
+  if (results.some((r) => r.status === 'fail')) return ExitCode.ERROR;
+  return ExitCode.OK;
+}
+
+export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorReport> {
+  const sdk = await deps.sdk();
+  let facts = await gatherFacts(opts, deps);
+  let checks = await runChecks(facts);
+  const report: DoctorReport = { server: facts.server?.url, checks, fixed: [], fixRequested: opts.fix === true };
+  if (opts.fix) {
+    const outcome = await applyRepairs(checks, facts, deps, sdk);
+    report.fixed = outcome.fixed;
+    if (outcome.notFixed.length) report.notFixed = outcome.notFixed;
+    if (outcome.backup) report.backup = outcome.backup;
+    if (outcome.backup) {
+      facts = await gatherFacts(opts, deps);
+      checks = await runChecks(facts);
+      report.checks = checks;
+    }
+  }
+
+  const code = exitCodeOf(report.checks);
+  const { io } = deps;
+  if (opts.json) {
+    await io.out(reportJson(report, code));
+  } else if (code === ExitCode.OK) {
+    await io.out(renderReport(report, marksFor(io.stdoutIsTTY, deps.env)));
+  } else {
+    // As `lk auth status` (and gh): a failing report goes to stderr.
+    io.err(renderReport(report, marksFor(io.stderrIsTTY, deps.env)));
+  }
+  if (code !== ExitCode.OK) {
+    const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    throw new CliError(code === ExitCode.AUTH ? 'LK_DOCTOR_AUTH' : 'LK_DOCTOR_FAILED', `lk doctor: ${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.join(', ')})`, {
+      kind: code === ExitCode.AUTH ? 'auth' : 'error',
+      reported: true,
+    });
+  }
+  return report;
+}

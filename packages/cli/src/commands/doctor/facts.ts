@@ -1,0 +1,204 @@
+/**
+ * Everything the checks look at, gathered once per run: which server, which netrc file (its
+ * text, mode and parse), what each credential source holds (by fingerprint), and two memoized
+ * network probes. Checks read these facts and never touch the file system or the network
+ * themselves, so a re-run after `--fix` is just "gather again, check again".
+ *
+ * Keys stay in {@link Secret}s here; only fingerprints reach the checks' output.
+ */
+import { promises as fsp } from 'node:fs';
+import type { Credential, Netrc, NetrcLocation, ResolveContext, Secret, SourceReport } from '@lk/sdk';
+import type { Deps } from '../../deps.js';
+import { normalizeServerUrl } from '../../config.js';
+import { probeContextPath, type ContextPathReport } from './probe-server.js';
+
+export interface ServerFacts {
+  /** Normalised base URL (scheme, host, port, context path). */
+  url: string;
+  hostname: string;
+  /** Where it came from: `--server`, `LABKEY_SERVER`, `the lk config (default server)`. */
+  from: string;
+}
+
+export interface NetrcFacts {
+  location: NetrcLocation;
+  /** The file's text (only when it exists and could be read). Never printed. */
+  text?: string;
+  /** Permission bits (e.g. 0o644); undefined on Windows or when unknown. */
+  mode?: number;
+  /** Why the file could not be read (not a file, EACCES, …). */
+  readError?: string;
+  parsed?: Netrc;
+  syntaxError?: { line: number; column: number; message: string };
+}
+
+export type KeyVerdict =
+  | { kind: 'accepted'; email: string; displayName: string }
+  | { kind: 'rejected'; why: string }
+  | { kind: 'error'; why: string };
+
+export interface DoctorFacts {
+  server: ServerFacts | undefined;
+  /** When no server is known, why (for the checks that need one). */
+  noServerReason?: string;
+  netrc: NetrcFacts;
+  platform: NodeJS.Platform;
+  /** One report per credential source (env, keychain, netrc), in chain order. */
+  sources: SourceReport[];
+  /** The credential lk would use (the first source that found one). */
+  effective: Credential | undefined;
+  fingerprint(key: Secret | string): string;
+  /** Anonymous whoAmI probes of the base URL (and the other usual context path). Memoized. */
+  probe(): Promise<ContextPathReport>;
+  /** whoAmI with this key, as sent by lk. Memoized per fingerprint. */
+  verify(key: Secret): Promise<KeyVerdict>;
+}
+
+export interface DoctorOptions {
+  server?: string;
+  fix?: boolean;
+  json?: boolean;
+}
+
+/** `--server`, else `LABKEY_SERVER`, else the config's default server, else none. */
+export async function resolveDoctorServer(
+  opts: DoctorOptions,
+  deps: Deps,
+): Promise<{ server?: ServerFacts; reason?: string }> {
+  let raw: string | undefined;
+  let from = '';
+  if (opts.server) {
+    raw = opts.server;
+    from = '--server';
+  } else if (deps.env.LABKEY_SERVER) {
+    raw = deps.env.LABKEY_SERVER;
+    from = 'LABKEY_SERVER';
+  } else {
+    try {
+      const c = await deps.config.load();
+      if (c.defaultServer) {
+        raw = c.servers[c.defaultServer]?.url ?? c.defaultServer;
+        from = 'the default server in the lk config';
+      }
+    } catch (e) {
+      return { reason: `the lk config could not be read (${(e as Error).message})` };
+    }
+  }
+  if (!raw) return { reason: 'no server given (--server), LABKEY_SERVER is not set and the lk config has no default server' };
+  const url = normalizeServerUrl(raw);
+  return { server: { url, hostname: new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, ''), from } };
+}
+
+function nodeFs(): ResolveContext['fs'] {
+  return {
+    readFile: (p) => fsp.readFile(p, 'utf8'),
+    async stat(p) {
+      const s = await fsp.stat(p);
+      return { mode: s.mode & 0o7777, isFile: s.isFile() };
+    },
+  };
+}
+
+/** The resolve context the CLI's own commands use, completed with a real file system. */
+export async function doctorResolveContext(deps: Deps, server: string | undefined): Promise<ResolveContext> {
+  const partial = server !== undefined ? await deps.resolveContext(server) : {};
+  return {
+    env: deps.env,
+    homedir: deps.homedir,
+    fs: nodeFs(),
+    keychain: undefined,
+    now: deps.now,
+    platform: deps.platform,
+    server,
+    ...partial,
+  } as ResolveContext;
+}
+
+async function gatherNetrc(deps: Deps, ctx: ResolveContext): Promise<NetrcFacts> {
+  const sdk = await deps.sdk();
+  const location = await sdk.locateNetrc(ctx);
+  const facts: NetrcFacts = { location };
+  if (!location.path || !location.exists) return facts;
+  try {
+    const st = await ctx.fs.stat(location.path);
+    if (!st.isFile) {
+      facts.readError = 'it is not a regular file';
+      return facts;
+    }
+    if (deps.platform !== 'win32') facts.mode = st.mode & 0o777;
+    facts.text = await ctx.fs.readFile(location.path);
+  } catch (e) {
+    facts.readError = `it cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+    return facts;
+  }
+  try {
+    facts.parsed = sdk.parseNetrc(facts.text, { file: location.path });
+  } catch (e) {
+    const err = e as { code?: string; line?: number; column?: number; message?: string };
+    if (err.code !== 'LK_NETRC_SYNTAX') throw e;
+    // The SDK's message names file, line and column and never a token value.
+    const message = (err.message ?? '').replace(/^\[lk-sdk\]\s*/, '').replace(/^.*?:\d+:\d+:\s*/, '');
+    facts.syntaxError = { line: err.line ?? 0, column: err.column ?? 0, message };
+  }
+  return facts;
+}
+
+/** Gathers the facts for one run. Reads files and the keychain; the network only on demand. */
+export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<DoctorFacts> {
+  const sdk = await deps.sdk();
+  const { server, reason } = await resolveDoctorServer(opts, deps);
+  const ctx = await doctorResolveContext(deps, server?.url);
+  const netrc = await gatherNetrc(deps, ctx);
+  let sources: SourceReport[] = [];
+  if (server) sources = await sdk.defaultChain().resolveAll(ctx);
+  const effective = sources.find((r) => r.outcome === 'found')?.credential;
+
+  let probe: Promise<ContextPathReport> | undefined;
+  const verdicts = new Map<string, Promise<KeyVerdict>>();
+  const facts: DoctorFacts = {
+    server,
+    netrc,
+    platform: deps.platform,
+    sources,
+    effective,
+    fingerprint: (k) => sdk.fingerprintKey(k),
+    probe() {
+      if (!server) return Promise.reject(new Error('no server'));
+      probe ??= probeContextPath(server.url);
+      return probe;
+    },
+    verify(key) {
+      if (!server) return Promise.resolve({ kind: 'error', why: 'no server' });
+      const fp = sdk.fingerprintKey(key);
+      let v = verdicts.get(fp);
+      if (!v) {
+        v = verifyKey(deps, server.url, key);
+        verdicts.set(fp, v);
+      }
+      return v;
+    },
+  };
+  if (reason !== undefined) facts.noServerReason = reason;
+  return facts;
+}
+
+/**
+ * Asks the server who this key belongs to, through the SDK client (one attempt, no retries).
+ * A 401, or a guest answer from a pre-2024 server that ignores bad keys, is a rejection.
+ */
+async function verifyKey(deps: Deps, baseUrl: string, key: Secret): Promise<KeyVerdict> {
+  const sdk = await deps.sdk();
+  let client: Awaited<ReturnType<Deps['createClient']>> | undefined;
+  try {
+    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0 });
+    const me = await client.whoAmI();
+    if (!me.email || me.email === 'guest' || me.id === 0) return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
+    return { kind: 'accepted', email: me.email, displayName: me.displayName };
+  } catch (e) {
+    if (sdk.isApiKeyRejectedError(e)) return { kind: 'rejected', why: 'the server answered 401 (no account matches this key)' };
+    const err = e as { code?: string; message?: string };
+    return { kind: 'error', why: `${err.code ?? 'error'}: ${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}` };
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+/** `lk keys create [--description]`: a new API key, printed once to stdout. */
+import type { Command } from 'commander';
+import type { Deps } from '../../deps.js';
+import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
+
+export interface CreateOptions {
+  server?: string;
+  description?: string;
+}
+
+export function createCommand(deps: Deps): (parent: Command) => Command {
+  return (parent) => {
+    const cmd = parent
+      .command('create')
+      .description('create a new API key and print it once to stdout (store it with `lk auth login --with-token`)')
+      .option('--description <text>', 'what the key is for (shown by `lk keys list`)');
+    addServerOption(cmd);
+    return cmd.action(async (opts: CreateOptions) => runCreate(opts, deps));
+  };
+}
+
+export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> {
+  const server = await resolveServer(deps, opts.server);
+  const client = await clientFor(deps, server);
+  await withClient(client, async (c) => {
+    const { apiKey, info } = await c.createApiKey({ type: 'apikey', description: opts.description });
+    await deps.config.update((cfg) => {
+      cfg.keys[info.fingerprint] = { ...info, server: server.url };
+    });
+    deps.io.err(
+      `${deps.io.style.warn('!')} This is the only time the new key is shown; it is not stored anywhere.\n` +
+        `  Keep it secret. To use it: lk auth login --server ${server.url} --with-token < file-holding-the-key\n` +
+        `${info.rowId !== undefined ? `  Row id ${info.rowId}` : '  '}${info.expiresAt ? `, expires ${info.expiresAt}` : info.expiresAt === null ? ', never expires' : ''}\n`,
+    );
+    await deps.io.out(`${apiKey.reveal()}\n`);
+  });
+}

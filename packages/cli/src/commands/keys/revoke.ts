@@ -1,0 +1,63 @@
+/** `lk keys revoke ROWID… [--yes]`: deletes keys on the server; they stop working at once. */
+import type { Command } from 'commander';
+import { usageError } from '../../cli-error.js';
+import type { Deps } from '../../deps.js';
+import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
+
+export interface RevokeOptions {
+  server?: string;
+  yes?: boolean;
+  all?: boolean;
+}
+
+export function revokeCommand(deps: Deps): (parent: Command) => Command {
+  return (parent) => {
+    const cmd = parent
+      .command('revoke')
+      .description('revoke (delete) API keys by row id, as shown by `lk keys list`')
+      .argument('<rowId...>', 'row ids of the keys')
+      .option('--yes', 'do not ask for confirmation')
+      .option('--all', "revoke other users' keys too (site administrators; core.APIKeys)");
+    addServerOption(cmd);
+    return cmd.action(async (rowIds: string[], opts: RevokeOptions) => {
+      await runRevoke(rowIds, opts, deps);
+    });
+  };
+}
+
+export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: Deps): Promise<number[]> {
+  const { io } = deps;
+  const rowIds = rowIdArgs.map((a) => {
+    if (!/^\d+$/.test(a)) throw usageError(`Not a row id: "${a}".`, 'Row ids are whole numbers; `lk keys list` shows them.');
+    return Number(a);
+  });
+  const server = await resolveServer(deps, opts.server);
+  if (!opts.yes) {
+    if (!io.stdinIsTTY) throw usageError('Refusing to revoke keys without confirmation: stdin is not a terminal.', 'Pass --yes to confirm.');
+    const a = (await io.prompt(`Revoke ${rowIds.length === 1 ? 'key' : 'keys'} ${rowIds.join(', ')} on ${server.url}? They stop working at once. [y/N] `)).trim().toLowerCase();
+    if (a !== 'y' && a !== 'yes') {
+      io.err('Nothing revoked.\n');
+      return [];
+    }
+  }
+  const client = await clientFor(deps, server);
+  return withClient(client, async (c) => {
+    let current: number | undefined;
+    try {
+      const cred = await c.credential();
+      current = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
+    } catch {
+      current = undefined;
+    }
+    const done: number[] = [];
+    for (const id of rowIds) {
+      await c.revokeApiKey(id, { all: opts.all === true });
+      done.push(id);
+      io.err(`${io.style.ok('✓')} Revoked key ${id}\n`);
+    }
+    if (current !== undefined && done.includes(current)) {
+      io.err(`${io.style.warn('!')} That was the key lk uses for ${server.url}: run \`lk auth login\` with a new key.\n`);
+    }
+    return done;
+  });
+}

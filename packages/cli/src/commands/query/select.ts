@@ -1,0 +1,60 @@
+/** `lk query select SCHEMA QUERY`: rows of a table or saved query, streamed page by page. */
+import type { Command } from 'commander';
+import type { Filter } from '@lk/sdk';
+import type { AuthScheme } from '../../config.js';
+import type { Deps } from '../../deps.js';
+import { usageError } from '../../cli-error.js';
+import { clientFor, resolveServer, withClient } from '../shared/server.js';
+import { addQueryOptions, splitList, streamRows, type OutputOptions } from './shared.js';
+
+export interface SelectOptions extends OutputOptions {
+  server?: string;
+  container?: string;
+  auth?: AuthScheme;
+  columns?: string;
+  filter: string[];
+  sort?: string;
+}
+
+export function selectCommand(deps: Deps): (parent: Command) => Command {
+  return (parent) => {
+    const cmd = parent
+      .command('select')
+      .description('print the rows of a query, e.g. `lk query select lists People --filter "Age~gt=30"`')
+      .argument('<schema>', 'schema name, e.g. lists or core')
+      .argument('<query>', 'query (table) name, e.g. People')
+      .option('--columns <list>', 'comma-separated columns, e.g. Name,Age')
+      .option('--filter <COL~OP=VALUE>', 'filter, repeatable, e.g. Age~gt=30 or Name~in=a;b', (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option('--sort <list>', 'comma-separated columns, - for descending, e.g. -Age,Name');
+    addQueryOptions(cmd);
+    return cmd.action(async (schema: string, query: string, opts: SelectOptions) => {
+      await runSelect(schema, query, opts, deps);
+    });
+  };
+}
+
+export async function runSelect(schemaName: string, queryName: string, opts: SelectOptions, deps: Deps): Promise<number> {
+  const sdk = await deps.sdk();
+  const filters: Filter[] = opts.filter.map((f) => {
+    try {
+      return sdk.parseFilter(f);
+    } catch (e) {
+      throw usageError(`Bad --filter "${f}": ${(e as Error).message.replace(/^\[lk-sdk\]\s*/, '')}`, 'Write it as COLUMN~OPERATOR=VALUE, e.g. Age~gt=30, Name~eq=Ann, Name~in=Ann;Bob, Email~isblank.');
+    }
+  });
+  const server = await resolveServer(deps, opts.server);
+  const columns = splitList(opts.columns);
+  const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
+  return withClient(client, async (c) => {
+    const rows = c.selectRowsIter<Record<string, unknown>>({
+      schemaName,
+      queryName,
+      columns,
+      filters,
+      sort: splitList(opts.sort),
+      maxRows: opts.maxRows,
+      pageSize: opts.pageSize,
+    });
+    return streamRows(deps, rows, { ...opts, columns });
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * lk's own settings: the servers it knows (base URL with scheme, port and context path; default
+ * container; auth scheme; where the key was stored), the default server, and what is known about
+ * keys by fingerprint (expiry, rowId, description) so the SDK can tell "expired" from "revoked".
+ * Never a secret: keys live in the netrc file or the OS keychain only.
+ *
+ * The file is `servers.json` in `$LK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/lk`, else `~/.config/lk`.
+ * Writes are atomic (temp file in the same folder, fsync, rename).
+ */
+import { promises as fsp } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { CliError, usageError } from './cli-error.js';
+
+export type AuthScheme = 'apikey' | 'basic' | 'bearer';
+export type KeyStore = 'netrc' | 'keychain';
+
+export interface ServerEntry {
+  /** Normalised base URL: scheme, host, port, context path; no trailing slash. */
+  url: string;
+  container?: string;
+  auth?: AuthScheme;
+  store?: KeyStore;
+}
+
+/** Mirrors the SDK's KeyInfo: facts about a key that are safe to write down. */
+export interface StoredKeyInfo {
+  fingerprint: string;
+  server?: string;
+  rowId?: number;
+  createdAt?: string;
+  expiresAt?: string | null;
+  description?: string;
+}
+
+export interface ConfigData {
+  version: 1;
+  defaultServer?: string;
+  servers: Record<string, ServerEntry>;
+  keys: Record<string, StoredKeyInfo>;
+}
+
+export const CONFIG_FILE = 'servers.json';
+
+/** Where the config lives: `$LK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/lk`, else `~/.config/lk`. */
+export function configDir(env: Readonly<Record<string, string | undefined>>, homedir: string | undefined): string {
+  if (env.LK_CONFIG_DIR) return env.LK_CONFIG_DIR;
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'lk');
+  if (homedir) return join(homedir, '.config', 'lk');
+  throw new CliError('LK_CONFIG', 'Cannot find a place for the lk config: HOME is not set.', {
+    hint: 'Set HOME, or LK_CONFIG_DIR to a folder lk may write to.',
+  });
+}
+
+/**
+ * Normalises what a user typed as a server: adds `https://` when there is no scheme, lower-cases
+ * the host, drops a trailing slash. Refuses credentials in the URL, a query or a fragment.
+ */
+export function normalizeServerUrl(input: string): string {
+  const raw = input.trim();
+  if (raw === '') throw usageError('The server URL is empty.', 'Pass --server https://host[:port][/contextPath].');
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    throw usageError(`Not a valid server URL: ${raw}`, 'Use the form https://host[:port][/contextPath], e.g. https://labkey.example.org/labkey.');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw usageError(`Unsupported URL scheme ${u.protocol} in ${raw}`, 'Use http:// or https://.');
+  }
+  if (u.username || u.password) {
+    throw usageError('The server URL must not contain a user name or password.', 'Pass the URL alone; lk reads the key from the netrc file, the keychain or LABKEY_API_KEY.');
+  }
+  if (u.search || u.hash) throw usageError(`The server URL must not have a query or fragment: ${raw}`);
+  let path = u.pathname.replace(/\/+$/, '');
+  // A pasted page URL such as https://host/labkey/home/project-begin.view is not a base URL.
+  if (/\.(view|api|post)$/i.test(path)) {
+    throw usageError(`That looks like a page URL, not the server's base URL: ${raw}`, 'Use the part before the container path, e.g. https://host/labkey.');
+  }
+  if (path === '/') path = '';
+  return `${u.protocol}//${u.host}${path}`;
+}
+
+function emptyConfig(): ConfigData {
+  return { version: 1, servers: {}, keys: {} };
+}
+
+export interface ConfigStore {
+  readonly file: string;
+  load(): Promise<ConfigData>;
+  /** Loads, applies `change`, writes atomically, returns the new config. */
+  update(change: (c: ConfigData) => void): Promise<ConfigData>;
+}
+
+async function atomicWrite(file: string, text: string): Promise<void> {
+  await fsp.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const fh = await fsp.open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  try {
+    const dh = await fsp.open(dirname(file), 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Not every platform can fsync a directory (Windows); the rename is still atomic.
+  }
+}
+
+function badConfig(file: string, why: string): CliError {
+  return new CliError('LK_CONFIG', `The lk config file ${file} is not usable: ${why}.`, {
+    hint: `Fix or delete ${file} (it holds no secrets; run \`lk auth login\` again to recreate it).`,
+  });
+}
+
+function validate(data: unknown, file: string): ConfigData {
+  const bad = (why: string) => badConfig(file, why);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw bad('not a JSON object');
+  const d = data as Partial<ConfigData>;
+  if (d.version !== 1) throw bad(`unknown version ${String(d.version)}`);
+  if (typeof d.servers !== 'object' || d.servers === null) throw bad('"servers" is missing');
+  return { version: 1, defaultServer: d.defaultServer, servers: d.servers, keys: typeof d.keys === 'object' && d.keys !== null ? d.keys : {} };
+}
+
+export function createConfigStore(dir: string): ConfigStore {
+  const file = join(dir, CONFIG_FILE);
+  const load = async (): Promise<ConfigData> => {
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
+      throw new CliError('LK_CONFIG', `Cannot read the lk config file ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badConfig(file, 'not valid JSON');
+    }
+    return validate(parsed, file);
+  };
+  return {
+    file,
+    load,
+    async update(change) {
+      const c = await load();
+      change(c);
+      await atomicWrite(file, `${JSON.stringify(c, null, 2)}\n`);
+      return c;
+    },
+  };
+}
+
+/** The KeyInfoStore the SDK reads to explain a 401 (e.g. "expired on …"). */
+export function keyInfoLookup(store: ConfigStore): { get(fingerprint: string): Promise<StoredKeyInfo | undefined> } {
+  return {
+    async get(fingerprint) {
+      try {
+        return (await store.load()).keys[fingerprint];
+      } catch {
+        return undefined; // a broken config must not hide the real error
+      }
+    },
+  };
+}

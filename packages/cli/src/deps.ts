@@ -1,0 +1,98 @@
+/**
+ * Everything a command may use from the outside world, injected (style.md practice 9). Tests build
+ * their own Deps with a test IO, a temporary config folder and a fake env; network behaviour still
+ * goes to a real (in-process) mock server.
+ *
+ * The SDK is reached only through `deps.sdk()`, a lazy import: `lk --help` must not load undici.
+ */
+import { homedir as osHomedir } from 'node:os';
+import type { ClientOptions, LabKeyClient, ResolveContext } from '@lk/sdk';
+import { configDir, createConfigStore, keyInfoLookup, type ConfigStore } from './config.js';
+import { createProcessIO, type IO } from './io.js';
+import { VERSION } from './version.js';
+
+export type SdkModule = typeof import('@lk/sdk');
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Deps {
+  io: IO;
+  env: Env;
+  homedir: string | undefined;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  config: ConfigStore;
+  /** The SDK, imported on first use. */
+  sdk(): Promise<SdkModule>;
+  /** What the SDK's credential sources may read (env, home, keychain), for the given server. */
+  resolveContext(server: string): Promise<Partial<ResolveContext>>;
+  /** Builds a client; defaults to the SDK's createClient with the CLI's resolve context and key info. */
+  createClient(options: ClientOptions): Promise<LabKeyClient>;
+}
+
+export const USER_AGENT = `lk/${VERSION}`;
+
+export interface DefaultDepsOptions {
+  env?: Env;
+  io?: IO;
+  homedir?: string;
+}
+
+let sdkPromise: Promise<SdkModule> | undefined;
+function loadSdk(): Promise<SdkModule> {
+  sdkPromise ??= import('@lk/sdk');
+  return sdkPromise;
+}
+
+/**
+ * Builds Deps from the process (or from the given pieces). Only here are `process.env` and
+ * `os.homedir()` read.
+ */
+export function createDefaultDeps(o: DefaultDepsOptions = {}): Deps {
+  const env: Env = o.env ?? process.env;
+  const homedir = o.homedir ?? (env.HOME || env.USERPROFILE || osHomedir() || undefined);
+  const io = o.io ?? createProcessIO(env);
+  let config: ConfigStore | undefined;
+  const deps: Deps = {
+    io,
+    env,
+    homedir,
+    platform: process.platform,
+    now: () => new Date(),
+    get config() {
+      config ??= createConfigStore(configDir(env, homedir));
+      return config;
+    },
+    sdk: loadSdk,
+    resolveContext: (server) => defaultResolveContext(deps, server),
+    createClient: (options) => defaultCreateClient(deps, options),
+  };
+  return deps;
+}
+
+/**
+ * The resolve context for a server: the injected env, home and clock. The OS keychain is asked
+ * only when lk may have put the key there: a server that `lk auth login` stored in netrc skips it
+ * (on Linux every keychain call is a helper process and a D-Bus round trip, which would double the
+ * cost of `lk auth token`). Unknown servers get the full chain.
+ */
+export async function defaultResolveContext(deps: Deps, server: string): Promise<Partial<ResolveContext>> {
+  const base: Partial<ResolveContext> = { env: deps.env, homedir: deps.homedir, server, now: deps.now, platform: deps.platform };
+  let store: string | undefined;
+  try {
+    store = (await deps.config.load()).servers[server]?.store;
+  } catch {
+    store = undefined; // a broken config is reported by the commands that need it
+  }
+  if (store === 'netrc') return { ...base, keychain: undefined };
+  return base;
+}
+
+export async function defaultCreateClient(deps: Deps, options: ClientOptions): Promise<LabKeyClient> {
+  const sdk = await deps.sdk();
+  return sdk.createClient({
+    userAgent: USER_AGENT,
+    keyInfo: keyInfoLookup(deps.config),
+    ...options,
+    resolveContext: { ...(await deps.resolveContext(options.baseUrl)), ...options.resolveContext },
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Runs lk: builds the program from deps, parses argv, and turns any error into a message and an
+ * exit code through `handleError`. Returns the exit code; never calls `process.exit`.
+ *
+ * `lk --version` is answered before commander or anything else is loaded (the start-up bench's
+ * goal is 1.3× `node -e 0`).
+ */
+import type { Deps } from './deps.js';
+import { debugEnabled, handleError } from './handle-error.js';
+import { VERSION } from './version.js';
+
+export type { Deps } from './deps.js';
+export { createTestIO } from './io.js';
+export { VERSION } from './version.js';
+
+export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    if (deps) await deps.io.out(`${VERSION}\n`);
+    else process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  let d = deps;
+  if (!d) {
+    const { createDefaultDeps } = await import('./deps.js');
+    d = createDefaultDeps();
+  }
+  const sep = args.indexOf('--');
+  const json = (sep === -1 ? args : args.slice(0, sep)).includes('--json');
+  try {
+    const { createProgram } = await import('./program.js');
+    await createProgram(d).parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    return handleError(e, { io: d.io, json, debug: debugEnabled(d.env) });
+  }
+}

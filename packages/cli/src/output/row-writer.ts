@@ -1,0 +1,110 @@
+/**
+ * Streams query rows to stdout in one of lk's output formats, page by page. Columnar formats
+ * (table, csv, tsv) buffer the first page only: it decides the columns (and, for table, the widths);
+ * later rows are written as they arrive. Memory stays bounded for any result size.
+ */
+import type { IO } from '../io.js';
+import { cellText, csvField, tableField, truncate, tsvField, width } from './cells.js';
+
+export const FORMATS = ['table', 'csv', 'tsv', 'json', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RowWriterOptions {
+  format: Format;
+  /** The columns asked for (`--columns`); otherwise taken from the first page's rows. */
+  columns?: string[] | undefined;
+  /** Rows buffered before columns and widths are fixed. */
+  firstPage?: number;
+  /** Widest a table column may get (longer values end in `…`). */
+  maxColumnWidth?: number;
+}
+
+export interface RowWriter {
+  row(r: Record<string, unknown>): Promise<void>;
+  /** Flushes what is buffered and closes the output (e.g. the JSON array). */
+  end(): Promise<void>;
+  readonly count: number;
+}
+
+export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
+  const firstPage = o.firstPage ?? 1000;
+  const maxWidth = o.maxColumnWidth ?? 60;
+  let count = 0;
+
+  if (o.format === 'json' || o.format === 'ndjson') {
+    const nd = o.format === 'ndjson';
+    return {
+      async row(r) {
+        const text = JSON.stringify(pick(r, o.columns));
+        await io.out(nd ? `${text}\n` : `${count === 0 ? '[\n  ' : ',\n  '}${text}`);
+        count++;
+      },
+      async end() {
+        if (!nd) await io.out(count === 0 ? '[]\n' : '\n]\n');
+      },
+      get count() {
+        return count;
+      },
+    };
+  }
+
+  let buffer: Record<string, unknown>[] | undefined = [];
+  let columns: string[] = [];
+  let widths: number[] = [];
+
+  const line = (cells: string[]): string => {
+    if (o.format === 'csv') return `${cells.map(csvField).join(',')}\n`;
+    if (o.format === 'tsv') return `${cells.map(tsvField).join('\t')}\n`;
+    const padded = cells.map((c, i) => {
+      const t = truncate(tableField(c), widths[i] ?? maxWidth);
+      return i === cells.length - 1 ? t : t + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(t)));
+    });
+    return `${padded.join('  ').trimEnd()}\n`;
+  };
+  const cellsOf = (r: Record<string, unknown>) => columns.map((c) => cellText(r[c]));
+
+  const flush = async () => {
+    if (!buffer) return;
+    const rows = buffer;
+    buffer = undefined;
+    columns = o.columns ?? unionOfKeys(rows);
+    if (o.format === 'table') {
+      widths = columns.map((c) => Math.min(maxWidth, Math.max(width(c), ...rows.map((r) => width(tableField(cellText(r[c])))))));
+    }
+    if (columns.length === 0) return;
+    let text = line(columns);
+    for (const r of rows) text += line(cellsOf(r));
+    await io.out(text);
+  };
+
+  return {
+    async row(r) {
+      count++;
+      if (buffer) {
+        buffer.push(r);
+        if (buffer.length >= firstPage) await flush();
+        return;
+      }
+      await io.out(line(cellsOf(r)));
+    },
+    async end() {
+      await flush();
+    },
+    get count() {
+      return count;
+    },
+  };
+}
+
+function unionOfKeys(rows: Record<string, unknown>[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) if (!k.startsWith('_labkeyurl_')) seen.add(k);
+  return [...seen];
+}
+
+function pick(r: Record<string, unknown>, columns: string[] | undefined): Record<string, unknown> {
+  if (!columns) return r;
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c] = r[c] ?? null;
+  return out;
+}

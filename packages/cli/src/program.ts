@@ -1,0 +1,45 @@
+/**
+ * createProgram(deps): the `lk` command tree. Each group registers its verbs; each verb lives in its
+ * own file with a plain `run…(opts, deps)` function. Commander never exits the process and never
+ * prints errors itself: both go through `handleError` in main.ts.
+ */
+import { Command } from 'commander';
+import type { Deps } from './deps.js';
+import { VERSION } from './version.js';
+import { registerAuth } from './commands/auth/index.js';
+import { registerQuery } from './commands/query/index.js';
+import { registerKeys } from './commands/keys/index.js';
+import { registerDoctor } from './commands/doctor/index.js';
+
+export function createProgram(deps: Deps): Command {
+  const program = new Command('lk');
+  program
+    .description('LabKey Server from the command line: API keys that just work (auth, doctor, query, keys)')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void deps.io.out(s),
+      writeErr: (s) => deps.io.err(s),
+      outputError: () => {}, // handleError prints it, once, with a hint
+    })
+    .addHelpText(
+      'after',
+      `
+Environment:
+  LABKEY_SERVER    server to use when --server is not given
+  LABKEY_API_KEY   API key (wins over the keychain and the netrc file)
+  NETRC            netrc file to read instead of ~/.netrc
+  LK_CONFIG_DIR    where lk keeps its list of servers (default ~/.config/lk)
+  NO_COLOR         no colors
+  NODE_DEBUG=lk    print stack traces on errors
+
+Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
+    );
+
+  registerAuth(program, deps);
+  registerQuery(program, deps);
+  registerKeys(program, deps);
+  registerDoctor(program, deps);
+  return program;
+}
