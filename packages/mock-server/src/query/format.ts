@@ -1,0 +1,229 @@
+/**
+ * Response formats of selectRows and executeSql (protocol §4.2): 8.3 classic, 9.1 extended and
+ * 13.2+ reporting (17.1 adds `formattedValue`).
+ *
+ * Rows come out of SQLite as arrays in storage form. A row builder is compiled once per column
+ * list and format (`new Function`) so each row becomes one object literal with a fixed shape.
+ * @module
+ */
+import type { ColumnDef, ColumnType } from './types.js';
+import { captionFor } from './values.js';
+
+export type Format = 8.3 | 9.1 | 13.2;
+
+/** The apiVersion parameter as a number; missing or not a number counts as 0. */
+export function parseApiVersion(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const n = Number.parseFloat(raw);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function formatFor(apiVersion: number): Format {
+  if (apiVersion >= 13.2) return 13.2;
+  if (apiVersion >= 9.1) return 9.1;
+  return 8.3;
+}
+
+const FRIENDLY: Record<ColumnType, string> = {
+  int: 'Integer',
+  float: 'Number (Double)',
+  string: 'Text (String)',
+  boolean: 'True/False (Boolean)',
+  date: 'Date and Time',
+};
+const SQL_TYPE: Record<ColumnType, string> = {
+  int: 'INTEGER',
+  float: 'DOUBLE',
+  string: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  date: 'TIMESTAMP',
+};
+
+/** Field metadata (JsonWriter.getMetaData for 8.3/9.1, ReportingWriter for 13.2). */
+export function fieldMeta(c: ColumnDef, fmt: Format, readOnlyTable: boolean): Record<string, unknown> {
+  const caption = c.caption ?? captionFor(c.name);
+  const hidden = !!c.hidden;
+  const keyField = !!c.keyField;
+  const autoIncrement = !!c.autoIncrement;
+  const nullable = c.nullable ?? !keyField;
+  const readOnly = readOnlyTable || autoIncrement;
+  const userEditable = !readOnly;
+  const lookup = c.lookup
+    ? {
+        schemaName: c.lookup.schemaName,
+        queryName: c.lookup.queryName,
+        keyColumn: c.lookup.keyColumn,
+        ...(c.lookup.displayColumn ? { displayColumn: c.lookup.displayColumn } : {}),
+        schema: c.lookup.schemaName,
+        table: c.lookup.queryName,
+        isPublic: true,
+      }
+    : undefined;
+  const m: Record<string, unknown> = {
+    name: c.name,
+    fieldKey: fmt === 13.2 ? [c.name] : c.name,
+  };
+  if (fmt !== 13.2) {
+    m.fieldKeyArray = [c.name];
+    m.fieldKeyPath = c.name;
+  }
+  Object.assign(m, {
+    type: c.type,
+    jsonType: c.type,
+    friendlyType: FRIENDLY[c.type],
+    sqlType: SQL_TYPE[c.type],
+    defaultValue: null,
+    hidden,
+    keyField,
+    autoIncrement,
+    nullable,
+    readOnly,
+    userEditable,
+    mvEnabled: false,
+    versionField: false,
+    selectable: true,
+  });
+  if (fmt !== 13.2) {
+    Object.assign(m, {
+      isHidden: hidden,
+      isKeyField: keyField,
+      isAutoIncrement: autoIncrement,
+      isNullable: nullable,
+      isReadOnly: readOnly,
+      isUserEditable: userEditable,
+      isMvEnabled: false,
+      isVersionField: false,
+      isSelectable: true,
+    });
+  }
+  Object.assign(m, {
+    required: !nullable && !autoIncrement,
+    calculated: false,
+    shownInInsertView: !autoIncrement && !readOnlyTable,
+    shownInUpdateView: !autoIncrement && !readOnlyTable,
+    shownInDetailsView: true,
+    dimension: c.type === 'string' && !keyField,
+    measure: (c.type === 'int' || c.type === 'float') && !keyField && !c.lookup,
+    scale: c.type === 'string' ? 4000 : c.type === 'int' ? 10 : 0,
+    phi: 'NotPHI',
+    sortable: true,
+    filterable: true,
+    caption,
+    shortCaption: caption,
+    ...(c.description ? { description: c.description } : {}),
+    ...(c.type === 'date' ? { format: 'yyyy-MM-dd HH:mm' } : {}),
+    ...(lookup ? { lookup, displayField: fmt === 13.2 ? [c.name] : c.name } : {}),
+    ext: {},
+  });
+  return m;
+}
+
+/** A columnModel entry (8.3 and 9.1 only). */
+export function columnModelEntry(c: ColumnDef, readOnlyTable: boolean): Record<string, unknown> {
+  const caption = c.caption ?? captionFor(c.name);
+  const nullable = c.nullable ?? !c.keyField;
+  return {
+    dataIndex: c.name,
+    sortable: true,
+    filterable: true,
+    editable: !readOnlyTable && !c.autoIncrement,
+    hidden: !!c.hidden,
+    align: c.type === 'int' || c.type === 'float' ? 'right' : 'left',
+    header: caption,
+    width: c.type === 'string' ? 200 : c.type === 'date' ? 130 : 60,
+    required: !nullable && !c.autoIncrement,
+    scale: c.type === 'string' ? 4000 : c.type === 'int' ? 10 : 0,
+  };
+}
+
+type RowBuilder = (r: unknown[]) => unknown;
+const builders = new Map<string, RowBuilder>();
+
+/**
+ * A function turning one storage-form array into an output row for `fmt`.
+ * - 8.3: `{col: value}`; 9.1: `{col: {value}}`; 13.2: `{data: {col: {value}}}`, and with
+ *   `formatted` (17.1) dates also get `formattedValue` (`yyyy-MM-dd HH:mm`).
+ * Booleans are stored as 0/1 and come out as true/false.
+ */
+export function rowBuilder(cols: { name: string; type: ColumnType }[], fmt: Format, formatted: boolean): RowBuilder {
+  const key = `${fmt}|${formatted}|${cols.map((c) => `${c.type}:${c.name}`).join('\u0000')}`;
+  let b = builders.get(key);
+  if (b) return b;
+  const val = (c: { type: ColumnType }, i: number) =>
+    c.type === 'boolean' ? `(r[${i}] === null ? null : r[${i}] === 1 || r[${i}] === true)` : `r[${i}]`;
+  const props = cols.map((c, i) => {
+    const k = JSON.stringify(c.name);
+    if (fmt === 8.3) return `${k}: ${val(c, i)}`;
+    if (formatted && c.type === 'date') {
+      return `${k}: r[${i}] === null ? { value: null } : { value: r[${i}], formattedValue: String(r[${i}]).slice(0, 16) }`;
+    }
+    return `${k}: { value: ${val(c, i)} }`;
+  });
+  const body = fmt === 13.2 ? `return { data: { ${props.join(', ')} } };` : `return { ${props.join(', ')} };`;
+  b = new Function('r', body) as RowBuilder;
+  if (builders.size > 1000) builders.clear();
+  builders.set(key, b);
+  return b;
+}
+
+/** Plain row objects (8.3 values) for insert/update responses. */
+export function plainRows(cols: { name: string; type: ColumnType }[], rows: unknown[][]): Record<string, unknown>[] {
+  const b = rowBuilder(cols, 8.3, false);
+  return rows.map((r) => b(r) as Record<string, unknown>);
+}
+
+export interface QueryResponseInput {
+  apiVersion: number;
+  /** schemaName as sent (8.3/9.1) – split on dots for 13.2. */
+  schemaName: string;
+  queryName: string;
+  columns: ColumnDef[];
+  /** Storage-form rows; undefined for metadata-only. */
+  rows: unknown[][] | undefined;
+  rowCount: number | undefined;
+  includeMetadata: boolean;
+  readOnlyTable: boolean;
+  sort: { field: string; direction: 'ASC' | 'DESC' }[];
+  messages: string[];
+  title?: string;
+  description?: string;
+}
+
+/** Build the selectRows/executeSql response body in the requested format. */
+export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
+  const fmt = formatFor(i.apiVersion);
+  const body: Record<string, unknown> = {
+    schemaName: fmt === 13.2 ? i.schemaName.split('.') : i.schemaName,
+    queryName: i.queryName,
+  };
+  if (fmt !== 13.2) body.formatVersion = fmt;
+  if (i.includeMetadata) {
+    const pks = i.columns.filter((c) => c.keyField);
+    const meta: Record<string, unknown> = {
+      root: 'rows',
+      totalProperty: 'rowCount',
+      ...(pks.length === 1 ? { id: pks[0]!.name } : {}),
+      fields: i.columns.map((c) => fieldMeta(c, fmt, i.readOnlyTable)),
+      title: i.title ?? i.queryName,
+      ...(i.description ? { description: i.description } : {}),
+      importTemplates: [],
+    };
+    if (i.sort.length) {
+      meta.sortInfo = i.sort[0];
+      meta.sortInfoArray = i.sort;
+    }
+    body.metaData = meta;
+    if (fmt !== 13.2) body.columnModel = i.columns.map((c) => columnModelEntry(c, i.readOnlyTable));
+  }
+  if (i.rows !== undefined) {
+    const b = rowBuilder(i.columns, fmt, i.apiVersion >= 17.1);
+    const out = new Array(i.rows.length);
+    for (let k = 0; k < i.rows.length; k++) out[k] = b(i.rows[k]!);
+    body.rows = out;
+  } else if (fmt !== 13.2) {
+    body.rows = [];
+  }
+  if (i.rowCount !== undefined) body.rowCount = i.rowCount;
+  if (i.messages.length) body.messages = i.messages.map((content) => ({ area: 'filter', content, type: 'WARNING' }));
+  return body;
+}

@@ -1,0 +1,62 @@
+/**
+ * The query engine of the mock LabKey server (protocol §4): selectRows, executeSql,
+ * insertRows/updateRows/deleteRows/saveRows, getSchemas and getQueries.
+ *
+ * - **Lists** live in in-memory SQLite (better-sqlite3), one connection per container with the
+ *   lists in an attached database named `lists`; executeSql runs the caller's SELECT on that
+ *   connection, so `People` and `lists.People` resolve and other containers are out of reach.
+ * - **Virtual tables** (e.g. `core.Users`, `core.UserAPIKeys`, `core.APIKeys`) are registered by
+ *   the server with {@link QueryEngine.registerVirtualTable}; their rows are copied into a
+ *   temporary SQLite table for each call, so filters, sorts, paging and SQL work the same.
+ * - **Permissions** are the router's job: the engine assumes the caller may run the action in
+ *   the container. The only checks here are a virtual table's own `visible()` (404, 401 or 403)
+ *   and its `deleteRows` (which may throw {@link ActionError}).
+ * - **Errors** never escape: every method returns `{status, body}` with LabKey's bodies
+ *   (§2.7, §4.8): `ActionError.toBody()` for exceptions, {@link ValidationFailure} for 400s.
+ *   A 401 from `visible()` is returned like any other; add `WWW-Authenticate` in the router.
+ * - **Requests**: read actions take `params` (query string, form and top-level JSON keys merged,
+ *   values as strings; `apiVersion` from the `LABKEY-apiVersion` header should be merged by the
+ *   router when no parameter is given). Mutating actions take the parsed JSON `body`.
+ *   `container` is the request's container path (`/home`); a body's `containerPath` is not read
+ *   here – the router should resolve it (and check permissions there) and pass it as `container`.
+ *
+ * @example
+ * const engine = createQueryEngine({ seed: 'demo', generatedRows: 1000 });
+ * engine.registerVirtualTable('core', 'Users', usersTable);
+ * const { status, body } = engine.selectRows({ params: { schemaName: ['lists'], 'query.queryName': ['People'] }, container: '/home', user });
+ * @module
+ */
+import { createEngine } from './engine.js';
+import type { QueryEngine, QueryEngineOptions } from './types.js';
+
+export type {
+  ApiResult,
+  ColumnDef,
+  ColumnType,
+  LookupDef,
+  Params,
+  QueryEngine,
+  QueryEngineOptions,
+  QueryUser,
+  ReadRequest,
+  Visibility,
+  VirtualTable,
+  WriteRequest,
+} from './types.js';
+export { ActionError, ValidationFailure, errorResult, type FieldError, type RowError } from './errors.js';
+export { CONTAINER_FILTERS } from './engine.js';
+export { formatDate, parseDate } from './values.js';
+export { wafDecode, WAF_PREFIX } from './sql.js';
+
+/**
+ * Create a query engine.
+ *
+ * @param opts.generatedRows rows of `lists.Generated` (default 1000; 1,000,000 takes about a second)
+ * @param opts.now clock used for the generated dates (default: real time)
+ * @param opts.seed `demo` (default): `lists.People` (Key, Name, Age, Email; 5 rows) and
+ *   `lists.Generated` (Key, Name, Value, Category, Flag, Created) in `/home`; `empty`: no lists
+ * @param opts.contextPath used in getQueries' `viewDataUrl` (default `/labkey`)
+ */
+export function createQueryEngine(opts: QueryEngineOptions & { contextPath?: string } = {}): QueryEngine {
+  return createEngine(opts);
+}

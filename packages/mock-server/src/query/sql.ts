@@ -1,0 +1,85 @@
+/**
+ * executeSql helpers: WAF decoding, the SELECT-only check and SQLite errors turned into
+ * LabKey's QueryParseException (protocol §4.3).
+ * @module
+ */
+import type Database from 'better-sqlite3';
+import { ActionError, ILLEGAL_ARGUMENT, QUERY_PARSE } from './errors.js';
+
+export const WAF_PREFIX = '/*{{base64/x-www-form-urlencoded/wafText}}*/';
+
+/**
+ * Decode a WAF-encoded value (`/*{{base64/x-www-form-urlencoded/wafText}}*\/` + base64 of the
+ * URL-encoded text). Values without the prefix pass through. Anything but `[A-Za-z0-9+/=]` after
+ * the prefix, or a payload that does not URL-decode, is "Bad parameter encoding".
+ */
+export function wafDecode(value: string): string {
+  if (!value.startsWith(WAF_PREFIX)) return value;
+  const payload = value.slice(WAF_PREFIX.length).trim();
+  if (!/^[A-Za-z0-9+/=]*$/.test(payload)) throw new ActionError(500, 'Bad parameter encoding', ILLEGAL_ARGUMENT);
+  const urlEncoded = Buffer.from(payload, 'base64').toString('utf8');
+  try {
+    // java.net.URLDecoder semantics: '+' is a space.
+    return decodeURIComponent(urlEncoded.replace(/\+/g, ' '));
+  } catch {
+    throw new ActionError(500, 'Bad parameter encoding', ILLEGAL_ARGUMENT);
+  }
+}
+
+/** A QueryParseException (500, `org.labkey.api.query.QueryParseException`). */
+export function parseError(message: string): ActionError {
+  return new ActionError(500, message, QUERY_PARSE);
+}
+
+/** Skip whitespace and comments; return the first word (upper-cased) or the first character. */
+function firstToken(sql: string): string {
+  let i = 0;
+  for (;;) {
+    while (i < sql.length && /\s/.test(sql[i]!)) i++;
+    if (sql.startsWith('--', i)) {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else break;
+  }
+  const m = /^[A-Za-z_]+/.exec(sql.slice(i));
+  return m ? m[0].toUpperCase() : sql.slice(i, i + 1);
+}
+
+/** Remove trailing semicolons and whitespace (LabKey accepts `SELECT …;`). */
+export function trimSql(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/** Map a SQLite error to LabKey's parse-error wording. */
+export function sqliteToParseError(e: unknown): ActionError {
+  const msg = e instanceof Error ? e.message : String(e);
+  let m: RegExpExecArray | null;
+  if ((m = /^no such table: (.+)$/.exec(msg))) return parseError(`Query or table not found: ${m[1]}`);
+  if ((m = /^no such column: (.+)$/.exec(msg))) return parseError(`Unknown field [${m[1]}]`);
+  if ((m = /^near "(.*)": syntax error$/s.exec(msg))) return parseError(`Syntax error near '${m[1]}'`);
+  if (/incomplete input/.test(msg)) return parseError('Syntax error: unexpected end of input');
+  if (/more than one statement/.test(msg)) return parseError('Syntax error: only one statement is allowed');
+  return parseError(msg);
+}
+
+/**
+ * Check that `sql` is one read-only SELECT (or WITH … SELECT) and that it compiles on `db`.
+ * Anything else is refused as a parse error, as LabKey's SQL parser would.
+ */
+export function checkSelect(db: Database.Database, sql: string): Database.Statement {
+  const first = firstToken(sql);
+  if (first !== 'SELECT' && first !== 'WITH' && first !== '(') {
+    throw parseError(first === '' ? 'Syntax error: empty SQL' : `Syntax error near '${first}': only SELECT statements are allowed`);
+  }
+  let stmt: Database.Statement;
+  try {
+    stmt = db.prepare(sql);
+  } catch (e) {
+    throw sqliteToParseError(e);
+  }
+  if (!stmt.reader || !stmt.readonly) throw parseError(`Syntax error near '${first}': only SELECT statements are allowed`);
+  return stmt;
+}
