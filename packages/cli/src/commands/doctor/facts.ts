@@ -6,10 +6,9 @@
  *
  * Keys stay in {@link Secret}s here; only fingerprints reach the checks' output.
  */
-import { promises as fsp } from 'node:fs';
 import type { Credential, Netrc, NetrcLocation, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
-import { normalizeServerUrl } from '../../config.js';
+import { ENV_SERVER, resolveServer, type ResolvedServer } from '../shared/server.js';
 import { probeContextPath, type ContextPathReport } from './probe-server.js';
 
 export interface ServerFacts {
@@ -60,58 +59,30 @@ export interface DoctorOptions {
   json?: boolean;
 }
 
-/** `--server`, else `LABKEY_SERVER`, else the config's default server, else none. */
-export async function resolveDoctorServer(
-  opts: DoctorOptions,
-  deps: Deps,
-): Promise<{ server?: ServerFacts; reason?: string }> {
-  let raw: string | undefined;
-  let from = '';
-  if (opts.server) {
-    raw = opts.server;
-    from = '--server';
-  } else if (deps.env.LABKEY_SERVER) {
-    raw = deps.env.LABKEY_SERVER;
-    from = 'LABKEY_SERVER';
-  } else {
-    try {
-      const c = await deps.config.load();
-      if (c.defaultServer) {
-        raw = c.servers[c.defaultServer]?.url ?? c.defaultServer;
-        from = 'the default server in the lk config';
-      }
-    } catch (e) {
-      return { reason: `the lk config could not be read (${(e as Error).message})` };
-    }
+/**
+ * The server, chosen as every lk command chooses it (`--server`, `LABKEY_SERVER`, the config's
+ * default, the only known server). Unlike other commands, doctor also runs without one: the
+ * netrc checks do not need it.
+ */
+export async function resolveDoctorServer(opts: DoctorOptions, deps: Deps): Promise<{ server?: ServerFacts; reason?: string }> {
+  let chosen: ResolvedServer;
+  try {
+    chosen = await resolveServer(deps, opts.server);
+  } catch (e) {
+    // A bad --server or LABKEY_SERVER is a usage error; only "none at all" is fine here.
+    if (opts.server !== undefined || deps.env[ENV_SERVER]) throw e;
+    return { reason: 'no --server given, LABKEY_SERVER is not set and lk knows no default server' };
   }
-  if (!raw) return { reason: 'no server given (--server), LABKEY_SERVER is not set and the lk config has no default server' };
-  const url = normalizeServerUrl(raw);
-  return { server: { url, hostname: new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, ''), from } };
+  const hostname = new URL(chosen.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const from = chosen.from === 'config default' ? 'the default server in the lk config' : chosen.from === 'config' ? 'the lk config' : chosen.from;
+  return { server: { url: chosen.url, hostname, from } };
 }
 
-function nodeFs(): ResolveContext['fs'] {
-  return {
-    readFile: (p) => fsp.readFile(p, 'utf8'),
-    async stat(p) {
-      const s = await fsp.stat(p);
-      return { mode: s.mode & 0o7777, isFile: s.isFile() };
-    },
-  };
-}
-
-/** The resolve context the CLI's own commands use, completed with a real file system. */
+/** The resolve context the CLI's own commands use (env, home, keychain, clock from deps). */
 export async function doctorResolveContext(deps: Deps, server: string | undefined): Promise<ResolveContext> {
-  const partial = server !== undefined ? await deps.resolveContext(server) : {};
-  return {
-    env: deps.env,
-    homedir: deps.homedir,
-    fs: nodeFs(),
-    keychain: undefined,
-    now: deps.now,
-    platform: deps.platform,
-    server,
-    ...partial,
-  } as ResolveContext;
+  const sdk = await deps.sdk();
+  const partial = server !== undefined ? await deps.resolveContext(server) : { env: deps.env, homedir: deps.homedir, now: deps.now, keychain: undefined };
+  return sdk.defaultResolveContext(server, { platform: deps.platform, ...partial });
 }
 
 async function gatherNetrc(deps: Deps, ctx: ResolveContext): Promise<NetrcFacts> {
