@@ -182,7 +182,7 @@ export function setNetrcEntryText(text: string, host: string, creds: NetrcCreden
     const fields: Array<[string, string]> = [];
     if (creds.login !== undefined) fields.push(['login', creds.login]);
     fields.push(['password', password]);
-    if (creds.account) fields.push(['account', creds.account]);
+    if (creds.account !== undefined && creds.account !== null) fields.push(['account', creds.account]);
     const open = netrc.warnings.some((w) => w.code === 'macdef-unterminated');
     return insertNewEntry(text, netrc.entries, entryText(machine, fields, styleFor(text, netrc.entries), eol), eol, open);
   }
@@ -207,10 +207,12 @@ export function setNetrcEntryText(text: string, host: string, creds: NetrcCreden
     if (want === undefined) continue; // keep what is there
     const field = lastField(target, key);
     if (want === null) {
-      if (field) {
+      // Remove every occurrence of the keyword (a repeated one would otherwise come back).
+      for (const [fi, field] of target.fields.entries()) {
+        if (field.key !== key) continue;
         // Take the field and the separators before it, back to the previous token of the entry;
         // with a comment in between, just the field and its spaces on that line.
-        const prev = target.fields[target.fields.indexOf(field) - 1]!;
+        const prev = target.fields[fi - 1]!;
         if (/^[ \t\r\n]*$/.test(text.slice(prev.end, field.start))) {
           edits.push({ start: prev.end, end: field.end, text: '' });
         } else {
