@@ -202,18 +202,22 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   }
 
   if (status === 404) {
-    if (!json) {
+    // No JSON, or the mock's and proxies' "nothing at this path" answers: not LabKey's API here.
+    if (!json || /^No LabKey Server action at /.test(exception ?? '')) {
       return new WrongContextPathError(`${what} answered 404 without LabKey JSON: there is no LabKey API at that URL.`, {
         ...base,
         hint: contextPathHint(res.url),
       });
     }
     const w = notFoundWhat(exception ?? '');
+    // A server at the root context reads `/labkey/...` as a project named "labkey".
+    const labkeyAsProject = w === 'container' && /No such project: \/labkey\b/i.test(exception ?? '');
     return new NotFoundError(`${what}: ${exception ?? 'Not found'}`, {
       ...base,
       what: w,
-      hint:
-        w === 'container'
+      hint: labkeyAsProject
+        ? 'Check the context path: /labkey vs none. This server runs at the root; drop /labkey from the base URL.'
+        : w === 'container'
           ? 'Check the container path (e.g. /home or "/Project/Sub Folder"); `lk containers` lists the ones you can see.'
           : w === 'schema' || w === 'query'
             ? 'Check the schema and query names (case matters for some); the schema browser lists them. core.APIKeys needs site administration.'
