@@ -1,6 +1,7 @@
 // The one place that builds the query engine (src/query/, written separately).
+import { createQueryEngine } from './query/index.js';
 import type { QueryEngine, QueryEngineOptions } from './query/types.js';
 
-export function createEngine(_opts: QueryEngineOptions): QueryEngine | undefined {
-  return undefined; // query engine not merged yet: query routes answer 501
+export function createEngine(opts: QueryEngineOptions & { contextPath?: string }): QueryEngine | undefined {
+  return createQueryEngine(opts);
 }

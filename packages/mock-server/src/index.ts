@@ -33,7 +33,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const seed = options.seed ?? 'demo';
   const clock = createClock(options.now);
   const state = new StateStore(clock, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
-  const engine = createEngine({ generatedRows: options.generatedRows ?? 1000, now: () => clock.now(), seed });
+  const engine = createEngine({ generatedRows: options.generatedRows ?? 1000, now: () => clock.now(), seed, contextPath });
 
   const persisted = options.dataFile ? readDataFile(options.dataFile) : undefined;
   if (persisted) {

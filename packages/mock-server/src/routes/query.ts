@@ -2,7 +2,7 @@
 // (src/query/). selectRows/getQuery and executeSql are CSRF-exempt; the mutating actions are POST
 // only and CSRF-checked.
 import type { Principal } from '../authenticate.js';
-import { FilterError, MSG_NO_PERMISSION } from '../errors.js';
+import { ActionError, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
 import { hasPerm, type Perm } from '../permissions.js';
 import type { ActionContext, ActionResult, RouteDef } from '../route.js';
 import type { ApiResult, Params, QueryEngine, QueryUser } from '../query/types.js';
@@ -71,7 +71,15 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
     permission: 'read',
     handler: (ctx) => toResult(call(engine(), ctx)),
   });
-  const readReq = (ctx: ActionContext) => ({ params: mergedParams(ctx), container: ctx.container.path, user: queryUserOf(ctx.principal) });
+  const readReq = (ctx: ActionContext) => {
+    const params = mergedParams(ctx);
+    // apiVersion: JSON body, then parameter, then the LABKEY-apiVersion header (§1.2).
+    if (params.apiVersion === undefined) {
+      const h = ctx.req.headers['labkey-apiversion'];
+      if (typeof h === 'string' && h !== '') params.apiVersion = [h];
+    }
+    return { params, container: ctx.container.path, user: queryUserOf(ctx.principal) };
+  };
   const write = (name: string, aliases: string[], perms: Perm[], call: (e: QueryEngine, ctx: ActionContext, body: Record<string, unknown>) => ApiResult): RouteDef => ({
     name,
     aliases,
@@ -80,6 +88,12 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
     permission: 'login',
     handler(ctx) {
       const body = writeBody(ctx);
+      // A body's containerPath runs the command against another container: resolve and check it here.
+      if (typeof body.containerPath === 'string' && body.containerPath !== '') {
+        const c = ctx.server.containers.find(body.containerPath);
+        if (!c) throw new ActionError(404, ctx.server.containers.notFoundMessage(body.containerPath.split('/').filter(Boolean)), NOT_FOUND_EXCEPTION);
+        ctx.container = c;
+      }
       const schemas = Array.isArray(body.commands) ? (body.commands as Array<Record<string, unknown>>).map((c) => c?.schemaName) : [body.schemaName];
       checkWrite(ctx, perms, schemas);
       const r = call(engine(), ctx, body);

@@ -1,0 +1,153 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { BAD_CREDENTIALS, basic, Client, LOGIN_REQUIRED, NO_PERMISSION } from './http';
+
+// The router's part of the query API: permissions, CSRF, methods, and the core key tables served
+// from the server's state. (The engine's formats, filters and SQL are tested in src/query/.)
+describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => {
+  let server: MockServer;
+  let aliceId: number;
+  beforeAll(async () => {
+    server = await startMockServer();
+    aliceId = server.state.user('alice@lk.test')!.id;
+  });
+  afterAll(() => server.close());
+
+  const as = async (email: string, password: string) => {
+    const c = new Client(server.url, { authorization: basic(email, password) });
+    await c.primeCsrf();
+    return c;
+  };
+
+  it('lets a signed-in user read lists.People in /home (GET and POST)', async () => {
+    const c = await as('alice@lk.test', 'alice-password');
+    const g = await c.req('/home/query-selectRows.api?schemaName=lists&query.queryName=People');
+    expect(g.status).toBe(200);
+    expect(g.body.rows.length).toBeGreaterThan(0);
+    expect(g.body.rows[0]).toHaveProperty('Name');
+    const p = await c.req('/home/query-getQuery.api', { form: { schemaName: 'lists', 'query.queryName': 'People' } });
+    expect(p.status).toBe(200);
+    expect(p.body.rowCount).toBe(g.body.rowCount);
+  });
+
+  it('reads apiVersion from the LABKEY-apiVersion header', async () => {
+    const c = await as('alice@lk.test', 'alice-password');
+    const r = await c.req('/home/query-selectRows.api?schemaName=lists&query.queryName=People', { headers: { 'LABKEY-apiVersion': '17.1' } });
+    expect(Array.isArray(r.body.schemaName)).toBe(true);
+    expect(r.body.rows[0]).toHaveProperty('data');
+  });
+
+  it('refuses guests every query action with the guest 401', async () => {
+    const c = new Client(server.url);
+    for (const path of ['/home/query-selectRows.api?schemaName=lists&query.queryName=People', '/home/query-executeSql.api?schemaName=lists&sql=SELECT%201', '/home/query-getQueries.api?schemaName=lists', '/home/query-getSchemas.api']) {
+      const r = await c.req(path);
+      expect([path, r.status, r.body]).toEqual([path, 401, LOGIN_REQUIRED]);
+    }
+  });
+
+  it('inserts, updates and deletes list rows with CSRF, and refuses them without', async () => {
+    const c = await as('bob@lk.test', 'bob-password');
+    const ins = await c.req('/home/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'Zed', Age: 40 }] }, csrf: true });
+    expect(ins.status).toBe(200);
+    expect(ins.body).toMatchObject({ command: 'insert', rowsAffected: 1 });
+    const key = ins.body.rows[0].Key;
+    const up = await c.req('/home/query-updateRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Key: key, Age: 41 }] }, csrf: true });
+    expect(up.status).toBe(200);
+    const del = await c.req('/home/query-delRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Key: key }] }, csrf: true });
+    expect(del.status).toBe(200);
+    expect(del.body.command).toBe('delete');
+  });
+
+  it('resolves a body containerPath and 404s an unknown one', async () => {
+    const c = await as('bob@lk.test', 'bob-password');
+    const r = await c.req('/Shared/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', containerPath: '/nowhere', rows: [{ Name: 'x' }] }, csrf: true });
+    expect(r.status).toBe(404);
+    expect(r.body.exception).toBe('No such project: /nowhere');
+  });
+
+  it('core.Users is readable by signed-in users', async () => {
+    const c = await as('alice@lk.test', 'alice-password');
+    const r = await c.req('/home/query-selectRows.api?schemaName=core&query.queryName=Users');
+    expect(r.status).toBe(200);
+    expect(r.body.rows.map((x: any) => x.Email).sort()).toEqual(['admin@lk.test', 'alice@lk.test', 'bob@lk.test']);
+  });
+
+  it('core.UserAPIKeys lists only your own keys, without Crypt', async () => {
+    const mine = server.state.issueApiKey('alice@lk.test', { description: 'mine' });
+    server.state.issueApiKey('bob@lk.test', { description: 'bobs' });
+    const c = new Client(server.url, { apikey: mine.key });
+    const r = await c.req('/home/query-selectRows.api?schemaName=core&query.queryName=UserAPIKeys&query.columns=RowId,CreatedBy,Created,Expiration,LastUsed,Description');
+    expect(r.status).toBe(200);
+    expect(r.body.rows.length).toBeGreaterThan(0);
+    for (const row of r.body.rows) expect(row.CreatedBy).toBe(aliceId);
+    expect(r.body.rows.map((x: any) => x.Description)).toContain('mine');
+    expect(r.body.rows.map((x: any) => x.Description)).not.toContain('bobs');
+    expect(r.text).not.toMatch(/crypt|sha256:/i);
+    expect(r.text).not.toContain(mine.key);
+  });
+
+  it('deleting your own key through core.UserAPIKeys revokes it on the very next request', async () => {
+    const { key, rowId } = server.state.issueApiKey('alice@lk.test', { description: 'to revoke' });
+    const c = new Client(server.url, { apikey: key });
+    await c.primeCsrf();
+    const r = await c.req('/home/query-deleteRows.api', { json: { schemaName: 'core', queryName: 'UserAPIKeys', rows: [{ rowId }] }, csrf: true });
+    expect(r.status).toBe(200);
+    const next = await c.req('/login-whoAmI.api');
+    expect(next.status).toBe(401);
+    expect(next.body).toEqual(BAD_CREDENTIALS);
+    expect(server.state.listApiKeys().some((k) => k.RowId === rowId)).toBe(false);
+  });
+
+  it("refuses to delete another user's key through core.UserAPIKeys", async () => {
+    const bobs = server.state.issueApiKey('bob@lk.test', { description: 'bob keeps this' });
+    const c = await as('alice@lk.test', 'alice-password');
+    const r = await c.req('/home/query-deleteRows.api', { json: { schemaName: 'core', queryName: 'UserAPIKeys', rows: [{ RowId: bobs.rowId }] }, csrf: true });
+    expect(r.status).toBe(403);
+    expect(r.body.exception).toBe('You do not have permission to delete the selected row.');
+    expect((await new Client(server.url).req('/login-whoAmI.api', { headers: { apikey: bobs.key } })).status).toBe(200);
+  });
+
+  it('refuses core.UserAPIKeys while impersonating', async () => {
+    const c = new Client(server.url);
+    await c.req('/login-loginAPI.api', { form: { email: 'admin@lk.test', password: 'admin-password' } });
+    await c.primeCsrf();
+    await c.req('/user-impersonateUser.api', { form: { email: 'alice@lk.test' }, csrf: true });
+    const r = await c.req('/home/query-selectRows.api?schemaName=core&query.queryName=UserAPIKeys');
+    expect(r.status).toBe(403);
+  });
+
+  it('core.APIKeys shows every key to admins and is "not found" for others', async () => {
+    server.state.issueApiKey('bob@lk.test', { description: 'visible to admin' });
+    const admin = await as('admin@lk.test', 'admin-password');
+    const r = await admin.req('/query-selectRows.api?schemaName=core&query.queryName=APIKeys&query.columns=RowId,CreatedBy,Description');
+    expect(r.status).toBe(200);
+    expect(new Set(r.body.rows.map((x: any) => x.CreatedBy)).size).toBeGreaterThan(1);
+    const alice = await as('alice@lk.test', 'alice-password');
+    const a = await alice.req('/query-selectRows.api?schemaName=core&query.queryName=APIKeys');
+    expect(a.status).toBe(404);
+    expect(a.body).toMatchObject({ exception: "The specified query 'APIKeys' does not exist in schema 'core'", exceptionClass: 'org.labkey.api.view.NotFoundException', success: false });
+  });
+
+  it('an admin revokes any key through core.APIKeys, effective at once', async () => {
+    const bobs = server.state.issueApiKey('bob@lk.test');
+    const admin = await as('admin@lk.test', 'admin-password');
+    const r = await admin.req('/query-deleteRows.api', { json: { schemaName: 'core', queryName: 'APIKeys', rows: [{ RowId: bobs.rowId }] }, csrf: true });
+    expect(r.status).toBe(200);
+    expect((await new Client(server.url).req('/login-whoAmI.api', { headers: { apikey: bobs.key } })).status).toBe(401);
+  });
+
+  it('a non-admin cannot delete through core.APIKeys: to them the query does not exist (500, as §4.4)', async () => {
+    const bobs = server.state.issueApiKey('bob@lk.test');
+    const alice = await as('alice@lk.test', 'alice-password');
+    const r = await alice.req('/query-deleteRows.api', { json: { schemaName: 'core', queryName: 'APIKeys', rows: [{ RowId: bobs.rowId }] }, csrf: true });
+    expect(r.status).toBe(500);
+    expect(r.body).toMatchObject({ success: false, exception: "The query 'APIKeys' in the schema 'core' does not exist." });
+    expect((await new Client(server.url).req('/login-whoAmI.api', { headers: { apikey: bobs.key } })).status).toBe(200);
+  });
+
+  it('refuses list writes in the root container with 403', async () => {
+    const c = await as('alice@lk.test', 'alice-password');
+    const r = await c.req('/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'x' }] }, csrf: true });
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual(NO_PERMISSION);
+  });
+});
