@@ -1,0 +1,157 @@
+import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { loginCommand, runLogin } from './login.js';
+
+describe('lk auth login', () => {
+  describe('flags become options', () => {
+    let deps: TestDeps;
+    beforeEach(async () => {
+      deps = await createTestDeps();
+    });
+    afterEach(() => deps.cleanup());
+
+    it('maps every flag', async () => {
+      const [opts] = await parseOnly(loginCommand, deps, [
+        'login', '--server', 'http://h/labkey', '--with-token', '--store', 'keychain', '--auth', 'basic', '--strip-prefix', '--container', '/Shared',
+      ]);
+      expect(opts).toEqual({ server: 'http://h/labkey', withToken: true, store: 'keychain', auth: 'basic', stripPrefix: true, container: '/Shared' });
+    });
+
+    it('has no defaults of its own (they come from the config)', async () => {
+      const [opts] = await parseOnly(loginCommand, deps, ['login']);
+      expect(opts).toEqual({});
+    });
+
+    it('rejects an unknown store or scheme as a usage error', async () => {
+      await expect(parseOnly(loginCommand, deps, ['login', '--store', 'file'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+      await expect(parseOnly(loginCommand, deps, ['login', '--auth', 'digest'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+    });
+
+    it('never takes the key as an argument', async () => {
+      await expect(parseOnly(loginCommand, deps, ['login', 'lk_test_0000000000000001'])).rejects.toMatchObject({ code: 'commander.excessArguments' });
+    });
+  });
+
+  describe('behaviour given stubbed deps', () => {
+    let server: MockServer;
+    let deps: TestDeps;
+    beforeAll(async () => {
+      server = await startMockServer();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    afterEach(() => deps?.cleanup());
+
+    const netrc = () => join(deps.home, '.netrc');
+    /** A new entry, as the SDK's writer lays it out in a new file. */
+    const entry = (key: string) => `machine 127.0.0.1\nlogin apikey\npassword ${key}\n`;
+
+    it('reads the key from stdin, checks it, writes netrc 0600 keeping other entries, records the server', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test', { description: 'login test', expirationSeconds: 3600 });
+      deps = await createTestDeps({ stdin: `  ${key}\n` });
+      writeFileSync(netrc(), '# mine\nmachine other.example.org login bob password x\n', { mode: 0o644 });
+
+      await runLogin({ server: server.url, withToken: true }, deps);
+
+      const text = readFileSync(netrc(), 'utf8');
+      expect(text).toBe(`# mine\nmachine other.example.org login bob password x\nmachine 127.0.0.1 login apikey password ${key}\n`);
+      expect(statSync(netrc()).mode & 0o777).toBe(0o600);
+      expect(deps.io.stdout()).toBe('');
+      const config = await deps.config.load();
+      const info = Object.values(config.keys)[0];
+      expect(deps.io.stderr()).toBe(
+        `✓ Logged in to ${server.url} as alice@lk.test (alice)\n` +
+          `✓ Key stored in ${netrc()} (machine 127.0.0.1, login apikey)\n` +
+          `  tightened the permissions of ${netrc()} from 644 to 600\n` +
+          `  The key expires at ${info?.expiresAt}.\n`,
+      );
+      expect(config.defaultServer).toBe(server.url);
+      expect(config.servers[server.url]).toEqual({ url: server.url, container: '/home', auth: 'apikey', store: 'netrc' });
+      expect(JSON.stringify(config)).not.toContain(key);
+    });
+
+    it('learns the expiry of the key when it can tell which row it is', async () => {
+      server.state.addUser({ email: 'carol@lk.test', password: 'carol-password' });
+      const { key, rowId } = server.state.issueApiKey('carol@lk.test', { expirationSeconds: 3600 });
+      deps = await createTestDeps({ stdin: key });
+      const r = await runLogin({ server: server.url, withToken: true }, deps);
+      const info = (await deps.config.load()).keys[r.fingerprint];
+      expect(info).toMatchObject({ fingerprint: r.fingerprint, server: server.url, rowId });
+      expect(typeof info?.expiresAt).toBe('string');
+      expect(deps.io.stderr()).toContain(`The key expires at ${info?.expiresAt}.`);
+    });
+
+    it('refuses while LABKEY_API_KEY is set, and says why', async () => {
+      deps = await createTestDeps({ stdin: 'x', env: { LABKEY_API_KEY: 'lk_test_0000000000000001' } });
+      await expect(runLogin({ server: server.url, withToken: true }, deps)).rejects.toMatchObject({
+        code: 'LK_ENV_KEY_SET',
+        message: 'LABKEY_API_KEY is set, so lk would keep using that key and ignore the one you store now.',
+      });
+      expect(existsSync(netrc())).toBe(false);
+    });
+
+    it('does not save a key the server rejects', async () => {
+      deps = await createTestDeps({ stdin: 'lk_test_0000000000000000000000000000000000000000000000000000000000000002' });
+      await expect(runLogin({ server: server.url, withToken: true }, deps)).rejects.toMatchObject({ code: 'LK_API_KEY_REJECTED' });
+      expect(existsSync(netrc())).toBe(false);
+      expect(existsSync(deps.config.file)).toBe(false);
+    });
+
+    it('keeps an apikey| prefix non-interactively, then stores the key without it when only that works', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: `apikey|${key}\n` });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      expect(readFileSync(netrc(), 'utf8')).toBe(entry(key));
+      expect(deps.io.stderr()).toContain('! The key starts with "apikey|".');
+      expect(deps.io.stderr()).toContain('! The server rejected the key with its "apikey|" prefix and accepted it without: storing it without the prefix.\n');
+    });
+
+    it('keeps a legacy key that really has the prefix', async () => {
+      const legacy = `apikey|${'0123456789abcdef'.repeat(2)}`;
+      server.state.seedApiKey('bob@lk.test', legacy);
+      deps = await createTestDeps({ stdin: legacy });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      expect(readFileSync(netrc(), 'utf8')).toBe(entry(legacy));
+    });
+
+    it('prompts on a terminal: shows the External Tool Access page, reads the key hidden, offers to strip the prefix', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdinIsTTY: true, answers: [`apikey|${key}`, 'y'] });
+      await runLogin({ server: server.url }, deps);
+      expect(deps.io.asked).toEqual(['Paste your API key (input is hidden): ', 'Strip the "apikey|" prefix? [Y/n] ']);
+      expect(deps.io.stderr()).toContain(`Create a key on the External Tool Access page of ${server.url}:\n  ${server.url}/home/security-externalToolsView.view\n`);
+      expect(readFileSync(netrc(), 'utf8')).toBe(entry(key));
+    });
+
+    it('with no terminal and no --with-token, is a usage error', async () => {
+      deps = await createTestDeps();
+      await expect(runLogin({ server: server.url }, deps)).rejects.toMatchObject({ code: 'LK_USAGE', kind: 'usage' });
+    });
+
+    it('--store keychain puts the key in the keychain, not in netrc', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true, store: 'keychain' }, deps);
+      expect(await deps.keychain.get('lk', server.url)).toBe(key);
+      expect(existsSync(netrc())).toBe(false);
+      expect(deps.io.stderr()).toContain(`✓ Key stored in the memory keychain (service lk, account ${server.url})\n`);
+      expect((await deps.config.load()).servers[server.url]?.store).toBe('keychain');
+    });
+
+    it('--auth bearer is checked with that scheme and remembered', async () => {
+      const bearerServer = await startMockServer({ bearer: true });
+      try {
+        const { key } = bearerServer.state.issueApiKey('alice@lk.test');
+        deps = await createTestDeps({ stdin: key });
+        await runLogin({ server: bearerServer.url, withToken: true, auth: 'bearer' }, deps);
+        expect(bearerServer.requests.find((r) => r.action?.toLowerCase() === 'whoami')?.authForm).toBe('bearer');
+        expect((await deps.config.load()).servers[bearerServer.url]?.auth).toBe('bearer');
+      } finally {
+        await bearerServer.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { runLogin } from './login.js';
+import { logoutCommand, runLogout } from './logout.js';
+
+describe('lk auth logout', () => {
+  describe('flags become options', () => {
+    it('maps --server', async () => {
+      const deps = await createTestDeps();
+      try {
+        expect(await parseOnly(logoutCommand, deps, ['logout', '--server', 'http://h'])).toEqual([{ server: 'http://h' }]);
+        expect(await parseOnly(logoutCommand, deps, ['logout'])).toEqual([{}]);
+      } finally {
+        deps.cleanup();
+      }
+    });
+  });
+
+  describe('behaviour given stubbed deps', () => {
+    let server: MockServer;
+    let deps: TestDeps;
+    beforeAll(async () => {
+      server = await startMockServer();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    afterEach(() => deps.cleanup());
+
+    it('removes only the netrc entry, keeps comments and other entries, keeps 0600, says how to revoke', async () => {
+      const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      const netrc = join(deps.home, '.netrc');
+      const before = '# my hosts\nmachine a.example.org login u password p\n\n# labkey below\n';
+      const after = '\n# trailing comment\nmachine b.example.org login apikey password lk_test_2\n';
+      writeFileSync(netrc, before, { mode: 0o600 });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      writeFileSync(netrc, readFileSync(netrc, 'utf8') + after, { mode: 0o600 });
+
+      const d2 = await createTestDeps();
+      d2.cleanup();
+      Object.assign(deps, { io: d2.io });
+      await runLogout({ server: server.url }, deps);
+
+      expect(readFileSync(netrc, 'utf8')).toBe(before + after);
+      expect(statSync(netrc).mode & 0o777).toBe(0o600);
+      expect(deps.io.stdout()).toBe('');
+      expect(deps.io.stderr()).toBe(
+        `✓ Removed the key for ${server.url} from ${netrc} (machine 127.0.0.1)\n` +
+          '! The key itself stays valid on the server until it is revoked.\n' +
+          `  Revoke it on ${server.url}/home/security-externalToolsView.view, or with \`lk keys revoke ${rowId}\` while logged in with another key (\`lk keys list\` shows the row ids).\n`,
+      );
+      expect((await deps.config.load()).servers[server.url]).toBeDefined();
+    });
+
+    it('removes a keychain item', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true, store: 'keychain' }, deps);
+      await runLogout({ server: server.url }, deps);
+      expect(await deps.keychain.get('lk', server.url)).toBeUndefined();
+      expect(deps.io.stderr()).toContain(`✓ Removed the key for ${server.url} from the memory keychain (service lk, account ${server.url})\n`);
+    });
+
+    it('refuses when the key comes from the environment, and says why', async () => {
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: 'lk_test_0000000000000001' } });
+      await expect(runLogout({ server: server.url }, deps)).rejects.toMatchObject({
+        code: 'LK_KEY_FROM_ENV',
+        message: `The key for ${server.url} comes from the environment (LABKEY_API_KEY), which lk cannot remove.`,
+        hint: expect.stringContaining('unset LABKEY_API_KEY'),
+      });
+    });
+
+    it('with no stored key: NoCredentialsError, no file created', async () => {
+      deps = await createTestDeps();
+      await expect(runLogout({ server: server.url }, deps)).rejects.toMatchObject({ code: 'LK_NO_CREDENTIALS' });
+      expect(existsSync(join(deps.home, '.netrc'))).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,110 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { runLogin } from './login.js';
+import { runStatus, statusCommand } from './status.js';
+
+describe('lk auth status', () => {
+  describe('flags become options', () => {
+    let deps: TestDeps;
+    beforeEach(async () => {
+      deps = await createTestDeps();
+    });
+    afterEach(() => deps.cleanup());
+
+    it('maps --server, --show-token and --json', async () => {
+      const [opts] = await parseOnly(statusCommand, deps, ['status', '--server', 'http://h', '--show-token', '--json']);
+      expect(opts).toEqual({ server: 'http://h', showToken: true, json: true });
+    });
+
+    it('needs no flags', async () => {
+      expect(await parseOnly(statusCommand, deps, ['status'])).toEqual([{}]);
+    });
+  });
+
+  describe('behaviour given stubbed deps', () => {
+    let server: MockServer;
+    let deps: TestDeps;
+    let key: string;
+    let rowId: number;
+    beforeAll(async () => {
+      server = await startMockServer();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    beforeEach(async () => {
+      ({ key, rowId } = server.state.issueApiKey('alice@lk.test'));
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      deps.io.stderr(); // login output is not what these tests look at
+    });
+    afterEach(() => deps.cleanup());
+
+    const freshIO = async () => {
+      const d = await createTestDeps();
+      d.cleanup();
+      return Object.assign(deps, { io: d.io });
+    };
+
+    it('shows source, masked key and user on stdout when all is well', async () => {
+      await freshIO();
+      const [r] = await runStatus({}, deps);
+      expect(deps.io.stderr()).toBe('');
+      expect(deps.io.stdout()).toBe(
+        `${server.url} (default)\n` +
+          '  ✓ Logged in as alice@lk.test (alice)\n' +
+          `  - Key source: netrc:${deps.home}/.netrc:1\n` +
+          `  - Key: ${key.slice(0, 4)}******** (64 chars) (fingerprint ${r?.fingerprint})\n` +
+          '  - Sent as: apikey header\n' +
+          '  - Expires: never\n',
+      );
+      expect(deps.io.stdout()).not.toContain(key);
+    });
+
+    it('--show-token shows the whole key', async () => {
+      await freshIO();
+      await runStatus({ showToken: true }, deps);
+      expect(deps.io.stdout()).toContain(`  - Key: ${key} (fingerprint `);
+    });
+
+    it('--json prints data', async () => {
+      await freshIO();
+      await runStatus({ json: true }, deps);
+      const data = JSON.parse(deps.io.stdout()) as Array<Record<string, unknown>>;
+      expect(data).toEqual([
+        expect.objectContaining({ server: server.url, default: true, ok: true, user: { id: expect.any(Number), email: 'alice@lk.test', displayName: 'alice' } }),
+      ]);
+      expect(deps.io.stdout()).not.toContain(key);
+    });
+
+    it('a revoked key fails: the report goes to stderr and the error is already reported (exit 1)', async () => {
+      server.state.revokeApiKey(rowId);
+      await freshIO();
+      await expect(runStatus({}, deps)).rejects.toMatchObject({ code: 'LK_AUTH_STATUS_FAILED', reported: true, kind: 'error' });
+      expect(deps.io.stdout()).toBe('');
+      expect(deps.io.stderr()).toContain(`${server.url} (default)\n  ✗ `);
+      expect(deps.io.stderr()).toContain('revoked');
+      expect(deps.io.stderr()).toContain('  - hint: ');
+    });
+
+    it('no key for the server: says what was tried', async () => {
+      const other = await startMockServer();
+      try {
+        await freshIO();
+        await expect(runStatus({ server: other.url.replace('127.0.0.1', 'localhost') }, deps)).rejects.toMatchObject({ code: 'LK_AUTH_STATUS_FAILED' });
+        expect(deps.io.stderr()).toContain('No LabKey API key found');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('knows no server: tells the user to log in', async () => {
+      const d = await createTestDeps();
+      try {
+        await expect(runStatus({}, d)).rejects.toMatchObject({ code: 'LK_NOT_LOGGED_IN', hint: expect.stringContaining('lk auth login') });
+      } finally {
+        d.cleanup();
+      }
+    });
+  });
+});
