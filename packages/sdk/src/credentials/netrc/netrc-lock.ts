@@ -1,6 +1,9 @@
 /**
- * A lock file that serialises netrc writers: `<file>.lock`, created with O_CREAT|O_EXCL ('wx'),
- * holding `{ pid, host, time, nonce }` as JSON.
+ * A lock file that serialises netrc writers: `<file>.lock`, holding `{ pid, host, time, nonce }`
+ * as JSON. It is written to a temp file first and then hard-linked to `<file>.lock` (link fails
+ * with EEXIST like O_EXCL does), so the lock never exists without its content, even when its
+ * writer is killed half-way; where hard links are not supported it falls back to
+ * `open(…, 'wx')` + write.
  *
  * Stale locks (a writer killed while holding it) are recovered when the holder's pid is dead on
  * this host, or when the lock is older than `staleMs` (a holder on another host, a reused pid).
@@ -13,9 +16,10 @@
  * machinery than a few-millisecond critical section needs, and this keeps @lk/sdk's
  * dependencies to undici and the keyring.
  */
-import { open, readFile, rename, link, unlink, stat } from 'node:fs/promises';
+import { open, readFile, rename, link, unlink, stat, writeFile, readdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { CredentialStoreError, NetrcLockError } from '../../errors/credential-errors.js';
 
 /** @public */
@@ -78,9 +82,31 @@ async function isStale(lockPath: string, raw: string, staleMs: number): Promise<
   }
 }
 
+/** Name of a temp file next to `file`: `.<name>.<kind>.<pid>.<hex>.tmp`. @internal */
+export function netrcTempName(file: string, kind: 'new' | 'lock' | 'stale'): string {
+  return join(dirname(file), `.${basename(file)}.${kind}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes temp files left next to `file` by writers that were killed (their pid is dead on this
+ * host). Call it while holding the lock. Best effort: never throws.
+ * @internal
+ */
+export async function removeDeadWritersTempFiles(file: string): Promise<void> {
+  const base = basename(file);
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(`.${base}.`) || !name.endsWith('.tmp')) continue;
+    const m = /^\.(?:new|lock|stale)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(base.length + 1));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid !== process.pid && !pidAlive(pid)) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
+}
+
 /** Moves a stale lock aside. True when the path is free to try again. */
-async function breakStale(lockPath: string, raw: string): Promise<boolean> {
-  const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+async function breakStale(file: string, lockPath: string, raw: string): Promise<boolean> {
+  const aside = netrcTempName(file, 'stale');
   try {
     await rename(lockPath, aside);
   } catch (e) {
@@ -98,6 +124,40 @@ async function breakStale(lockPath: string, raw: string): Promise<boolean> {
   return false;
 }
 
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP', 'EXDEV']);
+
+/** Creates the lock with `content`, atomically. False when it already exists. */
+async function createLock(file: string, lockPath: string, content: string, useLink: { value: boolean }): Promise<boolean> {
+  if (useLink.value) {
+    const tmp = netrcTempName(file, 'lock');
+    try {
+      await writeFile(tmp, content, { mode: 0o600, flag: 'wx' });
+      await link(tmp, lockPath);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (code === 'EEXIST') return false;
+      if (!NO_LINKS.has(code)) throw e;
+      useLink.value = false; // this file system has no hard links: fall back below
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+  let fh;
+  try {
+    fh = await open(lockPath, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    await fh.writeFile(content, 'utf8');
+  } finally {
+    await fh.close();
+  }
+  return true;
+}
+
 /**
  * Takes the lock for `file` (the real path of the netrc). Waits with jittered polling; throws
  * NetrcLockError after `lockTimeoutMs`, CredentialStoreError when the lock cannot be created
@@ -109,22 +169,26 @@ export async function acquireNetrcLock(file: string, options: NetrcLockOptions =
   const timeoutMs = options.lockTimeoutMs ?? 10_000;
   const staleMs = options.staleLockMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
+  const useLink = { value: true };
   let recoveredStale = false;
   let wait = 5;
   for (;;) {
     const info: LockInfo = { pid: process.pid, host: hostname(), time: Date.now(), nonce: randomBytes(8).toString('hex') };
     const content = JSON.stringify(info);
+    let created: boolean;
     try {
-      const fh = await open(lockPath, 'wx', 0o600);
-      try {
-        await fh.writeFile(content, 'utf8');
-      } finally {
-        await fh.close();
-      }
-      const recovered = recoveredStale;
+      created = await createLock(file, lockPath, content, useLink);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CredentialStoreError('netrc', `Cannot create the lock file ${lockPath} (${code ?? 'error'})`, {
+        hint: `Check that the folder of ${file} exists and that you can write to it.`,
+        cause: e,
+      });
+    }
+    if (created) {
       return {
         lockPath,
-        recoveredStale: recovered,
+        recoveredStale,
         async stillHeld() {
           return (await readFile(lockPath, 'utf8').catch(() => undefined)) === content;
         },
@@ -134,19 +198,11 @@ export async function acquireNetrcLock(file: string, options: NetrcLockOptions =
           }
         },
       };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') {
-        throw new CredentialStoreError('netrc', `Cannot create the lock file ${lockPath} (${code ?? 'error'})`, {
-          hint: `Check that the folder of ${file} exists and that you can write to it.`,
-          cause: e,
-        });
-      }
     }
     const raw = await readFile(lockPath, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : ''));
     if (raw === undefined) continue; // released in between: try again at once
     if (await isStale(lockPath, raw, staleMs)) {
-      if (await breakStale(lockPath, raw)) {
+      if (await breakStale(file, lockPath, raw)) {
         recoveredStale = true;
         continue;
       }

@@ -19,11 +19,10 @@
  */
 import { open, readFile, rename, unlink, lstat, readlink, realpath, stat, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { isSecret, type Secret } from '../../redact/secret.js';
 import { CredentialStoreError, InvalidArgumentError } from '../../errors/credential-errors.js';
 import { netrcHostKey, netrcHostname, parseNetrc, type NetrcEntry, type NetrcField } from './parse-netrc.js';
-import { acquireNetrcLock, type NetrcLockOptions } from './netrc-lock.js';
+import { acquireNetrcLock, netrcTempName, removeDeadWritersTempFiles, type NetrcLockOptions } from './netrc-lock.js';
 
 /**
  * What to store for a host. `login` or `account` left undefined keeps the entry's current value
@@ -373,6 +372,7 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
     const lock = await acquireNetrcLock(target, options);
     let tmp: string | undefined;
     try {
+      await removeDeadWritersTempFiles(target);
       let text = '';
       let previousMode: number | undefined;
       let created = false;
@@ -396,7 +396,7 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
         if (previousMode !== 0o600 && process.platform !== 'win32') await chmod(target, 0o600);
         return { ...base, changed: false, created: false };
       }
-      tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      tmp = netrcTempName(target, 'new');
       const fh = await open(tmp, 'wx', 0o600);
       try {
         await fh.chmod(0o600); // exact, whatever the umask
