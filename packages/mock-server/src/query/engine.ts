@@ -678,6 +678,7 @@ class Engine implements QueryEngine {
       const validateOnly = body.validateOnly === true;
       const conn = this.store.conn(req.container, true)!;
       const results: unknown[] = [];
+      let errorCount = 0;
       const ROLLBACK = Symbol('rollback');
       const map: Record<string, 'insert' | 'update' | 'delete'> = {
         insert: 'insert',
@@ -696,8 +697,11 @@ class Engine implements QueryEngine {
             : cmd.rows;
           const res = this.mutate(command, { apiVersion: body.apiVersion, ...cmd, rows, transacted: true }, req.container, req.user);
           results.push(res.body);
+          // apiVersion >= 13.2 reports row errors in the result instead of failing.
+          const errs = (res.body as { errors?: { errorCount?: number } }).errors;
+          if (errs) errorCount += errs.errorCount ?? 1;
         });
-        if (validateOnly) throw ROLLBACK;
+        if (validateOnly || errorCount > 0) throw ROLLBACK;
       };
       try {
         if (body.transacted === false && !validateOnly) run();
@@ -705,7 +709,7 @@ class Engine implements QueryEngine {
       } catch (e) {
         if (e !== ROLLBACK) throw e;
       }
-      return { status: 200, body: { result: results, committed: !validateOnly, errorCount: 0 } };
+      return { status: 200, body: { result: results, committed: !validateOnly && errorCount === 0, errorCount } };
     });
   }
 
