@@ -23,7 +23,9 @@ export async function runChecks(facts: DoctorFacts, checks: readonly Check[] = A
   const results: CheckResult[] = [];
   for (const check of checks) {
     try {
-      results.push(await check.run(facts));
+      const r = await check.run(facts);
+      results.push(r);
+      facts.pendingRepairs.push(...(r.repairs ?? []));
     } catch (e) {
       const err = e as { code?: string; message?: string };
       results.push({
@@ -44,7 +46,11 @@ export function exitCodeOf(results: readonly CheckResult[]): number {
   return ExitCode.OK;
 }
 
-export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorReport> {
+/**
+ * Gathers the facts, runs the checks, and with `fix` applies the repairs and checks again.
+ * Prints nothing; {@link runDoctor} renders the report.
+ */
+export async function diagnose(opts: DoctorOptions, deps: Deps): Promise<DoctorReport> {
   const sdk = await deps.sdk();
   let facts = await gatherFacts(opts, deps);
   let checks = await runChecks(facts);
@@ -53,14 +59,22 @@ export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<Doctor
     const outcome = await applyRepairs(checks, facts, deps, sdk);
     report.fixed = outcome.fixed;
     if (outcome.notFixed.length) report.notFixed = outcome.notFixed;
-    if (outcome.backup) report.backup = outcome.backup;
     if (outcome.backup) {
+      report.backup = outcome.backup;
       facts = await gatherFacts(opts, deps);
       checks = await runChecks(facts);
       report.checks = checks;
     }
   }
+  return report;
+}
 
+/**
+ * `lk doctor`: the report on stdout when nothing failed, on stderr otherwise (as `lk auth status`);
+ * `--json` always on stdout. Throws an already-reported CliError for a non-zero exit.
+ */
+export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorReport> {
+  const report = await diagnose(opts, deps);
   const code = exitCodeOf(report.checks);
   const { io } = deps;
   if (opts.json) {

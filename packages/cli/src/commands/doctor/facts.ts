@@ -9,6 +9,7 @@
 import type { Credential, Netrc, NetrcLocation, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
 import { ENV_SERVER, resolveServer, type ResolvedServer } from '../shared/server.js';
+import type { Repair } from './check.js';
 import { probeContextPath, type ContextPathReport } from './probe-server.js';
 
 export interface ServerFacts {
@@ -51,6 +52,8 @@ export interface DoctorFacts {
   probe(): Promise<ContextPathReport>;
   /** whoAmI with this key, as sent by lk. Memoized per fingerprint. */
   verify(key: Secret): Promise<KeyVerdict>;
+  /** Repairs offered by the checks that ran so far (filled in by the runner, in order). */
+  pendingRepairs: Repair[];
 }
 
 export interface DoctorOptions {
@@ -133,6 +136,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
     sources,
     effective,
     fingerprint: (k) => sdk.fingerprintKey(k),
+    pendingRepairs: [],
     probe() {
       if (!server) return Promise.reject(new Error('no server'));
       probe ??= probeContextPath(server.url);
@@ -166,7 +170,10 @@ async function verifyKey(deps: Deps, baseUrl: string, key: Secret): Promise<KeyV
     if (!me.email || me.email === 'guest' || me.id === 0) return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
     return { kind: 'accepted', email: me.email, displayName: me.displayName };
   } catch (e) {
-    if (sdk.isApiKeyRejectedError(e)) return { kind: 'rejected', why: 'the server answered 401 (no account matches this key)' };
+    if (sdk.isApiKeyRejectedError(e)) {
+      if (e.reason === 'legacy-guest') return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
+      return { kind: 'rejected', why: 'the server answered 401 (no account matches this key)' };
+    }
     const err = e as { code?: string; message?: string };
     return { kind: 'error', why: `${err.code ?? 'error'}: ${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}` };
   } finally {

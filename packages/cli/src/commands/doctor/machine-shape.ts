@@ -19,8 +19,6 @@ export function machineShape(machine: string): { bare: string; problems: string[
     problems.push('a user name (user@)');
     rest = rest.slice(at + 1);
   }
-  if (path.replace(/\/+$/, '') !== '') problems.push(`a path (${path})`);
-  else if (path !== '' && !scheme) problems.push('a trailing slash');
   let host = rest;
   if (host.startsWith('[')) {
     const close = host.indexOf(']');
@@ -33,6 +31,8 @@ export function machineShape(machine: string): { bare: string; problems: string[
     problems.push(`a port (:${port})`);
     host = h!;
   }
+  if (path.replace(/\/+$/, '') !== '') problems.push(`a path (${path})`);
+  else if (path !== '' && !scheme) problems.push('a trailing slash');
   if (host.includes(',')) problems.push('a comma');
   if (problems.length === 0) return undefined;
   return { bare: host.replace(/,+$/, '').toLowerCase(), problems };

@@ -61,6 +61,18 @@ export async function probeWhoAmI(base: string, timeoutMs = TIMEOUT_MS): Promise
     return { kind: 'not-labkey', url, status: res.status, what: toLogin ? 'a redirect to a login page' : 'a redirect' };
   }
   const html = /html/i.test(type) || /^\s*<(!doctype|html)/i.test(body);
+  if (!html && /json/i.test(type)) {
+    // LabKey's own JSON 404 ("No such project: /labkey", "No LabKey Server action at …"): the path
+    // before login-whoAmI.api is not this server's context path.
+    let exception = '';
+    try {
+      const j = JSON.parse(body) as { exception?: unknown };
+      if (typeof j.exception === 'string') exception = j.exception.slice(0, 120);
+    } catch {
+      // not JSON after all
+    }
+    return { kind: 'not-labkey', url, status: res.status, what: exception ? `a ${res.status} error ("${exception}")` : `a JSON ${res.status} error` };
+  }
   const login = html && /login|sign in/i.test(body);
   const what = html ? (login ? 'an HTML login page' : `an HTML ${res.status === 404 ? '404 page' : 'page'}`) : `a ${type || 'body without content type'}`;
   return { kind: 'not-labkey', url, status: res.status, what };

@@ -20,7 +20,16 @@ export const keyAccepted: Check = {
     const eff = facts.effective;
     if (!eff) {
       const tried = facts.sources.map((r) => `${r.source}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`).join('; ');
-      return result(this, 'fail', `No key for ${facts.server.hostname}. Tried ${tried || 'nothing'}.`, `Run \`${login}\`.`, { authFailure: true });
+      const detail = `No key for ${facts.server.hostname}. Tried ${tried || 'nothing'}.`;
+      // A broken netrc file, or an entry the checks above can repair, is the problem to fix first:
+      // that is a failure of the file (exit 1), not a rejected key.
+      if (facts.sources.some((r) => r.outcome === 'error') || facts.netrc.syntaxError) {
+        return result(this, 'fail', detail, 'Fix the problem the checks above report (the netrc file cannot be read), then run `lk doctor` again.');
+      }
+      if (facts.pendingRepairs.length > 0) {
+        return result(this, 'fail', detail, `Fix the netrc entry as the checks above say (\`lk doctor --fix\` can), or run \`${login}\`.`);
+      }
+      return result(this, 'fail', detail, `Run \`${login}\`.`, { authFailure: true });
     }
     const where = `key ${eff.fingerprint} from ${describeSourceId(eff.source)}`;
     const verdict = await facts.verify(eff.apiKey);
