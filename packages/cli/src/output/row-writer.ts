@@ -55,9 +55,11 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
   const line = (cells: string[]): string => {
     if (o.format === 'csv') return `${cells.map(csvField).join(',')}\n`;
     if (o.format === 'tsv') return `${cells.map(tsvField).join('\t')}\n`;
+    // The last column is never cut: nothing after it needs aligning.
     const padded = cells.map((c, i) => {
+      if (i === cells.length - 1) return tableField(c);
       const t = truncate(tableField(c), widths[i] ?? maxWidth);
-      return i === cells.length - 1 ? t : t + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(t)));
+      return t + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(t)));
     });
     return `${padded.join('  ').trimEnd()}\n`;
   };

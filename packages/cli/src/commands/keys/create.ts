@@ -23,6 +23,7 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
   const server = await resolveServer(deps, opts.server);
   const client = await clientFor(deps, server);
   await withClient(client, async (c) => {
+    await c.credential(); // no key: "not logged in" (exit 4) before any request
     const { apiKey, info } = await c.createApiKey({ type: 'apikey', description: opts.description });
     await deps.config.update((cfg) => {
       cfg.keys[info.fingerprint] = { ...info, server: server.url };

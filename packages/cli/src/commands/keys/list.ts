@@ -29,14 +29,10 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
   const server = await resolveServer(deps, opts.server);
   const client = await clientFor(deps, server);
   return withClient(client, async (c) => {
+    // Key tables need a logged-in user: no key is "not logged in" (exit 4), not a guest request.
+    const cred = await c.credential();
     const rows = opts.all ? await c.listAllApiKeys() : await c.listApiKeys();
-    let currentRow: number | undefined;
-    try {
-      const cred = await c.credential();
-      currentRow = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
-    } catch {
-      currentRow = undefined;
-    }
+    const currentRow = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
     const view = rows.map((r) => ({
       RowId: r.rowId,
       ...(opts.all ? { CreatedBy: r.createdBy } : {}),

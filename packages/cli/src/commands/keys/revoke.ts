@@ -42,13 +42,8 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
   }
   const client = await clientFor(deps, server);
   return withClient(client, async (c) => {
-    let current: number | undefined;
-    try {
-      const cred = await c.credential();
-      current = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
-    } catch {
-      current = undefined;
-    }
+    const cred = await c.credential(); // no key: "not logged in" (exit 4) before any request
+    const current = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
     const done: number[] = [];
     for (const id of rowIds) {
       await c.revokeApiKey(id, { all: opts.all === true });

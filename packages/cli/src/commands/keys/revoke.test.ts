@@ -1,0 +1,59 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { revokeCommand, runRevoke } from './revoke.js';
+
+describe('lk keys revoke', () => {
+  describe('flags become options', () => {
+    it('takes row ids, --yes, --all, --server', async () => {
+      const deps = await createTestDeps();
+      try {
+        expect(await parseOnly(revokeCommand, deps, ['revoke', '3', '4', '--yes', '--all', '--server', 'http://h'])).toEqual([['3', '4'], { yes: true, all: true, server: 'http://h' }]);
+        await expect(parseOnly(revokeCommand, deps, ['revoke'])).rejects.toMatchObject({ code: 'commander.missingArgument' });
+      } finally {
+        deps.cleanup();
+      }
+    });
+  });
+
+  describe('behaviour given stubbed deps', () => {
+    let server: MockServer;
+    let deps: TestDeps;
+    beforeAll(async () => {
+      server = await startMockServer();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    afterEach(() => deps.cleanup());
+
+    it('--yes revokes at once; the key stops working', async () => {
+      const mine = server.state.issueApiKey('alice@lk.test');
+      const old = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key } });
+      await runRevoke([String(old.rowId)], { server: server.url, yes: true }, deps);
+      expect(deps.io.stderr()).toBe(`✓ Revoked key ${old.rowId}\n`);
+      expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).not.toContain(old.rowId);
+    });
+
+    it('asks on a terminal; "n" revokes nothing', async () => {
+      const mine = server.state.issueApiKey('alice@lk.test');
+      const old = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key }, stdinIsTTY: true, answers: ['n'] });
+      expect(await runRevoke([String(old.rowId)], { server: server.url }, deps)).toEqual([]);
+      expect(deps.io.asked).toEqual([`Revoke key ${old.rowId} on ${server.url}? They stop working at once. [y/N] `]);
+      expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).toContain(old.rowId);
+    });
+
+    it('without a terminal and without --yes: usage error, nothing revoked', async () => {
+      const mine = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key } });
+      await expect(runRevoke([String(mine.rowId)], { server: server.url }, deps)).rejects.toMatchObject({ code: 'LK_USAGE' });
+      expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).toContain(mine.rowId);
+    });
+
+    it('a row id that is not a number is a usage error', async () => {
+      deps = await createTestDeps();
+      await expect(runRevoke(['abc'], { server: server.url, yes: true }, deps)).rejects.toMatchObject({ code: 'LK_USAGE', message: 'Not a row id: "abc".' });
+    });
+  });
+});

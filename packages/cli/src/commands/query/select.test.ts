@@ -1,0 +1,101 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { runSelect, selectCommand } from './select.js';
+
+describe('lk query select', () => {
+  describe('flags become options', () => {
+    let deps: TestDeps;
+    beforeEach(async () => {
+      deps = await createTestDeps();
+    });
+    afterEach(() => deps.cleanup());
+
+    it('maps every flag; --filter repeats', async () => {
+      const got = await parseOnly(selectCommand, deps, [
+        'select', 'lists', 'People', '--container', '/home', '--columns', 'Name,Age', '--filter', 'Age~gt=30', '--filter', 'Name~neq=Bo',
+        '--sort', '-Age', '--max-rows', '10', '--page-size', '5', '--format', 'csv', '--auth', 'basic', '--server', 'http://h',
+      ]);
+      expect(got).toEqual([
+        'lists',
+        'People',
+        { container: '/home', columns: 'Name,Age', filter: ['Age~gt=30', 'Name~neq=Bo'], sort: '-Age', maxRows: 10, pageSize: 5, format: 'csv', auth: 'basic', server: 'http://h' },
+      ]);
+    });
+
+    it('defaults: no filters, no format (chosen by the terminal)', async () => {
+      expect(await parseOnly(selectCommand, deps, ['select', 's', 'q'])).toEqual(['s', 'q', { filter: [] }]);
+    });
+
+    it('usage errors: missing query, bad --max-rows, bad --format', async () => {
+      await expect(parseOnly(selectCommand, deps, ['select', 'lists'])).rejects.toMatchObject({ code: 'commander.missingArgument' });
+      await expect(parseOnly(selectCommand, deps, ['select', 'a', 'b', '--max-rows', 'ten'])).rejects.toMatchObject({ code: 'LK_USAGE' });
+      await expect(parseOnly(selectCommand, deps, ['select', 'a', 'b', '--format', 'xml'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+    });
+  });
+
+  describe('behaviour given stubbed deps', () => {
+    let server: MockServer;
+    let deps: TestDeps;
+    beforeAll(async () => {
+      server = await startMockServer({ bearer: true, generatedRows: 250 });
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    afterEach(() => deps.cleanup());
+
+    const withKey = async (o: { stdoutIsTTY?: boolean; stderrIsTTY?: boolean } = {}) => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: key }, ...o });
+    };
+
+    it('filters, sorts and picks columns, as csv', async () => {
+      await withKey();
+      const n = await runSelect('lists', 'People', { server: server.url, filter: ['Age~gt=50'], sort: '-Age', columns: 'Name,Age', format: 'csv' }, deps);
+      expect(deps.io.stdout()).toBe('Name,Age\nKatherine Johnson,101\nGrace Hopper,85\nEdsger Dijkstra,72\n');
+      expect(n).toBe(3);
+      expect(deps.io.stderr()).toBe('');
+    });
+
+    it('streams many pages (one request a page) with each credential form', async () => {
+      for (const auth of ['apikey', 'basic', 'bearer'] as const) {
+        await withKey();
+        const before = server.requests.length;
+        await runSelect('lists', 'Generated', { server: server.url, filter: [], columns: 'Key', pageSize: 100, format: 'ndjson', auth }, deps);
+        const lines = deps.io.stdout().trimEnd().split('\n');
+        expect(lines).toHaveLength(250);
+        expect(lines[249]).toBe('{"Key":250}');
+        const mine = server.requests.slice(before).filter((r) => r.action?.toLowerCase() === 'selectrows');
+        expect(mine).toHaveLength(3);
+        expect(new Set(mine.map((r) => r.authForm))).toEqual(new Set([{ apikey: 'apikey-header', basic: 'basic-apikey', bearer: 'bearer' }[auth]]));
+        deps.cleanup();
+      }
+      deps = await createTestDeps();
+    });
+
+    it('--max-rows stops early', async () => {
+      await withKey();
+      await runSelect('lists', 'Generated', { server: server.url, filter: [], columns: 'Key', maxRows: 3, format: 'tsv' }, deps);
+      expect(deps.io.stdout()).toBe('Key\n1\n2\n3\n');
+    });
+
+    it('table on a terminal; a progress line on stderr when stderr is a terminal, erased at the end', async () => {
+      await withKey({ stdoutIsTTY: true, stderrIsTTY: true });
+      await runSelect('lists', 'People', { server: server.url, filter: ['Key~lte=2'], columns: 'Key,Name' }, deps);
+      expect(deps.io.stdout()).toBe('Key  Name\n1    Ada Lovelace\n2    Alan Turing\n');
+      expect(deps.io.stderr()).toMatch(/^\r\u001b\[KFetched 1 row…\r\u001b\[K$/);
+    });
+
+    it('a bad --filter is a usage error before any request', async () => {
+      await withKey();
+      const before = server.requests.length;
+      await expect(runSelect('lists', 'People', { server: server.url, filter: ['Age>30'] }, deps)).rejects.toMatchObject({ code: 'LK_USAGE' });
+      expect(server.requests.length).toBe(before);
+    });
+
+    it('an unknown query is the server’s 404, as a typed error', async () => {
+      await withKey();
+      await expect(runSelect('lists', 'Nope', { server: server.url, filter: [] }, deps)).rejects.toMatchObject({ code: 'LK_NOT_FOUND' });
+    });
+  });
+});

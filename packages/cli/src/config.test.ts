@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configDir, createConfigStore, keyInfoLookup, normalizeServerUrl } from './config.js';
+
+describe('config', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lk-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lives in $LK_CONFIG_DIR, else $XDG_CONFIG_HOME/lk, else ~/.config/lk', () => {
+    expect(configDir({ LK_CONFIG_DIR: '/a', XDG_CONFIG_HOME: '/b' }, '/h')).toBe('/a');
+    expect(configDir({ XDG_CONFIG_HOME: '/b' }, '/h')).toBe('/b/lk');
+    expect(configDir({}, '/h')).toBe('/h/.config/lk');
+    expect(() => configDir({}, undefined)).toThrow(expect.objectContaining({ code: 'LK_CONFIG' }));
+  });
+
+  it('normalises server URLs: scheme added, host lower-cased, trailing slash dropped, port and context path kept', () => {
+    expect(normalizeServerUrl('LabKey.Example.org/labkey/')).toBe('https://labkey.example.org/labkey');
+    expect(normalizeServerUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
+    expect(normalizeServerUrl('https://h:443/lk')).toBe('https://h/lk');
+    expect(() => normalizeServerUrl('https://u:p@h/')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
+    expect(() => normalizeServerUrl('ftp://h')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
+    expect(() => normalizeServerUrl('https://h/labkey/home/project-begin.view')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
+  });
+
+  it('starts empty, writes atomically with mode 0600, and reads back', async () => {
+    const store = createConfigStore(join(dir, 'lk'));
+    expect(await store.load()).toEqual({ version: 1, servers: {}, keys: {} });
+    await store.update((c) => {
+      c.servers['https://h/lk'] = { url: 'https://h/lk', container: '/home' };
+      c.defaultServer = 'https://h/lk';
+      c.keys.abcd1234 = { fingerprint: 'abcd1234', expiresAt: null };
+    });
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({
+      version: 1,
+      servers: { 'https://h/lk': { url: 'https://h/lk', container: '/home' } },
+      keys: { abcd1234: { fingerprint: 'abcd1234', expiresAt: null } },
+      defaultServer: 'https://h/lk',
+    });
+    expect(await keyInfoLookup(store).get('abcd1234')).toEqual({ fingerprint: 'abcd1234', expiresAt: null });
+  });
+
+  it('a broken file is an error with a hint, and is not overwritten', async () => {
+    mkdirSync(join(dir, 'lk'));
+    const store = createConfigStore(join(dir, 'lk'));
+    writeFileSync(store.file, '{ nope');
+    await expect(store.load()).rejects.toMatchObject({ code: 'LK_CONFIG', hint: expect.stringContaining(store.file) });
+    await expect(store.update(() => {})).rejects.toMatchObject({ code: 'LK_CONFIG' });
+    expect(readFileSync(store.file, 'utf8')).toBe('{ nope');
+    expect(await keyInfoLookup(store).get('x')).toBeUndefined();
+  });
+});

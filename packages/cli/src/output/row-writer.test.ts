@@ -1,0 +1,55 @@
+import { createTestIO } from '../io.js';
+import { csvField, tsvField } from './cells.js';
+import { createRowWriter, type Format } from './row-writer.js';
+
+async function write(format: Format, rows: Record<string, unknown>[], o: { columns?: string[]; firstPage?: number } = {}) {
+  const io = createTestIO();
+  const w = createRowWriter(io, { format, ...o });
+  for (const r of rows) await w.row(r);
+  await w.end();
+  return io.stdout();
+}
+
+describe('row writer', () => {
+  const rows = [
+    { Name: 'Ada, Countess', Note: 'said "hi"', N: 1 },
+    { Name: 'Tab\there', Note: 'two\nlines', N: null },
+    { Name: ' padded ', Note: 'back\\slash', N: 2.5 },
+  ];
+
+  it('csv quotes commas, quotes, newlines and edge spaces (RFC 4180)', async () => {
+    expect(await write('csv', rows)).toBe('Name,Note,N\n"Ada, Countess","said ""hi""",1\nTab\there,"two\nlines",\n" padded ",back\\slash,2.5\n');
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a\r\nb')).toBe('"a\r\nb"');
+  });
+
+  it('tsv escapes backslash, tab, LF and CR', async () => {
+    expect(await write('tsv', rows)).toBe('Name\tNote\tN\nAda, Countess\tsaid "hi"\t1\nTab\\there\ttwo\\nlines\t\n padded \tback\\\\slash\t2.5\n');
+    expect(tsvField('a\rb')).toBe('a\\rb');
+  });
+
+  it('table aligns columns by the first page', async () => {
+    expect(await write('table', [{ A: 'x', B: 1 }, { A: 'longer', B: 22 }])).toBe('A       B\nx       1\nlonger  22\n');
+  });
+
+  it('table: rows after the first page keep the widths (longer values are cut with …)', async () => {
+    const out = await write('table', [{ A: 'ab' }, { A: 'abcdef' }], { firstPage: 1 });
+    expect(out).toBe('A\nab\nabcdef\n'); // the last column is never cut
+    const two = await write('table', [{ A: 'ab', B: 1 }, { A: 'abcdef', B: 2 }], { firstPage: 1 });
+    expect(two).toBe('A   B\nab  1\na…  2\n');
+  });
+
+  it('json is one array, ndjson one object a line; --columns picks and orders', async () => {
+    expect(await write('json', [{ a: 1, b: 2 }, { a: 3, b: 4 }], { columns: ['b', 'a'] })).toBe('[\n  {"b":2,"a":1},\n  {"b":4,"a":3}\n]\n');
+    expect(await write('json', [])).toBe('[]\n');
+    expect(await write('ndjson', [{ a: 1 }, { a: null }])).toBe('{"a":1}\n{"a":null}\n');
+  });
+
+  it('columns are the union of the first page, in order; cell objects print their value', async () => {
+    expect(await write('csv', [{ a: 1 }, { b: { value: 2, displayValue: 'two' } }])).toBe('a,b\n1,\n,2\n');
+  });
+
+  it('with --columns, an empty result still prints the header', async () => {
+    expect(await write('csv', [], { columns: ['x', 'y'] })).toBe('x,y\n');
+  });
+});
