@@ -155,7 +155,15 @@ interface Token {
   column: number;
 }
 
-const isSep = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+// Character codes: the scanner compares codes, not one-character strings (it runs over every byte).
+const SP = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const HASH = 35;
+const BACKSLASH = 92;
+const isSep = (c: number): boolean => c === SP || c === TAB || c === LF || c === CR;
 
 class Scanner {
   i = 0;
@@ -177,58 +185,63 @@ class Scanner {
   /** Skips separators and comments; leaves `i` at the next token or the end. */
   private skip(): void {
     const t = this.text;
-    while (this.i < t.length) {
-      const c = t[this.i]!;
-      if (c === '\n') {
-        this.newline(this.i);
-        this.i++;
-      } else if (isSep(c)) {
-        this.i++;
-      } else if (c === '#') {
-        while (this.i < t.length && t[this.i] !== '\n') this.i++;
+    const n = t.length;
+    let i = this.i;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c === LF) {
+        this.newline(i);
+        i++;
+      } else if (c === SP || c === TAB || c === CR) {
+        i++;
+      } else if (c === HASH) {
+        const nl = t.indexOf('\n', i);
+        i = nl < 0 ? n : nl;
       } else {
-        return;
+        break;
       }
     }
+    this.i = i;
   }
 
   next(): Token | undefined {
     this.skip();
     const t = this.text;
-    if (this.i >= t.length) return undefined;
+    const n = t.length;
+    if (this.i >= n) return undefined;
     const start = this.i;
     const line = this.line;
     const column = start - this.lineStart + 1;
-    if (t[start] === '"') {
-      let out = '';
+    if (t.charCodeAt(start) === QUOTE) {
       let j = start + 1;
+      let escaped = false;
+      // find the closing quote (a backslash skips the character after it)
       for (;;) {
-        if (j >= t.length || t[j] === '\n' || t[j] === '\r') {
+        const c = j < n ? t.charCodeAt(j) : LF;
+        if (c === LF || c === CR) {
           throw new NetrcSyntaxError('unterminated quoted token (a quoted token must close on its own line)', {
             file: this.file,
             line,
             column,
           });
         }
-        const c = t[j]!;
-        if (c === '"') {
-          j++;
-          break;
-        }
-        if (c === '\\' && j + 1 < t.length && t[j + 1] !== '\n' && t[j + 1] !== '\r') {
-          const e = t[j + 1]!;
-          out += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e;
+        if (c === QUOTE) break;
+        if (c === BACKSLASH && j + 1 < n && t.charCodeAt(j + 1) !== LF && t.charCodeAt(j + 1) !== CR) {
+          escaped = true;
           j += 2;
           continue;
         }
-        out += c;
         j++;
       }
-      this.i = j;
-      return { text: out, quoted: true, start, end: j, line, column };
+      const body = t.slice(start + 1, j);
+      this.i = j + 1;
+      const text = escaped
+        ? body.replace(/\\(.)/g, (_m, e: string) => (e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e))
+        : body;
+      return { text, quoted: true, start, end: j + 1, line, column };
     }
     let j = start;
-    while (j < t.length && !isSep(t[j]!)) j++;
+    while (j < n && !isSep(t.charCodeAt(j))) j++;
     this.i = j;
     return { text: t.slice(start, j), quoted: false, start, end: j, line, column };
   }
@@ -313,10 +326,10 @@ export function netrcHostname(hostOrUrl: string): string {
 
 function looksLikeNotHostname(machine: string): boolean {
   if (machine.includes('/') || machine.includes(',') || machine.includes('@')) return true;
-  const colons = machine.split(':').length - 1;
-  if (colons === 1) return true; // host:port (an IPv6 literal has at least two)
-  if (machine.startsWith('[') && /\]:\d+$/.test(machine)) return true;
-  return false;
+  const first = machine.indexOf(':');
+  if (first < 0) return false;
+  if (machine.indexOf(':', first + 1) < 0) return true; // host:port (an IPv6 literal has at least two)
+  return machine.startsWith('[') && /\]:\d+$/.test(machine);
 }
 
 /**
