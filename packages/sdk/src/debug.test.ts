@@ -1,7 +1,9 @@
 import { debug, debugEnabled, setDebugSink } from './debug.js';
 
 describe('debug', () => {
-  afterEach(() => setDebugSink(undefined));
+  afterEach(() => {
+    setDebugSink(undefined);
+  });
 
   it('sends `topic => message` lines to an injected sink, with substitutions', () => {
     const lines: string[] = [];

@@ -32,7 +32,9 @@ const found = (id: string, key: string): SourceResult => ({
 });
 
 describe('chain.resolve', () => {
-  afterEach(() => setDebugSink(undefined));
+  afterEach(() => {
+    setDebugSink(undefined);
+  });
 
   it('returns the first credential with the trail of every source tried, and asks no further', async () => {
     const a = source('env', skip('LABKEY_API_KEY not set'));

@@ -12,7 +12,9 @@ function ctx(env: Record<string, string>, server: string | null = SERVER): Resol
 }
 
 describe('fromEnv', () => {
-  afterEach(() => setDebugSink(undefined));
+  afterEach(() => {
+    setDebugSink(undefined);
+  });
 
   it('exports the variable names as constants', () => {
     expect(ENV_API_KEY).toBe('LABKEY_API_KEY');

@@ -212,7 +212,10 @@ describe('createOsKeychain with a hung D-Bus (accepts, never answers)', () => {
     });
     const ctx = defaultResolveContext(SERVER, { env: {}, homedir: undefined, keychain });
     await expect(chain(fromKeychain()).resolve(ctx)).rejects.toMatchObject({ kind: 'timeout' });
-    expect(sockets.length).toBeGreaterThan(0); // the helper really connected to the hung bus
+    // The helper really connected to the hung bus (the accept may be processed just after the
+    // timeout fired, so wait for it).
+    for (let i = 0; i < 100 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sockets.length).toBeGreaterThan(0);
   }, 30_000);
 
   it('a process whose keychain call timed out still exits on its own', async () => {

@@ -47,6 +47,9 @@ process.stdin.on('end', () => {
     try { mod = require(req.modulePath); }
     catch (e) { out = { ok: false, missingModule: true, message: String(e && e.message || e) }; }
     if (mod) {
+      // Tell the parent the module is loaded: its time box covers the keychain call only, so a
+      // slow Node start on a loaded machine is not mistaken for a hung keychain.
+      process.stdout.write('R');
       const entry = new mod.Entry(req.service, req.account, req.store ? { linux: { store: req.store } } : undefined);
       let value = null;
       if (req.op === 'get') value = entry.getPassword();
@@ -73,8 +76,10 @@ interface HelperReply {
  * Linux the Secret Service over D-Bus (pinned to it: we do not fall back to the kernel keyring,
  * whose entries vanish at logout).
  *
- * Every call runs in a short-lived helper process and is time-boxed (3 s by default); on timeout
- * the helper is killed, so a stuck keychain can neither block nor keep alive this process.
+ * Every call runs in a short-lived helper process and is time-boxed (3 s by default, counted from
+ * when the helper has loaded the keyring module, so a slow start on a busy machine does not count;
+ * the start itself may take up to 15 s). On timeout the helper is SIGKILLed, so a stuck keychain
+ * can neither block nor keep alive this process.
  *
  * Fails with {@link KeychainError} (`code` `LK_CREDENTIAL_STORE`) of kind `unavailable` (no
  * D-Bus session or Secret Service), `locked`, `timeout` or `failure`, each with a hint.
@@ -129,6 +134,8 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
 }
 
 const TIMEOUT = Symbol('timeout');
+/** How long the helper process may take to start and load the keyring module. */
+const HELPER_START_MS = 15_000;
 
 function runHelper(request: HelperRequest, timeoutMs: number, env: Record<string, string | undefined> | undefined): Promise<HelperReply> {
   return new Promise<HelperReply>((resolve, reject) => {
@@ -139,22 +146,32 @@ function runHelper(request: HelperRequest, timeoutMs: number, env: Record<string
     });
     let out = '';
     let done = false;
+    let ready = false;
     const finish = (fn: () => void) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       fn();
     };
-    const timer = setTimeout(() => {
+    const expire = () => {
       finish(() => reject(TIMEOUT));
       child.kill('SIGKILL');
       // Whatever the child is stuck in, it must not keep this process alive.
       child.unref();
       child.stdout?.destroy();
       child.stdin?.destroy();
-    }, timeoutMs);
+    };
+    // Until the helper has loaded the keyring module, allow for a slow start; from then on,
+    // the keychain call itself gets `timeoutMs`.
+    let timer = setTimeout(expire, Math.max(timeoutMs * 5, HELPER_START_MS));
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (d: string) => {
+      if (!ready && d.startsWith('R')) {
+        ready = true;
+        clearTimeout(timer);
+        timer = setTimeout(expire, timeoutMs);
+        d = d.slice(1);
+      }
       out += d;
     });
     child.on('error', (error) => finish(() => resolve({ ok: false, message: `could not start the keychain helper: ${error.message}` })));
