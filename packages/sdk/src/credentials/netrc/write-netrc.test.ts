@@ -102,6 +102,13 @@ describe('setNetrcEntryText', () => {
     );
   });
 
+  test('an existing entry after default is updated and moved above default (curl would never read it there)', () => {
+    const t = 'machine a login x password y\ndefault login d password d\n# late\nmachine b\n  login apikey\n  password old\n';
+    expect(setNetrcEntryText(t, 'b', { password: K })).toBe(
+      `machine a login x password y\nmachine b\n  login apikey\n  password ${K}\ndefault login d password d\n# late\n`,
+    );
+  });
+
   test('only the first of duplicate entries is changed; the later (dead) one is left as it was', () => {
     const t = 'machine a login x password one\nmachine a login x password two\n';
     expect(setNetrcEntryText(t, 'a', { password: K })).toBe(`machine a login x password ${K}\nmachine a login x password two\n`);

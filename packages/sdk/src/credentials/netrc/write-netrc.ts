@@ -10,7 +10,8 @@
  *   replaced inside its own token; a missing login/password/account is inserted after the token
  *   it follows). Later entries for the same host are dead (no reader sees them) and are left
  *   alone; `lk doctor` reports them (`duplicate-machine` warning). A new entry goes just before
- *   the first `default` (after it, curl would never read it), else at the end of the file.
+ *   the first `default` (after it, curl would never read it), else at the end of the file; an
+ *   existing entry found after `default` is edited and then moved, bytes unchanged, before it.
  * - remove: EVERY `machine` entry for the host is removed, so that a dead duplicate cannot come
  *   back to life. An entry alone on its lines takes its lines with it; otherwise only the entry
  *   and the spaces next to it go.
@@ -239,10 +240,12 @@ export function setNetrcEntryText(text: string, host: string, creds: NetrcCreden
     inserts.set(anchor.valueEnd, (inserts.get(anchor.valueEnd) ?? '') + piece);
   }
   for (const [at, t] of inserts) edits.push({ start: at, end: at, text: t });
-  if (edits.length === 0) return text;
   edits.sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  // An entry after `default` is invisible to curl: the key just stored would not be used.
+  const dflt = netrc.entries.find((e) => e.kind === 'default');
+  if (dflt && dflt.start < target.start) out = moveNetrcEntryBeforeDefaultText(out, target.index);
   return out;
 }
 
@@ -415,7 +418,9 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
       await fsyncDir(dir);
       return { ...base, changed: true, created };
     } catch (e) {
-      if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('LK_')) throw e;
+      // File-system failures become CredentialStoreError; anything else (our typed errors, an
+      // error thrown by `edit`) goes out as it is.
+      if (!(e instanceof Error) || !('syscall' in e)) throw e;
       throw new CredentialStoreError('netrc', `Cannot write ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
         hint: `Check that you can write to ${dir}.`,
         cause: e,
