@@ -375,7 +375,7 @@ describe('lk doctor', () => {
         const r = await run({ server: server.origin });
         const c = check(r.checks, 'server');
         expect(c.status).toBe('fail');
-        expect(c.detail).toMatch(/^Wrong context path: .*login-whoAmI\.api gives a 404 error .*, but http:\/\/127\.0\.0\.1:\d+\/labkey works\.$/);
+        expect(c.detail).toMatch(/^Wrong context path: .*login-whoAmI\.api answered 404 without LabKey JSON: there is no LabKey API at that URL; but http:\/\/127\.0\.0\.1:\d+\/labkey works\.$/);
         expect(c.fix).toBe(`Use --server ${server.url}.`);
         expect(check(r.checks, 'key-accepted').status).toBe('skip');
         expect(exitCodeOf(r.checks)).toBe(1);

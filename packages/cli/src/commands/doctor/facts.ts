@@ -139,7 +139,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
     pendingRepairs: [],
     probe() {
       if (!server) return Promise.reject(new Error('no server'));
-      probe ??= probeContextPath(server.url);
+      probe ??= probeContextPath(server.url, (base) => anonymousWhoAmI(deps, base));
       return probe;
     },
     verify(key) {
@@ -157,6 +157,20 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
   return facts;
 }
 
+/** A source that never has a key: the client then asks as a guest. */
+const NO_KEY = { name: 'none', resolve: async () => ({ skipped: true as const, reason: 'lk doctor asks anonymously here' }) };
+const TIMEOUTS = { connect: 5000, headers: 10000, body: 10000 };
+
+/** whoAmI as a guest on `base`, one attempt. */
+async function anonymousWhoAmI(deps: Deps, base: string): Promise<unknown> {
+  const client = await deps.createClient({ baseUrl: base, credentials: NO_KEY, retries: 0, timeouts: TIMEOUTS });
+  try {
+    return await client.whoAmI();
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 /**
  * Asks the server who this key belongs to, through the SDK client (one attempt, no retries).
  * A 401, or a guest answer from a pre-2024 server that ignores bad keys, is a rejection.
@@ -165,7 +179,7 @@ async function verifyKey(deps: Deps, baseUrl: string, key: Secret): Promise<KeyV
   const sdk = await deps.sdk();
   let client: Awaited<ReturnType<Deps['createClient']>> | undefined;
   try {
-    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0 });
+    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0, timeouts: TIMEOUTS });
     const me = await client.whoAmI();
     if (!me.email || me.email === 'guest' || me.id === 0) return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
     return { kind: 'accepted', email: me.email, displayName: me.displayName };

@@ -3,8 +3,8 @@ import type { ProbeOutcome } from '../probe-server.js';
 
 function describe(o: ProbeOutcome): string {
   if (o.kind === 'ok') return `${o.url} answers like LabKey`;
-  if (o.kind === 'unreachable') return `${o.url}: ${o.reason}`;
-  return `${o.url} gives ${o.what} (HTTP ${o.status})`;
+  if (o.kind === 'unreachable') return `${o.url} (${o.reason})`;
+  return `${o.url} ${o.what}`;
 }
 
 /**
@@ -28,7 +28,7 @@ export const serverReachable: Check = {
       return result(
         this,
         'fail',
-        `Wrong context path: ${describe(r.given)}, but ${alt.base} works.`,
+        `Wrong context path: ${describe(r.given)}; but ${alt.base} works.`,
         `Use --server ${alt.base}${facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${alt.base}\` to remember it)`}.`,
       );
     }
