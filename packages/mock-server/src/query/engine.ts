@@ -145,7 +145,8 @@ class Engine implements QueryEngine {
    * Open `schemaName.queryName` for `user`. Throws `unknown(…)` when the schema or query does not
    * exist (or a virtual table answers 'not-found'), and 401/403 when it is forbidden.
    */
-  private open(
+  /** @internal */
+  open(
     container: string,
     user: QueryUser,
     schemaName: string,
@@ -254,13 +255,16 @@ class Engine implements QueryEngine {
     if (!queryName) throw notFound('Query not specified');
     const notFoundQuery = () => notFound(`The specified query '${queryName}' does not exist in schema '${schemaName}'`);
     const t = this.open(container, user, schemaName, queryName, () => notFound('The specified schema does not exist'), notFoundQuery);
+    const disposers: (() => void)[] = [t.dispose];
     try {
       const viewName = one(params, `${region}.viewName`);
       if (viewName) throw notFound(`The requested view '${viewName}' does not exist for this user.`);
       this.checkContainerFilter(params);
 
       const byLower = new Map(t.columns.map((c) => [c.name.toLowerCase(), c]));
-      const resolve = (name: string) => byLower.get(name.trim().toLowerCase());
+      const lookups = new Lookups(this, t, user, container);
+      disposers.push(() => lookups.dispose());
+      const resolve = (name: string) => byLower.get(name.trim().toLowerCase()) ?? lookups.resolve(name.trim());
       const messages: string[] = [];
 
       // Columns: requested (unknown dropped silently) or the default (non-hidden) set.
@@ -306,16 +310,29 @@ class Engine implements QueryEngine {
       const paging = this.paging(maxRaw, offRaw, one(params, `${region}.showRows`));
       const includeTotal = bool(one(params, 'includeTotalCount'), true);
 
+      // 9.1 and later: a lookup column's cell carries its target's display value.
+      const display: (number | undefined)[] = [];
+      const selectList = columns.map((c) => q(c.name));
+      if (apiVersion >= 9.1) {
+        columns.forEach((c, i) => {
+          const dc = c.lookup?.displayColumn ? lookups.resolve(`${c.name}/${c.lookup.displayColumn}`) : undefined;
+          if (dc) {
+            display[i] = selectList.length;
+            selectList.push(q(dc.name));
+          }
+        });
+      }
+      const from = lookups.from();
       let rows: unknown[][] | undefined;
       if (!paging.metadataOnly) {
-        const sql = `SELECT ${columns.map((c) => q(c.name)).join(', ')} FROM ${t.from} ${where.sql} ${orderBy} LIMIT ? OFFSET ?`;
+        const sql = `SELECT ${selectList.join(', ')} FROM ${from} ${where.sql} ${orderBy} LIMIT ? OFFSET ?`;
         const stmt = this.prepare(t, sql).raw(true);
         rows = stmt.all(...where.params, paging.limit ?? -1, paging.offset) as unknown[][];
       }
-      const countKey = t.cacheKey === null ? null : `${t.cacheKey}|${where.sql}|${JSON.stringify(where.params)}`;
+      const countKey = t.cacheKey === null ? null : `${t.cacheKey}|${from}|${where.sql}|${JSON.stringify(where.params)}`;
       const rowCount = this.rowCount(paging, rows?.length ?? 0, includeTotal, () =>
         this.cachedCount(countKey, () => {
-          const r = this.prepare(t, `SELECT COUNT(*) FROM ${t.from} ${where.sql}`).raw(true).get(...where.params) as [number];
+          const r = this.prepare(t, `SELECT COUNT(*) FROM ${from} ${where.sql}`).raw(true).get(...where.params) as [number];
           return r[0];
         }),
       );
@@ -331,12 +348,13 @@ class Engine implements QueryEngine {
         readOnlyTable: t.readOnly,
         sort: one(params, `${region}.sort`) !== undefined ? sort : [],
         messages,
+        display,
         ...(t.title ? { title: t.title } : {}),
         ...(t.description ? { description: t.description } : {}),
       });
       return { status: 200, body };
     } finally {
-      t.dispose();
+      for (const d of disposers.reverse()) d();
     }
   }
 
@@ -856,6 +874,84 @@ class Engine implements QueryEngine {
   }
 }
 
+
+/**
+ * One-level lookup columns (`CreatedBy/DisplayName`) for one selectRows call. The target table is
+ * opened (a virtual table is copied for the call) and LEFT JOINed; the source and the target must
+ * live on the same connection (list → list in one container, virtual → virtual). Unresolvable
+ * field keys answer undefined, so they are dropped like unknown columns.
+ */
+class Lookups {
+  private readonly joins: string[] = [];
+  private readonly derived = new Map<string, { def: ColumnDef; expr: string }>();
+  private readonly targets = new Map<string, { alias: string; byLower: Map<string, ColumnDef> } | null>();
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly t: OpenTable,
+    private readonly user: QueryUser,
+    private readonly container: string,
+  ) {}
+
+  resolve(fieldKey: string): ColumnDef | undefined {
+    const parts = fieldKey.split('/');
+    if (parts.length !== 2) return undefined;
+    const base = this.t.columns.find((c) => c.name.toLowerCase() === parts[0]!.toLowerCase());
+    if (!base?.lookup) return undefined;
+    const target = this.target(base);
+    if (!target) return undefined;
+    const col = target.byLower.get(parts[1]!.toLowerCase());
+    if (!col) return undefined;
+    const name = `${base.name}/${col.name}`;
+    let d = this.derived.get(name.toLowerCase());
+    if (!d) {
+      d = {
+        def: { name, type: col.type, caption: `${base.caption ?? captionOf(base.name)} ${col.caption ?? captionOf(col.name)}` },
+        expr: `${target.alias}.${q(col.name)}`,
+      };
+      this.derived.set(name.toLowerCase(), d);
+    }
+    return d.def;
+  }
+
+  private target(base: ColumnDef): { alias: string; byLower: Map<string, ColumnDef> } | undefined {
+    const key = base.name.toLowerCase();
+    const known = this.targets.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const lk = base.lookup!;
+    let opened: OpenTable | undefined;
+    if (lk.schemaName.toLowerCase() === this.t.schemaName.toLowerCase() && lk.queryName.toLowerCase() === this.t.queryName.toLowerCase()) {
+      opened = { ...this.t, dispose: () => {} }; // a self-lookup joins the table already open
+    } else try {
+      opened = this.engine.open(this.container, this.user, lk.schemaName, lk.queryName, () => new ActionError(404, 'x'), () => new ActionError(404, 'x'));
+    } catch {
+      opened = undefined;
+    }
+    if (opened) this.disposers.push(opened.dispose);
+    const keyCol = opened?.columns.find((c) => c.name.toLowerCase() === lk.keyColumn.toLowerCase());
+    if (!opened || opened.db !== this.t.db || !keyCol) {
+      this.targets.set(key, null);
+      return undefined;
+    }
+    const alias = `lk${this.targets.size + 1}`;
+    this.joins.push(`LEFT JOIN ${opened.from} ${alias} ON ${alias}.${q(keyCol.name)} = base.${q(base.name)}`);
+    const t = { alias, byLower: new Map(opened.columns.map((c) => [c.name.toLowerCase(), c])) };
+    this.targets.set(key, t);
+    return t;
+  }
+
+  /** The FROM clause: the table itself, or a subquery adding the lookup columns. */
+  from(): string {
+    if (!this.derived.size) return this.t.from;
+    const extra = [...this.derived.values()].map((d) => `${d.expr} AS ${q(d.def.name)}`).join(', ');
+    return `(SELECT base.*, ${extra} FROM ${this.t.from} base ${this.joins.join(' ')})`;
+  }
+
+  dispose(): void {
+    for (const d of this.disposers) d();
+  }
+}
 
 /** Create a query engine (see `index.ts`). */
 export function createEngine(opts: QueryEngineOptions & { contextPath?: string } = {}): QueryEngine {

@@ -155,6 +155,7 @@ export function errorResult(e: unknown): { status: number; body: unknown } {
     const err = new ActionError(like.status, String(like.message ?? ''), typeof like.exceptionClass === 'string' ? like.exceptionClass : undefined);
     return { status: err.status, body: err.toBody() };
   }
-  const err = new ActionError(500, e instanceof Error ? e.message : String(e), 'java.lang.RuntimeException');
+  const m = (e as { message?: unknown } | null)?.message;
+  const err = new ActionError(500, typeof m === 'string' ? m : String(e), 'java.lang.RuntimeException');
   return { status: 500, body: err.toBody() };
 }

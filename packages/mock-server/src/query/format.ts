@@ -59,12 +59,13 @@ export function fieldMeta(c: ColumnDef, fmt: Format, readOnlyTable: boolean): Re
         isPublic: true,
       }
     : undefined;
+  const parts = c.name.split('/');
   const m: Record<string, unknown> = {
     name: c.name,
-    fieldKey: fmt === 13.2 ? [c.name] : c.name,
+    fieldKey: fmt === 13.2 ? parts : c.name,
   };
   if (fmt !== 13.2) {
-    m.fieldKeyArray = [c.name];
+    m.fieldKeyArray = parts;
     m.fieldKeyPath = c.name;
   }
   Object.assign(m, {
@@ -112,7 +113,9 @@ export function fieldMeta(c: ColumnDef, fmt: Format, readOnlyTable: boolean): Re
     shortCaption: caption,
     ...(c.description ? { description: c.description } : {}),
     ...(c.type === 'date' ? { format: 'yyyy-MM-dd HH:mm' } : {}),
-    ...(lookup ? { lookup, displayField: fmt === 13.2 ? [c.name] : c.name } : {}),
+    ...(lookup
+      ? { lookup, displayField: fmt === 13.2 ? [c.name, c.lookup!.displayColumn ?? c.lookup!.keyColumn] : `${c.name}/${c.lookup!.displayColumn ?? c.lookup!.keyColumn}` }
+      : {}),
     ext: {},
   });
   return m;
@@ -145,8 +148,13 @@ const builders = new Map<string, RowBuilder>();
  *   `formatted` (17.1) dates also get `formattedValue` (`yyyy-MM-dd HH:mm`).
  * Booleans are stored as 0/1 and come out as true/false.
  */
-export function rowBuilder(cols: { name: string; type: ColumnType }[], fmt: Format, formatted: boolean): RowBuilder {
-  const key = `${fmt}|${formatted}|${cols.map((c) => `${c.type}:${c.name}`).join('\u0000')}`;
+export function rowBuilder(
+  cols: { name: string; type: ColumnType }[],
+  fmt: Format,
+  formatted: boolean,
+  display: (number | undefined)[] = [],
+): RowBuilder {
+  const key = `${fmt}|${formatted}|${cols.map((c, i) => `${c.type}:${c.name}:${display[i] ?? ''}`).join('\u0000')}`;
   let b = builders.get(key);
   if (b) return b;
   const val = (c: { type: ColumnType }, i: number) =>
@@ -154,6 +162,11 @@ export function rowBuilder(cols: { name: string; type: ColumnType }[], fmt: Form
   const props = cols.map((c, i) => {
     const k = JSON.stringify(c.name);
     if (fmt === 8.3) return `${k}: ${val(c, i)}`;
+    const d = display[i];
+    if (d !== undefined) {
+      // displayValue only when there is one and it differs from the value.
+      return `${k}: (r[${d}] === null || r[${d}] === r[${i}]) ? { value: ${val(c, i)} } : { value: ${val(c, i)}, displayValue: r[${d}] }`;
+    }
     if (formatted && c.type === 'date') {
       return `${k}: r[${i}] === null ? { value: null } : { value: r[${i}], formattedValue: String(r[${i}]).slice(0, 16) }`;
     }
@@ -185,6 +198,8 @@ export interface QueryResponseInput {
   readOnlyTable: boolean;
   sort: { field: string; direction: 'ASC' | 'DESC' }[];
   messages: string[];
+  /** Per output column: index of its lookup display value in the storage row (9.1+). */
+  display?: (number | undefined)[];
   title?: string;
   description?: string;
 }
@@ -216,7 +231,7 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
     if (fmt !== 13.2) body.columnModel = i.columns.map((c) => columnModelEntry(c, i.readOnlyTable));
   }
   if (i.rows !== undefined) {
-    const b = rowBuilder(i.columns, fmt, i.apiVersion >= 17.1);
+    const b = rowBuilder(i.columns, fmt, i.apiVersion >= 17.1, fmt === 8.3 ? [] : (i.display ?? []));
     const out = new Array(i.rows.length);
     for (let k = 0; k < i.rows.length; k++) out[k] = b(i.rows[k]!);
     body.rows = out;

@@ -55,7 +55,9 @@ export function trimSql(sql: string): string {
 
 /** Map a SQLite error to LabKey's parse-error wording. */
 export function sqliteToParseError(e: unknown): ActionError {
-  const msg = e instanceof Error ? e.message : String(e);
+  // Duck-typed: under jest, better-sqlite3's SqliteError may come from another realm's Error.
+  const m0 = (e as { message?: unknown } | null)?.message;
+  const msg = typeof m0 === 'string' ? m0 : String(e);
   let m: RegExpExecArray | null;
   if ((m = /^no such table: (.+)$/.exec(msg))) return parseError(`Query or table not found: ${m[1]}`);
   if ((m = /^no such column: (.+)$/.exec(msg))) return parseError(`Unknown field [${m[1]}]`);

@@ -230,3 +230,48 @@ describe('discovery', () => {
     expect(() => engine.registerVirtualTable('lists', 'X', { columns: [{ name: 'a', type: 'int' }], visible: () => true, rows: () => [] })).toThrow();
   });
 });
+
+describe('lookup columns (CreatedBy/DisplayName)', () => {
+  test('a lookup field key in query.columns joins the target table', () => {
+    const r = select(admin, 'APIKeys', { 'query.columns': 'Description,CreatedBy/DisplayName,createdby/email,CreatedBy/Nope', 'query.sort': 'createdby/displayname,-Created' });
+    expect(r.status).toBe(200);
+    expect(r.body.rows).toEqual([
+      { Description: 'ci', 'CreatedBy/DisplayName': 'u1001', 'CreatedBy/Email': 'u1001@lk.test' },
+      { Description: 'laptop', 'CreatedBy/DisplayName': 'u1001', 'CreatedBy/Email': 'u1001@lk.test' },
+      { Description: 'bob', 'CreatedBy/DisplayName': 'u1002', 'CreatedBy/Email': 'u1002@lk.test' },
+    ]);
+    const f = r.body.metaData.fields[1];
+    expect(f).toMatchObject({ name: 'CreatedBy/DisplayName', fieldKey: 'CreatedBy/DisplayName', fieldKeyArray: ['CreatedBy', 'DisplayName'], type: 'string', caption: 'Created By Display Name' });
+  });
+
+  test('filters on a lookup field key', () => {
+    const r = select(admin, 'APIKeys', { 'query.CreatedBy/DisplayName~eq': 'u1002' });
+    expect(r.body.rows.map((x: any) => x.Description)).toEqual(['bob']);
+    expect(r.body.rowCount).toBe(1);
+  });
+
+  test('9.1 and 17.1 cells of a lookup column carry the display value', () => {
+    const a = select(admin, 'APIKeys', { apiVersion: '9.1', 'query.columns': 'CreatedBy', 'query.maxRows': '1' });
+    expect(a.body.rows[0]).toEqual({ CreatedBy: { value: 1001, displayValue: 'u1001' } });
+    const b = select(admin, 'APIKeys', { apiVersion: '17.1', 'query.columns': 'CreatedBy', 'query.maxRows': '1' });
+    expect(b.body.rows[0]).toEqual({ data: { CreatedBy: { value: 1001, displayValue: 'u1001' } } });
+    expect(b.body.metaData.fields[0].fieldKey).toEqual(['CreatedBy']);
+    // 8.3 stays flat.
+    expect(select(admin, 'APIKeys', { 'query.columns': 'CreatedBy', 'query.maxRows': '1' }).body.rows[0]).toEqual({ CreatedBy: 1001 });
+  });
+
+  test('a lookup to a table the user cannot see is dropped like an unknown column', () => {
+    const r = select(guest, 'Users');
+    expect(r.status).toBe(401);
+    engine.registerVirtualTable('core', 'Open', {
+      columns: [
+        { name: 'Id', type: 'int', keyField: true },
+        { name: 'Owner', type: 'int', lookup: { schemaName: 'core', queryName: 'Users', keyColumn: 'UserId', displayColumn: 'DisplayName' } },
+      ],
+      visible: () => true,
+      rows: () => [{ Id: 1, Owner: 1001 }],
+    });
+    expect(select(guest, 'Open', { 'query.columns': 'Id,Owner/DisplayName', apiVersion: '9.1' }).body.rows).toEqual([{ Id: { value: 1 } }]);
+    expect(select(alice, 'Open', { 'query.columns': 'Id,Owner/DisplayName' }).body.rows).toEqual([{ Id: 1, 'Owner/DisplayName': 'u1001' }]);
+  });
+});
