@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { fingerprintOf } from './crypto-util.js';
+import { cryptOf, fingerprintOf } from './crypto-util.js';
 import type { Session, StateStore, UserRecord } from './state.js';
 import type { RequestLogEntry } from './types.js';
 
@@ -73,11 +73,13 @@ export function principalFromSession(state: StateStore, session: Session): Princ
  */
 export function authenticate(req: IncomingMessage, cookies: Map<string, string>, state: StateStore, opts: { bearer: boolean }): AuthOutcome {
   const cred = readCredential(req, opts.bearer);
-  const secret = cred === undefined ? undefined : cred.kind === 'key' ? cred.key : cred.kind === 'password' ? cred.password : '';
-  const fingerprint = secret === undefined ? undefined : fingerprintOf(secret);
+  // A key is hashed once: the hash finds it, and its first 8 hex are the log fingerprint.
+  const crypt = cred?.kind === 'key' ? cryptOf(cred.key) : undefined;
+  const fingerprint =
+    cred === undefined ? undefined : crypt !== undefined ? crypt.slice(7, 15) : fingerprintOf(cred.kind === 'password' ? cred.password : '');
 
   if (cred?.kind === 'key') {
-    const s = state.lookupSessionKey(cred.key);
+    const s = state.lookupSessionKey(cred.key, crypt);
     if (s) return { ok: true, principal: principalFromSession(state, s), authForm: cred.form, fingerprint };
   }
 
@@ -101,7 +103,7 @@ export function authenticate(req: IncomingMessage, cookies: Map<string, string>,
       return { ok: true, principal: { user: u, realUser: u, impersonated: false, session: null }, authForm: cred.form, fingerprint };
     }
     case 'key': {
-      const k = state.lookupApiKey(cred.key);
+      const k = state.lookupApiKey(cred.key, crypt);
       if (!k) return { ok: false, authForm: cred.form, fingerprint };
       return { ok: true, principal: { user: k.user, realUser: k.user, impersonated: false, session: null }, authForm: cred.form, fingerprint };
     }

@@ -220,14 +220,14 @@ export class StateStore implements MockState {
    * The whole string is the secret: nothing is parsed or stripped out of it.
    */
   lookupKey(raw: string): KeyLookup | undefined {
-    const session = this.lookupSessionKey(raw);
+    const crypt = cryptOf(raw);
+    const session = this.lookupSessionKey(raw, crypt);
     if (session) return { kind: 'session-key', session };
-    return this.lookupApiKey(raw);
+    return this.lookupApiKey(raw, crypt);
   }
 
   /** The live session a session key is bound to, if any (a dead session's keys are dropped). */
-  lookupSessionKey(raw: string): Session | undefined {
-    const crypt = cryptOf(raw);
+  lookupSessionKey(raw: string, crypt: string = cryptOf(raw)): Session | undefined {
     const sid = this.sessionKeys.get(crypt);
     if (sid === undefined) return undefined;
     const session = this.getSession(sid);
@@ -236,8 +236,7 @@ export class StateStore implements MockState {
   }
 
   /** A stored, unexpired API key and its owner; records LastUsed (at most once per 10 minutes). */
-  lookupApiKey(raw: string): { kind: 'api-key'; key: KeyRecord; user: UserRecord } | undefined {
-    const crypt = cryptOf(raw);
+  lookupApiKey(raw: string, crypt: string = cryptOf(raw)): { kind: 'api-key'; key: KeyRecord; user: UserRecord } | undefined {
     const rec = this.keysByCrypt.get(crypt);
     if (!rec) return undefined;
     const a = Buffer.from(rec.crypt, 'latin1');

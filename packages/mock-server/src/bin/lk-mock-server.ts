@@ -78,12 +78,38 @@ async function main(): Promise<void> {
   if (generatedRows !== undefined) opts.generatedRows = generatedRows;
   if (timeoutMin !== undefined) opts.sessionTimeoutMs = timeoutMin * 60_000;
 
-  let server;
+  // Handlers first: a signal that arrives while starting (or right after the URL is printed)
+  // still shuts down cleanly.
+  let server: Awaited<ReturnType<typeof startMockServer>> | undefined;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const done = () => {
+      process.stdout.write(`lk-mock-server: stopped (${signal})\n`);
+      process.exit(0);
+    };
+    if (!server) {
+      done();
+      return;
+    }
+    server.close().then(done, (e: unknown) => {
+      process.stderr.write(`lk-mock-server: error while stopping: ${(e as Error).message}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
   try {
     server = await startMockServer(opts);
   } catch (e) {
     process.stderr.write(`lk-mock-server: could not start: ${(e as Error).message}\n`);
     process.exit(1);
+  }
+  if (stopping) {
+    await server.close();
+    return;
   }
   const lines = [`lk-mock-server listening on ${server.url}`];
   const seeded = SEEDED_ACCOUNTS.filter((a) => server.state.user(a.email));
@@ -101,23 +127,6 @@ async function main(): Promise<void> {
   );
   process.stdout.write(lines.join('\n') + '\n');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.close().then(
-      () => {
-        process.stdout.write(`lk-mock-server: stopped (${signal})\n`);
-        process.exit(0);
-      },
-      (e: unknown) => {
-        process.stderr.write(`lk-mock-server: error while stopping: ${(e as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 void main();
