@@ -130,6 +130,20 @@ export class Core {
     };
   }
 
+  /** Action URLs are built once per (container, controller, action) and reused. */
+  private readonly urls = new Map<string, string>();
+
+  private urlFor(container: string | undefined, controller: string, action: string): string {
+    const k = `${container ?? ''}\u0000${controller}\u0000${action}`;
+    let u = this.urls.get(k);
+    if (u === undefined) {
+      u = actionUrl(this.opts.baseUrl, container, controller, action);
+      if (this.urls.size >= 512) this.urls.clear();
+      this.urls.set(k, u);
+    }
+    return u;
+  }
+
   /** The credential, or NoCredentialsError with the trail. */
   async credential(): Promise<Credential> {
     const a = await this.auth();
@@ -251,7 +265,7 @@ export class Core {
     const lowerAction = o.action.toLowerCase();
     const mutating = o.mutating ?? (method === 'POST' && !READ_ONLY_POST_ACTIONS.has(lowerAction));
     const idempotent = o.idempotent ?? (method === 'GET' || READ_ONLY_POST_ACTIONS.has(lowerAction));
-    let url = actionUrl(this.opts.baseUrl, o.container, o.controller, o.action);
+    let url = this.urlFor(o.container, o.controller, o.action);
     let body: string | undefined;
     const isJson = o.json !== undefined;
     if (method === 'GET') {

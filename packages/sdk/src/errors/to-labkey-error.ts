@@ -59,8 +59,15 @@ interface ServerBody {
 
 /** Parses a JSON object body; undefined when the body is not one. */
 export function parseJsonObject(body: string): Record<string, unknown> | undefined {
-  const t = body.trimStart();
-  if (t[0] !== '{') return undefined;
+  // Look at the first non-blank character without copying the body (it can be megabytes).
+  let i = 0;
+  const n = body.length;
+  while (i < n) {
+    const ch = body.charCodeAt(i);
+    if (ch !== 32 && ch !== 10 && ch !== 13 && ch !== 9 && ch !== 0xfeff) break;
+    i++;
+  }
+  if (body.charCodeAt(i) !== 123 /* { */) return undefined;
   try {
     const v: unknown = JSON.parse(body);
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;

@@ -104,6 +104,8 @@ export class Transport {
     this.retryMaxMs = opts.retryMaxMs ?? 3_000;
   }
 
+  private ready: { u: Undici; d: Dispatcher } | undefined;
+
   private async getDispatcher(): Promise<{ u: Undici; d: Dispatcher }> {
     const u = undici ?? (await loadUndici());
     if (!this.dispatcher) {
@@ -115,7 +117,8 @@ export class Transport {
         bodyTimeout: this.timeouts.body,
       });
     }
-    return { u, d: this.dispatcher };
+    this.ready = { u, d: this.dispatcher };
+    return this.ready;
   }
 
   /**
@@ -160,7 +163,7 @@ export class Transport {
   }
 
   private async sendFollowingRedirects(req: SendOptions): Promise<RawResponse> {
-    const { u, d } = await this.getDispatcher();
+    const { d } = this.ready ?? (await this.getDispatcher());
     let method: string = req.method;
     let url = req.url;
     let body = req.body;
@@ -180,8 +183,21 @@ export class Transport {
       }
       let res: Dispatcher.ResponseData<unknown>;
       try {
-        res = await u.request(url, {
-          dispatcher: d,
+        // dispatcher.request with origin and path: the URL was built by us, so undici need not
+        // parse it again (the first hop is on our origin by construction).
+        let origin: string;
+        let path: string;
+        if (url.startsWith(this.origin + '/')) {
+          origin = this.origin;
+          path = url.slice(origin.length);
+        } else {
+          const parsed = new URL(url);
+          origin = parsed.origin;
+          path = parsed.pathname + parsed.search;
+        }
+        res = await d.request({
+          origin,
+          path,
           method: method as Dispatcher.HttpMethod,
           headers: sendHeaders,
           body: body ?? null,
@@ -189,7 +205,7 @@ export class Transport {
           headersTimeout: this.timeouts.headers,
           bodyTimeout: this.timeouts.body,
           maxRedirections: 0,
-        } as Parameters<Undici['request']>[1]);
+        } as Dispatcher.RequestOptions);
       } catch (e) {
         throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, req.signal);
       }
@@ -237,6 +253,7 @@ export class Transport {
     if (this.own && this.dispatcher) {
       const d = this.dispatcher;
       this.dispatcher = undefined;
+      this.ready = undefined;
       await d.close();
     }
   }
