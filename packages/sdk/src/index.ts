@@ -70,6 +70,7 @@ export type { NetrcLockOptions } from './credentials/netrc/netrc-lock.js';
 export { fromValue } from './credentials/from-value.js';
 export { fromEnv, ENV_API_KEY, ENV_SERVER } from './credentials/from-env.js';
 export { fromKeychain, keychainAccountFor, KEYCHAIN_SERVICE } from './credentials/from-keychain.js';
+export type { FromKeychainOptions } from './credentials/from-keychain.js';
 export { fromNetrc } from './credentials/from-netrc.js';
 export { chain } from './credentials/chain.js';
 export type { CredentialChain, ChainResolveOptions, SourceReport } from './credentials/chain.js';

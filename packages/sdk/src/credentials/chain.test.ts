@@ -70,8 +70,14 @@ describe('chain.resolve', () => {
   it('stops on the first thrown error and does not try later sources', async () => {
     const broken = new CredentialStoreError('keychain', 'The Secret Service is locked.');
     const later = source('netrc', found('netrc:/h/.netrc:1', KEY_B));
-    await expect(chain(source('keychain', broken), later).resolve(ctx)).rejects.toBe(broken);
+    await expect(chain(source('env', skip('LABKEY_API_KEY not set')), source('keychain', broken), later).resolve(ctx)).rejects.toBe(broken);
     expect(later.calls).toBe(0);
+    // The error carries the trail that led to it, ending in the error step.
+    expect((broken as unknown as { trail: unknown }).trail).toEqual([
+      { source: 'env', outcome: 'skipped', reason: 'LABKEY_API_KEY not set' },
+      { source: 'keychain', outcome: 'error', reason: 'LK_CREDENTIAL_STORE: The Secret Service is locked.' },
+    ]);
+    expect(JSON.parse(JSON.stringify(broken)).trail).toHaveLength(2);
   });
 
   it('an empty chain throws NoCredentialsError with an empty trail', async () => {

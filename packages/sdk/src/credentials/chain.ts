@@ -39,7 +39,8 @@ export interface CredentialChain extends CredentialSource {
    * tried up to and including it.
    *
    * Fails: rethrows the first error a source throws (configured but broken; later sources are
-   * not tried, so a broken netrc is never silently replaced by a weaker source); throws
+   * not tried, so a broken netrc is never silently replaced by a weaker source), with the trail
+   * so far (ending in that `error` step) attached as its `trail` property unless it has one; throws
    * NoCredentialsError carrying the trail when every source skipped.
    */
   resolve(ctx: ResolveContext, options?: ChainResolveOptions): Promise<Credential>;
@@ -69,6 +70,7 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
         } catch (error) {
           trail.push({ source: source.name, outcome: 'error', reason: errorReason(error) });
           debug('credentials:chain', '%s failed, stopping: %s', source.name, errorReason(error));
+          attachTrail(error, trail);
           throw error;
         }
         if (isSkipped(result)) {
@@ -161,6 +163,16 @@ function warnIfDisagree(used: Pick<Credential, 'source' | 'fingerprint'>, other:
     other.fingerprint,
     used.source,
   );
+}
+
+/** Gives a thrown error the trail that led to it, so `lk auth status` can print it too. */
+function attachTrail(error: unknown, trail: ResolveStep[]): void {
+  if (!error || typeof error !== 'object' || 'trail' in error) return;
+  try {
+    Object.defineProperty(error, 'trail', { value: trail, enumerable: true, configurable: true, writable: false });
+  } catch {
+    // A frozen error keeps its shape; the trail is still in the debug log.
+  }
 }
 
 /** A one-line, value-free reason for the trail. Our errors never carry values in their messages. */

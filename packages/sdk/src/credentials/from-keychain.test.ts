@@ -57,6 +57,21 @@ describe('fromKeychain', () => {
     expect(result).toEqual({ skipped: true, reason: 'memory keychain: simulated unavailable' });
   });
 
+  it('skips on the failure kinds listed in skipOn, with the reason, and still throws the others', async () => {
+    const locked = createMemoryKeychain({ fail: 'locked' });
+    expect(await fromKeychain({ skipOn: ['unavailable', 'locked'] }).resolve(ctx(locked))).toEqual({
+      skipped: true,
+      reason: 'memory keychain: simulated locked',
+    });
+    const timeout = createMemoryKeychain({ fail: 'timeout' });
+    await expect(fromKeychain({ skipOn: ['locked'] }).resolve(ctx(timeout))).rejects.toMatchObject({ kind: 'timeout' });
+  });
+
+  it('uses another service name when given', async () => {
+    const keychain = createMemoryKeychain({ entries: { 'lk-dev': { [SERVER]: KEY } } });
+    expect(await fromKeychain({ service: 'lk-dev' }).resolve(ctx(keychain))).toMatchObject({ source: `keychain:lk-dev/${SERVER}` });
+  });
+
   it.each(['locked', 'timeout', 'failure'] as const)('throws LK_CREDENTIAL_STORE when the keychain is %s', async (kind) => {
     const keychain = createMemoryKeychain({ fail: kind });
     await expect(fromKeychain().resolve(ctx(keychain))).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 import { fingerprintKey } from '../redact/fingerprint.js';
 import { debug } from '../debug.js';
-import { isKeychainFailure } from './keychain/keychain-error.js';
+import { isKeychainFailure, type KeychainFailureKind } from './keychain/keychain-error.js';
 import { normalizeApiKey } from './normalize-key.js';
 import { normalizeServerUrl } from './server-url.js';
 import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
@@ -23,6 +23,18 @@ export function keychainAccountFor(server: string): string {
   return normalizeServerUrl(server);
 }
 
+/** Options for {@link fromKeychain}. @public */
+export interface FromKeychainOptions {
+  /** Service name (default {@link KEYCHAIN_SERVICE}). */
+  service?: string;
+  /**
+   * Keychain failures that count as "not here" and skip to the next source, with the reason in
+   * the trail. Default `['unavailable']`; add `'locked'` and `'timeout'` where a best-effort
+   * answer beats stopping (e.g. a status report). The rest are thrown.
+   */
+  skipOn?: KeychainFailureKind[];
+}
+
 /**
  * The key stored in the OS keychain for `ctx.server`: service {@link KEYCHAIN_SERVICE} (`lk`),
  * account {@link keychainAccountFor}(server). Source id `keychain:lk/<account>`.
@@ -35,10 +47,12 @@ export function keychainAccountFor(server: string): string {
  * answer: locked, timed out (3 s), or any other failure. That is "configured but broken": the
  * user may well have a key in there, and silently using a weaker source (an old netrc line)
  * instead would be a surprise. Setting LABKEY_API_KEY bypasses the keychain, since env comes first.
+ * `options.skipOn` changes which failures skip.
  * @public
  */
-export function fromKeychain(options: { service?: string } = {}): CredentialSource {
+export function fromKeychain(options: FromKeychainOptions = {}): CredentialSource {
   const service = options.service ?? KEYCHAIN_SERVICE;
+  const skipOn = new Set<KeychainFailureKind>(options.skipOn ?? ['unavailable']);
   return {
     name: 'keychain',
     async resolve(ctx: ResolveContext): Promise<SourceResult> {
@@ -49,8 +63,8 @@ export function fromKeychain(options: { service?: string } = {}): CredentialSour
       try {
         stored = await ctx.keychain.get(service, account);
       } catch (error) {
-        if (isKeychainFailure(error, 'unavailable')) {
-          debug('credentials:keychain', 'skipped: %s unavailable', ctx.keychain.name);
+        if (isKeychainFailure(error) && skipOn.has(error.kind)) {
+          debug('credentials:keychain', 'skipped: %s %s', ctx.keychain.name, error.kind);
           const message = (error as Error).message.replace(/^\[lk-sdk\]\s*/, '').replace(/\.$/, '');
           return { skipped: true, reason: message };
         }
