@@ -151,7 +151,7 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
     return {
       reason: 'revoked',
       because: `the key from ${where} (fingerprint ${fp}) has not expired${info.expiresAt ? ` (it would expire at ${new Date(info.expiresAt).toISOString()})` : ' (it never expires)'}, so it was revoked (deleted) on the server`,
-      hint: 'Create a new key and store it: run `lk auth login`. `lk auth keys list` shows the keys the server still has.',
+      hint: 'Create a new key and store it: run `lk auth login`. `lk keys list` shows the keys the server still has.',
     };
   }
   return {

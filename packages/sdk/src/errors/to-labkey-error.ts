@@ -204,7 +204,7 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
     const who = auth.credential && keySent ? `the owner of the key from ${describeSource(auth.credential)}` : 'this user';
     return new ForbiddenError(`${what} is forbidden for ${who}: ${exception ?? 'Forbidden'}`, {
       ...base,
-      hint: 'The key works but its user lacks permission here: check the container and ask an administrator; `lk whoami` shows who you are.',
+      hint: 'The key works but its user lacks permission here: check the container and ask an administrator; `lk auth status` shows which key (and so which user) is used.',
     });
   }
 
@@ -225,7 +225,7 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
       hint: labkeyAsProject
         ? 'Check the context path: /labkey vs none. This server runs at the root; drop /labkey from the base URL.'
         : w === 'container'
-          ? 'Check the container path (e.g. /home or "/Project/Sub Folder"); `lk containers` lists the ones you can see.'
+          ? 'Check the container path (e.g. /home or "/Project/Sub Folder"): folder names are case-sensitive, and a folder you cannot read looks missing.'
           : w === 'schema' || w === 'query'
             ? 'Check the schema and query names (case matters for some); the schema browser lists them. core.APIKeys needs site administration.'
             : 'Check the names in the request.',
