@@ -6,6 +6,7 @@ import { ContainerTree } from './containers.js';
 import { handleControl } from './control.js';
 import { registerCoreTables } from './core-tables.js';
 import { createEngine } from './engine-loader.js';
+import { pageRoutes } from './pages/index.js';
 import { readDataFile, writeDataFileAtomic } from './persist.js';
 import { customizeSite } from './routes/admin.js';
 import { loginRoutes } from './routes/login.js';
@@ -58,6 +59,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     new ContainerTree(),
   );
   for (const r of [...loginRoutes, ...securityRoutes, getContainers, customizeSite, ...queryRoutes(() => engine)]) app.register(r);
+  for (const p of pageRoutes) app.registerPage(p);
   app.controlHandler = handleControl;
 
   const save = (): void => {
@@ -66,12 +68,23 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     state.dirty = false;
     app.dataDirty = false;
   };
+  let saveScheduled = false;
   if (options.dataFile) {
     app.afterRequest = () => {
       if (state.dirty || app.dataDirty) save();
     };
+    // Changes made through the in-process API (no request) are saved on the next turn.
+    state.onChange = () => {
+      if (saveScheduled) return;
+      saveScheduled = true;
+      setImmediate(() => {
+        saveScheduled = false;
+        if (!closing && (state.dirty || app.dataDirty)) save();
+      });
+    };
     if (!persisted) save();
   }
+  let closing = false;
 
   const http: Server = createServer({ keepAlive: true }, app.listener);
   http.keepAliveTimeout = 5000;
@@ -95,6 +108,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     state,
     requests: app.requests,
     close() {
+      closing = true;
       closed ??= new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

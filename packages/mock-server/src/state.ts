@@ -64,6 +64,13 @@ export class StateStore implements MockState {
   private nextKeyRowId = 1;
   /** Set whenever something persistent changed; the server saves and clears it. */
   dirty = false;
+  /** Called when something persistent changes (the server schedules a save). */
+  onChange: (() => void) | undefined;
+
+  private markDirty(): void {
+    this.dirty = true;
+    this.onChange?.();
+  }
 
   constructor(
     readonly clock: MockClock,
@@ -88,7 +95,7 @@ export class StateStore implements MockState {
       next.apiKeyExpirationSeconds = s;
     }
     this._settings = next;
-    this.dirty = true;
+    this.markDirty();
   }
 
   // ---- users ----------------------------------------------------------------------------
@@ -108,7 +115,7 @@ export class StateStore implements MockState {
     };
     this.usersById.set(rec.id, rec);
     this.usersByEmail.set(email.toLowerCase(), rec);
-    this.dirty = true;
+    this.markDirty();
     return { id: rec.id };
   }
 
@@ -179,7 +186,7 @@ export class StateStore implements MockState {
     };
     this.keysByCrypt.set(crypt, rec);
     this.keysByRowId.set(rec.rowId, rec);
-    this.dirty = true;
+    this.markDirty();
     return { rowId: rec.rowId };
   }
 
@@ -188,7 +195,7 @@ export class StateStore implements MockState {
     if (!rec) return false;
     this.keysByRowId.delete(rowId);
     this.keysByCrypt.delete(rec.crypt);
-    this.dirty = true;
+    this.markDirty();
     return true;
   }
 
@@ -248,7 +255,7 @@ export class StateStore implements MockState {
     if (!user) return undefined;
     if (rec.lastUsed === null || now.getTime() - rec.lastUsed.getTime() >= LAST_USED_GRANULARITY_MS) {
       rec.lastUsed = now;
-      this.dirty = true;
+      this.markDirty();
     }
     return { kind: 'api-key', key: rec, user };
   }

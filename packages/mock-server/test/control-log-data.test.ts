@@ -171,10 +171,17 @@ describe('--data persistence', () => {
     const a = await startMockServer({ dataFile: file });
     try {
       const { key } = a.state.issueApiKey('bob@lk.test');
-      await new Client(a.url).req('/login-whoAmI.api', { headers: { apikey: key } }); // any request flushes
+      await new Promise((r) => setImmediate(r)); // in-process changes are saved on the next turn
       const saved = JSON.parse(readFileSync(file, 'utf8'));
       expect(saved.keys).toHaveLength(1);
       expect(saved.keys[0].crypt).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(saved.keys[0].lastUsed).toBeNull();
+      await new Client(a.url).req('/login-whoAmI.api', { headers: { apikey: key } }); // LastUsed changes: saved after the request
+      expect(JSON.parse(readFileSync(file, 'utf8')).keys[0].lastUsed).toEqual(expect.any(String));
+      const ins = await new Client(a.url, { apikey: key });
+      await ins.primeCsrf();
+      await ins.req('/home/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'Saved Now' }] }, csrf: true });
+      expect(readFileSync(file, 'utf8')).toContain('Saved Now');
     } finally {
       await a.close();
     }
