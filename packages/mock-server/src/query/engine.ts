@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import { buildWhere } from './filters.js';
 import { parseApiVersion, plainRows, queryResponse } from './format.js';
-import { checkSelect, sqliteToParseError, trimSql, wafDecode } from './sql.js';
+import { addLabKeyFunctions, checkSelect, sqliteToParseError, trimSql, wafDecode, type SqlContext } from './sql.js';
 import { cachedPrepare, containerKey, ListStore, type ListDef } from './store.js';
 import type {
   ApiResult,
@@ -115,7 +115,9 @@ interface Paging {
 }
 
 class Engine implements QueryEngine {
-  private readonly store = new ListStore();
+  private readonly store = new ListStore((db) => addLabKeyFunctions(db, this.sqlContext));
+  /** The clock and the user of the executeSql call running now (for NOW(), USERID(), …). */
+  private readonly sqlContext: SqlContext = { now: () => new Date(), user: undefined };
   private readonly vschemas = new Map<string, VSchema>();
   private readonly counts = new Map<string, number>();
   private readonly now: () => Date;
@@ -123,6 +125,7 @@ class Engine implements QueryEngine {
 
   constructor(opts: QueryEngineOptions & { contextPath?: string }) {
     this.now = opts.now ?? (() => new Date());
+    this.sqlContext.now = this.now;
     this.contextPath = opts.contextPath ?? '/labkey';
     if ((opts.seed ?? 'demo') === 'demo') this.store.seedDemo(Math.max(0, Math.trunc(opts.generatedRows ?? 1000)), this.now());
   }
@@ -391,6 +394,7 @@ class Engine implements QueryEngine {
         if (vt.visible(user, container) === true) disposers.push(this.store.materialize(vs.name, name, vt, vt.rows(user, container)));
       }
     }
+    this.sqlContext.user = user;
     try {
       checkSelect(db, sql);
       let base: Database.Statement;
@@ -463,6 +467,7 @@ class Engine implements QueryEngine {
       });
       return { status: 200, body };
     } finally {
+      this.sqlContext.user = undefined;
       for (const d of disposers) d();
     }
   }

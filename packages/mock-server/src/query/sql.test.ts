@@ -153,3 +153,14 @@ test('SQL cannot reach a virtual schema from lists, and vice versa', () => {
     e.close();
   }
 });
+
+test('LabKey SQL functions SQLite lacks: NOW, CURDATE, YEAR…, LCASE/UCASE, LEFT/RIGHT, USERID, USERNAME, ISEQUAL', () => {
+  const r = lists(
+    "SELECT NOW() AS n, CURDATE() AS d, YEAR(g.Created) AS y, MONTH(g.Created) AS m, DAYOFMONTH(g.Created) AS dd, HOUR(g.Created) AS h, LCASE(g.Name) AS lc, UCASE(g.Name) AS uc, LEFT(g.Name, 3) AS l, RIGHT(g.Name, 2) AS rt, USERID() AS uid, USERNAME() AS un, ISEQUAL(Category, 'beta') AS b FROM Generated g LEFT JOIN People p ON p.Key = g.Key WHERE g.Key = 1",
+  );
+  expect(r.body.exception).toBeUndefined();
+  expect(r.status).toBe(200);
+  expect(r.body.rows).toEqual([
+    { n: '2024-06-01 00:00:00.000', d: '2024-06-01 00:00:00.000', y: 2024, m: 5, dd: 31, h: 7, lc: 'row 1', uc: 'ROW 1', l: 'Row', rt: ' 1', uid: 1002, un: 'bob', b: 1 },
+  ]);
+});

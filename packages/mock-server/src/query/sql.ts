@@ -5,6 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import { ActionError, ILLEGAL_ARGUMENT, QUERY_PARSE } from './errors.js';
+import type { QueryUser } from './types.js';
+import { formatDate, parseDate } from './values.js';
 
 export const WAF_PREFIX = '/*{{base64/x-www-form-urlencoded/wafText}}*/';
 
@@ -84,4 +86,41 @@ export function checkSelect(db: Database.Database, sql: string): Database.Statem
   }
   if (!stmt.reader || !stmt.readonly) throw parseError(`Syntax error near '${first}': only SELECT statements are allowed`);
   return stmt;
+}
+
+/** What LabKey SQL functions read: the engine clock and the calling user. */
+export interface SqlContext {
+  now: () => Date;
+  user: QueryUser | undefined;
+}
+
+/**
+ * Add the LabKey SQL functions that SQLite lacks, so common LabKey SQL runs unchanged:
+ * NOW(), CURDATE(), YEAR/MONTH/DAYOFMONTH/HOUR/MINUTE(d), LCASE/UCASE(s), LEFT/RIGHT(s, n),
+ * USERID(), USERNAME(), ISEQUAL(a, b). (CONCAT, IFNULL, COALESCE, SUBSTRING, ROUND… are built in.)
+ */
+export function addLabKeyFunctions(db: Database.Database, ctx: SqlContext): void {
+  const datePart = (start: number, end: number) => (v: unknown) => {
+    const d = v === null || v === undefined ? undefined : parseDate(typeof v === 'number' ? v : String(v));
+    return d === undefined ? null : Number(d.slice(start, end));
+  };
+  db.function('NOW', { deterministic: false }, () => formatDate(ctx.now()));
+  db.function('CURDATE', { deterministic: false }, () => `${formatDate(ctx.now()).slice(0, 10)} 00:00:00.000`);
+  db.function('YEAR', { deterministic: true }, datePart(0, 4));
+  db.function('MONTH', { deterministic: true }, datePart(5, 7));
+  db.function('DAYOFMONTH', { deterministic: true }, datePart(8, 10));
+  db.function('HOUR', { deterministic: true }, datePart(11, 13));
+  db.function('MINUTE', { deterministic: true }, datePart(14, 16));
+  db.function('LCASE', { deterministic: true }, (v: unknown) => (v === null ? null : String(v).toLowerCase()));
+  db.function('UCASE', { deterministic: true }, (v: unknown) => (v === null ? null : String(v).toUpperCase()));
+  db.function('LEFT', { deterministic: true }, (v: unknown, n: unknown) => (v === null ? null : String(v).slice(0, Math.max(0, Number(n)))));
+  db.function('RIGHT', { deterministic: true }, (v: unknown, n: unknown) => {
+    if (v === null) return null;
+    const s = String(v);
+    const k = Math.max(0, Number(n));
+    return k === 0 ? '' : s.slice(-k);
+  });
+  db.function('USERID', { deterministic: false }, () => (ctx.user && !ctx.user.guest ? ctx.user.id : null));
+  db.function('USERNAME', { deterministic: false }, () => (ctx.user && !ctx.user.guest ? ctx.user.displayName : null));
+  db.function('ISEQUAL', { deterministic: true }, (a: unknown, b: unknown) => ((a === null && b === null) || a === b ? 1 : 0));
 }

@@ -91,8 +91,10 @@ export class ListStore {
   readonly vdb: DB;
   private readonly vSchemas = new Set<string>();
 
-  constructor() {
+  /** @param setup called on every new connection (e.g. to add SQL functions) */
+  constructor(private readonly setup: (db: DB) => void = () => {}) {
     this.vdb = new Database(':memory:');
+    setup(this.vdb);
   }
 
   /** The connection of a container, created on demand. */
@@ -102,6 +104,7 @@ export class ListStore {
     if (!c && create) {
       const db = new Database(':memory:');
       db.exec(`ATTACH DATABASE ':memory:' AS lists`);
+      this.setup(db);
       c = { db, lists: new Map(), stmts: new Map() };
       this.conns.set(key, c);
     }
