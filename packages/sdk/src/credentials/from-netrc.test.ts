@@ -31,6 +31,12 @@ describe('fromNetrc', () => {
     expect(result.details).toEqual({ file, line: 4 });
   });
 
+  it('matches a loopback IPv6 server against a bracket-free machine name', async () => {
+    const { file } = withNetrc(`machine ::1 login apikey password ${KEY}\n`);
+    const ctx = defaultResolveContext('http://[::1]:8080/labkey', { env: { HOME: home }, homedir: home, keychain: undefined });
+    expect(await fromNetrc().resolve(ctx)).toMatchObject({ source: `netrc:${file}:1` });
+  });
+
   it('reads NETRC when set', async () => {
     const file = join(home, 'custom-netrc');
     writeFileSync(file, `machine lk.example.org login apikey password ${KEY}\n`, { mode: 0o600 });

@@ -3,7 +3,6 @@ import { debug } from '../debug.js';
 import { readNetrc } from './netrc/locate-netrc.js';
 import { netrcHostname, type Netrc } from './netrc/parse-netrc.js';
 import { normalizeApiKey } from './normalize-key.js';
-import { serverHostname } from './server-url.js';
 import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
 
 /** The netrc login that marks an API key entry (`machine <host> login apikey password <key>`). */
@@ -29,7 +28,8 @@ export function fromNetrc(): CredentialSource {
     name: 'netrc',
     async resolve(ctx: ResolveContext): Promise<SourceResult> {
       if (ctx.server === undefined) return { skipped: true, reason: 'no server given (netrc entries are per host)' };
-      const host = serverHostname(ctx.server);
+      // The same hostname rule as the netrc engine's lookup (lower case, IPv6 brackets removed).
+      const host = netrcHostname(ctx.server);
       const read = await readNetrc(ctx);
       if (!read.netrc || !read.path) {
         debug('credentials:netrc', 'no file: %s', read.reason);

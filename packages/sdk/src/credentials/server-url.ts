@@ -18,11 +18,6 @@ export function serverOrigin(server: string): string {
   return parseServer(server).origin;
 }
 
-/** The hostname only (no port, no brackets stripped for IPv6), lower-case: what netrc matches on. */
-export function serverHostname(server: string): string {
-  return parseServer(server).hostname;
-}
-
 function parseServer(server: string): URL {
   const text = server.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
