@@ -65,6 +65,13 @@ export class MockLabKey {
     }
   }
 
+  /** Web pages (src/pages/): they answer `.view`/`.post` URLs before an API route of the same name. */
+  private readonly pages = new Map<string, RouteDef>();
+  registerPage(route: RouteDef): void {
+    const dash = route.name.lastIndexOf('-');
+    this.pages.set(route.name.slice(0, dash).toLowerCase() + '-' + route.name.slice(dash + 1).toLowerCase(), route);
+  }
+
   routeNames(): string[] {
     return [...new Set([...this.routes.values()].map((r) => r.name))].sort();
   }
@@ -146,9 +153,10 @@ export class MockLabKey {
         return;
       }
       entry.container = container.path;
-      const route = this.routes.get(parsed.controller + '-' + parsed.action.toLowerCase());
+      const routeKey = parsed.controller + '-' + parsed.action.toLowerCase();
+      const route = (/^(view|post)$/i.test(parsed.extension) ? this.pages.get(routeKey) : undefined) ?? this.routes.get(routeKey);
       if (!route) {
-        const known = [...this.routes.keys()].some((k) => k.startsWith(parsed.controller + '-'));
+        const known = [...this.routes.keys(), ...this.pages.keys()].some((k) => k.startsWith(parsed.controller + '-'));
         respond(
           404,
           filterErrorBody(
