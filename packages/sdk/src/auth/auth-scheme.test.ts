@@ -1,0 +1,45 @@
+import { Secret } from '../redact/secret.js';
+import { authHeadersFor } from './auth-scheme.js';
+
+const key = '0f'.repeat(32);
+const cred = (k: string) => ({ apiKey: new Secret(k), source: 'env:LABKEY_API_KEY' });
+
+describe('authHeadersFor', () => {
+  test('apikey: the apikey header only', () => {
+    expect(authHeadersFor(cred(key), 'apikey')).toEqual({ apikey: key });
+  });
+  test('basic: Authorization Basic apikey:KEY', () => {
+    const h = authHeadersFor(cred(key), 'basic');
+    expect(Object.keys(h)).toEqual(['authorization']);
+    expect(Buffer.from(h.authorization!.replace(/^Basic /, ''), 'base64').toString()).toBe(`apikey:${key}`);
+  });
+  test('bearer: Authorization Bearer KEY', () => {
+    expect(authHeadersFor(cred(key), 'bearer')).toEqual({ authorization: `Bearer ${key}` });
+  });
+  test('default is apikey', () => {
+    expect(authHeadersFor(cred(key))).toEqual({ apikey: key });
+  });
+  test('a legacy apikey| prefix is part of the key and kept', () => {
+    expect(authHeadersFor(cred('apikey|' + 'a'.repeat(32)), 'apikey')).toEqual({ apikey: 'apikey|' + 'a'.repeat(32) });
+  });
+  test('surrounding whitespace is trimmed', () => {
+    expect(authHeadersFor(cred(`  ${key}\n`), 'apikey')).toEqual({ apikey: key });
+  });
+  test('inner whitespace or control characters are refused, naming the source and not the key', () => {
+    expect(() => authHeadersFor(cred(`${key} x`), 'apikey')).toThrow(/env:LABKEY_API_KEY contains whitespace/);
+    try {
+      authHeadersFor(cred(`${key}\r\nx-evil: 1`), 'apikey');
+      throw new Error('no throw');
+    } catch (e) {
+      expect((e as Error).message).not.toContain(key);
+      expect((e as { code: string }).code).toBe('LK_INVALID_ARGUMENT');
+    }
+  });
+  test('empty and unknown scheme', () => {
+    expect(() => authHeadersFor(cred('   '), 'apikey')).toThrow(/empty/);
+    expect(() => authHeadersFor(cred(key), 'digest' as never)).toThrow(/Unknown auth scheme/);
+  });
+  test('the result is frozen (shared across requests)', () => {
+    expect(Object.isFrozen(authHeadersFor(cred(key), 'apikey'))).toBe(true);
+  });
+});
