@@ -388,14 +388,16 @@ class Engine implements QueryEngine {
       const versions = [...conn.lists.values()].map((l) => `${l.id}:${l.version}`).join(',');
       countKey = `sql|${containerKey(container)}|${versions}|${sql}`;
     } else {
-      const vs = this.vschemas.get(schemaName.toLowerCase())!;
       db = this.store.vdb;
-      for (const { name, vt } of vs.tables.values()) {
-        if (vt.visible(user, container) === true) disposers.push(this.store.materialize(vs.name, name, vt, vt.rows(user, container)));
-      }
     }
     this.sqlContext.user = user;
     try {
+      if (!this.isLists(schemaName)) {
+        const vs = this.vschemas.get(schemaName.toLowerCase())!;
+        for (const { name, vt } of vs.tables.values()) {
+          if (vt.visible(user, container) === true) disposers.push(this.store.materialize(vs.name, name, vt, vt.rows(user, container)));
+        }
+      }
       checkSelect(db, sql);
       let base: Database.Statement;
       const inner = `SELECT * FROM (\n${sql}\n)`;

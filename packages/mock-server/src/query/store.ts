@@ -214,6 +214,18 @@ export class ListStore {
     const table = `${q(schemaName)}.${q(queryName)}`;
     db.exec(`DROP TABLE IF EXISTS ${table}`);
     db.exec(`CREATE TABLE ${table} (${vt.columns.map((c) => `${q(c.name)} ${DECLARED[c.type]}`).join(', ')})`);
+    const drop = () => db.exec(`DROP TABLE IF EXISTS ${table}`);
+    try {
+      this.fill(table, vt, rows);
+    } catch (e) {
+      drop(); // never leave one user's rows behind for the next call
+      throw e;
+    }
+    return drop;
+  }
+
+  private fill(table: string, vt: VirtualTable, rows: Record<string, unknown>[]): void {
+    const db = this.vdb;
     if (rows.length) {
       const byLower = (r: Record<string, unknown>) => {
         const m = new Map<string, unknown>();
@@ -237,7 +249,6 @@ export class ListStore {
         }
       })();
     }
-    return () => db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
   close(): void {
