@@ -144,6 +144,17 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     expect((await new Client(server.url).req('/login-whoAmI.api', { headers: { apikey: bobs.key } })).status).toBe(200);
   });
 
+  it("passes the engine's own error bodies through: 400 validation, 404 not found", async () => {
+    const c = await as('bob@lk.test', 'bob-password');
+    const empty = await c.req('/home/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [] }, csrf: true });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ success: false, exception: "No 'rows' array supplied." });
+    const missing = await c.req('/home/query-selectRows.api?schemaName=lists&query.queryName=Nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ exception: "The specified query 'Nope' does not exist in schema 'lists'", exceptionClass: 'org.labkey.api.view.NotFoundException', success: false });
+    expect(Array.isArray(missing.body.stackTrace)).toBe(true);
+  });
+
   it('refuses list writes in the root container with 403', async () => {
     const c = await as('alice@lk.test', 'alice-password');
     const r = await c.req('/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'x' }] }, csrf: true });

@@ -59,6 +59,12 @@ describe('routing (protocol §1, §8.1)', () => {
     expect(r.body).toEqual({ success: false, exception: 'No such folder or workbook: /home/nope' });
   });
 
+  it('answers an unknown container in an old-style URL with the same 404', async () => {
+    const r = await alice.req('/query/nope/deeper/selectRows.api');
+    expect(r.status).toBe(404);
+    expect(r.body).toEqual({ success: false, exception: 'No such project: /nope/deeper' });
+  });
+
   it('answers an unknown action with 404', async () => {
     const r = await alice.req('/home/login-noSuchThing.api');
     expect(r.status).toBe(404);
