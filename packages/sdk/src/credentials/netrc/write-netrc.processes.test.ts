@@ -36,7 +36,7 @@ import { setNetrcEntry } from './credentials/netrc/write-netrc.js';
 const [file, host, mode] = process.argv.slice(2);
 const password = process.env.LK_TEST_PASSWORD;
 if (mode === 'once') {
-  await setNetrcEntry(file, host, { login: 'apikey', password }, { lockTimeoutMs: 120000 });
+  await setNetrcEntry(file, host, { login: 'apikey', password }, { lockTimeoutMs: 240000 });
 } else {
   process.stdout.write('ready\\n');
   for (let i = 0; ; i++) await setNetrcEntry(file, host, { login: 'apikey', password: password + '_' + i });
@@ -90,7 +90,7 @@ test('50 writer processes at once, each adding a different host: all 50 entries 
   expect(n.entries.at(-1)!.kind).toBe('default');
   expect(statSync(file).mode & 0o777).toBe(0o600);
   expect(readdirSync(work)).toEqual(['.netrc']); // no lock or temp file left behind
-}, 120_000);
+}, 300_000);
 
 test('SIGKILL at random moments, 50 times: the file is always the old or the new content, and the stale lock never blocks', async () => {
   const file = join(work, '.netrc');
@@ -106,7 +106,11 @@ test('SIGKILL at random moments, 50 times: the file is always the old or the new
     const prefix = `lk_test_r${round}`;
     const p = child(file, host, 'loop', prefix);
     const done = exited(p);
-    await new Promise<void>((res) => p.stdout!.once('data', () => res()));
+    const ready = await Promise.race([
+      new Promise<boolean>((res) => p.stdout!.once('data', () => res(true))),
+      done.then(() => false),
+    ]);
+    expect(ready).toBe(true); // the child started its write loop (did not crash)
     await new Promise((res) => setTimeout(res, Math.random() * 60));
     p.kill('SIGKILL');
     const r = await done;
@@ -125,7 +129,7 @@ test('SIGKILL at random moments, 50 times: the file is always the old or the new
 
     // The next writer gets through a lock the killed one left behind.
     const hadLock = existsSync(`${file}.lock`);
-    const after = await updateNetrcFile(file, (t) => t, { lockTimeoutMs: 5000 });
+    const after = await updateNetrcFile(file, (t) => t, { lockTimeoutMs: 30_000 });
     expect(after.recoveredStaleLock).toBe(hadLock);
     if (hadLock) staleLocks++;
     expect(existsSync(`${file}.lock`)).toBe(false);
@@ -135,4 +139,4 @@ test('SIGKILL at random moments, 50 times: the file is always the old or the new
   expect(writesSeen).toBeGreaterThan(0);
   // Writers hold the lock for most of their loop, so some kills land while it is held.
   expect(staleLocks).toBeGreaterThan(0);
-}, 180_000);
+}, 300_000);
