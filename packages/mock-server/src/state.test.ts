@@ -85,6 +85,15 @@ describe('StateStore sessions', () => {
     expect(s.sessionCount()).toBe(0);
   });
 
+  it('sweeps abandoned idle sessions', () => {
+    const s = store();
+    for (let i = 0; i < 255; i++) s.createSession(1001);
+    s.clock.advance(31 * 60_000);
+    const live = s.createSession(1001); // the 256th creation sweeps
+    expect(s.sessionCount()).toBe(1);
+    expect(s.getSession(live.id)).toBe(live);
+  });
+
   it('never persists sessions or session keys', () => {
     const s = store();
     const sk = s.createSessionKey(s.createSession(1001));

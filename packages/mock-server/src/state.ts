@@ -262,7 +262,11 @@ export class StateStore implements MockState {
 
   // ---- sessions -------------------------------------------------------------------------
 
+  private sessionsCreated = 0;
+
   createSession(userId: number): Session {
+    // Idle sessions are dropped when next looked up; sweep now and then so abandoned ones go too.
+    if (++this.sessionsCreated % 256 === 0) this.sweepSessions();
     const s: Session = { id: newHex64().slice(0, 32).toUpperCase(), userId, impersonatedUserId: null, lastAccess: this.clock.now().getTime(), keys: new Set() };
     this.sessions.set(s.id, s);
     return s;
@@ -279,6 +283,12 @@ export class StateStore implements MockState {
     }
     s.lastAccess = now;
     return s;
+  }
+
+  /** Invalidate every session idle longer than the timeout (and its session keys). */
+  sweepSessions(): void {
+    const now = this.clock.now().getTime();
+    for (const s of [...this.sessions.values()]) if (now - s.lastAccess > this.sessionTimeoutMs) this.invalidateSession(s.id);
   }
 
   invalidateSession(id: string): void {
