@@ -130,7 +130,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     const stored = await storeKey(deps, server.url, secret, store);
     const info = await learnKeyInfo(client, fingerprint, server.url, deps);
     const config = await deps.config.update((c) => {
-      c.servers[server.url] = { ...c.servers[server.url], url: server.url, container, auth, store };
+      c.servers[server.url] = { ...c.servers[server.url], url: server.url, container, auth, store: stored.store };
       c.defaultServer = server.url;
       if (info) c.keys[fingerprint] = info;
     });
@@ -140,7 +140,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     for (const n of stored.notes) io.err(`  ${n}\n`);
     if (info?.expiresAt) io.err(`  The key expires at ${info.expiresAt}.\n`);
     else if (info && info.expiresAt === null) io.err('  The key never expires.\n');
-    if (store === 'netrc') {
+    if (stored.store === 'netrc') {
       const host = new URL(server.url).hostname;
       const others = Object.keys(config.servers).filter((u) => u !== server.url && new URL(u).hostname === host);
       if (others.length > 0) {
@@ -155,7 +155,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
 
 /**
  * Looks the key up in `core.UserAPIKeys` to learn its expiry, when it can be told apart: it is the
- * user's only key, or the only one the server says was ever used (whoAmI just used it). Best effort:
+ * user's only key, or the one the server says was used last (whoAmI just used it). Best effort:
  * any failure means "unknown", never a failed login.
  */
 async function learnKeyInfo(client: LabKeyClient, fingerprint: string, server: string, deps: Deps): Promise<StoredKeyInfo | undefined> {
@@ -165,8 +165,7 @@ async function learnKeyInfo(client: LabKeyClient, fingerprint: string, server: s
   } catch {
     return undefined;
   }
-  const used = rows.filter((r) => r.lastUsed !== null && r.lastUsed !== undefined);
-  const row = rows.length === 1 ? rows[0] : used.length === 1 ? used[0] : undefined;
+  const row = rows.length === 1 ? rows[0] : lastUsedRow(rows);
   const base: StoredKeyInfo = { fingerprint, server };
   if (!row) return { ...base, ...(await previousInfo(deps, fingerprint)) };
   return {
@@ -176,6 +175,18 @@ async function learnKeyInfo(client: LabKeyClient, fingerprint: string, server: s
     expiresAt: row.expiration === null || row.expiration === undefined ? null : toIso(row.expiration),
     description: row.description ?? undefined,
   };
+}
+
+/**
+ * The row whose LastUsed is the newest, when exactly one has that time: whoAmI has just used the
+ * key (a freshly generated key had no LastUsed before). Ties or no times: not identifiable.
+ */
+function lastUsedRow<R extends { lastUsed: string | null }>(rows: R[]): R | undefined {
+  const times = rows.map((r) => (r.lastUsed ? Date.parse(r.lastUsed) : Number.NaN));
+  const max = Math.max(...times.filter((t) => !Number.isNaN(t)));
+  if (!Number.isFinite(max)) return undefined;
+  const at = times.flatMap((t, i) => (t === max ? [i] : []));
+  return at.length === 1 ? rows[at[0] as number] : undefined;
 }
 
 async function previousInfo(deps: Deps, fingerprint: string): Promise<Partial<StoredKeyInfo>> {

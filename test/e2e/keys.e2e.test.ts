@@ -1,0 +1,83 @@
+/** lk keys list / create / revoke end to end. */
+import { withMockServer } from '../helpers/with-mock-server';
+import { createTempHome, type TempHome } from '../helpers/temp-home';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk';
+
+expectNoLeaks();
+
+describe('lk keys, end to end', () => {
+  const mock = withMockServer();
+  let home: TempHome;
+  beforeEach(() => {
+    home = createTempHome();
+  });
+  afterEach(() => home.cleanup());
+
+  const login = async (email: string) => {
+    const { key, rowId } = mock.server.state.issueApiKey(email, { description: `${email} laptop` });
+    trackSecret(key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+    return { key, rowId };
+  };
+
+  it('create prints the key once on stdout with a warning on stderr; list shows it without the key; revoke --yes removes it', async () => {
+    await login('bob@lk.test');
+    const created = await runLk(['keys', 'create', '--description', 'nightly job'], { home });
+    expect(created.code).toBe(0);
+    const newKey = created.stdout.trim();
+    expect(created.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(created.stderr).toContain('This is the only time the new key is shown');
+    expect(created.stderr).not.toContain(newKey);
+    trackSecret(newKey, 'created key');
+
+    const list = await runLk(['keys', 'list', '--json'], { home });
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as Array<{ RowId: number; Description: string; Current: boolean }>;
+    const nightly = rows.find((r) => r.Description === 'nightly job');
+    expect(nightly).toBeDefined();
+    expect(rows.find((r) => r.Description === 'bob@lk.test laptop')?.Current).toBe(true);
+
+    const table = await runLk(['keys', 'list'], { home });
+    expect(table.stdout.split('\n')[0]).toBe('RowId\tCreated\tExpiration\tLastUsed\tDescription\tCurrent');
+    expect(table.stdout).toContain('nightly job');
+
+    const noYes = await runLk(['keys', 'revoke', String(nightly?.RowId)], { home });
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain('Pass --yes to confirm.');
+
+    const revoke = await runLk(['keys', 'revoke', String(nightly?.RowId), '--yes'], { home });
+    expect(revoke).toMatchObject({ code: 0, stdout: '', stderr: `✓ Revoked key ${nightly?.RowId}\n` });
+    const status = await runLk(['query', 'select', 'lists', 'People', '--server', mock.url], { home, env: { LABKEY_API_KEY: newKey } });
+    expect(status.code).toBe(4);
+  });
+
+  it('revoking the key lk uses warns to log in again', async () => {
+    const { rowId } = await login('bob@lk.test');
+    const r = await runLk(['keys', 'revoke', String(rowId), '--yes'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`That was the key lk uses for ${mock.url}: run \`lk auth login\` with a new key.`);
+  });
+
+  it('list --all needs a site administrator', async () => {
+    await login('bob@lk.test');
+    const denied = await runLk(['keys', 'list', '--all'], { home });
+    expect(denied.code).toBe(1);
+    const admin = createTempHome();
+    try {
+      const { key } = mock.server.state.issueApiKey('admin@lk.test');
+      trackSecret(key);
+      await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home: admin, stdin: key });
+      const all = await runLk(['keys', 'list', '--all', '--json'], { home: admin });
+      expect(all.code).toBe(0);
+      expect((JSON.parse(all.stdout) as unknown[]).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      admin.cleanup();
+    }
+  });
+
+  it('without a key: exit 4 with a hint to log in', async () => {
+    const r = await runLk(['keys', 'list', '--server', mock.url], { home });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('hint: Run `lk auth login`');
+  });
+});
