@@ -61,7 +61,7 @@ export class Core {
   private csrfToken: string | undefined;
   private csrfInFlight: Promise<string> | undefined;
   /** Mutating-header objects cached per CSRF token. */
-  private csrfHeaders: { token: string; json: Record<string, string>; form: Record<string, string> } | undefined;
+  private csrfHeaders: { token: string; auth: ResolvedAuth; json: Record<string, string>; form: Record<string, string> } | undefined;
 
   constructor(opts: CoreOptions, transport?: Transport) {
     this.opts = opts;
@@ -183,9 +183,10 @@ export class Core {
   }
 
   private mutatingHeaders(a: ResolvedAuth, token: string, json: boolean): Record<string, string> {
-    if (!this.csrfHeaders || this.csrfHeaders.token !== token) {
+    if (!this.csrfHeaders || this.csrfHeaders.token !== token || this.csrfHeaders.auth !== a) {
       this.csrfHeaders = {
         token,
+        auth: a,
         json: { ...a.jsonHeaders, 'x-labkey-csrf': token },
         form: { ...a.formHeaders, 'x-labkey-csrf': token },
       };
@@ -260,7 +261,7 @@ export class Core {
    * success goes through toLabKeyError.
    */
   async call<T>(o: ActionRequest, internal: { skipCsrf?: boolean } = {}): Promise<T> {
-    const a = this.resolvedAuth ?? (await this.auth());
+    let a = this.resolvedAuth ?? (await this.auth());
     const method = o.method ?? (o.json !== undefined ? 'POST' : 'GET');
     const lowerAction = o.action.toLowerCase();
     const mutating = o.mutating ?? (method === 'POST' && !READ_ONLY_POST_ACTIONS.has(lowerAction));
@@ -279,7 +280,9 @@ export class Core {
       body = encodeParams(o.params);
     }
 
-    for (let csrfTry = 0; ; csrfTry++) {
+    let csrfRetried = false;
+    let keyRefreshed = false;
+    for (;;) {
       let headers: Readonly<Record<string, string>>;
       if (mutating && !internal.skipCsrf) {
         const token = await this.ensureCsrf(o.signal);
@@ -312,14 +315,28 @@ export class Core {
         res.status === 401 &&
         mutating &&
         !internal.skipCsrf &&
-        csrfTry === 0 &&
+        !csrfRetried &&
         CSRF_MESSAGE.test(String(parseJsonObject(res.body)?.exception ?? ''))
       ) {
+        csrfRetried = true;
         this.debugSink()?.(`CSRF token refused; fetching a fresh one and retrying ${method} once`);
         this.resetCsrf();
         continue;
       }
-      throw await toLabKeyError(res, redactRequest(method, res.url, headers), this.authContext(a, res.credentialsSent));
+      const err = await toLabKeyError(res, redactRequest(method, res.url, headers), this.authContext(a, res.credentialsSent));
+      // The memoized key was rejected: resolve the chain once more (the key may have been replaced
+      // since, e.g. by `lk auth login`). A 401 means the request did not run, so a retry is safe.
+      if (!keyRefreshed && err.code === ErrorCodes.API_KEY_REJECTED && a.credential) {
+        keyRefreshed = true;
+        const before = a.credential.fingerprint;
+        const fresh = await this.auth(true).catch(() => undefined);
+        if (fresh?.credential && fresh.credential.fingerprint !== before) {
+          this.debugSink()?.(`key ${before} rejected; retrying with ${fresh.credential.fingerprint} from ${fresh.credential.source}`);
+          a = fresh;
+          continue;
+        }
+      }
+      throw err;
     }
   }
 }
