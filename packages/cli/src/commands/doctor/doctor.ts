@@ -18,6 +18,8 @@ import { marksFor, renderReport, reportJson, type DoctorReport } from './render.
 export type { DoctorOptions } from './facts.js';
 export type { DoctorReport } from './render.js';
 
+const MAX_FIX_ROUNDS = 3;
+
 /** Runs the checks in order. A check that crashes is reported as failed, and the others still run. */
 export async function runChecks(facts: DoctorFacts, checks: readonly Check[] = ALL_CHECKS): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -56,15 +58,20 @@ export async function diagnose(opts: DoctorOptions, deps: Deps): Promise<DoctorR
   let checks = await runChecks(facts);
   const report: DoctorReport = { server: facts.server?.url, checks, fixed: [], fixRequested: opts.fix === true };
   if (opts.fix) {
-    const outcome = await applyRepairs(checks, facts, deps, sdk);
-    report.fixed = outcome.fixed;
-    if (outcome.notFixed.length) report.notFixed = outcome.notFixed;
-    if (outcome.backup) {
-      report.backup = outcome.backup;
+    // One repair can uncover the next (a renamed machine is found again, and then its stray
+    // prefix shows): repeat while repairs change something, a few rounds at most.
+    const notFixed: NonNullable<DoctorReport['notFixed']> = [];
+    for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+      const outcome = await applyRepairs(checks, facts, deps, sdk, report.backup !== undefined);
+      report.fixed.push(...outcome.fixed);
+      notFixed.push(...outcome.notFixed);
+      if (outcome.backup) report.backup = outcome.backup;
+      if (outcome.fixed.length === 0) break;
       facts = await gatherFacts(opts, deps);
       checks = await runChecks(facts);
       report.checks = checks;
     }
+    if (notFixed.length) report.notFixed = notFixed;
   }
   return report;
 }

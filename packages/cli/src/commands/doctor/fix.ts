@@ -16,13 +16,18 @@ export interface FixOutcome {
   backup?: string;
 }
 
-export async function applyRepairs(results: CheckResult[], facts: DoctorFacts, deps: Deps, sdk: SdkModule): Promise<FixOutcome> {
+/**
+ * Applies the repairs `results` offer. Makes the backup first, unless `backedUp` says one was
+ * already made in this run (a later round of the same `--fix` must keep the original, not an
+ * intermediate state).
+ */
+export async function applyRepairs(results: CheckResult[], facts: DoctorFacts, deps: Deps, sdk: SdkModule, backedUp = false): Promise<FixOutcome> {
   const repairs: Repair[] = results.flatMap((r) => r.repairs ?? []);
   const out: FixOutcome = { fixed: [], notFixed: [] };
   const file = facts.netrc.location.path;
   if (repairs.length === 0 || !file) return out;
 
-  out.backup = await backupFile(file, deps.now());
+  if (!backedUp) out.backup = await backupFile(file, deps.now());
   const textRepairs = repairs.filter((r) => r.kind === 'text' && r.edit).sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   const modeRepairs = repairs.filter((r) => r.kind === 'mode');
   let changedBy: Repair[] = [];

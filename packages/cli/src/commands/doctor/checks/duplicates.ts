@@ -1,30 +1,50 @@
+import type { NetrcEntry } from '@lk/sdk';
 import { result, type Check } from '../check.js';
 import { hostKey, lines } from './shared.js';
 
-/** A machine listed twice: readers use the first entry, the later ones are dead. */
+/**
+ * A machine listed twice: readers use the first entry, the later ones are dead. Deleting entries
+ * is left to the user (it is not a safe repair), but for the server's own host the check asks the
+ * server which key works, so the fix can say "keep line 7, delete lines 3-5".
+ */
 export const duplicates: Check = {
   id: 'duplicate-machines',
   title: 'duplicate machines',
-  run(facts) {
+  async run(facts) {
     const netrc = facts.netrc.parsed;
     if (!netrc) return result(this, 'skip', 'No parsed netrc file.');
-    const first = new Map<string, (typeof netrc.entries)[number]>();
-    const details: string[] = [];
-    const fixes: string[] = [];
+    const groups = new Map<string, NetrcEntry[]>();
     for (const e of netrc.entries) {
       if (e.kind !== 'machine') continue;
       const k = hostKey(e.machine!);
-      const winner = first.get(k);
-      if (!winner) {
-        first.set(k, e);
-        continue;
+      groups.set(k, [...(groups.get(k) ?? []), e]);
+    }
+    const details: string[] = [];
+    const fixes: string[] = [];
+    for (const [host, entries] of groups) {
+      if (entries.length < 2) continue;
+      const [winner, ...dead] = entries as [NetrcEntry, ...NetrcEntry[]];
+      for (const e of dead) details.push(`machine ${e.machine} at ${lines(e)} is never read: the entry at ${lines(winner)} comes first and wins.`);
+      const working = facts.server && hostKey(facts.server.hostname) === host ? await workingDeadEntry(facts, winner, dead) : undefined;
+      if (working) {
+        details.push(`The server rejects the key at ${lines(winner)} but accepts the one at ${lines(working.entry)} (it belongs to ${working.email}).`);
+        fixes.push(`delete ${lines(winner)} so that the entry at ${lines(working.entry)} is used`);
+      } else {
+        fixes.push(`delete ${dead.map((e) => lines(e)).join(', ')}`);
       }
-      details.push(`machine ${e.machine} at ${lines(e)} is never read: the entry at ${lines(winner)} comes first and wins.`);
-      fixes.push(`delete ${lines(e)}${winner.password && e.password ? ' (or move its key into the first entry, if it is the right one)' : ''}`);
     }
     if (details.length === 0) return result(this, 'pass', 'No machine is listed twice.');
-    const serverHost = facts.server ? hostKey(facts.server.hostname) : undefined;
-    const forServer = serverHost !== undefined && netrc.entries.filter((e) => e.kind === 'machine' && hostKey(e.machine!) === serverHost).length > 1;
-    return result(this, 'warn', details.join('\n') + (forServer ? `\nOne of them is for ${facts.server!.hostname}: check that the first one holds the key you mean.` : ''), `Edit ${facts.netrc.location.path}: ${fixes.join('; ')}.`);
+    return result(this, 'warn', details.join('\n'), `Edit ${facts.netrc.location.path}: ${fixes.join('; ')}.`);
   },
 };
+
+async function workingDeadEntry(facts: Parameters<Check['run']>[0], winner: NetrcEntry, dead: NetrcEntry[]): Promise<{ entry: NetrcEntry; email: string } | undefined> {
+  if (!winner.password || winner.login !== 'apikey') return undefined;
+  if ((await facts.verify(winner.password)).kind !== 'rejected') return undefined;
+  for (const e of dead) {
+    if (!e.password || e.login !== 'apikey') continue;
+    const v = await facts.verify(e.password);
+    if (v.kind === 'accepted') return { entry: e, email: v.email };
+  }
+  return undefined;
+}

@@ -1,4 +1,6 @@
+import { Secret } from '@lk/sdk';
 import type { SdkModule } from '../../../deps.js';
+import { stripPrefix } from '../key-shape.js';
 import { result, type Check } from '../check.js';
 import { lines, liveMachineEntry, printableLogin } from './shared.js';
 
@@ -21,21 +23,35 @@ export const login: Check = {
     let repairs;
     let fix = `Change the login at line ${e.line} to \`login apikey\` if its password is an API key; for an account password, create a key and run \`lk auth login --server ${facts.server.url}\`.`;
     if (e.password && e.password.reveal().trim() !== '') {
-      const verdict = await facts.verify(e.password);
-      if (verdict.kind === 'accepted') {
+      // Is the password an API key the server accepts, as is or without a stray `apikey|` prefix?
+      let accepted = await facts.verify(e.password);
+      let stripped: string | undefined;
+      if (accepted.kind !== 'accepted') {
+        const bare = stripPrefix(e.password.reveal().trim());
+        if (bare) {
+          const v = await facts.verify(new Secret(bare));
+          if (v.kind === 'accepted') {
+            accepted = v;
+            stripped = bare;
+          }
+        }
+      }
+      if (accepted.kind === 'accepted') {
         const index = e.index;
-        fix = `Change line ${e.line} to \`login apikey\` (its password is an API key the server accepts for ${verdict.email}; \`lk doctor --fix\` does this).`;
+        const also = stripped !== undefined ? ' without its stale `apikey|` prefix' : '';
+        fix = `Change line ${e.line} to \`login apikey\` (its password is an API key the server accepts${also} for ${accepted.email}; \`lk doctor --fix\` does this).`;
         repairs = [
           {
             id: 'login-apikey',
             kind: 'text' as const,
             order: 1,
-            description: `set \`login apikey\` in the entry for ${e.machine} (${lines(e)})`,
+            description: `set \`login apikey\`${stripped !== undefined ? ' and removed the stale `apikey|` prefix' : ''} in the entry for ${e.machine} (${lines(e)})`,
             edit(text: string, sdk: SdkModule) {
               const cur = sdk.parseNetrc(text).entries[index];
               if (!cur || cur.kind !== 'machine' || cur.login === 'apikey' || !cur.password) return text;
+              const password = stripped !== undefined ? new Secret(stripped) : cur.password;
               // setNetrcEntryText edits the first entry for the host in place: this one (it is the live entry).
-              return sdk.setNetrcEntryText(text, cur.machine!, { login: 'apikey', password: cur.password });
+              return sdk.setNetrcEntryText(text, cur.machine!, { login: 'apikey', password });
             },
           },
         ];

@@ -1,0 +1,49 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { duplicates } from './duplicates.js';
+
+describe('check: duplicate machines (later ones are dead)', () => {
+  let server: MockServer;
+  let h: DoctorHarness;
+  beforeAll(async () => {
+    server = await startMockServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    h = await doctorHarness(server);
+  });
+  afterEach(() => {
+    expect(h.leaks()).toEqual([]);
+    h.cleanup();
+  });
+
+  it('no duplicates: pass', async () => {
+    h.write(`machine a.org login apikey password lk_test_0001\nmachine 127.0.0.1 login apikey password ${h.key()}\n`);
+    expect((await h.check(duplicates)).status).toBe('pass');
+  });
+
+  it('a host listed twice (case differs): the later entry is named dead, by line', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\nmachine A.org login apikey password lk_test_0001\n\nmachine a.ORG\n  login apikey\n  password lk_test_0002\n`);
+    expect(await h.check(duplicates)).toMatchObject({
+      status: 'warn',
+      detail: 'machine a.ORG at lines 4-6 is never read: the entry at line 2 comes first and wins.',
+      fix: `Edit ${h.netrc}: delete lines 4-6.`,
+    });
+  });
+
+  it("for the server's host: when the first key is rejected and a later one accepted, says which to keep", async () => {
+    const good = h.key();
+    const bad = h.secret('c'.repeat(64));
+    const before = `machine 127.0.0.1 login apikey password ${bad}\nmachine 127.0.0.1 login apikey password ${good}\n`;
+    h.write(before);
+    const r = await h.check(duplicates);
+    expect(r.detail.split('\n')).toEqual([
+      'machine 127.0.0.1 at line 2 is never read: the entry at line 1 comes first and wins.',
+      'The server rejects the key at line 1 but accepts the one at line 2 (it belongs to alice@lk.test).',
+    ]);
+    expect(r.fix).toBe(`Edit ${h.netrc}: delete line 1 so that the entry at line 2 is used.`);
+    // Deleting an entry is not a safe repair: --fix leaves the file to the user.
+    await h.diagnose({ fix: true });
+    expect(h.read()).toBe(before);
+  });
+});

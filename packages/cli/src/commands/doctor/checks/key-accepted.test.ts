@@ -1,0 +1,117 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { exitCodeOf } from '../doctor.js';
+import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { keyAccepted } from './key-accepted.js';
+
+const HEX32 = '0123456789abcdef0123456789abcdef';
+
+describe('check: key accepted', () => {
+  let server: MockServer;
+  let h: DoctorHarness;
+  beforeAll(async () => {
+    server = await startMockServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    h = await doctorHarness(server);
+  });
+  afterEach(() => {
+    expect(h.leaks()).toEqual([]);
+    h.cleanup();
+  });
+
+  it('an accepted key passes and names its owner', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    expect((await h.check(keyAccepted)).detail).toMatch(new RegExp(`^key [0-9a-f]{8} from ${h.netrc} line 1 is accepted: it belongs to alice@lk.test\\.$`));
+  });
+
+  it('a NEW key with a stray apikey| prefix: rejected, accepted without it; --fix strips it, other entries untouched', async () => {
+    const key = h.key();
+    const before = `machine a.org login apikey password lk_test_0001 # other\nmachine 127.0.0.1\n\tlogin apikey\n\tpassword apikey|${key}\n`;
+    h.write(before);
+    const r = await h.check(keyAccepted);
+    expect(r.status).toBe('fail');
+    expect(r.authFailure).toBe(true);
+    expect(r.detail).toMatch(/ is rejected \(the server answered 401 \(no account matches this key\)\), but the same key without the `apikey\|` prefix is accepted \(it belongs to alice@lk\.test\)/);
+    expect(r.fix).toBe(`Remove \`apikey|\` from the password in ${h.netrc} line 2 (\`lk doctor --fix\` does this).`);
+    const f = await h.diagnose({ fix: true });
+    expect(f.fixed).toEqual([{ id: 'strip-prefix', description: `removed the stale \`apikey|\` prefix from the key in ${h.netrc} lines 2-4` }]);
+    expect(h.read()).toBe(before.replace(`apikey|${key}`, key));
+    expect(exitCodeOf(f.checks)).toBe(0);
+  });
+
+  it('a LEGACY key seeded as apikey|…: accepted as issued, and --fix never strips it', async () => {
+    const legacy = h.secret(`apikey|${HEX32}`);
+    server.state.seedApiKey('bob@lk.test', legacy);
+    h.write(`machine 127.0.0.1 login apikey password ${legacy}\n`);
+    expect((await h.check(keyAccepted)).status).toBe('pass');
+    const f = await h.diagnose({ fix: true });
+    expect(f.fixed).toEqual([]);
+    expect(h.read()).toBe(`machine 127.0.0.1 login apikey password ${legacy}\n`);
+  });
+
+  it('a prefixed key in LABKEY_API_KEY: says to set it without the prefix (env is never edited)', async () => {
+    h.setEnv({ LABKEY_API_KEY: `apikey|${h.key()}` });
+    const r = await h.check(keyAccepted);
+    expect(r.fix).toBe('Set LABKEY_API_KEY to the key without the `apikey|` prefix.');
+    expect(r.repairs).toBeUndefined();
+  });
+
+  it('a revoked key: rejected (exit 4), with how to get a new one', async () => {
+    const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+    h.secret(key);
+    server.state.revokeApiKey(rowId);
+    h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
+    const r = await h.check(keyAccepted);
+    expect(r).toMatchObject({ status: 'fail', authFailure: true });
+    expect(r.detail).toContain('is rejected: the server answered 401 (no account matches this key). It is expired, revoked, or for another server.');
+    expect(r.fix).toContain(`lk auth login --server ${server.url}`);
+  });
+
+  it('an expired key is rejected too (the clock moves, no sleeping)', async () => {
+    const { key } = server.state.issueApiKey('alice@lk.test', { expirationSeconds: 60 });
+    h.secret(key);
+    h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
+    expect((await h.check(keyAccepted)).status).toBe('pass');
+    server.clock.advance(120_000);
+    expect((await h.check(keyAccepted)).status).toBe('fail');
+  });
+
+  it('a rejected LABKEY_API_KEY while the netrc key works: says to unset it', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    h.setEnv({ LABKEY_API_KEY: h.secret('b'.repeat(64)) });
+    const r = await h.check(keyAccepted);
+    expect(r.fix).toBe(`Unset LABKEY_API_KEY: the key in ${h.netrc} line 1 is accepted.`);
+  });
+
+  it('a pre-2024 server that answers an unknown key as guest: rejected', async () => {
+    const legacyServer = await startMockServer({ legacyAuth: true });
+    try {
+      h.write(`machine 127.0.0.1 login apikey password ${h.secret('e'.repeat(64))}\n`);
+      const r = await h.check(keyAccepted, { server: legacyServer.url });
+      expect(r.detail).toContain('the server answered as guest (it ignores keys it does not know)');
+      expect(r.authFailure).toBe(true);
+    } finally {
+      await legacyServer.close();
+    }
+  });
+
+  it('no key anywhere: fails with lk auth login (exit 4)', async () => {
+    const r = await h.check(keyAccepted);
+    expect(r).toMatchObject({ status: 'fail', authFailure: true, fix: `Run \`lk auth login --server ${server.url}\`.` });
+    expect(r.detail).toMatch(/^No key for 127\.0\.0\.1\. Tried env: skipped \(LABKEY_API_KEY not set\); keychain: .*; netrc: skipped \(.*\)\.$/);
+  });
+
+  it('no key because the entry is misnamed: points at the repair instead (exit 1)', async () => {
+    h.write(`machine 127.0.0.1:${server.port} login apikey password ${h.key()}\n`);
+    const r = await h.check(keyAccepted);
+    expect(r.status).toBe('fail');
+    expect(r.authFailure).toBeUndefined();
+    expect(r.fix).toContain('`lk doctor --fix` can');
+  });
+
+  it('the server URL does not work: the key is not asked', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    expect((await h.check(keyAccepted, { server: server.origin })).status).toBe('skip');
+  });
+});

@@ -1,0 +1,63 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { netrcSyntax } from './netrc-syntax.js';
+
+describe('check: netrc syntax', () => {
+  let server: MockServer;
+  let h: DoctorHarness;
+  beforeAll(async () => {
+    server = await startMockServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    h = await doctorHarness(server);
+  });
+  afterEach(() => {
+    expect(h.leaks()).toEqual([]);
+    h.cleanup();
+  });
+
+  it('a clean file passes with its entry count', async () => {
+    h.write(`machine a.org login apikey password lk_test_0001\nmachine 127.0.0.1 login apikey password ${h.key()}\n`);
+    expect(await h.check(netrcSyntax)).toMatchObject({ status: 'pass', detail: `${h.netrc} parses cleanly (2 entries).` });
+  });
+
+  it('an unterminated quote fails with line and column, and never shows the token', async () => {
+    const key = h.key();
+    h.write(`machine a.org login apikey password lk_test_0001\nmachine 127.0.0.1 login apikey password "${key}\n`);
+    const r = await h.check(netrcSyntax);
+    expect(r.status).toBe('fail');
+    expect(r.detail).toBe(`${h.netrc} line 2, column 41: unterminated quoted token (a quoted token must close on its own line). No client can use this file until it is fixed.`);
+    expect(r.fix).toContain(`Edit ${h.netrc} at line 2`);
+    expect(h.leaks(r)).toEqual([]);
+  });
+
+  it('a keyword with no value fails with its line', async () => {
+    h.write('machine a.org login apikey password lk_test_0001\n\nmachine 127.0.0.1 login apikey password\n');
+    const r = await h.check(netrcSyntax);
+    expect(r.status).toBe('fail');
+    expect(r.detail).toContain(' line 3, column 32: keyword \'password\' has no value');
+  });
+
+  it('skipped tokens are a warning, one line each', async () => {
+    h.write(`login stray\nmachine 127.0.0.1 login apikey password ${h.key()} bogus\n`);
+    const r = await h.check(netrcSyntax);
+    expect(r.status).toBe('warn');
+    expect(r.detail.split('\n')).toEqual([
+      `${h.netrc} parses, but some tokens are skipped:`,
+      "line 1, column 1: 'login' outside any machine or default entry: skipped",
+      expect.stringMatching(/^line 2, column \d+: unknown token skipped$/),
+    ]);
+  });
+
+  it('a broken file is exit 1, not 4, and --fix leaves it (and makes no backup)', async () => {
+    const text = `machine 127.0.0.1 login apikey password "${h.key()}\n`;
+    h.write(text);
+    const { exitCodeOf } = await import('../doctor.js');
+    const r = await h.diagnose({ fix: true });
+    expect(exitCodeOf(r.checks)).toBe(1);
+    expect(r.fixed).toEqual([]);
+    expect(h.read()).toBe(text);
+    expect(h.backups()).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import { createServer } from 'node:net';
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { serverReachable } from './server-reachable.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('check: server and context path', () => {
+  let server: MockServer;
+  let root: MockServer;
+  let h: DoctorHarness;
+  beforeAll(async () => {
+    server = await startMockServer(); // context path /labkey
+    root = await startMockServer({ contextPath: '' });
+  });
+  afterAll(async () => {
+    await server.close();
+    await root.close();
+  });
+  beforeEach(async () => {
+    h = await doctorHarness(server);
+  });
+  afterEach(() => h.cleanup());
+
+  it('the right base URL passes and says where it came from', async () => {
+    expect(await h.check(serverReachable)).toMatchObject({ status: 'pass', detail: `${server.url} (from --server) answers login-whoAmI.api.` });
+    h.setEnv({ LABKEY_SERVER: server.url });
+    const { gatherFacts } = await import('../facts.js');
+    expect((await serverReachable.run(await gatherFacts({}, h.deps))).detail).toBe(`${server.url} (from LABKEY_SERVER) answers login-whoAmI.api.`);
+  });
+
+  it('without /labkey on a /labkey server: wrong context path, and /labkey works', async () => {
+    const r = await h.check(serverReachable, { server: server.origin });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toBe(
+      `Wrong context path: ${server.origin}/login-whoAmI.api answered 404 without LabKey JSON: there is no LabKey API at that URL; but ${server.url} works.`,
+    );
+    expect(r.fix).toBe(`Use --server ${server.url}.`);
+  });
+
+  it('with /labkey on a root-context server: wrong context path, and the root works', async () => {
+    const r = await h.check(serverReachable, { server: `${root.origin}/labkey` });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/^Wrong context path: .*\/labkey\/login-whoAmI\.api .*; but http:\/\/127\.0\.0\.1:\d+ works\.$/);
+    expect(r.fix).toBe(`Use --server ${root.origin}.`);
+  });
+
+  it('a context path that is neither: says so', async () => {
+    const r = await h.check(serverReachable, { server: `${server.origin}/nothing/here` });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toContain(': neither looks like a LabKey server');
+  });
+
+  it('nothing listening: cannot reach', async () => {
+    const port = await freePort();
+    const r = await h.check(serverReachable, { server: `http://127.0.0.1:${port}/labkey` });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(new RegExp(`^Cannot reach http://127\\.0\\.0\\.1:${port}/labkey/login-whoAmI\\.api \\(.*\\)\\.$`));
+  });
+
+  it('an HTTP server that is not LabKey (HTML everywhere) is not taken for one', async () => {
+    const { createServer: createHttp } = await import('node:http');
+    const html = createHttp((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title><form>login</form>');
+    });
+    await new Promise<void>((r) => html.listen(0, '127.0.0.1', () => r()));
+    const port = (html.address() as { port: number }).port;
+    try {
+      const r = await h.check(serverReachable, { server: `http://127.0.0.1:${port}/labkey` });
+      expect(r.status).toBe('fail');
+      expect(r.detail).toContain('HTML');
+    } finally {
+      await new Promise((r) => html.close(r));
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { startMockServer, type MockServer } from '@lk/mock-server';
+import { KEYCHAIN_SERVICE, keychainAccountFor } from '@lk/sdk';
+import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { shadowing } from './shadowing.js';
+
+describe('check: key sources (shadowing)', () => {
+  let server: MockServer;
+  let h: DoctorHarness;
+  beforeAll(async () => {
+    server = await startMockServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    h = await doctorHarness(server);
+  });
+  afterEach(() => {
+    expect(h.leaks()).toEqual([]);
+    h.cleanup();
+  });
+
+  it('one source: says which key is used, from where', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    expect((await h.check(shadowing)).detail).toMatch(new RegExp(`^lk uses key [0-9a-f]{8} from ${h.netrc} line 1\\.$`));
+  });
+
+  it('LABKEY_API_KEY with a different key: a warning by fingerprints, never values', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    h.setEnv({ LABKEY_API_KEY: h.key('bob@lk.test') });
+    const r = await h.check(shadowing);
+    expect(r.status).toBe('warn');
+    expect(r.detail).toMatch(new RegExp(`^lk uses key ([0-9a-f]{8}) from the environment variable LABKEY_API_KEY; ${h.netrc} line 1 holds a different key \\(([0-9a-f]{8})\\), which is ignored\\.$`));
+    expect(r.fix).toBe(`Unset LABKEY_API_KEY to use the stored key, or update the stored key with \`lk auth login --server ${server.url}\`.`);
+  });
+
+  it('LABKEY_API_KEY with the same key: passes', async () => {
+    const key = h.key();
+    h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
+    h.setEnv({ LABKEY_API_KEY: key });
+    const r = await h.check(shadowing);
+    expect(r.status).toBe('pass');
+    expect(r.detail).toContain(`; ${h.netrc} line 1 holds the same key.`);
+  });
+
+  it('a keychain item with a different key shadows the netrc file', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    await h.deps.keychain.set(KEYCHAIN_SERVICE, keychainAccountFor(server.url), h.key('bob@lk.test'));
+    const r = await h.check(shadowing);
+    expect(r.status).toBe('warn');
+    expect(r.detail).toContain(`from the keychain item lk/${server.url}; ${h.netrc} line 1 holds a different key`);
+    expect(r.fix).toBe(`Run \`lk auth logout --server ${server.url}\` to remove the keychain item, or \`lk auth login\` to store the right key there.`);
+  });
+
+  it('a source that fails (a broken netrc) is a warning with its reason', async () => {
+    h.write('machine 127.0.0.1 login apikey password "open\n');
+    h.setEnv({ LABKEY_API_KEY: h.key() });
+    const r = await h.check(shadowing);
+    expect(r.status).toBe('warn');
+    expect(r.detail).toContain('netrc failed: LK_NETRC_SYNTAX: ');
+  });
+});
