@@ -160,7 +160,8 @@ export function rowBuilder(
   const val = (c: { type: ColumnType }, i: number) =>
     c.type === 'boolean' ? `(r[${i}] === null ? null : r[${i}] === 1 || r[${i}] === true)` : `r[${i}]`;
   const props = cols.map((c, i) => {
-    const k = JSON.stringify(c.name);
+    // A computed key, so a column named "__proto__" is an own property, not the prototype.
+    const k = `[${JSON.stringify(c.name)}]`;
     if (fmt === 8.3) return `${k}: ${val(c, i)}`;
     const d = display[i];
     if (d !== undefined) {

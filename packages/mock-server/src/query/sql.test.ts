@@ -164,3 +164,10 @@ test('LabKey SQL functions SQLite lacks: NOW, CURDATE, YEAR…, LCASE/UCASE, LEF
     { n: '2024-06-01 00:00:00.000', d: '2024-06-01 00:00:00.000', y: 2024, m: 5, dd: 31, h: 7, lc: 'row 1', uc: 'ROW 1', l: 'Row', rt: ' 1', uid: 1002, un: 'bob', b: 1 },
   ]);
 });
+
+test('odd column aliases stay plain keys (no prototype games)', () => {
+  const r = sql({ schemaName: 'lists', sql: 'SELECT 1 AS "__proto__", 2 AS "a""b", 3 AS "constructor"', apiVersion: '9.1' });
+  expect(r.status).toBe(200);
+  expect(Object.keys(r.body.rows[0])).toEqual(['__proto__', 'a"b', 'constructor']);
+  expect(JSON.parse(JSON.stringify(r.body.rows[0]))).toEqual(JSON.parse('{"__proto__":{"value":1},"a\\"b":{"value":2},"constructor":{"value":3}}'));
+});
