@@ -39,7 +39,7 @@ export interface NetrcFacts {
 
 export interface Diagnosis {
   reason: RejectionReason;
-  /** One sentence: why the key was not accepted. */
+  /** Why the key was not accepted, as a clause about "it" (the key); the caller names the source. */
   because: string;
   /** What to run next. */
   hint: string;
@@ -99,7 +99,7 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
   if (input.legacyGuest) {
     return {
       reason: 'legacy-guest',
-      because: `the server treated the request as guest although the key from ${where} (fingerprint ${fp}) was sent: servers before LabKey 24.8 silently ignore a key they do not accept${shape ? `; also, the key ${shape.text}` : ''}`,
+      because: `the server treated the request as guest although the key was sent: servers before LabKey 24.8 silently ignore a key they do not accept${shape ? `; also, the key ${shape.text}` : ''}`,
       hint: `The key is not valid on this server (expired, revoked or mistyped). Create a new one in LabKey (External Tool Access) and run \`lk auth login\`; \`lk doctor\` checks the key's shape and source.`,
     };
   }
@@ -107,14 +107,14 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
   if (shape?.kind === 'prefixed') {
     return {
       reason: 'prefixed',
-      because: `the key from ${where} (fingerprint ${fp}) starts with "${shape.prefix}|": keys issued before LabKey 23.3 carried this prefix, but keys since then do not, and the server never adds or strips it`,
+      because: `it starts with "${shape.prefix}|": keys issued before LabKey 23.3 carried this prefix, but keys since then do not, and the server never adds or strips it`,
       hint: `If the key was issued without the prefix, remove "${shape.prefix}|" in ${where}; if it is a pre-23.3 key, it has been revoked or expired. Run \`lk doctor\` to check.`,
     };
   }
   if (shape?.kind === 'malformed') {
     return {
       reason: 'malformed',
-      because: `the key from ${where} (fingerprint ${fp}) ${shape.text}; a LabKey key is 64 lower-case hex characters`,
+      because: `it ${shape.text}; a LabKey key is 64 lower-case hex characters`,
       hint: `${capitalize(changeAt(c))} so it holds exactly the key LabKey showed (no quotes or spaces), or run \`lk auth login\`. \`lk doctor\` shows what was read.`,
     };
   }
@@ -122,7 +122,7 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
     const machines = input.netrc?.machines ?? [];
     return {
       reason: 'wrong-host',
-      because: `the key came from the \`default\` entry of ${where}, not from an entry for ${hostOf(input.server) ?? 'this server'}: no \`machine\` line matched this host${machines.length ? ` (the file names ${machines.map((m) => `"${m}"`).join(', ')})` : ''}, and netrc matches the bare host name only, without scheme or port`,
+      because: `it came from the \`default\` entry of the netrc file, not from an entry for ${hostOf(input.server) ?? 'this server'}: no \`machine\` line matched this host${machines.length ? ` (the file names ${machines.map((m) => `"${m}"`).join(', ')})` : ''}, and netrc matches the bare host name only, without scheme or port`,
       hint: `Add \`machine ${hostOf(input.server) ?? '<host>'} login apikey password <key>\` to the netrc file, or run \`lk auth login\`. \`lk doctor\` lists the entries it found.`,
     };
   }
@@ -130,7 +130,7 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
   if (other) {
     return {
       reason: 'shadowed',
-      because: `the key from ${where} (fingerprint ${fp}) shadows a different key stored in ${other.source} (fingerprint ${other.fingerprint}), which was not tried`,
+      because: `it shadows a different key stored in ${other.source} (fingerprint ${other.fingerprint}), which was not tried`,
       hint: c.details?.variable
         ? `Unset ${c.details.variable} to use the stored key, or put a valid key in it. \`lk auth status\` shows both.`
         : `Remove the key from ${where} to use the one in ${other.source}. \`lk auth status\` shows both.`,
@@ -142,7 +142,7 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
     if (!Number.isNaN(exp.getTime()) && exp.getTime() <= input.now.getTime()) {
       return {
         reason: 'expired',
-        because: `the key from ${where} (fingerprint ${fp}) expired at ${exp.toISOString()}`,
+        because: `it expired at ${exp.toISOString()}`,
         hint: 'Create a new key: run `lk auth login` (the site setting "Expire API keys" decides how long keys live).',
       };
     }
@@ -150,13 +150,13 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
   if (info && info.expiresAt !== undefined) {
     return {
       reason: 'revoked',
-      because: `the key from ${where} (fingerprint ${fp}) has not expired${info.expiresAt ? ` (it would expire at ${new Date(info.expiresAt).toISOString()})` : ' (it never expires)'}, so it was revoked (deleted) on the server`,
+      because: `it has not expired${info.expiresAt ? ` (it would expire at ${new Date(info.expiresAt).toISOString()})` : ' (it never expires)'}, so it was revoked (deleted) on the server`,
       hint: 'Create a new key and store it: run `lk auth login`. `lk keys list` shows the keys the server still has.',
     };
   }
   return {
     reason: 'unknown',
-    because: `the key from ${where} (fingerprint ${fp}) is not known to the server: it has expired or been revoked, or was never valid there`,
+    because: `it is not known to the server: it has expired or been revoked, or was never valid there`,
     hint: `Create a new key and run \`lk auth login\`, or ${changeAt(c)}. \`lk doctor\` checks the key's source and shape.`,
   };
 }

@@ -179,7 +179,7 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
       const d = auth.diagnose
         ? await auth.diagnose({ legacyGuest })
         : diagnoseRejection({ credential: c, legacyGuest, now: new Date(), server: auth.server });
-      return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)}: ${d.because}.`, {
+      return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)} (fingerprint ${c.fingerprint}): ${d.because}.`, {
         ...base,
         hint: d.hint,
         reason: d.reason,
@@ -196,7 +196,7 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
     }
     return new NoCredentialsError(auth.trail ?? auth.credential?.trail ?? [], {
       ...(auth.server ? { server: auth.server } : {}),
-      hint: `The server needs a key for ${request.method} ${request.url} (${exception ?? '401'}). Run \`lk auth login\`, or set LABKEY_API_KEY.`,
+      hint: `This server requires a key for that request (${exception ?? '401'}). Run \`lk auth login\`, or set LABKEY_API_KEY.`,
     });
   }
 
