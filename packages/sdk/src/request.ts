@@ -51,6 +51,9 @@ export interface CoreOptions {
 
 const httpDebug: DebugSink = (line) => debug('http', '%s', line);
 
+/** Longest GET URL sent; longer read-only requests become form POSTs. */
+const MAX_GET_URL = 6000;
+
 const READ_ONLY_POST_ACTIONS = new Set(['selectrows', 'getquery', 'executesql', 'whoami', 'getcontainers', 'getschemas', 'getqueries']);
 
 export class Core {
@@ -262,7 +265,7 @@ export class Core {
    */
   async call<T>(o: ActionRequest, internal: { skipCsrf?: boolean } = {}): Promise<T> {
     let a = this.resolvedAuth ?? (await this.auth());
-    const method = o.method ?? (o.json !== undefined ? 'POST' : 'GET');
+    let method = o.method ?? (o.json !== undefined ? 'POST' : 'GET');
     const lowerAction = o.action.toLowerCase();
     const mutating = o.mutating ?? (method === 'POST' && !READ_ONLY_POST_ACTIONS.has(lowerAction));
     const idempotent = o.idempotent ?? (method === 'GET' || READ_ONLY_POST_ACTIONS.has(lowerAction));
@@ -271,7 +274,11 @@ export class Core {
     const isJson = o.json !== undefined;
     if (method === 'GET') {
       const qs = encodeParams(o.params);
-      if (qs) url += '?' + qs;
+      // Read-only actions also take POST; past ~6 kB a query string risks proxy and server limits.
+      if (url.length + qs.length > MAX_GET_URL && o.method === undefined && READ_ONLY_POST_ACTIONS.has(lowerAction)) {
+        method = 'POST';
+        body = qs;
+      } else if (qs) url += '?' + qs;
     } else if (isJson) {
       body = JSON.stringify(o.json);
       const qs = encodeParams(o.params);

@@ -6,9 +6,6 @@ import { InvalidArgumentError } from '../errors/credential-errors.js';
 
 type Params = Record<string, string | number | boolean | undefined | (string | number | boolean)[]>;
 
-/** URLs longer than this switch selectRows from GET to a form POST (both are read-only for LabKey). */
-const MAX_GET_URL = 6000;
-
 function selectParams(o: SelectRowsOptions): Params {
   const p: Params = { schemaName: o.schemaName, 'query.queryName': o.queryName };
   if (o.viewName !== undefined) p['query.viewName'] = o.viewName;
@@ -36,22 +33,15 @@ function selectParams(o: SelectRowsOptions): Params {
   return p;
 }
 
-/** `query-selectRows.api` (GET; a form POST when the URL would be too long). Rows come back as plain objects. */
+/** `query-selectRows.api` (GET; the core turns it into a form POST when the URL would be too long). Rows come back as plain objects. */
 export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions): Promise<QueryResult<R>> {
   if (!o.schemaName || !o.queryName) throw new InvalidArgumentError('selectRows needs schemaName and queryName.');
   const params = selectParams(o);
   const container = o.container ?? defaultContainer;
-  let method: 'GET' | 'POST' = 'GET';
-  if (o.filters && o.filters.length > 20) {
-    // Rough guard without building the URL twice for the common short case.
-    const approx = JSON.stringify(params).length * 1.5;
-    if (approx > MAX_GET_URL) method = 'POST';
-  }
   const json = await core.call<Record<string, unknown>>({
     controller: 'query',
     action: 'selectRows',
     container,
-    method,
     params,
     idempotent: true,
     mutating: false,

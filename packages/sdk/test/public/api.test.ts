@@ -193,3 +193,12 @@ describe('API keys', () => {
     expect(isNotFoundError(e)).toBe(true);
   });
 });
+
+test('a selectRows whose URL would be too long goes as a form POST (read-only, no CSRF)', async () => {
+  const names = Array.from({ length: 400 }, (_, i) => `Nobody Named ${i}`);
+  const before = logFor(server, 'selectRows').length;
+  const r = await alice.selectRows<Person>({ schemaName: 'lists', queryName: 'People', filters: [Filter.in('Name', [...names, 'Ada Lovelace'])] });
+  expect(r.rows.map((p) => p.Name)).toEqual(['Ada Lovelace']);
+  const sent = logFor(server, 'selectRows').slice(before);
+  expect(sent.map((e) => [e.method, e.csrf])).toEqual([['POST', 'none']]);
+});
