@@ -10,7 +10,7 @@ import { startMockServer } from '@lk/mock-server';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2500);
 const CONCURRENCY = 8;
-const ROUNDS = 5;
+const ROUNDS = 6;
 
 async function run(pool, path, headers, n) {
   let next = 0;
@@ -71,10 +71,15 @@ console.log(`keys stored: ${small.count} and ${big.count}; ${REQUESTS} requests 
 for (const t of [bare, small, big]) await run(t.pool, t.path, t.headers, 500);
 
 const r = { bare: [], small: [], big: [] };
+// Rotate the order every round, so no target always runs right after another.
+const order = ['bare', 'small', 'big'];
+const targets = { bare, small, big };
 for (let i = 0; i < ROUNDS; i++) {
-  r.bare.push(await run(bare.pool, bare.path, bare.headers, REQUESTS));
-  r.small.push(await run(small.pool, small.path, small.headers, REQUESTS));
-  r.big.push(await run(big.pool, big.path, big.headers, REQUESTS));
+  for (let j = 0; j < order.length; j++) {
+    const name = order[(i + j) % order.length];
+    const t = targets[name];
+    r[name].push(await run(t.pool, t.path, t.headers, REQUESTS));
+  }
 }
 const m = { bare: median(r.bare), small: median(r.small), big: median(r.big) };
 const fmt = (x) => `${Math.round(x).toLocaleString('en-US')} req/s`;
