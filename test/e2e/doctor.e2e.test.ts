@@ -4,72 +4,38 @@
  * it, and `--fix` must repair the ones it can (after a backup) while leaving every other entry and
  * comment byte for byte, and leave the others alone. No key ever appears in the output.
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectNoLeaks, LK_BIN, runLk, trackSecret } from '../helpers/run-lk.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { withMockServer } from '../helpers/with-mock-server.js';
 
-const LK = resolve(__dirname, '../../packages/cli/dist/bin/lk.js');
 const HEX32 = 'fedcba9876543210fedcba9876543210';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the built lk asynchronously (the mock server lives in this process: never block it). */
-function lk(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(process.execPath, [LK, ...args], { env, encoding: 'utf8', timeout: 30_000 }, (_err, stdout, stderr) => {
-      done({ code: child.exitCode, stdout, stderr });
-    });
-  });
-}
-
 const OTHER = '# lk e2e: keep this comment\nmachine other.example.org\n  login apikey\n  password lk_test_0000000000000001\n\n';
 const TAIL = '# trailing comment, also kept\n';
 
-describe('lk doctor (e2e)', () => {
-  let server: MockServer;
-  let home: string;
-  const secrets: string[] = [];
-  const outputs: string[] = [];
+// After all tests: no key this file used appears in any stdout or stderr of lk doctor.
+expectNoLeaks();
 
-  beforeAll(async () => {
-    expect(existsSync(LK)).toBe(true); // built by `pnpm test` (tsc -b) before the e2e tier runs
-    server = await startMockServer();
-  });
-  afterAll(async () => {
-    await server.close();
-    // The leak check over every stdout and stderr of this file.
-    const all = outputs.join('\n');
-    for (const s of secrets) expect(all).not.toContain(s);
+describe('lk doctor (e2e)', () => {
+  const mock = withMockServer();
+  let home: TempHome;
+
+  beforeAll(() => {
+    expect(existsSync(LK_BIN)).toBe(true); // built by `pnpm test` (tsc -b) before the e2e tier runs
   });
   beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), 'lk-doctor-e2e-'));
+    home = createTempHome();
   });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  afterEach(() => home.cleanup());
 
-  const newKey = (email = 'alice@lk.test') => {
-    const { key } = server.state.issueApiKey(email);
-    secrets.push(key);
-    return key;
-  };
-  const netrc = () => join(home, '.netrc');
-  const write = (text: string, mode = 0o600) => {
-    writeFileSync(netrc(), text, { mode });
-    chmodSync(netrc(), mode);
-  };
-  const backups = () => readdirSync(home).filter((f) => f.startsWith('.netrc.lk-backup-'));
-  const doctor = async (extra: string[] = [], env: Record<string, string> = {}, url = server.url) => {
-    const r = await lk(['doctor', '--server', url, ...extra], { PATH: process.env.PATH ?? '', HOME: home, LK_CONFIG_DIR: join(home, 'lk-config'), ...env });
-    outputs.push(r.stdout, r.stderr);
-    return r;
-  };
-  /** doctor, then doctor --fix; returns both runs. */
-  const findThenFix = async (env: Record<string, string> = {}, url = server.url) => ({ found: await doctor([], env, url), fixed: await doctor(['--fix'], env, url) });
+  const newKey = (email = 'alice@lk.test') => trackSecret(mock.server.state.issueApiKey(email).key);
+  const netrc = () => home.netrcPath;
+  const write = (text: string, mode = 0o600) => home.writeNetrc(text, mode);
+  const backups = () => readdirSync(home.dir).filter((f) => f.startsWith('.netrc.lk-backup-'));
+  const doctor = (extra: string[] = [], env: Record<string, string> = {}, url = mock.url) => runLk(['doctor', '--server', url, ...extra], { home, env, timeoutMs: 60_000 });
+  /** doctor, then doctor --fix. */
+  const findThenFix = async (env: Record<string, string> = {}, url = mock.url) => ({ found: await doctor([], env, url), fixed: await doctor(['--fix'], env, url) });
 
   it('a healthy netrc: all checks pass, exit 0, report on stdout', async () => {
     write(`${OTHER}machine 127.0.0.1 login apikey password ${newKey()}\n${TAIL}`);
@@ -78,6 +44,17 @@ describe('lk doctor (e2e)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('[ok]   key accepted: key ');
     expect(r.stdout).toMatch(/All checks passed\.\n$/);
+  });
+
+  it('after `lk auth login`, plain `lk doctor` uses the remembered server and passes', async () => {
+    const key = newKey();
+    const login = await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `${key}\n` });
+    expect(login.code).toBe(0);
+    const r = await runLk(['doctor'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`lk doctor: ${mock.url}\n`);
+    expect(r.stdout).toContain(`(from the default server in the lk config) answers login-whoAmI.api.`);
+    expect(r.stdout).toContain('All checks passed.');
   });
 
   it('prefixed key: found (exit 4), --fix strips the prefix after a backup, others untouched', async () => {
@@ -94,14 +71,14 @@ describe('lk doctor (e2e)', () => {
     expect(fixed.stdout).toContain('All checks passed.');
     expect(readFileSync(netrc(), 'utf8')).toBe(before.replace(`apikey|${key}`, key));
     expect(backups()).toHaveLength(1);
-    expect(readFileSync(join(home, backups()[0]!), 'utf8')).toBe(before);
-    expect(statSync(join(home, backups()[0]!)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(home.dir, backups()[0]!), 'utf8')).toBe(before);
+    expect(statSync(join(home.dir, backups()[0]!)).mode & 0o777).toBe(0o600);
   });
 
   it('legacy key seeded as apikey|…: a warning only (exit 0), and --fix does not strip it', async () => {
     const legacy = `apikey|${HEX32}`;
-    secrets.push(legacy);
-    server.state.seedApiKey('bob@lk.test', legacy);
+    trackSecret(legacy);
+    mock.server.state.seedApiKey('bob@lk.test', legacy);
     const before = `${OTHER}machine 127.0.0.1 login apikey password ${legacy}\n${TAIL}`;
     write(before);
     const { found, fixed } = await findThenFix();
@@ -141,13 +118,13 @@ describe('lk doctor (e2e)', () => {
 
   it('machine with scheme and port: found (exit 1), --fix rewrites it to the hostname', async () => {
     const key = newKey();
-    const before = `${OTHER}machine ${server.origin}\n  login apikey\n  password ${key}\n${TAIL}`;
+    const before = `${OTHER}machine ${mock.server.origin}\n  login apikey\n  password ${key}\n${TAIL}`;
     write(before);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(1);
-    expect(found.stderr).toContain(`[FAIL] machine names: lines 6-8: \`machine ${server.origin}\` holds a scheme (http://) and a port (:${server.port}); it never matches any server.`);
+    expect(found.stderr).toContain(`[FAIL] machine names: lines 6-8: \`machine ${mock.server.origin}\` holds a scheme (http://) and a port (:${mock.server.port}); it never matches any server.`);
     expect(fixed.code).toBe(0);
-    expect(readFileSync(netrc(), 'utf8')).toBe(before.replace(`machine ${server.origin}`, 'machine 127.0.0.1'));
+    expect(readFileSync(netrc(), 'utf8')).toBe(before.replace(`machine ${mock.server.origin}`, 'machine 127.0.0.1'));
     expect(backups()).toHaveLength(1);
   });
 
@@ -192,11 +169,11 @@ describe('lk doctor (e2e)', () => {
 
   it('wrong context path: says which base URL works', async () => {
     write(`${OTHER}machine 127.0.0.1 login apikey password ${newKey()}\n${TAIL}`);
-    const r = await doctor([], {}, server.origin);
+    const r = await doctor([], {}, mock.server.origin);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[FAIL] server and context path: Wrong context path: ');
-    expect(r.stderr).toContain(`but ${server.url} works.`);
-    expect(r.stderr).toContain(`fix: Use --server ${server.url}.`);
+    expect(r.stderr).toContain(`but ${mock.url} works.`);
+    expect(r.stderr).toContain(`fix: Use --server ${mock.url}.`);
   });
 
   it('malformed file: the line and column, exit 1, and --fix changes nothing', async () => {
