@@ -36,6 +36,18 @@ import { captionFor as captionOf, ConversionError, inferType, q, toStorage, type
 type DB = Database.Database;
 
 const DEFAULT_MAX_ROWS = 100000;
+/** executeSql defaults: most rows returned for maxRows=-1, and the highest total counted. */
+const SQL_ROW_CAP = 5_000_000;
+const SQL_COUNT_CAP = 10_000_000;
+
+/** Options beyond the public ones (tests and the server). */
+export interface EngineOptions extends QueryEngineOptions {
+  contextPath?: string;
+  /** executeSql: most rows for maxRows=-1 (default 5,000,000). */
+  sqlRowCap?: number;
+  /** executeSql: rowCount stops counting here (default 10,000,000). */
+  sqlCountCap?: number;
+}
 
 /** Valid `containerFilter` values (case-sensitive enum names). */
 export const CONTAINER_FILTERS = [
@@ -123,7 +135,12 @@ class Engine implements QueryEngine {
   private readonly now: () => Date;
   private readonly contextPath: string;
 
-  constructor(opts: QueryEngineOptions & { contextPath?: string }) {
+  private readonly sqlRowCap: number;
+  private readonly sqlCountCap: number;
+
+  constructor(opts: EngineOptions) {
+    this.sqlRowCap = opts.sqlRowCap ?? SQL_ROW_CAP;
+    this.sqlCountCap = opts.sqlCountCap ?? SQL_COUNT_CAP;
     this.now = opts.now ?? (() => new Date());
     this.sqlContext.now = this.now;
     this.contextPath = opts.contextPath ?? '/labkey';
@@ -446,10 +463,14 @@ class Engine implements QueryEngine {
       };
       if (!paging.metadataOnly) {
         const stmt = prep(`${inner}${orderBy} LIMIT ? OFFSET ?`).raw(true);
-        rows = run(() => stmt.all(paging.limit ?? -1, paging.offset)) as unknown[][];
+        // Caller SQL may never end (a recursive CTE): "all rows" stops at a cap instead of hanging.
+        rows = run(() => stmt.all(paging.limit ?? this.sqlRowCap + 1, paging.offset)) as unknown[][];
+        if (paging.limit === null && rows.length > this.sqlRowCap) {
+          throw new ActionError(500, `The query returned more than ${this.sqlRowCap} rows; use maxRows and offset to page through it.`, 'java.lang.IllegalStateException');
+        }
       }
       const rowCount = this.rowCount(paging, rows?.length ?? 0, includeTotal, () =>
-        this.cachedCount(countKey, () => (run(() => prep(`SELECT COUNT(*) FROM (\n${sql}\n)`).raw(true).get()) as [number])[0]),
+        this.cachedCount(countKey, () => (run(() => prep(`SELECT COUNT(*) FROM (SELECT 1 FROM (\n${sql}\n) LIMIT ${this.sqlCountCap})`).raw(true).get()) as [number])[0]),
       );
       const columns: ColumnDef[] = names.map((name, i) => ({
         name,
@@ -961,6 +982,6 @@ class Lookups {
 }
 
 /** Create a query engine (see `index.ts`). */
-export function createEngine(opts: QueryEngineOptions & { contextPath?: string } = {}): QueryEngine {
+export function createEngine(opts: EngineOptions = {}): QueryEngine {
   return new Engine(opts);
 }

@@ -26,8 +26,8 @@
  * const { status, body } = engine.selectRows({ params: { schemaName: ['lists'], 'query.queryName': ['People'] }, container: '/home', user });
  * @module
  */
-import { createEngine } from './engine.js';
-import type { QueryEngine, QueryEngineOptions } from './types.js';
+import { createEngine, type EngineOptions } from './engine.js';
+import type { QueryEngine } from './types.js';
 
 export type {
   ApiResult,
@@ -44,7 +44,7 @@ export type {
   WriteRequest,
 } from './types.js';
 export { ActionError, ValidationFailure, errorResult, type FieldError, type RowError } from './errors.js';
-export { CONTAINER_FILTERS } from './engine.js';
+export { CONTAINER_FILTERS, type EngineOptions } from './engine.js';
 export { formatDate, parseDate } from './values.js';
 export { wafDecode, WAF_PREFIX } from './sql.js';
 
@@ -56,7 +56,10 @@ export { wafDecode, WAF_PREFIX } from './sql.js';
  * @param opts.seed `demo` (default): `lists.People` (Key, Name, Age, Email; 5 rows) and
  *   `lists.Generated` (Key, Name, Value, Category, Flag, Created) in `/home`; `empty`: no lists
  * @param opts.contextPath used in getQueries' `viewDataUrl` (default `/labkey`)
+ * @param opts.sqlRowCap executeSql with maxRows=-1 fails past this many rows (default 5,000,000),
+ *   so SQL that never ends (a recursive CTE) cannot hang the server
+ * @param opts.sqlCountCap executeSql's rowCount stops counting here (default 10,000,000)
  */
-export function createQueryEngine(opts: QueryEngineOptions & { contextPath?: string } = {}): QueryEngine {
+export function createQueryEngine(opts: EngineOptions = {}): QueryEngine {
   return createEngine(opts);
 }

@@ -171,3 +171,27 @@ test('odd column aliases stay plain keys (no prototype games)', () => {
   expect(Object.keys(r.body.rows[0])).toEqual(['__proto__', 'a"b', 'constructor']);
   expect(JSON.parse(JSON.stringify(r.body.rows[0]))).toEqual(JSON.parse('{"__proto__":{"value":1},"a\\"b":{"value":2},"constructor":{"value":3}}'));
 });
+
+test('SQL that never ends cannot hang the server: counts and "all rows" are capped', () => {
+  const capped = createQueryEngine({ seed: 'empty', sqlRowCap: 5000, sqlCountCap: 20000 });
+  try {
+    const run = (p: Record<string, string>) => capped.executeSql({ params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, [v]])), container: '/home', user: bob }) as { status: number; body: any };
+    const forever = 'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s) SELECT i FROM s';
+    const page = run({ schemaName: 'lists', sql: forever, maxRows: '3' });
+    expect(page.status).toBe(200);
+    expect(page.body.rows).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    expect(page.body.rowCount).toBe(20000);
+    const all = run({ schemaName: 'lists', sql: forever, maxRows: '-1' });
+    expect(all.status).toBe(500);
+    expect(all.body.exception).toMatch(/more than 5000 rows/);
+    expect(run({ schemaName: 'lists', sql: 'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) SELECT i FROM s', maxRows: '-1' }).body.rows).toHaveLength(5000);
+  } finally {
+    capped.close();
+  }
+});
+
+test('load_extension is not available to SQL', () => {
+  const r = lists("SELECT load_extension('/tmp/nothing')");
+  expect(r.status).toBe(500);
+  expect(r.body.success).toBe(false);
+});
