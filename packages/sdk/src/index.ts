@@ -98,7 +98,6 @@ export type { Timeouts, DebugSink } from './transport/transport.js';
 export { authHeadersFor, AUTH_SCHEMES } from './auth/auth-scheme.js';
 export type { AuthScheme } from './auth/auth-scheme.js';
 export type { KeyInfo, KeyInfoStore } from './auth/diagnose-rejection.js';
-export { mustDropCredentials, nextMethod } from './transport/redirect-policy.js';
 export {
   HttpError,
   ForbiddenError,
@@ -117,7 +116,6 @@ export {
 export type { HttpErrorOptions, ValidationIssue } from './errors/http-error.js';
 export { ApiKeyRejectedError } from './errors/api-key-rejected-error.js';
 export type { RejectionReason } from './errors/api-key-rejected-error.js';
-export { toLabKeyError } from './errors/to-labkey-error.js';
 export {
   isLabKeyError,
   isHttpError,
@@ -141,6 +139,8 @@ export {
 export { filter, Filter, parseFilter, FILTER_OPERATORS } from './api/filter.js';
 export type { FilterOperator, FilterValue, FilterScalar } from './api/filter.js';
 export { wafEncode } from './api/query.js';
+// Deliberately not exported: toLabKeyError (the one response → error mapping stays internal; match
+// errors by code), the transport, the cookie jar and the redirect policy (tested beside their source).
 export type {
   WhoAmI,
   FieldInfo,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { mustDropCredentials, nextMethod, type AuthScheme } from '@lk/sdk';
+import type { AuthScheme } from '@lk/sdk';
 import { clientFor, rawServer, sendJson, type RawServer } from './helpers';
 
 const KEY = '5ec7e7' + '0123456789abcdef'.repeat(3) + 'fedcba98dc'; // fake, 64 hex
@@ -131,25 +131,4 @@ test('https → http on the same host and port number space: credentials dropped
     await dispatcher.close();
     await new Promise<void>((r) => tls.close(() => r()));
   }
-});
-
-describe('the redirect decision (pure)', () => {
-  test.each([
-    ['https://lk.example.org/labkey/a', 'http://lk.example.org/labkey/a', true],
-    ['https://lk.example.org/a', 'https://lk.example.org:8443/a', true],
-    ['https://lk.example.org/a', 'https://other.example.org/a', true],
-    ['http://lk.example.org/a', 'https://lk.example.org/a', true],
-    ['https://lk.example.org/a', 'https://LK.example.org:443/b', false],
-    ['http://127.0.0.1:8080/a', 'http://127.0.0.1:8080/b?x=1', false],
-  ])('%s → %s drops credentials: %s', (from, to, drop) => {
-    expect(mustDropCredentials(from, to)).toBe(drop);
-  });
-
-  test('methods', () => {
-    expect(nextMethod(303, 'POST')).toEqual({ method: 'GET', keepBody: false });
-    expect(nextMethod(302, 'POST')).toEqual({ method: 'GET', keepBody: false });
-    expect(nextMethod(301, 'GET')).toEqual({ method: 'GET', keepBody: false });
-    expect(nextMethod(307, 'POST')).toEqual({ method: 'POST', keepBody: true });
-    expect(nextMethod(308, 'POST')).toEqual({ method: 'POST', keepBody: true });
-  });
 });
