@@ -153,3 +153,13 @@ describe('pre-2024 server (legacyAuth): a rejected key silently becomes guest', 
     expect((await c.whoAmI()).email).toBe('bob@lk.test');
   });
 });
+
+test('a netrc machine that never matches (scheme and port in it) → NoCredentialsError whose trail says which line to fix', async () => {
+  const home = netrcHome(`machine ${server.origin} login apikey password ${server.state.issueApiKey('alice@lk.test').key}\n`);
+  const c = clientFor(server, { resolveContext: { homedir: home } });
+  const e = await rejection(c.selectRows({ schemaName: 'core', queryName: 'UserAPIKeys' }));
+  expect(e.code).toBe(ErrorCodes.NO_CREDENTIALS);
+  expect(e.message).toContain(`${join(home, '.netrc')}:1 has machine "${server.origin}"`);
+  expect(e.message).toMatch(/bare hostname/);
+  expect(e.hint).toMatch(/lk auth login/);
+});
