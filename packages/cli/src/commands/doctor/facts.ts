@@ -41,6 +41,8 @@ export interface DoctorFacts {
   server: ServerFacts | undefined;
   /** When no server is known, why (for the checks that need one). */
   noServerReason?: string;
+  /** The lk config file could not be read (message and hint). */
+  configError?: string;
   netrc: NetrcFacts;
   platform: NodeJS.Platform;
   /** One report per credential source (env, keychain, netrc), in chain order. */
@@ -67,14 +69,17 @@ export interface DoctorOptions {
  * default, the only known server). Unlike other commands, doctor also runs without one: the
  * netrc checks do not need it.
  */
-export async function resolveDoctorServer(opts: DoctorOptions, deps: Deps): Promise<{ server?: ServerFacts; reason?: string }> {
+export async function resolveDoctorServer(opts: DoctorOptions, deps: Deps): Promise<{ server?: ServerFacts; reason?: string; configError?: string }> {
   let chosen: ResolvedServer;
   try {
     chosen = await resolveServer(deps, opts.server);
   } catch (e) {
     // A bad --server or LABKEY_SERVER is a usage error; only "none at all" is fine here.
     if (opts.server !== undefined || deps.env[ENV_SERVER]) throw e;
-    return { reason: 'no --server given, LABKEY_SERVER is not set and lk knows no default server' };
+    const err = e as { code?: string; message?: string; hint?: string };
+    if (err.code === 'LK_USAGE') return { reason: 'no --server given, LABKEY_SERVER is not set and lk knows no default server' };
+    // A broken lk config must not stop the diagnosis: the server check reports it.
+    return { reason: `the lk config cannot be used (${err.message ?? String(e)})`, configError: `${err.message ?? String(e)}${err.hint ? ` ${err.hint}` : ''}` };
   }
   const hostname = new URL(chosen.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
   const from = chosen.from === 'config default' ? 'the default server in the lk config' : chosen.from === 'config' ? 'the lk config' : chosen.from;
@@ -120,7 +125,7 @@ async function gatherNetrc(deps: Deps, ctx: ResolveContext): Promise<NetrcFacts>
 /** Gathers the facts for one run. Reads files and the keychain; the network only on demand. */
 export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<DoctorFacts> {
   const sdk = await deps.sdk();
-  const { server, reason } = await resolveDoctorServer(opts, deps);
+  const { server, reason, configError } = await resolveDoctorServer(opts, deps);
   const ctx = await doctorResolveContext(deps, server?.url);
   const netrc = await gatherNetrc(deps, ctx);
   let sources: SourceReport[] = [];
@@ -154,6 +159,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
     },
   };
   if (reason !== undefined) facts.noServerReason = reason;
+  if (configError !== undefined) facts.configError = configError;
   return facts;
 }
 

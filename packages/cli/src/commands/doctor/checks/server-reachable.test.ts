@@ -80,4 +80,16 @@ describe('check: server and context path', () => {
       await new Promise((r) => html.close(r));
     }
   });
+
+  it('a broken lk config does not stop the diagnosis: the server check names it', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    mkdirSync(join(h.home, '.config', 'lk'), { recursive: true });
+    writeFileSync(join(h.home, '.config', 'lk', 'servers.json'), '{ not json');
+    const { diagnose } = await import('../doctor.js');
+    const r = await diagnose({}, h.deps);
+    const c = r.checks.find((x) => x.id === 'server')!;
+    expect(c.status).toBe('fail');
+    expect(c.detail).toContain('servers.json is not usable: not valid JSON');
+  });
 });

@@ -16,6 +16,7 @@ export const serverReachable: Check = {
   id: 'server',
   title: 'server and context path',
   async run(facts) {
+    if (facts.configError) return result(this, 'fail', `The lk config cannot be used: ${facts.configError}`, 'Fix or delete the lk config file (it holds no secrets), or pass --server URL.');
     if (!facts.server) return result(this, 'skip', `No server to check: ${facts.noServerReason ?? 'none given'}.`, 'Pass --server URL.');
     const r = await facts.probe();
     const url = facts.server.url;
