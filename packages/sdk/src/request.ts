@@ -217,7 +217,7 @@ export class Core {
             }
             const shadowed = legacyGuest ? undefined : await this.inspectShadowed(ctx, c);
             const netrc = c.source.startsWith('netrc:') ? await this.inspectNetrc(ctx, c) : undefined;
-            return diagnoseRejection({ credential: c, legacyGuest, keyInfo, now: ctx.now(), shadowed, netrc, server: this.opts.baseUrl });
+            return diagnoseRejection({ credential: c, legacyGuest, scheme: this.opts.auth, keyInfo, now: ctx.now(), shadowed, netrc, server: this.opts.baseUrl });
           }
         : undefined,
     };

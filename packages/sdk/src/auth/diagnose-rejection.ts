@@ -49,6 +49,8 @@ export interface DiagnoseInput {
   credential: Pick<Credential, 'apiKey' | 'source' | 'fingerprint' | 'details'>;
   /** The request came back as guest from a server that silently ignores bad keys (pre-2024). */
   legacyGuest?: boolean;
+  /** How the key was sent: a guest answer to a Bearer header means the server does not read Bearer. */
+  scheme?: 'apikey' | 'basic' | 'bearer' | undefined;
   keyInfo?: KeyInfo | undefined;
   now: Date;
   shadowed?: ShadowedKey[] | undefined;
@@ -96,6 +98,13 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
   const shape = shapeProblem(raw);
   const fp = c.fingerprint;
 
+  if (input.legacyGuest && input.scheme === 'bearer') {
+    return {
+      reason: 'bearer-unsupported',
+      because: 'the server treated the request as guest: it does not read `Authorization: Bearer` (LabKey added Bearer support in 2026, LabKey/platform#7609), so the key was never looked at',
+      hint: "Send the key as the `apikey` header instead (the default): drop `auth: 'bearer'` or run `lk auth login --auth apikey`.",
+    };
+  }
   if (input.legacyGuest) {
     return {
       reason: 'legacy-guest',

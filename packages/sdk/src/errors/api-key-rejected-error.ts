@@ -10,6 +10,7 @@ import { HttpError, type HttpErrorOptions } from './http-error.js';
  * - `wrong-host`: it came from a netrc `default` entry, not from an entry for this server;
  * - `shadowed`: an environment variable won over a different key stored for this server;
  * - `legacy-guest`: a pre-2024 server silently treated the request as guest;
+ * - `bearer-unsupported`: the key went as `Authorization: Bearer` to a server that does not read it;
  * - `unknown`: expired or revoked, the client cannot tell which.
  * @public
  */
@@ -21,6 +22,7 @@ export type RejectionReason =
   | 'wrong-host'
   | 'shadowed'
   | 'legacy-guest'
+  | 'bearer-unsupported'
   | 'unknown';
 
 /** The server did not accept the key that was sent. The hint names the likely cause and the fix. @public */

@@ -178,7 +178,7 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
       const legacyGuest = !rejected;
       const d = auth.diagnose
         ? await auth.diagnose({ legacyGuest })
-        : diagnoseRejection({ credential: c, legacyGuest, now: new Date(), server: auth.server });
+        : diagnoseRejection({ credential: c, legacyGuest, scheme: auth.scheme, now: new Date(), server: auth.server });
       return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)} (fingerprint ${c.fingerprint}): ${d.because}.`, {
         ...base,
         hint: d.hint,
