@@ -133,6 +133,7 @@ export function frame(ctx: ActionContext, o: FrameOptions): ActionResult {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${esc(ctx.csrfToken)}">
+<link rel="icon" href="data:,">
 <title>${esc(o.title)} | LabKey Mock Server</title>
 <style nonce="${nonce}">${PAGE_STYLE}</style>
 </head>
