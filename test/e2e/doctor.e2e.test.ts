@@ -174,6 +174,8 @@ describe('lk doctor (e2e)', () => {
     expect(r.stderr).toContain('[FAIL] server and context path: Wrong context path: ');
     expect(r.stderr).toContain(`but ${mock.url} works.`);
     expect(r.stderr).toContain(`fix: Use --server ${mock.url}.`);
+    // The key is still checked, where the server answers.
+    expect(r.stderr).toContain(`(asked at ${mock.url}, where the server answers): it belongs to alice@lk.test.`);
   });
 
   it('malformed file: the line and column, exit 1, and --fix changes nothing', async () => {

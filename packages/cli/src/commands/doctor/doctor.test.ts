@@ -71,7 +71,7 @@ describe('lk doctor', () => {
         `lk doctor: ${server.url}\n` +
           `[ok]   netrc file: ${h.netrc} (~/.netrc exists).\n` +
           `[ok]   netrc permissions: ${h.netrc} is mode 0600 (only you can read it).\n` +
-          `[ok]   netrc syntax: ${h.netrc} parses cleanly (1 entries).\n` +
+          `[ok]   netrc syntax: ${h.netrc} parses cleanly (1 entry).\n` +
           `[ok]   netrc entry for the server: machine 127.0.0.1 at ${h.netrc} lines 1-3.\n` +
           '[ok]   machine names: Every machine is a bare hostname.\n' +
           '[ok]   netrc login: login apikey (lines 1-3).\n' +

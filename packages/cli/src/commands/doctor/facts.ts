@@ -52,7 +52,12 @@ export interface DoctorFacts {
   fingerprint(key: Secret | string): string;
   /** Anonymous whoAmI probes of the base URL (and the other usual context path). Memoized. */
   probe(): Promise<ContextPathReport>;
-  /** whoAmI with this key, as sent by lk. Memoized per fingerprint. */
+  /**
+   * The base URL where the server answers: the given one, else the other usual context path when
+   * that one works, else undefined. Uses {@link probe}.
+   */
+  workingBase(): Promise<string | undefined>;
+  /** whoAmI with this key at {@link workingBase}, as lk sends it. Memoized per fingerprint. */
   verify(key: Secret): Promise<KeyVerdict>;
   /** Repairs offered by the checks that ran so far (filled in by the runner, in order). */
   pendingRepairs: Repair[];
@@ -147,12 +152,19 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
       probe ??= probeContextPath(server.url, (base) => anonymousWhoAmI(deps, base));
       return probe;
     },
+    async workingBase() {
+      if (!server) return undefined;
+      const r = await facts.probe();
+      if (r.given.kind === 'ok') return server.url;
+      if (r.alternative?.outcome.kind === 'ok') return r.alternative.base;
+      return undefined;
+    },
     verify(key) {
-      if (!server) return Promise.resolve({ kind: 'error', why: 'no server' });
       const fp = sdk.fingerprintKey(key);
       let v = verdicts.get(fp);
       if (!v) {
-        v = verifyKey(deps, server.url, key);
+        // Ask where the server answers: with a wrong context path, at the one that works.
+        v = facts.workingBase().then((base) => (base ? verifyKey(deps, base, key) : { kind: 'error' as const, why: 'the server URL does not work' }));
         verdicts.set(fp, v);
       }
       return v;

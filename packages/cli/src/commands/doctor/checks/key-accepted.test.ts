@@ -110,8 +110,15 @@ describe('check: key accepted', () => {
     expect(r.fix).toContain('`lk doctor --fix` can');
   });
 
-  it('the server URL does not work: the key is not asked', async () => {
+  it('a wrong context path: the key is still asked, where the server answers', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
-    expect((await h.check(keyAccepted, { server: server.origin })).status).toBe('skip');
+    const r = await h.check(keyAccepted, { server: server.origin });
+    expect(r.status).toBe('pass');
+    expect(r.detail).toMatch(new RegExp(`is accepted \\(asked at ${server.url.replace(/\./g, '\\.')}, where the server answers\\): it belongs to alice@lk\\.test\\.$`));
+  });
+
+  it('no server answers at all: the key is not asked', async () => {
+    h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
+    expect((await h.check(keyAccepted, { server: `${server.origin}/nothing/here` })).status).toBe('skip');
   });
 });

@@ -14,9 +14,11 @@ export const keyAccepted: Check = {
   title: 'key accepted',
   async run(facts) {
     if (!facts.server) return result(this, 'skip', 'No server to ask.');
-    const probe = await facts.probe();
-    if (probe.given.kind !== 'ok') return result(this, 'skip', 'Not asked: the server URL does not work (see the server check).');
-    const login = `lk auth login --server ${facts.server.url}`;
+    const base = await facts.workingBase();
+    if (!base) return result(this, 'skip', 'Not asked: the server URL does not work (see the server check).');
+    // With a wrong context path the key is still checked, where the server does answer.
+    const at = base !== facts.server.url ? ` (asked at ${base}, where the server answers)` : '';
+    const login = `lk auth login --server ${base}`;
     const eff = facts.effective;
     if (!eff) {
       const tried = facts.sources.map((r) => `${r.source}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`).join('; ');
@@ -33,7 +35,7 @@ export const keyAccepted: Check = {
     }
     const where = `key ${eff.fingerprint} from ${describeSourceId(eff.source)}`;
     const verdict = await facts.verify(eff.apiKey);
-    if (verdict.kind === 'accepted') return result(this, 'pass', `${where} is accepted: it belongs to ${verdict.email}.`);
+    if (verdict.kind === 'accepted') return result(this, 'pass', `${where} is accepted${at}: it belongs to ${verdict.email}.`);
     if (verdict.kind === 'error') return result(this, 'fail', `Could not check ${where}: ${verdict.why}.`, 'Run `lk doctor` again; if it persists, check the server.');
 
     const raw = eff.apiKey.reveal();
@@ -67,7 +69,7 @@ export const keyAccepted: Check = {
       this,
       'fail',
       `${where} is rejected: ${verdict.why}. It is expired, revoked, or for another server.`,
-      `Create a new key on ${facts.server.url} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`,
+      `Create a new key on ${base} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`,
       { authFailure: true },
     );
   },

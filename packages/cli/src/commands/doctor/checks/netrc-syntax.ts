@@ -20,7 +20,8 @@ export const netrcSyntax: Check = {
       );
     }
     const warnings = (facts.netrc.parsed?.warnings ?? []).filter((w) => !COVERED.has(w.code));
-    if (warnings.length === 0) return result(this, 'pass', `${file} parses cleanly (${facts.netrc.parsed?.entries.length ?? 0} entries).`);
+    const n = facts.netrc.parsed?.entries.length ?? 0;
+    if (warnings.length === 0) return result(this, 'pass', `${file} parses cleanly (${n} ${n === 1 ? 'entry' : 'entries'}).`);
     const list = warnings.map((w) => `line ${w.line}, column ${w.column}: ${w.message}`).join('\n');
     return result(this, 'warn', `${file} parses, but some tokens are skipped:\n${list}`, `Edit ${file} at the lines above (each entry is \`machine HOST login apikey password KEY\`).`);
   },
