@@ -1,0 +1,117 @@
+/**
+ * lk as a program: --version/--help load no HTTP code, exit codes, colors only on a terminal and
+ * never with NO_COLOR, the hidden key prompt on a real pseudo-terminal.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withMockServer } from '../helpers/with-mock-server';
+import { createTempHome, type TempHome } from '../helpers/temp-home';
+import { LK_BIN, ROOT, baseEnv, expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk';
+
+expectNoLeaks();
+
+/** Runs `node [--import preload] lk …` and returns what the ESM loader resolved, and Node internals loaded late. */
+function loadedBy(args: string[], home: TempHome): Promise<{ code: number | null; loaded: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lk-imports-'));
+  const log = join(dir, 'imports.log');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', join(ROOT, 'test/helpers/record-imports.mjs'), LK_BIN, ...args], {
+      env: baseEnv(home, { LK_IMPORT_LOG: log }),
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let loaded: string[] = [];
+      try {
+        loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      } catch {
+        loaded = [];
+      }
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, loaded });
+    });
+  });
+}
+
+/** Runs lk under `script` so that its stdin, stdout and stderr are a pseudo-terminal. */
+function runInPty(args: string[], home: TempHome, input: Array<{ afterMs: number; text: string }>, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const cmd = [process.execPath, LK_BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: baseEnv(home, { TERM: 'xterm', ...env }), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => resolve(out));
+    let t = 0;
+    for (const i of input) {
+      t += i.afterMs;
+      setTimeout(() => child.stdin.write(i.text), t);
+    }
+    setTimeout(() => child.stdin.end(), t + 3000);
+  });
+}
+
+describe('lk as a program', () => {
+  const mock = withMockServer();
+  let home: TempHome;
+  beforeEach(() => {
+    home = createTempHome();
+  });
+  afterEach(() => home.cleanup());
+
+  it('--version prints the version and loads nothing but lk’s own small modules', async () => {
+    const r = await runLk(['--version'], { home });
+    expect(r).toMatchObject({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const { code, loaded } = await loadedBy(['--version'], home);
+    expect(code).toBe(0);
+    expect(loaded.filter((u) => !u.startsWith('internal:')).map((u) => u.replace(/^.*\/dist\//, ''))).toEqual(
+      expect.arrayContaining(['bin/lk.js', 'main.js']),
+    );
+    expect(loaded.join('\n')).not.toMatch(/commander|@lk\/sdk|packages\/sdk|mock-server|undici/);
+  });
+
+  it('--help loads commander but no SDK, no undici and no mock server', async () => {
+    const r = await runLk(['--help'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: lk [options] [command]');
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.');
+    const { loaded } = await loadedBy(['--help'], home);
+    expect(loaded.join('\n')).toMatch(/commander/);
+    expect(loaded.join('\n')).not.toMatch(/packages\/sdk|mock-server|undici/i);
+    const sub = await loadedBy(['query', 'select', '--help'], home);
+    expect(sub.loaded.join('\n')).not.toMatch(/packages\/sdk|mock-server|undici/i);
+  });
+
+  it('exit codes: unknown command and option 2, help for a group without a verb 2', async () => {
+    const unknown = await runLk(['frobnicate'], { home });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("lk: unknown command 'frobnicate'\nhint: Run `lk --help` (or `lk <command> --help`) for usage.\n");
+    expect((await runLk(['auth', 'token', '--bogus'], { home })).code).toBe(2);
+    const group = await runLk(['auth'], { home });
+    expect(group.code).toBe(2);
+    expect(group.stderr).toContain('Usage: lk auth [options] [command]');
+    expect((await runLk(['auth', 'status', '--server', 'ftp://x'], { home })).code).toBe(2);
+  });
+
+  it('--json errors are data on stdout', async () => {
+    const r = await runLk(['auth', 'status', '--json', '--server', 'ftp://x'], { home });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ error: expect.objectContaining({ code: 'LK_USAGE', exitCode: 2 }) });
+  });
+
+  it('the key prompt on a terminal: shows the External Tool Access page, never echoes the key; colors unless NO_COLOR', async () => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    const out = await runInPty(['auth', 'login', '--server', mock.url], home, [{ afterMs: 1500, text: `${key}\r` }]);
+    expect(out).toContain(`${mock.url}/home/security-externalToolsView.view`);
+    expect(out).toContain('Paste your API key (input is hidden): ');
+    expect(out).not.toContain(key);
+    expect(out).toContain('\u001b[32m✓\u001b[39m Logged in to');
+    expect(home.readNetrc()).toContain(`password ${key}`);
+
+    const plain = await runInPty(['auth', 'status'], home, [], { NO_COLOR: '1' });
+    expect(plain).toContain('✓ Logged in as alice@lk.test');
+    expect(plain).not.toContain('\u001b[');
+  });
+});
