@@ -5,6 +5,7 @@ import { BadResponseError } from '../errors/http-error.js';
 import { selectRows } from './query.js';
 import type { ApiKeyRow, CreateApiKeyOptions, CreatedApiKey, WhoAmI } from './types.js';
 import type { KeyInfo } from '../auth/diagnose-rejection.js';
+import { debug } from '../debug.js';
 
 /** `login-whoAmI.api` in the root container. A guest answer although a key was sent throws ApiKeyRejectedError (`legacy-guest`). */
 export async function whoAmI(core: Core, signal?: AbortSignal): Promise<WhoAmI> {
@@ -105,7 +106,15 @@ export async function createApiKey(core: Core, container: string, o: CreateApiKe
   const info: KeyInfo = { fingerprint: fingerprintKey(apiKey), server: core.opts.baseUrl };
   if (o.description !== undefined) info.description = o.description.trim().slice(0, 256);
   if (type === 'apikey') {
-    const rows = await listApiKeys(core, container, o.signal);
+    // The key exists now and is shown only once: a failed lookup must not lose it, so the key is
+    // returned with what is known (no row id or expiry) and the failure goes to the debug log.
+    let rows: ApiKeyRow[];
+    try {
+      rows = await listApiKeys(core, container, o.signal);
+    } catch (e) {
+      debug('http', 'created a key (fingerprint %s) but could not read core.UserAPIKeys: %s', info.fingerprint, (e as { code?: string }).code ?? 'error');
+      return { apiKey, info };
+    }
     const want = o.description?.trim().slice(0, 256);
     const mine = rows
       .filter((r) => want === undefined || r.description === want)

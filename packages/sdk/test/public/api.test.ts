@@ -202,3 +202,28 @@ test('a selectRows whose URL would be too long goes as a form POST (read-only, n
   const sent = logFor(server, 'selectRows').slice(before);
   expect(sent.map((e) => [e.method, e.csrf])).toEqual([['POST', 'none']]);
 });
+
+test('createApiKey returns the new key even when the follow-up listing fails', async () => {
+  // A proxy that passes createApiKey through and fails the core.UserAPIKeys listing.
+  const { request: httpRequest } = await import('node:http');
+  const { rawServer, sendJson } = await import('./helpers');
+  const proxy = await rawServer((req, res, body) => {
+    if ((req.url ?? '').includes('selectRows')) return sendJson(res, 503, { exception: 'down for a moment' });
+    const up = httpRequest({ host: '127.0.0.1', port: server.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${server.port}` } }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    up.end(body);
+  });
+  try {
+    const c = clientFor(server, { baseUrl: proxy.origin + '/labkey', apiKey: server.state.issueApiKey('alice@lk.test').key });
+    const created = await c.createApiKey({ description: 'listing fails' });
+    expect(created.apiKey.reveal()).toMatch(/^[0-9a-f]{64}$/);
+    expect(created.info.rowId).toBeUndefined();
+    expect(created.info.fingerprint).toMatch(/^[0-9a-f]{8}$/);
+    expect(server.state.listApiKeys('alice@lk.test').some((k) => k.Description === 'listing fails')).toBe(true);
+    await c.close();
+  } finally {
+    await proxy.close();
+  }
+});
