@@ -148,6 +148,22 @@ describe('lk doctor', () => {
       );
     });
 
+    it('a symlinked netrc: --fix writes through to its target and the link stays a link', async () => {
+      const { lstatSync, symlinkSync, mkdirSync, realpathSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const key = h.key();
+      mkdirSync(join(h.home, 'dotfiles'));
+      const target = h.write(`machine 127.0.0.1 login apikey password apikey|${key}\n`, 0o644, 'dotfiles/netrc');
+      symlinkSync(target, h.netrc);
+      const r = await diagnose({ server: server.url, fix: true }, h.deps);
+      expect(r.fixed.map((f) => f.id).sort()).toEqual(['chmod-600', 'strip-prefix']);
+      expect(lstatSync(h.netrc).isSymbolicLink()).toBe(true);
+      expect(realpathSync(h.netrc)).toBe(realpathSync(target));
+      expect(h.read('dotfiles/netrc')).toBe(`machine 127.0.0.1 login apikey password ${key}\n`);
+      expect(statSync(target).mode & 0o777).toBe(0o600);
+      expect(exitCodeOf(r.checks)).toBe(0);
+    });
+
     it('--json prints { checks, fixed } on stdout, failures included', async () => {
       h.write(`machine 127.0.0.1 login apikey password apikey|${h.key()}\n`, 0o644);
       await expect(runDoctor({ server: server.url, json: true }, h.deps)).rejects.toMatchObject({ kind: 'auth' });
