@@ -328,7 +328,7 @@ test('keyboard only: open the dialog, describe, generate, copy, done; Escape can
   await alice.waitForURL(/generated=1/);
 
   // Tables have a caption and column headers with scope.
-  expect(await alice.locator('#keys caption').textContent()).toBe('Your API keys');
+  expect(await alice.locator('#keys caption').textContent()).toBe('Your API keys (times in UTC)');
   const ths = alice.locator('#keys thead th');
   expect(await alice.locator('#keys thead th[scope="col"]').count()).toBe(await ths.count());
   const t = await times(alice, /typed by keyboard/);
@@ -349,6 +349,7 @@ test('a key that outlives its expiry shows as expired (the mock clock moves 8 da
   await alice.getByLabel('Password').fill('alice-password');
   await alice.getByRole('button', { name: 'Sign In' }).click();
   await alice.waitForURL((u) => u.pathname === '/labkey/security-externalToolsView.view');
+  expect(new URL(alice.url()).search).toBe(''); // the one-time "generated" notice is not carried over
 
   const after = await times(alice, /typed by keyboard/);
   expect(await after.row.getAttribute('class')).toBe('expired');

@@ -59,7 +59,7 @@ export function keyTable(ctx: ActionContext, o: KeyTableOptions): string {
     })
     .join('\n');
   const table = `<div class="table-wrap"><table class="grid" id="keys">
-<caption>${esc(o.caption)}</caption>
+<caption>${esc(o.caption)} <span class="muted small">(times in UTC)</span></caption>
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${body}

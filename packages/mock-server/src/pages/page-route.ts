@@ -22,6 +22,13 @@ export function loginUrl(ctx: ActionContext, returnUrl: string | undefined): str
   return rootUrl(ctx, 'login-login.view', returnUrl ? { returnUrl } : undefined);
 }
 
+/** A page URL without the one-time notice parameters (?generated=1, ?deleted=N, ?saved=1). */
+function withoutNotices(url: string): string {
+  const u = new URL(url, 'http://mock.invalid');
+  for (const p of ['generated', 'deleted', 'saved']) u.searchParams.delete(p);
+  return u.pathname + u.search;
+}
+
 export function definePage(def: PageDef): RouteDef {
   const methods = def.methods ?? ['GET'];
   return {
@@ -38,7 +45,7 @@ export function definePage(def: PageDef): RouteDef {
       if (def.permission !== 'none' && !user) {
         if (!browser) throw ctx.server.guestUnauthorized(ctx.req, ctx.method);
         // After sign-in, come back here (a GET), or to where a POST wanted to go.
-        const back = method === 'GET' ? selfUrl(ctx) : safeReturnUrl(ctx.params.get('returnUrl'), ctx.server.config.contextPath);
+        const back = method === 'GET' ? withoutNotices(selfUrl(ctx)) : safeReturnUrl(ctx.params.get('returnUrl'), ctx.server.config.contextPath);
         return { redirect: loginUrl(ctx, back) };
       }
       if (def.permission === 'siteAdmin' && !user?.siteAdmin) {

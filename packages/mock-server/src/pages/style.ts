@@ -62,6 +62,7 @@ form.inline { display: inline; margin: 0; }
 .table-wrap { overflow-x: auto; }
 table.grid { border-collapse: collapse; width: 100%; background: #fff; margin-top: 0.75rem; }
 table.grid caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+table.grid caption .muted { font-weight: 400; }
 table.grid th, table.grid td { text-align: left; padding: 0.5rem 0.65rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
 table.grid thead th { background: #eef2f5; font-size: 0.88rem; text-transform: uppercase; letter-spacing: 0.03em; color: #3b4550; }
 table.grid td.select, table.grid th.select { width: 2.5rem; }
@@ -71,9 +72,9 @@ tr.expired td { color: var(--muted); }
 .badge { display: inline-block; font-size: 0.78rem; font-weight: 700; padding: 0.05rem 0.45rem; border-radius: 999px; }
 .badge-expired { background: #fbeceb; color: var(--red); border: 1px solid #e3a19b; }
 .empty { color: var(--muted); font-style: italic; }
-dialog { border: 1px solid var(--line); border-radius: 8px; padding: 1.25rem 1.5rem; width: min(36rem, calc(100vw - 2rem)); box-shadow: 0 10px 40px rgba(0,0,0,0.25); }
+dialog { border: 1px solid var(--line); border-radius: 8px; padding: 1.25rem 1.5rem; width: min(44rem, calc(100vw - 2rem)); box-shadow: 0 10px 40px rgba(0,0,0,0.25); }
 dialog::backdrop { background: rgba(20, 30, 40, 0.45); }
 .copy-row { display: flex; gap: 0.5rem; }
-.copy-row input { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85rem; max-width: none; }
+.copy-row input { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.82rem; max-width: none; flex: 1; }
 .copy-status { min-height: 1.5em; color: #1e6b35; font-weight: 600; margin: 0.25rem 0 0; }
 `;
