@@ -9,7 +9,7 @@ import type { SdkModule } from '../../deps.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
-/** A safe edit `--fix` may apply. `apply` works on the netrc text or file; it never sees a key in output. */
+/** A safe edit `--fix` may apply to the netrc file. Its description never holds a key. */
 export interface Repair {
   /** Stable id, e.g. `strip-prefix`, `chmod-600`. */
   id: string;

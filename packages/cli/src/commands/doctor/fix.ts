@@ -32,7 +32,7 @@ export async function applyRepairs(results: CheckResult[], facts: DoctorFacts, d
   const modeRepairs = repairs.filter((r) => r.kind === 'mode');
   let changedBy: Repair[] = [];
   let failed: { repair: Repair; why: string }[] = [];
-  const write = await sdk.updateNetrcFile(file, (text) => {
+  const editAll = (text: string): string => {
     // The writer may call this again (after losing its lock): start from scratch each time.
     changedBy = [];
     failed = [];
@@ -45,11 +45,20 @@ export async function applyRepairs(results: CheckResult[], facts: DoctorFacts, d
           cur = next;
         }
       } catch (e) {
-        failed.push({ repair: r, why: ((e as Error).message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '') });
+        failed.push({ repair: r, why: reason(e) });
       }
     }
     return cur;
-  });
+  };
+  let write: Awaited<ReturnType<SdkModule['updateNetrcFile']>>;
+  try {
+    write = await sdk.updateNetrcFile(file, editAll);
+  } catch (e) {
+    // The file changed under us (and no longer parses), another writer held the lock, or the
+    // folder is read-only: nothing was written. Report it with the rest instead of aborting.
+    for (const r of repairs) out.notFixed.push({ id: r.id, description: r.description, why: reason(e) });
+    return out;
+  }
   for (const r of changedBy) out.fixed.push({ id: r.id, description: r.description });
   for (const f of failed) out.notFixed.push({ id: f.repair.id, description: f.repair.description, why: f.why });
   const nowPrivate = write.modeTightened || (write.previousMode !== undefined && (write.previousMode & 0o077) !== 0);
@@ -58,4 +67,9 @@ export async function applyRepairs(results: CheckResult[], facts: DoctorFacts, d
     else out.notFixed.push({ id: r.id, description: r.description, why: 'the mode did not change' });
   }
   return out;
+}
+
+function reason(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  return `${err.code ? `${err.code}: ` : ''}${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}`;
 }

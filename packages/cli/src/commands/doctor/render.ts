@@ -51,7 +51,7 @@ export function renderReport(r: DoctorReport, marks: ReturnType<typeof marksFor>
       out.push(`Fixed${r.backup ? ` (backup: ${r.backup})` : ''}:`);
       for (const f of r.fixed) out.push(`  ${mark('pass')} ${f.description}`);
     }
-    for (const f of r.notFixed ?? []) out.push(`  ${mark('fail')} could not ${f.description}: ${f.why}`);
+    for (const f of r.notFixed ?? []) out.push(`  ${mark('fail')} not done (${f.id}): ${f.why}`);
     if (r.fixed.length > 0) out.push('Checks after fixing:');
   }
   for (const c of r.checks) {
