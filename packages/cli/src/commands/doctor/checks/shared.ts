@@ -1,6 +1,5 @@
 /** Small helpers the checks share: where things are in the netrc file, and how to name them. */
 import type { Netrc, NetrcEntry } from '@lk/sdk';
-import type { DoctorFacts } from '../facts.js';
 import { machineShape } from '../machine-shape.js';
 
 export function hostKey(host: string): string {
@@ -12,11 +11,6 @@ export function hostKey(host: string): string {
 /** `line 3` or `lines 3-5`. */
 export function lines(e: Pick<NetrcEntry, 'line' | 'endLine'>): string {
   return e.endLine > e.line ? `lines ${e.line}-${e.endLine}` : `line ${e.line}`;
-}
-
-/** `~/.netrc`-style display of the file (the full path: it is not secret and users copy it). */
-export function fileName(facts: DoctorFacts): string {
-  return facts.netrc.location.path ?? '~/.netrc';
 }
 
 /** The first `default` entry, if any. */
@@ -52,11 +46,6 @@ export function malformedMachines(netrc: Netrc): { entry: NetrcEntry; bare: stri
 export function printableLogin(login: string): string {
   if (login.length > 80 || /\|/.test(login) || /^[0-9a-f]{24,}$/i.test(login)) return '(a value that looks like a key)';
   return `\`${login}\``;
-}
-
-/** `key 1a2b3c4d` */
-export function fp(fingerprint: string): string {
-  return `key ${fingerprint}`;
 }
 
 export function describeSourceId(source: string): string {
