@@ -2,7 +2,7 @@
 // paging, iterators, executeSql (WAF-encoded), row mutations, containers and API key management.
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { Filter, filter, isNotFoundError, isSecret, parseFilter, wafEncode, type LabKeyClient } from '@lk/sdk';
-import { clientFor, logFor, rejection } from './helpers';
+import { clientFor, logFor, rejection } from './helpers.js';
 
 let server: MockServer;
 let alice: LabKeyClient;
@@ -206,7 +206,7 @@ test('a selectRows whose URL would be too long goes as a form POST (read-only, n
 test('createApiKey returns the new key even when the follow-up listing fails', async () => {
   // A proxy that passes createApiKey through and fails the core.UserAPIKeys listing.
   const { request: httpRequest } = await import('node:http');
-  const { rawServer, sendJson } = await import('./helpers');
+  const { rawServer, sendJson } = await import('./helpers.js');
   const proxy = await rawServer((req, res, body) => {
     if ((req.url ?? '').includes('selectRows')) return sendJson(res, 503, { exception: 'down for a moment' });
     const up = httpRequest({ host: '127.0.0.1', port: server.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${server.port}` } }, (ur) => {

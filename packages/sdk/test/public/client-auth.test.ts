@@ -1,6 +1,6 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isApiKeyRejectedError, isNoCredentialsError } from '@lk/sdk';
-import { clientFor, logFor, rejection } from './helpers';
+import { clientFor, logFor, rejection } from './helpers.js';
 
 let server: MockServer;
 let key: string;

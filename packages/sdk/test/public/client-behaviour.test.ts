@@ -3,7 +3,7 @@
 // that work across package copies.
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isAbortedError, isApiKeyRejectedError, isLabKeyError, isNetworkError, isNotFoundError, createClient } from '@lk/sdk';
-import { clientFor, logFor, rawServer, rejection, sendJson, type RawServer } from './helpers';
+import { clientFor, logFor, rawServer, rejection, sendJson, type RawServer } from './helpers.js';
 
 let server: MockServer;
 const raws: RawServer[] = [];

@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isCsrfError, setDebugSink } from '@lk/sdk';
-import { clientFor, logFor, rawServer, rejection, type RawServer } from './helpers';
+import { clientFor, logFor, rawServer, rejection, type RawServer } from './helpers.js';
 
 let server: MockServer;
 let key: string;

@@ -15,7 +15,7 @@ import {
   isValidationError,
   isWrongContextPathError,
 } from '@lk/sdk';
-import { clientFor, rawServer, rejection, sendJson, type RawServer } from './helpers';
+import { clientFor, rawServer, rejection, sendJson, type RawServer } from './helpers.js';
 
 let server: MockServer;
 let aliceKey: string;

@@ -4,7 +4,7 @@
 import { inspect } from 'node:util';
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createMemoryKeychain, keychainAccountFor, KEYCHAIN_SERVICE, setDebugSink, type AuthScheme, type LabKeyClient } from '@lk/sdk';
-import { clientFor, netrcHome, rawServer, type RawServer } from './helpers';
+import { clientFor, netrcHome, rawServer, type RawServer } from './helpers.js';
 
 let server: MockServer;
 let legacy: MockServer;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import type { AuthScheme } from '@lk/sdk';
-import { clientFor, rawServer, sendJson, type RawServer } from './helpers';
+import { clientFor, rawServer, sendJson, type RawServer } from './helpers.js';
 
 const KEY = '5ec7e7' + '0123456789abcdef'.repeat(3) + 'fedcba98dc'; // fake, 64 hex
 const COOKIE_VALUE = 'sess1on5ecret0000';

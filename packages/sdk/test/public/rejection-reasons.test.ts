@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isApiKeyRejectedError, type KeyInfo } from '@lk/sdk';
-import { clientFor, netrcHome, rejection } from './helpers';
+import { clientFor, netrcHome, rejection } from './helpers.js';
 
 let server: MockServer;
 beforeAll(async () => {
