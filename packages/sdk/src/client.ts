@@ -6,7 +6,6 @@
 import type { Dispatcher } from 'undici';
 import type { Credential, CredentialSource, ResolveContext } from './credentials/types.js';
 import { defaultChain, defaultResolveContext } from './credentials/default-chain.js';
-import { fromValue } from './credentials/from-value.js';
 import type { Secret } from './redact/secret.js';
 import { AUTH_SCHEMES, type AuthScheme } from './auth/auth-scheme.js';
 import type { KeyInfoStore } from './auth/diagnose-rejection.js';
@@ -260,6 +259,3 @@ class Client implements LabKeyClient {
 export function createClient(options: ClientOptions): LabKeyClient {
   return new Client(options);
 }
-
-// `fromValue` is what `apiKey` maps to through defaultChain; re-exported by the credential section.
-void fromValue;
