@@ -132,6 +132,8 @@ class Engine implements QueryEngine {
   private readonly sqlContext: SqlContext = { now: () => new Date(), user: undefined };
   private readonly vschemas = new Map<string, VSchema>();
   private readonly counts = new Map<string, number>();
+  /** Keyset paging: "<table version|filter>@<offset>" → the key the page before it ended on. */
+  private readonly resume = new Map<string, unknown>();
   private readonly now: () => Date;
   private readonly contextPath: string;
 
@@ -343,13 +345,34 @@ class Engine implements QueryEngine {
         });
       }
       const from = lookups.from();
+      const countKey = t.cacheKey === null ? null : `${t.cacheKey}|${from}|${where.sql}|${JSON.stringify(where.params)}`;
+      // Paging in key order through a list (what selectRowsIter does): remember where each page
+      // ended, so the next page seeks past that key instead of skipping `offset` rows again.
+      const keyset = countKey !== null && t.pk !== undefined && sort.length === 0 && paging.limit !== null ? t.pk : undefined;
+      let pkIndex = -1;
+      if (keyset) {
+        pkIndex = columns.findIndex((c) => c === keyset);
+        if (pkIndex < 0) {
+          pkIndex = selectList.length;
+          selectList.push(q(keyset.name));
+        }
+      }
       let rows: unknown[][] | undefined;
       if (!paging.metadataOnly) {
-        const sql = `SELECT ${selectList.join(', ')} FROM ${from} ${where.sql} ${orderBy} LIMIT ? OFFSET ?`;
-        const stmt = this.prepare(t, sql).raw(true);
-        rows = stmt.all(...where.params, paging.limit ?? -1, paging.offset) as unknown[][];
+        const resume = keyset && paging.offset > 0 ? this.resume.get(`${countKey}@${paging.offset}`) : undefined;
+        if (resume !== undefined) {
+          const seek = `${where.sql ? `${where.sql} AND` : 'WHERE'} ${q(keyset!.name)} > ?`;
+          const sql = `SELECT ${selectList.join(', ')} FROM ${from} ${seek} ${orderBy} LIMIT ?`;
+          rows = this.prepare(t, sql).raw(true).all(...where.params, resume, paging.limit ?? -1) as unknown[][];
+        } else {
+          const sql = `SELECT ${selectList.join(', ')} FROM ${from} ${where.sql} ${orderBy} LIMIT ? OFFSET ?`;
+          rows = this.prepare(t, sql).raw(true).all(...where.params, paging.limit ?? -1, paging.offset) as unknown[][];
+        }
+        if (keyset && rows.length > 0) {
+          if (this.resume.size >= 10000) this.resume.clear();
+          this.resume.set(`${countKey}@${paging.offset + rows.length}`, rows[rows.length - 1]![pkIndex]);
+        }
       }
-      const countKey = t.cacheKey === null ? null : `${t.cacheKey}|${from}|${where.sql}|${JSON.stringify(where.params)}`;
       const rowCount = this.rowCount(paging, rows?.length ?? 0, includeTotal, () =>
         this.cachedCount(countKey, () => {
           const r = this.prepare(t, `SELECT COUNT(*) FROM ${from} ${where.sql}`).raw(true).get(...where.params) as [number];
@@ -883,6 +906,7 @@ class Engine implements QueryEngine {
     }
     this.store.dropAll();
     this.counts.clear();
+    this.resume.clear();
     for (const l of d.lists as any[]) {
       const list = this.store.createList(l.container, l.name, l.columns as ColumnDef[]);
       if (l.generated) this.store.fillGenerated(list, l.generated.rows, l.generated.base);
