@@ -30,10 +30,10 @@ interface HelperRequest {
   modulePath: string;
 }
 
-// The helper runs each call in a child process. @napi-rs/keyring's sync Entry blocks the calling
-// thread, and its AsyncEntry blocks a libuv pool thread whose pending work keeps the event loop
-// alive: on a dead or stuck D-Bus (or an unlock prompt nobody can see) either would hang lk.
-// A worker thread stuck in native code cannot be terminated and is joined at exit. A child
+// The helper runs each call in a child process. @napi-rs/keyring connects to D-Bus synchronously
+// on the calling thread: against a socket that accepts and never answers, even `new AsyncEntry()`
+// blocks the main thread (checked by hand: no timer fires), so no in-process time box can work.
+// Worker.terminate() cannot interrupt a thread that is inside native code either. A child
 // process can always be SIGKILLed. The request (key included) travels on stdin, never in argv.
 const HELPER = `
 let input = '';
