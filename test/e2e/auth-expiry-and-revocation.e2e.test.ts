@@ -1,7 +1,7 @@
 /** A key that expires (the mock's clock moves) or is revoked: lk says which, exit 4. */
-import { withMockServer } from '../helpers/with-mock-server';
-import { createTempHome, type TempHome } from '../helpers/temp-home';
-import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
 

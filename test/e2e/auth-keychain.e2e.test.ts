@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withMockServer } from '../helpers/with-mock-server';
-import { createTempHome, type TempHome } from '../helpers/temp-home';
-import { LK_BIN, expectNoLeaks, recordRun, trackSecret } from '../helpers/run-lk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { LK_BIN, expectNoLeaks, recordRun, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
 

@@ -2,9 +2,9 @@
  * lk auth login / status / token / logout, end to end: the built lk, a temporary HOME, the real mock
  * server. netrc is checked byte for byte: the entry is added and removed, everything else stays.
  */
-import { withMockServer } from '../helpers/with-mock-server';
-import { createTempHome, type TempHome } from '../helpers/temp-home';
-import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
 
@@ -87,6 +87,34 @@ describe('lk auth, end to end', () => {
     const other = await runLk(['auth', 'status', '--server', 'http://localhost:1/labkey'], { home, env: { LABKEY_SERVER: mock.url } });
     expect(other.code).toBe(1);
     expect(other.stderr).toContain('http://localhost:1/labkey\n  ✗ ');
+    const token = await runLk(['auth', 'token', '--server', mock.url], { home });
+    expect(token).toMatchObject({ code: 0, stdout: `${key}\n` });
+    const none = await runLk(['auth', 'token', '--server', 'https://lk.example.org'], { home });
+    expect(none).toMatchObject({ code: 4, stdout: '' });
+  });
+
+  it('status covers every known server; netrc entries are per host, and login warns when one key now serves two servers', async () => {
+    const { startMockServer } = await import('@lk/mock-server');
+    const second = await startMockServer();
+    try {
+      const k1 = issue();
+      const k2 = trackSecret(second.state.issueApiKey('bob@lk.test').key);
+      expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: k1 })).code).toBe(0);
+      const login2 = await runLk(['auth', 'login', '--server', second.url, '--with-token'], { home, stdin: k2 });
+      expect(login2.code).toBe(0);
+      expect(login2.stderr).toContain(`! netrc entries match the host name only: this key is now also used for ${mock.url}.`);
+      const status = await runLk(['auth', 'status'], { home });
+      expect(status.code).toBe(1);
+      expect(status.stderr).toContain(`${mock.url}\n  ✗ `);
+      expect(status.stderr).toContain(`${second.url} (default)\n  ✓ Logged in as bob@lk.test`);
+      const json = await runLk(['auth', 'status', '--json'], { home });
+      expect((JSON.parse(json.stdout) as Array<{ server: string; ok: boolean }>).map((r) => [r.server, r.ok])).toEqual([
+        [mock.url, false],
+        [second.url, true],
+      ]);
+    } finally {
+      await second.close();
+    }
   });
 
   it('login refuses while LABKEY_API_KEY is set (exit 1), and so does logout of an env key', async () => {

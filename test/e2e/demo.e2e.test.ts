@@ -1,7 +1,7 @@
 /** `pnpm demo` (the built demo) runs green, end to end, and never prints a key. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/run-lk';
+import { ROOT } from '../helpers/run-lk.js';
 
 function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 /** lk keys list / create / revoke end to end. */
-import { withMockServer } from '../helpers/with-mock-server';
-import { createTempHome, type TempHome } from '../helpers/temp-home';
-import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
 
@@ -70,6 +70,11 @@ describe('lk keys, end to end', () => {
       const all = await runLk(['keys', 'list', '--all', '--json'], { home: admin });
       expect(all.code).toBe(0);
       expect((JSON.parse(all.stdout) as unknown[]).length).toBeGreaterThanOrEqual(2);
+      // An administrator revokes another user's key with --all (core.APIKeys).
+      const bobs = mock.server.state.issueApiKey('bob@lk.test', { description: 'bob, to revoke' });
+      const revoked = await runLk(['keys', 'revoke', String(bobs.rowId), '--all', '--yes'], { home: admin });
+      expect(revoked).toMatchObject({ code: 0, stderr: `✓ Revoked key ${bobs.rowId}\n` });
+      expect(mock.server.state.listApiKeys('bob@lk.test').map((r) => r.RowId)).not.toContain(bobs.rowId);
     } finally {
       admin.cleanup();
     }

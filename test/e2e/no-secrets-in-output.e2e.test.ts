@@ -4,9 +4,9 @@
  * errors) with every stdout and stderr captured. The test keys may appear only in the stdout of
  * `lk auth token` and `lk auth status --show-token` (and a new key in `lk keys create`'s stdout).
  */
-import { withMockServer } from '../helpers/with-mock-server';
-import { createTempHome, type TempHome } from '../helpers/temp-home';
-import { allRuns, findLeaks, mayPrintKeys, runLk, trackSecret } from '../helpers/run-lk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { allRuns, findLeaks, mayPrintKeys, runLk, trackSecret } from '../helpers/run-lk.js';
 
 describe('no key in any output', () => {
   const mock = withMockServer({ bearer: true, now: new Date(Date.now() - 2 * 3600 * 1000) });

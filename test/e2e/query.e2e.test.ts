@@ -1,7 +1,7 @@
 /** lk query select / sql end to end: every flag and format, every credential form, exit codes. */
-import { withMockServer } from '../helpers/with-mock-server';
-import { createTempHome, type TempHome } from '../helpers/temp-home';
-import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
 
