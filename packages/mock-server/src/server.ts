@@ -114,9 +114,13 @@ export class MockLabKey {
 
     // CSRF: the expected token is the cookie when it is a valid 64-hex value; otherwise a fresh one.
     let csrfToken = cookies.get(CSRF_COOKIE);
+    // A request outside the context path (a browser's automatic /favicon.ico) never carries the
+    // cookie, which is scoped to the context path: issuing one there would overwrite the token the
+    // browser already holds and break the next form post on an open page.
+    const insideContext = ctx === '' || pathname === ctx || pathname.startsWith(ctx + '/');
     if (!csrfToken || !HEX64.test(csrfToken)) {
       csrfToken = newHex64();
-      setCookies.push(`${CSRF_COOKIE}=${csrfToken}; Path=${cookiePath}; SameSite=Lax`);
+      if (insideContext) setCookies.push(`${CSRF_COOKIE}=${csrfToken}; Path=${cookiePath}; SameSite=Lax`);
     }
 
     const respond = (status: number, body: unknown, extra: Record<string, string> = {}, compactDefault = false): void => {

@@ -151,8 +151,9 @@ export class StateStore implements MockState {
     const u = this.requireUser(email);
     const key = newHex64();
     const seconds = opts.expirationSeconds ?? this._settings.apiKeyExpirationSeconds;
-    const expiresAt = seconds === -1 || seconds === undefined ? null : new Date(this.clock.now().getTime() + seconds * 1000);
-    const { rowId } = this.storeKey(u.id, key, opts.description, expiresAt);
+    const created = this.clock.now();
+    const expiresAt = seconds === -1 || seconds === undefined ? null : new Date(created.getTime() + seconds * 1000);
+    const { rowId } = this.storeKey(u.id, key, opts.description, expiresAt, created);
     return { key, rowId };
   }
 
@@ -166,12 +167,20 @@ export class StateStore implements MockState {
   createKeyForUser(userId: number, description: string | undefined): string {
     const key = newHex64();
     const s = this._settings.apiKeyExpirationSeconds;
-    const expiresAt = s === -1 ? null : new Date(this.clock.now().getTime() + s * 1000);
-    this.storeKey(userId, key, description, expiresAt);
+    // One clock reading for both Created and Expiration, so Expiration - Created is exactly the setting.
+    const created = this.clock.now();
+    const expiresAt = s === -1 ? null : new Date(created.getTime() + s * 1000);
+    this.storeKey(userId, key, description, expiresAt, created);
     return key;
   }
 
-  private storeKey(userId: number, rawKey: string, description: string | undefined, expiresAt: Date | null): { rowId: number } {
+  private storeKey(
+    userId: number,
+    rawKey: string,
+    description: string | undefined,
+    expiresAt: Date | null,
+    created: Date = this.clock.now(),
+  ): { rowId: number } {
     const crypt = cryptOf(rawKey);
     if (this.keysByCrypt.has(crypt)) throw new Error('a key with the same hash is already stored');
     const desc = description === undefined ? null : description.trim().slice(0, DESCRIPTION_MAX) || null;
@@ -179,7 +188,7 @@ export class StateStore implements MockState {
       rowId: this.nextKeyRowId++,
       userId,
       crypt,
-      created: this.clock.now(),
+      created,
       expiration: expiresAt,
       lastUsed: null,
       description: desc,

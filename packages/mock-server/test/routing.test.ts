@@ -84,6 +84,15 @@ describe('routing (protocol §1, §8.1)', () => {
     await r.body.text();
   });
 
+  it('issues no CSRF cookie outside the context path (a favicon request must not replace the token)', async () => {
+    const outside = await request(server.origin + '/favicon.ico');
+    await outside.body.text();
+    expect(outside.headers['set-cookie']).toBeUndefined();
+    const inside = await request(server.url + '/login-whoAmI.api');
+    await inside.body.text();
+    expect(String(inside.headers['set-cookie'])).toMatch(/^X-LABKEY-CSRF=[0-9a-f]{64}; Path=\/labkey/);
+  });
+
   it('never redirects an .api call', async () => {
     const r = await new Client(server.url).req('/home/security-ensureLogin.api');
     expect(r.status).toBe(401);
