@@ -72,12 +72,26 @@ describe('fromKeychain', () => {
     expect(await fromKeychain({ service: 'lk-dev' }).resolve(ctx(keychain))).toMatchObject({ source: `keychain:lk-dev/${SERVER}` });
   });
 
-  it.each(['locked', 'timeout', 'failure'] as const)('throws LK_CREDENTIAL_STORE when the keychain is %s', async (kind) => {
+  it.each(['locked', 'timeout'] as const)('by default skips, with the reason, when the keychain is %s', async (kind) => {
     const keychain = createMemoryKeychain({ fail: kind });
-    await expect(fromKeychain().resolve(ctx(keychain))).rejects.toMatchObject({
+    expect(await fromKeychain().resolve(ctx(keychain))).toEqual({ skipped: true, reason: `memory keychain: simulated ${kind}` });
+  });
+
+  it.each(['locked', 'timeout'] as const)('throws LK_CREDENTIAL_STORE when the keychain is %s and skipOn is only unavailable', async (kind) => {
+    const keychain = createMemoryKeychain({ fail: kind });
+    await expect(fromKeychain({ skipOn: ['unavailable'] }).resolve(ctx(keychain))).rejects.toMatchObject({
       code: 'LK_CREDENTIAL_STORE',
       store: 'keychain',
       kind,
+    });
+  });
+
+  it('throws LK_CREDENTIAL_STORE on any other keychain failure', async () => {
+    const keychain = createMemoryKeychain({ fail: 'failure' });
+    await expect(fromKeychain().resolve(ctx(keychain))).rejects.toMatchObject({
+      code: 'LK_CREDENTIAL_STORE',
+      store: 'keychain',
+      kind: 'failure',
     });
   });
 });

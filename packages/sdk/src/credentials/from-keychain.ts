@@ -23,14 +23,17 @@ export function keychainAccountFor(server: string): string {
   return normalizeServerUrl(server);
 }
 
+const DEFAULT_SKIP_ON: readonly KeychainFailureKind[] = ['unavailable', 'locked', 'timeout'];
+
 /** Options for {@link fromKeychain}. @public */
 export interface FromKeychainOptions {
   /** Service name (default {@link KEYCHAIN_SERVICE}). */
   service?: string;
   /**
    * Keychain failures that count as "not here" and skip to the next source, with the reason in
-   * the trail. Default `['unavailable']`; add `'locked'` and `'timeout'` where a best-effort
-   * answer beats stopping (e.g. a status report). The rest are thrown.
+   * the trail. Default `['unavailable', 'locked', 'timeout']`: a missing, locked or silent Secret
+   * Service is a reason in the trail, never a hang or a crash. Pass `['unavailable']` to stop the
+   * chain on a locked or silent keychain instead. The kinds not listed are thrown.
    */
   skipOn?: KeychainFailureKind[];
 }
@@ -43,16 +46,16 @@ export interface FromKeychainOptions {
  * entry, or no keychain service is reachable at all (headless Linux without a D-Bus session or
  * Secret Service: the keychain is simply not set up here, so the chain falls through to netrc).
  *
- * Throws the adapter's KeychainError (`LK_CREDENTIAL_STORE`) when the keychain exists but cannot
- * answer: locked, timed out (3 s), or any other failure. That is "configured but broken": the
- * user may well have a key in there, and silently using a weaker source (an old netrc line)
- * instead would be a surprise. Setting LABKEY_API_KEY bypasses the keychain, since env comes first.
+ * Also skips, with the reason in the trail, when the keychain is locked or does not answer within
+ * its time box (3 s): the next source's key is used and the trail says why the keychain was passed
+ * over (issue 2: "a missing or locked Secret Service is a reason in the trail, never a hang").
+ * Throws the adapter's KeychainError (`LK_CREDENTIAL_STORE`) for any other failure.
  * `options.skipOn` changes which failures skip.
  * @public
  */
 export function fromKeychain(options: FromKeychainOptions = {}): CredentialSource {
   const service = options.service ?? KEYCHAIN_SERVICE;
-  const skipOn = new Set<KeychainFailureKind>(options.skipOn ?? ['unavailable']);
+  const skipOn = new Set<KeychainFailureKind>(options.skipOn ?? DEFAULT_SKIP_ON);
   return {
     name: 'keychain',
     async resolve(ctx: ResolveContext): Promise<SourceResult> {
