@@ -126,6 +126,17 @@ describe('lk auth login', () => {
       expect(readFileSync(netrc(), 'utf8')).toBe(entry(key));
     });
 
+    it('on a terminal with no server known, asks for the server first', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdinIsTTY: true, answers: [`${server.url}/`, key] });
+      await runLogin({}, deps);
+      expect(deps.io.asked).toEqual([
+        'LabKey server URL, with the context path (e.g. https://labkey.example.org/labkey): ',
+        'Paste your API key (input is hidden): ',
+      ]);
+      expect((await deps.config.load()).defaultServer).toBe(server.url);
+    });
+
     it('with no terminal and no --with-token, is a usage error', async () => {
       deps = await createTestDeps();
       await expect(runLogin({ server: server.url }, deps)).rejects.toMatchObject({ code: 'LK_USAGE', kind: 'usage' });

@@ -7,7 +7,8 @@ import type { LabKeyClient, Secret, WhoAmI } from '@lk/sdk';
 import { CliError, usageError } from '../../cli-error.js';
 import type { AuthScheme, KeyStore, StoredKeyInfo } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { addServerOption, AUTH_SCHEMES, ENV_API_KEY, resolveServer } from '../shared/server.js';
+import { addServerOption, AUTH_SCHEMES, ENV_API_KEY, resolveServer, type ResolvedServer } from '../shared/server.js';
+import { normalizeServerUrl } from '../../config.js';
 import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { storeKey } from './shared/key-store.js';
@@ -52,7 +53,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
       hint: `Unset it first (\`unset ${ENV_API_KEY}\`), then run \`lk auth login\` again; or keep using the variable and skip login.`,
     });
   }
-  const server = await resolveServer(deps, opts.server);
+  const server = await serverForLogin(opts, deps);
   const container = opts.container ?? server.entry?.container ?? '/home';
   const auth: AuthScheme = opts.auth ?? server.entry?.auth ?? 'apikey';
   const store: KeyStore = opts.store ?? server.entry?.store ?? 'netrc';
@@ -151,6 +152,18 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   } finally {
     await client.close();
   }
+}
+
+/** The server to log in to; on a terminal with none known, ask for it (as gh asks for a host). */
+async function serverForLogin(opts: LoginOptions, deps: Deps): Promise<ResolvedServer> {
+  try {
+    return await resolveServer(deps, opts.server);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'LK_USAGE' || opts.server !== undefined || opts.withToken || !deps.io.stdinIsTTY) throw e;
+  }
+  const answer = await deps.io.prompt('LabKey server URL, with the context path (e.g. https://labkey.example.org/labkey): ');
+  const url = normalizeServerUrl(answer);
+  return { url, entry: (await deps.config.load()).servers[url], from: '--server' };
 }
 
 /**

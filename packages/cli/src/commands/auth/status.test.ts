@@ -98,6 +98,19 @@ describe('lk auth status', () => {
       }
     });
 
+    it('says when LABKEY_API_KEY shadows the stored key', async () => {
+      const other = server.state.issueApiKey('bob@lk.test').key;
+      const d = await createTestDeps({ env: { LABKEY_API_KEY: other, HOME: deps.home } });
+      try {
+        const [r] = await runStatus({ server: server.url }, d);
+        expect(r?.source).toBe('env:LABKEY_API_KEY');
+        expect(r?.user?.email).toBe('bob@lk.test');
+        expect(d.io.stdout()).toMatch(new RegExp(`  ! netrc:${deps.home}/\\.netrc:1 holds a different key \\(fingerprint [0-9a-f]{8}\\), which is not used\n`));
+      } finally {
+        d.cleanup();
+      }
+    });
+
     it('knows no server: tells the user to log in', async () => {
       const d = await createTestDeps();
       try {

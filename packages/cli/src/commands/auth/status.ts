@@ -40,6 +40,8 @@ export interface ServerStatus {
   auth: string;
   user?: { id: number; email: string; displayName: string };
   expiresAt?: string | null;
+  /** Later sources holding a different key, which is not used (source and fingerprint only). */
+  shadowed?: { source: string; fingerprint: string }[];
   trail?: { source: string; outcome: string; reason?: string }[];
   error?: { code: string; message: string; hint?: string };
 }
@@ -76,6 +78,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
         r.source = cred.source;
         r.fingerprint = cred.fingerprint;
         r.key = opts.showToken ? cred.apiKey.reveal() : sdk.maskKey(cred.apiKey);
+        r.shadowed = await shadowedKeys(deps, s.url, cred.fingerprint);
         const info = config.keys[cred.fingerprint];
         if (info && info.expiresAt !== undefined) r.expiresAt = info.expiresAt;
         const who = await client.whoAmI();
@@ -126,7 +129,27 @@ function render(r: ServerStatus, deps: Deps): string {
   if (r.source) lines.push(`  - Key source: ${r.source}`);
   if (r.key) lines.push(`  - Key: ${r.key}${r.fingerprint ? ` (fingerprint ${r.fingerprint})` : ''}`);
   lines.push(`  - Sent as: ${AUTH_LABEL[r.auth] ?? r.auth}`);
+  for (const sh of r.shadowed ?? []) {
+    lines.push(`  ${style.warn('!')} ${sh.source} holds a different key (fingerprint ${sh.fingerprint}), which is not used`);
+  }
   if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : r.expiresAt}`);
   if (r.error?.hint) lines.push(`  - hint: ${r.error.hint}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Sources after the one in use that hold a different key (style.md practice 2: when sources
+ * disagree, say so). Asks the same chain the client uses, with the shadow check on; a failure here
+ * never fails the status.
+ */
+async function shadowedKeys(deps: Deps, server: string, fingerprint: string): Promise<{ source: string; fingerprint: string }[] | undefined> {
+  try {
+    const sdk = await deps.sdk();
+    const ctx = sdk.defaultResolveContext(server, await deps.resolveContext(server));
+    const cred = await sdk.defaultChain().resolve(ctx, { inspectShadowed: true });
+    const list = (cred.shadowed ?? []).filter((x) => x.fingerprint !== fingerprint).map((x) => ({ source: x.source, fingerprint: x.fingerprint }));
+    return list.length ? list : undefined;
+  } catch {
+    return undefined;
+  }
 }
