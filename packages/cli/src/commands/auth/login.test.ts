@@ -152,6 +152,18 @@ describe('lk auth login', () => {
       expect((await deps.config.load()).servers[server.url]?.store).toBe('keychain');
     });
 
+    it('moving a server from the keychain to netrc removes the old keychain item (it would shadow netrc)', async () => {
+      const k1 = server.state.issueApiKey('alice@lk.test').key;
+      const k2 = server.state.issueApiKey('alice@lk.test').key;
+      deps = await createTestDeps({ stdin: k1 });
+      await runLogin({ server: server.url, withToken: true, store: 'keychain' }, deps);
+      Object.assign(deps.io, { readStdin: () => Promise.resolve(k2) });
+      await runLogin({ server: server.url, withToken: true, store: 'netrc' }, deps);
+      expect(await deps.keychain.get('lk', server.url)).toBeUndefined();
+      expect(readFileSync(netrc(), 'utf8')).toBe(entry(k2));
+      expect(deps.io.stderr()).toContain('  removed the previous key from the memory keychain (it would have shadowed the netrc entry)\n');
+    });
+
     it('--auth bearer is checked with that scheme and remembered', async () => {
       const bearerServer = await startMockServer({ bearer: true });
       try {

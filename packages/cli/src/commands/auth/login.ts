@@ -11,7 +11,7 @@ import { addServerOption, AUTH_SCHEMES, ENV_API_KEY, resolveServer, type Resolve
 import { normalizeServerUrl } from '../../config.js';
 import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
-import { storeKey } from './shared/key-store.js';
+import { dropKeychainItem, storeKey } from './shared/key-store.js';
 
 export interface LoginOptions {
   server?: string;
@@ -129,6 +129,10 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   try {
     // 4. Store the key, then remember the server and what is known about the key (never the key).
     const stored = await storeKey(deps, server.url, secret, store);
+    if (stored.store === 'netrc' && server.entry?.store === 'keychain') {
+      const note = await dropKeychainItem(deps, server.url);
+      if (note) stored.notes.push(note);
+    }
     const info = await learnKeyInfo(client, fingerprint, server.url, deps);
     const config = await deps.config.update((c) => {
       c.servers[server.url] = { ...c.servers[server.url], url: server.url, container, auth, store: stored.store };

@@ -95,3 +95,20 @@ export async function removeKey(
   }
   return undefined;
 }
+
+/**
+ * Best effort: deletes the keychain item for `server`, e.g. when a new key goes to netrc and an old
+ * one sits in the keychain (which comes first in the chain, so other SDK users would keep using
+ * the old key). Returns a note for the user when something was deleted; never throws.
+ */
+export async function dropKeychainItem(deps: Deps, server: string): Promise<string | undefined> {
+  try {
+    const sdk = await deps.sdk();
+    const ctx = await contextFor(deps, server, true);
+    const account = sdk.keychainAccountFor(server);
+    const deleted = await ctx.keychain!.delete(sdk.KEYCHAIN_SERVICE, account);
+    return deleted ? `removed the previous key from the ${ctx.keychain!.name} keychain (it would have shadowed the netrc entry)` : undefined;
+  } catch {
+    return undefined;
+  }
+}
