@@ -5,10 +5,9 @@
 import { Option, type Command } from 'commander';
 import type { LabKeyClient, Secret, WhoAmI } from '@lk/sdk';
 import { CliError, usageError } from '../../cli-error.js';
-import type { AuthScheme, KeyStore, StoredKeyInfo } from '../../config.js';
+import { normalizeServerUrl, type AuthScheme, type KeyStore, type StoredKeyInfo } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { addServerOption, AUTH_SCHEMES, ENV_API_KEY, resolveServer, type ResolvedServer } from '../shared/server.js';
-import { normalizeServerUrl } from '../../config.js';
 import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { dropKeychainItem, storeKey } from './shared/key-store.js';
@@ -33,6 +32,18 @@ export function loginCommand(deps: Deps): (parent: Command) => Command {
       .option('--strip-prefix', 'remove a pasted "apikey|" prefix without asking')
       .option('--container <path>', 'default container for this server (remembered), e.g. /home');
     addServerOption(cmd);
+    cmd.addHelpText(
+      'after',
+      `
+The key never goes on the command line. A pasted "apikey|" prefix is offered for stripping on a
+terminal; otherwise it is kept (or stripped with --strip-prefix), and if the server rejects the
+prefixed key but accepts the bare one, the bare one is stored.
+
+Examples:
+  $ lk auth login --server https://labkey.example.org/labkey
+  $ lk auth login --server https://labkey.example.org/labkey --with-token < key.txt
+  $ lk auth login --with-token --store keychain --auth bearer < key.txt`,
+    );
     return cmd.action(async (opts: LoginOptions) => {
       await runLogin(opts, deps);
     });
