@@ -4,6 +4,8 @@ import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
+// Each test spawns lk several times; on a busy two-core machine that can take a while.
+jest.setTimeout(120_000);
 
 describe('expired and revoked keys, end to end', () => {
   // lk judges "expired" by its own clock (the wall clock) against the expiry it recorded at login;

@@ -11,6 +11,8 @@ import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { LK_BIN, expectNoLeaks, recordRun, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
+// Each test spawns lk several times; on a busy two-core machine that can take a while.
+jest.setTimeout(120_000);
 
 interface Step {
   args: string[];

@@ -7,6 +7,8 @@ import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
+// Each test spawns lk several times; on a busy two-core machine that can take a while.
+jest.setTimeout(120_000);
 
 const OTHER = '# work machines\nmachine git.example.org\n  login me\n  password lk_test_not_a_labkey_key\n\n# default for everything else\n';
 const DEFAULT = 'default login anonymous password guest\n';

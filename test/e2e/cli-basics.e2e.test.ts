@@ -11,6 +11,8 @@ import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { LK_BIN, ROOT, baseEnv, expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
+// Each test spawns lk several times; on a busy two-core machine that can take a while.
+jest.setTimeout(120_000);
 
 /** Runs `node [--import preload] lk …` and returns what the ESM loader resolved, and Node internals loaded late. */
 function loadedBy(args: string[], home: TempHome): Promise<{ code: number | null; loaded: string[] }> {

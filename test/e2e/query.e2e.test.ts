@@ -4,6 +4,8 @@ import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
+// Each test spawns lk several times; on a busy two-core machine that can take a while.
+jest.setTimeout(120_000);
 
 describe('lk query, end to end', () => {
   const mock = withMockServer({ bearer: true, generatedRows: 1500 });

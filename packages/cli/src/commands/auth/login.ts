@@ -74,6 +74,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   let raw: string;
   const interactive = !opts.withToken;
   if (opts.withToken) {
+    if (io.stdinIsTTY) io.err('Reading the key from stdin; paste it, then press Enter and Ctrl-D.\n');
     raw = await io.readStdin();
   } else if (io.stdinIsTTY) {
     io.err(`Create a key on the External Tool Access page of ${server.url}:\n  ${externalToolAccessUrl(server.url, container)}\n`);
