@@ -80,10 +80,12 @@ describe('defaultChain precedence: option → env → keychain → netrc', () =>
     expect(credential.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: 'memory keychain: simulated unavailable' });
   });
 
-  it('stops with the keychain error when it is locked (configured but broken)', async () => {
+  it('passes over a locked keychain to netrc, with the reason in the trail', async () => {
     const { ctx, keychain } = setup({});
     keychain.fail = 'locked';
-    await expect(defaultChain().resolve(ctx)).rejects.toMatchObject({ code: 'LK_CREDENTIAL_STORE', kind: 'locked' });
+    const credential = await defaultChain().resolve(ctx);
+    expect(credential.source).toMatch(/^netrc:/);
+    expect(credential.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: 'memory keychain: simulated locked' });
   });
 
   it('stops with NetrcSyntaxError when it reaches a broken netrc (the file the tests above never open)', async () => {

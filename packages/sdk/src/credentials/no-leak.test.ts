@@ -125,7 +125,13 @@ describe('no key value leaks', () => {
     expectNoKey(printed(setError));
     for (const fail of ['locked', 'timeout'] as const) {
       const keychain = createMemoryKeychain({ entries: { lk: { [SERVER]: KEYS.keychain } }, fail });
-      const error = await defaultChain().resolve(ctxWith({}, undefined, keychain)).catch((e: unknown) => e);
+      // By default the chain passes over a locked or silent keychain with a reason in the trail…
+      const skipped = await defaultChain().resolve(ctxWith({}, undefined, keychain)).catch((e: unknown) => e);
+      expect(skipped).toMatchObject({ code: 'LK_NO_CREDENTIALS' });
+      expect(String((skipped as Error).message)).toContain(`simulated ${fail}`);
+      expectNoKey(printed(skipped));
+      // …and a strict keychain source throws the keychain error itself.
+      const error = await chain(fromKeychain({ skipOn: ['unavailable'] })).resolve(ctxWith({}, undefined, keychain)).catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: fail });
       expectNoKey(printed(error));
     }
