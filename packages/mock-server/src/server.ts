@@ -87,6 +87,9 @@ export class MockLabKey {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = this.clock.now();
+    // Like Tomcat, every answer carries the server's time; here it is the mock's (movable) clock, so
+    // a client that judges expiry by the server's Date sees what the server sees.
+    res.setHeader('Date', started.toUTCString());
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
     const pathname = url.pathname;

@@ -207,7 +207,7 @@ export class Core {
       trail: a.trail,
       server: this.opts.baseUrl,
       diagnose: c
-        ? async ({ legacyGuest }) => {
+        ? async ({ legacyGuest, serverNow }) => {
             const ctx = this.opts.resolveContext();
             let keyInfo;
             try {
@@ -217,7 +217,7 @@ export class Core {
             }
             const shadowed = legacyGuest ? undefined : await this.inspectShadowed(ctx, c);
             const netrc = c.source.startsWith('netrc:') ? await this.inspectNetrc(ctx, c) : undefined;
-            return diagnoseRejection({ credential: c, legacyGuest, scheme: this.opts.auth, keyInfo, now: ctx.now(), shadowed, netrc, server: this.opts.baseUrl });
+            return diagnoseRejection({ credential: c, legacyGuest, scheme: this.opts.auth, keyInfo, now: serverNow ?? ctx.now(), shadowed, netrc, server: this.opts.baseUrl });
           }
         : undefined,
     };

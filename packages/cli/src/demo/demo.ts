@@ -141,14 +141,12 @@ async function run(): Promise<void> {
   const lk = makeLk(lkBin, env);
 
   const { startMockServer } = await import('@lk/mock-server');
-  // The server's clock starts 8 days in the past, so that the demo can later let a week go by
-  // (lk judges expiry by the wall clock, the server by its own: after the jump they agree).
-  const mock: MockServer = await startMockServer({ bearer: true, now: new Date(Date.now() - 8 * DAY) });
+  // Step 5 lets a week go by on the server's clock; lk reads the server's time from its Date header.
+  const mock: MockServer = await startMockServer({ bearer: true });
   try {
     const base = mock.url;
     process.stdout.write(`${bold('lk demo')}: an offline LabKey Server at ${base}, and a fresh home folder ${home}\n`);
     process.stdout.write(dim('Every `$ lk …` below runs the real lk binary; each step checks that lk did what it says.\n'));
-    process.stdout.write(dim("The demo server's clock runs 8 days behind, so that step 5 can let a week pass: expiry dates it reports look like the past.\n"));
 
     // 1. The administrator turns API keys on (real servers ship with them off).
     mock.state.updateSettings({ allowApiKeys: false });

@@ -47,7 +47,7 @@ export interface AuthContext {
   trail?: readonly ResolveStep[] | undefined;
   server?: string | undefined;
   /** Asked only when a key was rejected: expiry knowledge and shadowing. */
-  diagnose?: ((d: { legacyGuest: boolean }) => Promise<Diagnosis>) | undefined;
+  diagnose?: ((d: { legacyGuest: boolean; serverNow: Date | undefined }) => Promise<Diagnosis>) | undefined;
 }
 
 interface ServerBody {
@@ -55,6 +55,15 @@ interface ServerBody {
   exceptionClass?: unknown;
   errors?: unknown;
   success?: unknown;
+}
+
+/** The response's `Date` header as a Date; undefined when absent or unparsable. */
+export function serverDate(h: ResponseLike['headers']): Date | undefined {
+  const raw = h['date'];
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  if (!v) return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** Parses a JSON object body; undefined when the body is not one. */
@@ -176,9 +185,12 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
     if (keySent && auth.credential) {
       const c = auth.credential;
       const legacyGuest = !rejected;
+      // Expiry is the server's call, made by the server's clock: judge "expired" by the answer's
+      // Date header when it has one (client and server clocks drift), else by ours.
+      const serverNow = serverDate(res.headers);
       const d = auth.diagnose
-        ? await auth.diagnose({ legacyGuest })
-        : diagnoseRejection({ credential: c, legacyGuest, scheme: auth.scheme, now: new Date(), server: auth.server });
+        ? await auth.diagnose({ legacyGuest, serverNow })
+        : diagnoseRejection({ credential: c, legacyGuest, scheme: auth.scheme, now: serverNow ?? new Date(), server: auth.server });
       return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)} (fingerprint ${c.fingerprint}): ${d.because}.`, {
         ...base,
         hint: d.hint,
