@@ -1,0 +1,41 @@
+// Pins @lk/sdk's runtime surface: adding or removing an export must show up in review, here.
+// (Types are checked by tsc; this list is the values a JavaScript caller can import.)
+import * as sdk from '@lk/sdk';
+
+const EXPECTED = [
+  'AUTH_SCHEMES', 'AbortedError', 'ApiKeyRejectedError', 'BadResponseError',
+  'CredentialStoreError', 'CsrfError', 'DOCS_BASE_URL', 'ENV_API_KEY', 'ENV_NETRC', 'ENV_SERVER',
+  'ErrorCodes', 'FILTER_OPERATORS', 'Filter', 'ForbiddenError', 'HttpError',
+  'InvalidArgumentError', 'KEYCHAIN_SERVICE', 'KEYCHAIN_TIMEOUT_MS', 'KeychainError',
+  'LabKeyError', 'MethodNotAllowedError', 'NetrcLockError', 'NetrcSyntaxError', 'NetworkError',
+  'NoCredentialsError', 'NotFoundError', 'REDACTED', 'SDK_VERSION', 'Secret', 'ServerError',
+  'TimeoutError', 'TooManyRedirectsError', 'ValidationError', 'WrongContextPathError',
+  'authHeadersFor', 'chain', 'createClient', 'createMemoryKeychain', 'createOsKeychain',
+  'defaultChain', 'defaultResolveContext', 'filter', 'fingerprintKey', 'formatTrail', 'fromEnv',
+  'fromKeychain', 'fromNetrc', 'fromValue', 'isAbortedError', 'isApiKeyRejectedError',
+  'isAuthError', 'isBadResponseError', 'isCredentialStoreError', 'isCsrfError',
+  'isForbiddenError', 'isHttpError', 'isKeychainFailure', 'isLabKeyError',
+  'isMethodNotAllowedError', 'isNetworkError', 'isNoCredentialsError', 'isNotFoundError',
+  'isSecret', 'isServerError', 'isTimeoutError', 'isTooManyRedirectsError', 'isValidationError',
+  'isWrongContextPathError', 'keychainAccountFor', 'locateNetrc', 'maskKey', 'memoize',
+  'moveNetrcEntryBeforeDefaultText', 'netrcHostname', 'parseFilter', 'parseNetrc', 'readNetrc',
+  'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText', 'setDebugSink',
+  'setNetrcEntry', 'setNetrcEntryText', 'updateNetrcFile', 'wafEncode',
+];
+
+test('the public exports are exactly the reviewed list', () => {
+  expect(Object.keys(sdk).sort()).toEqual([...EXPECTED].sort());
+});
+
+test('error classes are named *Error, and error codes are unique LK_ codes', () => {
+  const errorClasses = Object.entries(sdk).filter(
+    ([name, v]) => typeof v === 'function' && /Error$/.test(name) && v.prototype instanceof Error,
+  );
+  expect(errorClasses.length).toBeGreaterThan(15);
+  for (const [name] of errorClasses) {
+    expect(name).toMatch(/^[A-Z][A-Za-z]+Error$/);
+  }
+  const codes = Object.values(sdk.ErrorCodes);
+  expect(new Set(codes).size).toBe(codes.length);
+  for (const code of codes) expect(code).toMatch(/^LK_[A-Z_]+$/);
+});
