@@ -95,6 +95,18 @@ describe('lk auth, end to end', () => {
     expect(none).toMatchObject({ code: 4, stdout: '' });
   });
 
+  it('a netrc file other users can read: token still prints the key alone on stdout, the warning goes to stderr', async () => {
+    const key = issue();
+    home.writeNetrc(`machine 127.0.0.1\n  login apikey\n  password ${key}\n`, 0o644);
+    const token = await runLk(['auth', 'token', '--server', mock.url], { home });
+    expect(token).toMatchObject({ code: 0, stdout: `${key}\n` });
+    expect(token.stderr).toContain(`warning: ${home.netrcPath} can be read by other users (mode 644); run: chmod 600 ${home.netrcPath}`);
+    const query = await runLk(['query', 'select', 'lists', 'People', '--server', mock.url, '--format', 'csv'], { home });
+    expect(query.code).toBe(0);
+    expect(query.stderr).toContain('can be read by other users (mode 644)');
+    expect(home.netrcMode()).toBe(0o644); // reading never changes the user's file
+  });
+
   it('status covers every known server; netrc entries are per host, and login warns when one key now serves two servers', async () => {
     const { startMockServer } = await import('@lk/mock-server');
     const second = await startMockServer();

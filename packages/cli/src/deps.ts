@@ -92,6 +92,9 @@ export async function defaultCreateClient(deps: Deps, options: ClientOptions): P
   return sdk.createClient({
     userAgent: USER_AGENT,
     keyInfo: keyInfoLookup(deps.config),
+    // Problems the credential's source noticed (a netrc file other users can read): on stderr,
+    // so `lk auth token` output stays the key alone.
+    onWarning: (message) => deps.io.err(`${deps.io.style.warn('!')} warning: ${message}\n`),
     ...options,
     resolveContext: { ...(await deps.resolveContext(options.baseUrl)), ...options.resolveContext },
   });

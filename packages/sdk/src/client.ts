@@ -63,6 +63,11 @@ export interface ClientOptions {
   signal?: AbortSignal;
   /** Receives the debug lines (method, URL, credential form, source, fingerprint; never a key). Default: `NODE_DEBUG=lk`. */
   debug?: DebugSink;
+  /**
+   * Called once per resolved credential with each of its warnings (a netrc file other users can
+   * read, a skipped netrc token). Never holds a key. Default: ignored (they reach the debug log).
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** @public */
@@ -138,6 +143,7 @@ class Client implements LabKeyClient {
       dispatcher: options.dispatcher,
       keyInfo: options.keyInfo,
       debug: options.debug,
+      onWarning: options.onWarning,
     });
   }
 

@@ -47,6 +47,7 @@ export interface CoreOptions {
   dispatcher?: Dispatcher | undefined;
   keyInfo?: KeyInfoStore | undefined;
   debug?: DebugSink | undefined;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 const httpDebug: DebugSink = (line) => debug('http', '%s', line);
@@ -109,6 +110,7 @@ export class Core {
         const c = r as Omit<Credential, 'trail'> & { trail?: ResolveStep[] };
         trail = rt ?? [{ source: c.source.split(':')[0] ?? c.source, outcome: 'found' }];
         credential = { ...c, trail } as Credential;
+        for (const w of credential.warnings ?? []) this.opts.onWarning?.(w);
       }
     } catch (e) {
       // No key anywhere: go on as guest (whoAmI and getContainers work for guests); a 401 then

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromNetrc } from './from-netrc.js';
@@ -29,6 +29,17 @@ describe('fromNetrc', () => {
     expect(result.apiKey.reveal()).toBe(KEY);
     expect(result.fingerprint).toBe(fingerprintKey(KEY));
     expect(result.details).toEqual({ file, line: 4 });
+  });
+
+  it('carries a warning (never a value) when other users can read the file, and none at 0600', async () => {
+    const { ctx, file } = withNetrc(`machine lk.example.org login apikey password ${KEY}\n`);
+    const tight = (await fromNetrc().resolve(ctx)) as Credential;
+    expect(tight.warnings).toBeUndefined();
+    chmodSync(file, 0o644);
+    const loose = (await fromNetrc().resolve(ctx)) as Credential;
+    expect(loose.apiKey.reveal()).toBe(KEY);
+    expect(loose.warnings).toEqual([`${file} can be read by other users (mode 644); run: chmod 600 ${file}`]);
+    expect(JSON.stringify(loose)).not.toContain(KEY);
   });
 
   it('matches a loopback IPv6 server against a bracket-free machine name', async () => {

@@ -61,6 +61,7 @@ export function fromNetrc(): CredentialSource {
         source: `netrc:${file}:${line}`,
         fingerprint: fingerprintKey(key),
         details: { file, line },
+        ...(read.warnings.length ? { warnings: read.warnings.map((w) => w.message) } : {}),
       };
     },
   };

@@ -16,6 +16,11 @@ export interface Credential {
   fingerprint: string;
   /** What the chain tried before (and including) the source that won. */
   trail: ResolveStep[];
+  /**
+   * Problems the source noticed that do not stop it, as non-secret messages: e.g. a netrc file that
+   * other users can read, or a token the netrc parser skipped. Callers show them (the CLI on stderr).
+   */
+  warnings?: string[];
   /** Extra, non-secret facts from the source: netrc file and line, keychain service and account. */
   details?: { file?: string; line?: number; service?: string; account?: string; variable?: string };
   /**

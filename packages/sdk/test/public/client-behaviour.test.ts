@@ -3,7 +3,9 @@
 // that work across package copies.
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isAbortedError, isApiKeyRejectedError, isLabKeyError, isNetworkError, isNotFoundError, createClient } from '@lk/sdk';
-import { clientFor, logFor, rawServer, rejection, sendJson, type RawServer } from './helpers.js';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientFor, logFor, netrcHome, rawServer, rejection, sendJson, type RawServer } from './helpers.js';
 
 let server: MockServer;
 const raws: RawServer[] = [];
@@ -108,4 +110,25 @@ test('bad options fail fast with InvalidArgumentError', () => {
   expect(() => createClient({ baseUrl: 'https://u:p@h/labkey' })).toThrow(/user name or password/);
   expect(() => createClient({ baseUrl: 'https://h', auth: 'digest' as never })).toThrow(/Unknown auth scheme/);
   expect(() => createClient({ baseUrl: 'https://h', retries: -1 })).toThrow(/retries/);
+});
+
+test('onWarning hears, once per resolution, what the credential source noticed (never a key)', async () => {
+  const key = server.state.issueApiKey('alice@lk.test').key;
+  const home = netrcHome(`machine 127.0.0.1 login apikey password ${key}\n`);
+  chmodSync(join(home, '.netrc'), 0o640);
+  const warnings: string[] = [];
+  const c = createClient({
+    baseUrl: server.url,
+    retries: 0,
+    resolveContext: { env: { HOME: home }, homedir: home, keychain: undefined },
+    onWarning: (m) => warnings.push(m),
+  });
+  try {
+    expect((await c.whoAmI()).email).toBe('alice@lk.test');
+    await c.whoAmI();
+    expect(warnings).toEqual([`${join(home, '.netrc')} can be read by other users (mode 640); run: chmod 600 ${join(home, '.netrc')}`]);
+    expect(warnings.join('')).not.toContain(key);
+  } finally {
+    await c.close();
+  }
 });
