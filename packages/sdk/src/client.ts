@@ -255,6 +255,17 @@ class Client implements LabKeyClient {
   close(): Promise<void> {
     return this.core.transport.close();
   }
+
+  // A client gets logged and serialised by accident (`console.log(client)`). Its fields hold the
+  // options (an `apiKey` string, an injected env) and the auth headers built from the key, so its
+  // printed forms show only the server and container.
+  toJSON(): { baseUrl: string; container: string } {
+    return { baseUrl: this.baseUrl, container: this.container };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `LabKeyClient { baseUrl: ${JSON.stringify(this.baseUrl)}, container: ${JSON.stringify(this.container)} }`;
+  }
 }
 
 /**
