@@ -100,6 +100,26 @@ describe('lk auth login', () => {
       expect(existsSync(deps.config.file)).toBe(false);
     });
 
+    it('explains a rejected key in login terms, not as a shadowed "apiKey option"', async () => {
+      const { key: stored } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: '0'.repeat(64) });
+      writeFileSync(netrc(), entry(stored), { mode: 0o600 });
+      const e = await runLogin({ server: server.url, withToken: true }, deps).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'LK_API_KEY_REJECTED', kind: 'auth' });
+      const { message, hint } = e as { message: string; hint: string };
+      expect(message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/labkey did not accept the key you gave \(fingerprint [0-9a-f]{8}\)/);
+      expect(`${message} ${hint}`).not.toMatch(/apiKey option|shadows|Remove the key/);
+      expect(hint).toContain('security-externalToolsView.view');
+      expect(readFileSync(netrc(), 'utf8')).toBe(entry(stored));
+
+      deps.cleanup();
+      deps = await createTestDeps({ stdin: 'hello' });
+      await expect(runLogin({ server: server.url, withToken: true }, deps)).rejects.toMatchObject({
+        code: 'LK_API_KEY_REJECTED',
+        message: expect.stringMatching(/^That is not a LabKey API key .*64 lower-case hex/),
+      });
+    });
+
     it('keeps an apikey| prefix non-interactively, then stores the key without it when only that works', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');
       deps = await createTestDeps({ stdin: `apikey|${key}\n` });

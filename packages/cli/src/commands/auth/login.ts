@@ -129,8 +129,14 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     verified = await tryKey(key);
   } catch (e) {
     const rejected = (e as { code?: string }).code === 'LK_API_KEY_REJECTED';
-    if (!rejected || alternative === undefined) throw e;
-    verified = await tryKey(alternative);
+    if (!rejected) throw e;
+    if (alternative === undefined) throw loginRejection(e, server.url, container, sdk.fingerprintKey(new sdk.Secret(key)));
+    try {
+      verified = await tryKey(alternative);
+    } catch (e2) {
+      if ((e2 as { code?: string }).code !== 'LK_API_KEY_REJECTED') throw e2;
+      throw loginRejection(e2, server.url, container, sdk.fingerprintKey(new sdk.Secret(key)));
+    }
     io.err(`${io.style.warn('!')} The server rejected the key with its "${prefix}|" prefix and accepted it without: storing it without the prefix.\n`);
     key = alternative;
   }
@@ -168,6 +174,36 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The SDK explains a rejected key in terms of where a client found it ("the apiKey option", a key
+ * it "shadows" in netrc): true for a script, wrong for login, where the user just gave the key.
+ * Says what it means here, keeping the SDK's specific causes (Bearer not read, not a key at all).
+ */
+function loginRejection(e: unknown, server: string, container: string, fingerprint: string): CliError {
+  if (e instanceof CliError) return e;
+  const reason = (e as { reason?: string }).reason;
+  const page = externalToolAccessUrl(server, container);
+  if (reason === 'bearer-unsupported') {
+    return new CliError('LK_API_KEY_REJECTED', `${server} does not read keys sent as \`Authorization: Bearer\` (it treated the request as guest); nothing was stored.`, {
+      kind: 'auth',
+      hint: 'Run `lk auth login --auth apikey` (the default) to send the key in the apikey header.',
+      cause: e,
+    });
+  }
+  if (reason === 'malformed') {
+    return new CliError('LK_API_KEY_REJECTED', `That is not a LabKey API key (fingerprint ${fingerprint}): a key is 64 lower-case hex characters; nothing was stored.`, {
+      kind: 'auth',
+      hint: `Copy the whole key again from ${page}, then run \`lk auth login\` again.`,
+      cause: e,
+    });
+  }
+  return new CliError('LK_API_KEY_REJECTED', `${server} did not accept the key you gave (fingerprint ${fingerprint}): it is mistyped, expired or revoked, or belongs to another server; nothing was stored.`, {
+    kind: 'auth',
+    hint: `Check the key, or create a new one on ${page}, then run \`lk auth login\` again.`,
+    cause: e,
+  });
 }
 
 /** The server to log in to; on a terminal with none known, ask for it (as gh asks for a host). */
