@@ -115,6 +115,44 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     expect(r.status).toBe(403);
   });
 
+  it('core.UserAPIKeys over HTTP: dates as yyyy-MM-dd HH:mm:ss.SSS (local time) in 8.3, 9.1 and 17.1; RowId and CreatedBy hidden by default', async () => {
+    const { key, rowId } = server.state.issueApiKey('alice@lk.test', { description: 'dated', expirationSeconds: 604800 });
+    const c = new Client(server.url, { apikey: key });
+    await c.req('/login-whoAmI.api'); // sets LastUsed
+    const row = server.state.listApiKeys('alice@lk.test').find((r) => r.RowId === rowId)!;
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const fmt = (d: Date) =>
+      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+    const q = '/home/query-selectRows.api?schemaName=core&query.queryName=UserAPIKeys&query.Description~eq=dated';
+    const classic = await c.req(q);
+    expect(classic.status).toBe(200);
+    expect(classic.body.formatVersion).toBe(8.3);
+    expect(classic.body.rows).toEqual([{ Created: fmt(row.Created), Expiration: fmt(row.Expiration!), LastUsed: fmt(row.LastUsed!), Description: 'dated' }]);
+    expect(classic.body.rows[0].Created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
+    const extended = await c.req(q + '&apiVersion=9.1');
+    expect(extended.body.formatVersion).toBe(9.1);
+    expect(extended.body.rows).toEqual([{ Created: { value: fmt(row.Created) }, Expiration: { value: fmt(row.Expiration!) }, LastUsed: { value: fmt(row.LastUsed!) }, Description: { value: 'dated' } }]);
+    const reporting = await c.req(q + '&apiVersion=17.1');
+    expect(reporting.body.schemaName).toEqual(['core']);
+    expect(reporting.body).not.toHaveProperty('formatVersion');
+    expect(reporting.body).not.toHaveProperty('columnModel');
+    expect(reporting.body.rows[0].data.Created).toEqual({ value: fmt(row.Created), formattedValue: fmt(row.Created).slice(0, 16) });
+    expect(reporting.body.rows[0].data.Description).toEqual({ value: 'dated' });
+  });
+
+  it('refuses deleting through core.UserAPIKeys while impersonating, and the key keeps working', async () => {
+    const alices = server.state.issueApiKey('alice@lk.test', { description: 'impersonation must not delete this' });
+    const c = new Client(server.url);
+    await c.req('/login-loginAPI.api', { form: { email: 'admin@lk.test', password: 'admin-password' } });
+    await c.primeCsrf();
+    expect((await c.req('/user-impersonateUser.api', { form: { email: 'alice@lk.test' }, csrf: true })).status).toBe(200);
+    const r = await c.req('/home/query-deleteRows.api', { json: { schemaName: 'core', queryName: 'UserAPIKeys', rows: [{ RowId: alices.rowId }] }, csrf: true });
+    expect(r.status).toBe(403);
+    expect(r.body).toMatchObject({ success: false, exception: NO_PERMISSION.exception });
+    expect(server.state.listApiKeys('alice@lk.test').some((k) => k.RowId === alices.rowId)).toBe(true);
+    expect((await new Client(server.url).req('/login-whoAmI.api', { headers: { apikey: alices.key } })).status).toBe(200);
+  });
+
   it('core.APIKeys shows every key to admins and is "not found" for others', async () => {
     server.state.issueApiKey('bob@lk.test', { description: 'visible to admin' });
     const admin = await as('admin@lk.test', 'admin-password');
@@ -160,5 +198,25 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     const r = await c.req('/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'x' }] }, csrf: true });
     expect(r.status).toBe(403);
     expect(r.body).toEqual(NO_PERMISSION);
+  });
+});
+
+describe('selectRows page size over HTTP (protocol §4.1, §8.6)', () => {
+  let server: MockServer;
+  beforeAll(async () => {
+    server = await startMockServer({ generatedRows: 100_005 });
+  });
+  afterAll(() => server.close());
+
+  it('returns at most 100000 rows by default, with the total in rowCount; maxRows=-1 returns all', async () => {
+    const c = new Client(server.url, { authorization: basic('alice@lk.test', 'alice-password') });
+    const base = '/home/query-selectRows.api?schemaName=lists&query.queryName=Generated&query.columns=Key&respFormat=json_compact';
+    const dflt = await c.req(base);
+    expect(dflt.status).toBe(200);
+    expect(dflt.body.rows).toHaveLength(100000);
+    expect(dflt.body.rowCount).toBe(100_005);
+    const all = await c.req(base + '&query.maxRows=-1');
+    expect(all.body.rows).toHaveLength(100_005);
+    expect(all.body.rows[100_004]).toEqual({ Key: 100_005 });
   });
 });
