@@ -101,6 +101,22 @@ describe('project-getContainers (protocol §5)', () => {
     expect(r.body.children[0]).toMatchObject({ name: 'Sub Folder', path: '/home/Sub Folder', children: [] });
   });
 
+  it('a readable container carries every standard property of §5, with formats and parent ids', async () => {
+    const r = await alice.req('/home/project-getContainers.api');
+    const keys = ['name', 'path', 'parentPath', 'title', 'formats', 'id', 'effectivePermissions', 'parentId', 'startUrl', 'iconHref', 'sortOrder', 'isWorkbook', 'isContainerTab', 'type', 'activeModules', 'folderType', 'hasRestrictedActiveModule', 'auditCommentsRequired', 'children'];
+    for (const c of [r.body, r.body.children[0]]) {
+      for (const k of keys) expect([c.path, k, k in c]).toEqual([c.path, k, true]);
+      expect(Object.keys(c.formats).sort()).toEqual(['dateFormat', 'dateTimeFormat', 'numberFormat', 'timeFormat']);
+      expect(typeof c.isWorkbook).toBe('boolean');
+      expect(typeof c.isContainerTab).toBe('boolean');
+      expect(Array.isArray(c.activeModules)).toBe(true);
+      expect(typeof c.sortOrder).toBe('number');
+    }
+    expect(r.body.children[0]).toMatchObject({ parentPath: '/home', parentId: r.body.id, type: 'folder' });
+    const root = await alice.req('/project-getContainers.api');
+    expect(r.body.parentId).toBe(root.body.id);
+  });
+
   it('lists the projects from the root with includeSubfolders', async () => {
     const r = await alice.req('/project-getContainers.api?includeSubfolders=true');
     expect(r.body.path).toBe('/');

@@ -108,6 +108,24 @@ describe('CSRF (protocol §2.5, §8.4, §8.5)', () => {
     expect(r.body.exception).toBe('User does not have permission to perform this operation.');
   });
 
+  it('checks permission before the method: a guest GET on a mutating action gets the guest 401, not 405', async () => {
+    const r = await new Client(server.url).req('/home/security-createApiKey.api');
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({ success: false, exception: 'You must log in to view this content.' });
+    expect(r.headers['www-authenticate']).toMatch(/^Basic realm=/);
+  });
+
+  it('sets the CSRF cookie on error answers too (bad credentials 401, unknown container 404)', async () => {
+    for (const [path, headers, status] of [
+      ['/login-whoAmI.api', { apikey: '7'.repeat(64) }, 401],
+      ['/nope/login-whoAmI.api', {}, 404],
+    ] as const) {
+      const r = await new Client(server.url).req(path, { headers });
+      expect(r.status).toBe(status);
+      expect(r.setCookies.some((s) => /^X-LABKEY-CSRF=[0-9a-f]{64}; Path=\/labkey/.test(s))).toBe(true);
+    }
+  });
+
   it.each(['security-createApiKey', 'query-insertRows', 'query-updateRows', 'query-deleteRows', 'query-saveRows', 'login-logoutAPI', 'user-impersonateUser', 'login-stopImpersonating', 'login-loginAPI'])(
     'answers GET on the mutating action %s with 405',
     async (action) => {

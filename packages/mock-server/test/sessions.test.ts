@@ -110,6 +110,22 @@ describe('sessions: loginAPI, logout, idle timeout (protocol §2.4)', () => {
   });
 });
 
+describe('the default idle timeout', () => {
+  it('is 30 minutes when not configured', async () => {
+    const s = await startMockServer();
+    try {
+      const c = new Client(s.url);
+      expect((await c.req('/login-loginAPI.api', { form: { email: 'alice@lk.test', password: 'alice-password' } })).status).toBe(200);
+      s.clock.advance(29 * 60_000);
+      expect((await c.req('/login-whoAmI.api')).body.email).toBe('alice@lk.test');
+      s.clock.advance(30 * 60_000 + 1000);
+      expect((await c.req('/login-whoAmI.api')).body.id).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('impersonation', () => {
   let server: MockServer;
   beforeAll(async () => {
