@@ -54,7 +54,8 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
       return { store, where: `the ${keychain.name} keychain (service ${sdk.KEYCHAIN_SERVICE}, account ${account})`, notes };
     } catch (e) {
       if (!sdk.isKeychainFailure(e, 'unavailable')) throw e;
-      notes.push(`the ${keychain.name} keychain is not available here (${(e as Error).message.replace(/^\[lk-sdk\]\s*/, '')}); used the netrc file instead`);
+      const why = (e as Error).message.replace(/^\[lk-sdk\]\s*/, '').replace(/\.+$/, '');
+      notes.push(`the ${keychain.name} keychain is not available here, so the key went to the netrc file instead (${why})`);
     }
   }
   const ctx = await contextFor(deps, server, false);
