@@ -165,6 +165,34 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     expect(a.body).toMatchObject({ exception: "The specified query 'APIKeys' does not exist in schema 'core'", exceptionClass: 'org.labkey.api.view.NotFoundException', success: false });
   });
 
+  it('getQueries lists core.APIKeys (with LastUsed, never Crypt) only for admins, and never core.UserAPIKeys', async () => {
+    const admin = await as('admin@lk.test', 'admin-password');
+    const a = await admin.req('/home/query-getQueries.api?schemaName=core');
+    expect(a.status).toBe(200);
+    const names = a.body.queries.map((q: any) => q.name);
+    expect(names).toContain('APIKeys');
+    expect(names).not.toContain('UserAPIKeys');
+    expect(a.body.queries.find((q: any) => q.name === 'APIKeys').columns.map((c: any) => c.name)).toEqual(['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description']);
+    const alice = await as('alice@lk.test', 'alice-password');
+    const b = await alice.req('/home/query-getQueries.api?schemaName=core');
+    expect(b.body.queries.map((q: any) => q.name)).not.toContain('APIKeys');
+    expect(b.body.queries.map((q: any) => q.name)).not.toContain('UserAPIKeys');
+  });
+
+  it('core.UserAPIKeys and core.APIKeys are read and delete only: insertRows and updateRows give the 500 "not updatable"', async () => {
+    const mine = server.state.issueApiKey('alice@lk.test', { description: 'not editable' });
+    const alice = await as('alice@lk.test', 'alice-password');
+    const admin = await as('admin@lk.test', 'admin-password');
+    for (const [c, q] of [[alice, 'UserAPIKeys'], [admin, 'APIKeys']] as const) {
+      for (const a of ['insertRows', 'updateRows']) {
+        const r = await c.req(`/home/query-${a}.api`, { json: { schemaName: 'core', queryName: q, rows: [{ RowId: mine.rowId, Description: 'changed' }] }, csrf: true });
+        expect([q, a, r.status]).toEqual([q, a, 500]);
+        expect(r.body).toMatchObject({ success: false, exception: `The query '${q}' in the schema 'core' is not updatable via the HTTP-based APIs.` });
+      }
+    }
+    expect(server.state.listApiKeys('alice@lk.test').find((k) => k.RowId === mine.rowId)!.Description).toBe('not editable');
+  });
+
   it('an admin revokes any key through core.APIKeys, effective at once', async () => {
     const bobs = server.state.issueApiKey('bob@lk.test');
     const admin = await as('admin@lk.test', 'admin-password');
