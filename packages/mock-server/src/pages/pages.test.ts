@@ -169,6 +169,56 @@ describe('admin pages', () => {
   });
 });
 
+describe('escaping (issue 6: pages escape every value they show)', () => {
+  it('shows descriptions, emails and display names as text on External Tool Access, the API Keys list and the start page', async () => {
+    const evil = `<img src=x onerror=alert(1)>"q" 'a' & <b>`;
+    const email = `"><i>mallory</i>@lk.test`;
+    server.state.addUser({ email, password: 'mallory-password', displayName: `<u>Mal</u>` });
+    const { rowId } = server.state.issueApiKey(email, { description: evil });
+    const escaped = '&lt;img src=x onerror=alert(1)&gt;&quot;q&quot; &#39;a&#39; &amp; &lt;b&gt;';
+    try {
+      const m = new Browser();
+      await m.signIn(email, 'mallory-password');
+      const own = await m.go('/labkey/security-externalToolsView.view');
+      expect(own.status).toBe(200);
+      expect(own.text).toContain(`<td class="description">${escaped}</td>`);
+      expect(own.text).toContain('&quot;&gt;&lt;i&gt;mallory&lt;/i&gt;@lk.test');
+      const begin = await m.go('/labkey/home/project-begin.view');
+      expect(begin.text).toContain('Welcome, &lt;u&gt;Mal&lt;/u&gt;.');
+      const admin = new Browser();
+      await admin.signIn('admin@lk.test', 'admin-password');
+      const list = await admin.go('/labkey/query-executeQuery.view?schemaName=core&query.queryName=APIKeys');
+      expect(list.text).toContain(`<td class="description">${escaped}</td>`);
+      expect(list.text).toContain('<td>&quot;&gt;&lt;i&gt;mallory&lt;/i&gt;@lk.test</td>');
+      for (const t of [own.text, begin.text, list.text]) {
+        expect(t).not.toContain('<img src=x');
+        expect(t).not.toContain('<i>mallory');
+        expect(t).not.toContain('<u>Mal');
+      }
+    } finally {
+      server.state.revokeApiKey(rowId);
+    }
+  });
+
+  it('every form on the key pages carries the CSRF token of the cookie', async () => {
+    const { rowId } = server.state.issueApiKey('admin@lk.test', { description: 'csrf forms' });
+    try {
+      const b = new Browser();
+      await b.signIn('admin@lk.test', 'admin-password');
+      for (const path of ['/labkey/security-externalToolsView.view', '/labkey/admin-customizeSite.view', '/labkey/query-executeQuery.view?schemaName=core&query.queryName=APIKeys', '/labkey/login-logout.view']) {
+        const r = await b.go(path);
+        expect([path, r.status]).toEqual([path, 200]);
+        const forms = r.text.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
+        expect([path, forms.length > 0]).toEqual([path, true]);
+        for (const f of forms) expect([path, f.includes(`<input type="hidden" name="X-LABKEY-CSRF" value="${b.csrf}">`)]).toEqual([path, true]);
+        expect(r.text).toContain(`<meta name="csrf-token" content="${b.csrf}">`);
+      }
+    } finally {
+      server.state.revokeApiKey(rowId);
+    }
+  });
+});
+
 describe('page headers', () => {
   it('are not cached, cannot be framed, and run only scripts with their nonce', async () => {
     const b = new Browser();
