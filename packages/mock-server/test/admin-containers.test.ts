@@ -139,6 +139,27 @@ describe('project-getContainers (protocol §5)', () => {
     expect(r.body.containers.map((c: any) => c.path)).toEqual(['/home', '/Shared']);
   });
 
+  it('containerFilter gives a flat {containers} list of the readable folders it names, without children', async () => {
+    const paths = async (filter: string, where = '/home/Sub%20Folder') => {
+      const r = await alice.req(`${where}/project-getContainers.api?containerFilter=${filter}`);
+      expect([filter, r.status]).toEqual([filter, 200]);
+      expect(Object.keys(r.body)).toEqual(['containers']);
+      for (const c of r.body.containers) expect(c).not.toHaveProperty('children');
+      return r.body.containers.map((c: any) => c.path);
+    };
+    expect(await paths('Current')).toEqual(['/home/Sub Folder']);
+    expect(await paths('CurrentAndParents')).toEqual(['/home/Sub Folder', '/home', '/']);
+    expect(await paths('CurrentPlusProject')).toEqual(['/home/Sub Folder', '/home']);
+    expect(await paths('CurrentAndSubfolders', '/home')).toEqual(['/home', '/home/Sub Folder']);
+    expect(await paths('AllInProjectPlusShared')).toEqual(['/home', '/home/Sub Folder', '/Shared']);
+    expect(await paths('AllFolders')).toEqual(['/', '/home', '/home/Sub Folder', '/Shared']);
+    const guest = await new Client(server.url).req('/home/project-getContainers.api?containerFilter=AllFolders');
+    expect(guest.body).toEqual({ containers: [] });
+    const bad = await alice.req('/home/project-getContainers.api?containerFilter=everything');
+    expect(bad.status).toBe(500);
+    expect(bad.body).toMatchObject({ exception: "'containerFilter' parameter is not valid", success: false });
+  });
+
   it('answers a bogus container parameter with 404', async () => {
     const r = await alice.req('/project-getContainers.api?container=/bogus');
     expect(r.status).toBe(404);

@@ -5,6 +5,7 @@ import type { Container } from '../containers.js';
 import { ActionError, NOT_FOUND_EXCEPTION } from '../errors.js';
 import { permBits, permClassNames, permsFor } from '../permissions.js';
 import type { ActionContext, RouteDef } from '../route.js';
+import { CONTAINER_FILTERS } from '../query/index.js';
 
 interface Opts {
   depth: number;
@@ -64,6 +65,48 @@ function toJson(user: UserRecord | null, c: Container, o: Opts, depth: number): 
   return out;
 }
 
+function descendants(c: Container): Container[] {
+  return c.children.flatMap((ch) => [ch, ...descendants(ch)]);
+}
+
+function projectOf(c: Container): Container | undefined {
+  let p: Container | null = c;
+  while (p && p.type !== 'project') p = p.parent;
+  return p ?? undefined;
+}
+
+/** The containers a `containerFilter` names, relative to `c` (ContainerFilter.Type). */
+function filterContainers(ctx: ActionContext, c: Container, filter: string): Container[] {
+  const shared = ctx.server.containers.find('/Shared');
+  const project = projectOf(c);
+  const plusShared = (list: Container[]) => (shared ? [...list, shared] : list);
+  switch (filter) {
+    case 'Current':
+      return [c];
+    case 'CurrentAndSubfolders':
+      return [c, ...descendants(c)];
+    case 'CurrentAndSubfoldersPlusShared':
+      return plusShared([c, ...descendants(c)]);
+    case 'CurrentAndFirstChildren':
+      return [c, ...c.children];
+    case 'CurrentAndParents': {
+      const out: Container[] = [];
+      for (let p: Container | null = c; p; p = p.parent) out.push(p);
+      return out;
+    }
+    case 'CurrentPlusProject':
+      return project ? [c, project] : [c];
+    case 'CurrentPlusProjectAndShared':
+      return plusShared(project ? [c, project] : [c]);
+    case 'AllInProject':
+      return project ? [project, ...descendants(project)] : [c];
+    case 'AllInProjectPlusShared':
+      return plusShared(project ? [project, ...descendants(project)] : [c]);
+    default: // AllFolders
+      return [ctx.server.containers.root, ...descendants(ctx.server.containers.root)];
+  }
+}
+
 export const getContainers: RouteDef = {
   name: 'project-getContainers',
   postOnly: false,
@@ -93,6 +136,16 @@ export const getContainers: RouteDef = {
           return c;
         })
       : [ctx.container];
+    // containerFilter: a flat list of the readable containers it names, without children (§5).
+    const cf = ctx.param('containerFilter');
+    if (cf !== undefined && cf !== '') {
+      if (!(CONTAINER_FILTERS as readonly string[]).includes(cf)) {
+        throw new ActionError(500, "'containerFilter' parameter is not valid", 'java.lang.IllegalArgumentException');
+      }
+      const seen = new Set<Container>();
+      for (const t of targets) for (const c of filterContainers(ctx, t, cf)) if (canRead(user, c)) seen.add(c);
+      return { body: { containers: [...seen].map((c) => { const j = toJson(user, c, o, 0); delete j.children; return j; }) } };
+    }
     if (bool(ctx.param('multipleContainers'), false) || targets.length > 1) {
       return { body: { containers: targets.map((c) => toJson(user, c, o, depth)) } };
     }
