@@ -65,6 +65,14 @@ describe('credentials (protocol §2.1, §2.6, §8.2, §8.3)', () => {
     }
   });
 
+  it('answers a Basic header that is not user:password with the modern 401', async () => {
+    for (const authorization of ['Basic ' + Buffer.from('no-colon-here').toString('base64'), 'Basic !!!']) {
+      const r = await anon().req('/login-whoAmI.api', { headers: { authorization } });
+      expect(r.status).toBe(401);
+      expect(r.body).toEqual(BAD_CREDENTIALS);
+    }
+  });
+
   it('fails a key sent with a stray apikey| prefix: it is just another string', async () => {
     const r = await anon().req('/login-whoAmI.api', { headers: { apikey: `apikey|${key}` } });
     expect(r.status).toBe(401);

@@ -187,6 +187,8 @@ describe('impersonation', () => {
     await guest.primeCsrf();
     const g = await guest.req('/user-impersonateUser.api', { form: { email: 'bob@lk.test' }, csrf: true });
     expect(g.status).toBe(401);
+    expect(g.body).toEqual(NO_PERMISSION); // a guest POST: the permission message, with WWW-Authenticate
+    expect(g.headers['www-authenticate']).toMatch(/^Basic realm=/);
   });
 
   it('answers unknown users with 404 and self-impersonation with 400', async () => {
