@@ -49,6 +49,18 @@ describe('row writer', () => {
     expect(await write('csv', [{ a: 1 }, { b: { value: 2, displayValue: 'two' } }])).toBe('a,b\n1,\n,2\n');
   });
 
+  it('--columns follows the names the server returned: case-insensitive, unknown ones dropped with a warning', async () => {
+    const served = [{ Name: 'Ada', Age: 36 }, { Name: 'Alan', Age: 41 }];
+    for (const format of ['csv', 'json'] as const) {
+      const io = createTestIO();
+      const w = createRowWriter(io, { format, columns: ['name', 'Nope', 'AGE'] });
+      for (const r of served) await w.row(r);
+      await w.end();
+      expect(io.stdout()).toBe(format === 'csv' ? 'Name,Age\nAda,36\nAlan,41\n' : '[\n  {"Name":"Ada","Age":36},\n  {"Name":"Alan","Age":41}\n]\n');
+      expect(io.stderr()).toBe('! The server returned no column "Nope" (LabKey drops unknown columns silently).\n  Run the query without --columns to see the column names.\n');
+    }
+  });
+
   it('with --columns, an empty result still prints the header', async () => {
     expect(await write('csv', [], { columns: ['x', 'y'] })).toBe('x,y\n');
   });

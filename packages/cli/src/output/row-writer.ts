@@ -31,11 +31,34 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
   const maxWidth = o.maxColumnWidth ?? 60;
   let count = 0;
 
+  // `--columns` as the server answered them: LabKey matches names case-insensitively and drops
+  // unknown ones silently, so the names come from the returned rows (never a made-up empty column).
+  const resolveColumns = (rows: Record<string, unknown>[]): string[] | undefined => {
+    if (!o.columns || rows.length === 0) return o.columns;
+    const keys = unionOfKeys(rows);
+    const found: string[] = [];
+    const missing: string[] = [];
+    for (const c of o.columns) {
+      const k = keys.find((x) => x === c) ?? keys.find((x) => x.toLowerCase() === c.toLowerCase());
+      if (k === undefined) missing.push(c);
+      else if (!found.includes(k)) found.push(k);
+    }
+    if (missing.length > 0) {
+      io.err(
+        `${io.style.warn('!')} The server returned no column ${missing.map((m) => `"${m}"`).join(', ')} (LabKey drops unknown columns silently).\n` +
+          `  Run the query without --columns to see the column names.\n`,
+      );
+    }
+    return found;
+  };
+
   if (o.format === 'json' || o.format === 'ndjson') {
     const nd = o.format === 'ndjson';
+    let picked: string[] | undefined;
     return {
       async row(r) {
-        const text = JSON.stringify(pick(r, o.columns));
+        if (count === 0) picked = resolveColumns([r]);
+        const text = JSON.stringify(pick(r, picked));
         await io.out(nd ? `${text}\n` : `${count === 0 ? '[\n  ' : ',\n  '}${text}`);
         count++;
       },
@@ -69,7 +92,7 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
     if (!buffer) return;
     const rows = buffer;
     buffer = undefined;
-    columns = o.columns ?? unionOfKeys(rows);
+    columns = resolveColumns(rows) ?? unionOfKeys(rows);
     if (o.format === 'table') {
       widths = columns.map((c) => Math.min(maxWidth, Math.max(width(c), ...rows.map((r) => width(tableField(cellText(r[c])))))));
     }
