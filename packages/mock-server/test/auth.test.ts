@@ -73,6 +73,12 @@ describe('credentials (protocol §2.1, §2.6, §8.2, §8.3)', () => {
     }
   });
 
+  it('ignores a key in the URL (?apikey= is not a credential): the request runs as guest', async () => {
+    const r = await anon().req(`/login-whoAmI.api?apikey=${key}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: 0, email: 'guest' });
+  });
+
   it('fails a key sent with a stray apikey| prefix: it is just another string', async () => {
     const r = await anon().req('/login-whoAmI.api', { headers: { apikey: `apikey|${key}` } });
     expect(r.status).toBe(401);
