@@ -35,6 +35,38 @@ describe('lk keys revoke', () => {
       expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).not.toContain(old.rowId);
     });
 
+    it('a row id that is not one of your keys (e.g. already revoked) is an error, and nothing is revoked', async () => {
+      const mine = server.state.issueApiKey('alice@lk.test');
+      const old = server.state.issueApiKey('alice@lk.test');
+      const bobs = server.state.issueApiKey('bob@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key } });
+      await runRevoke([String(old.rowId)], { server: server.url, yes: true }, deps);
+      await expect(runRevoke([String(old.rowId)], { server: server.url, yes: true }, deps)).rejects.toMatchObject({
+        code: 'LK_NO_SUCH_KEY',
+        kind: 'error',
+        message: `You have no key with row id ${old.rowId} on ${server.url}; nothing was revoked.`,
+        hint: expect.stringContaining('`lk keys list`'),
+      });
+      const other = server.state.issueApiKey('alice@lk.test');
+      await expect(runRevoke([String(other.rowId), String(bobs.rowId)], { server: server.url, yes: true }, deps)).rejects.toMatchObject({ code: 'LK_NO_SUCH_KEY' });
+      expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).toContain(other.rowId);
+      expect(server.state.listApiKeys('bob@lk.test').map((r) => r.RowId)).toContain(bobs.rowId);
+    });
+
+    it('revokes the key lk is using last, so the others still go through', async () => {
+      const mine = server.state.issueApiKey('alice@lk.test');
+      const old = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key } });
+      const { fingerprintKey, Secret } = await deps.sdk();
+      const fp = fingerprintKey(new Secret(mine.key));
+      await deps.config.update((cfg) => {
+        cfg.keys[fp] = { fingerprint: fp, server: server.url, rowId: mine.rowId };
+      });
+      expect(await runRevoke([String(mine.rowId), String(old.rowId)], { server: server.url, yes: true }, deps)).toEqual([old.rowId, mine.rowId]);
+      expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).not.toContain(old.rowId);
+      expect(deps.io.stderr()).toContain('! That was the key lk uses');
+    });
+
     it('asks on a terminal; "n" revokes nothing', async () => {
       const mine = server.state.issueApiKey('alice@lk.test');
       const old = server.state.issueApiKey('alice@lk.test');

@@ -1,6 +1,6 @@
 /** `lk keys revoke ROWID… [--yes]`: deletes keys on the server; they stop working at once. */
 import type { Command } from 'commander';
-import { usageError } from '../../cli-error.js';
+import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
 
@@ -44,8 +44,21 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
   return withClient(client, async (c) => {
     const cred = await c.credential(); // no key: "not logged in" (exit 4) before any request
     const current = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
+    // The server answers a delete of a missing row as a success: check the ids first (own keys).
+    if (!opts.all) {
+      const known = new Set((await c.listApiKeys()).map((r) => r.rowId));
+      const unknown = rowIds.filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw new CliError('LK_NO_SUCH_KEY', `You have no key with row id ${unknown.join(', ')} on ${server.url}; nothing was revoked.`, {
+          hint: 'It may be revoked already. `lk keys list` shows your keys and their row ids.',
+        });
+      }
+    }
+    // The key lk is using goes last: once it is revoked, no later request would be accepted.
+    const unique = [...new Set(rowIds)];
+    const ordered = [...unique.filter((id) => id !== current), ...unique.filter((id) => id === current)];
     const done: number[] = [];
-    for (const id of rowIds) {
+    for (const id of ordered) {
       await c.revokeApiKey(id, { all: opts.all === true });
       done.push(id);
       io.err(`${io.style.ok('✓')} Revoked key ${id}\n`);
