@@ -312,9 +312,10 @@ export class Core {
       if (res.status >= 200 && res.status < 300) {
         const json = parseJsonObject(res.body);
         if (json && !(json.success === false && typeof json.exception === 'string')) {
-          // whoAmI answering guest (id 0) although a key went out: a pre-2024 server ignored the key.
-          if (lowerAction === 'whoami' && json.id === 0 && a.credential && res.credentialsSent) {
-            throw await guestDespiteKeyError(res, redactRequest(method, res.url, headers), this.authContext(a, true));
+          // whoAmI answering guest (id 0) although we hold a key: a pre-2024 server ignored the key,
+          // or a redirect to another origin dropped it (toLabKeyError tells the two apart).
+          if (lowerAction === 'whoami' && json.id === 0 && a.credential) {
+            throw await guestDespiteKeyError(res, redactRequest(method, res.url, headers), this.authContext(a, res.credentialsSent));
           }
           if (lowerAction === 'whoami') this.noteCsrf(json.CSRF);
           return json as T;

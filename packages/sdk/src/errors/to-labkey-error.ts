@@ -200,6 +200,20 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
         authScheme: auth.scheme,
       });
     }
+    if (auth.credential && !auth.credentialSent) {
+      // Our redirect loop dropped the key on the way to another origin (often http → https, or
+      // another host name). "No key found" would be false, and `lk auth login` would not help.
+      let target = '';
+      try {
+        target = new URL(res.url).origin;
+      } catch {
+        /* keep empty */
+      }
+      return new HttpError(
+        `${what}: the request was redirected to another origin (${target}), so the API key from ${describeSource(auth.credential)} was not sent there (credentials never follow a redirect to another origin), and the server answered as guest (${exception ?? '401'}).`,
+        { ...base, hint: `Use the address the server redirects to as the base URL (${target}, with the context path), so the key goes to it directly.` },
+      );
+    }
     if (rejected) {
       return new HttpError(`${what}: the server rejected the credentials (${exception}), but no API key was sent.`, {
         ...base,

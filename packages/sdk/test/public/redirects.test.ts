@@ -1,6 +1,7 @@
 // Redirects are followed by the SDK's own loop: on a change of origin (or https → http) every
 // credential is dropped (Authorization, apikey, Cookie, X-LABKEY-CSRF); same-origin redirects keep them.
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -130,5 +131,42 @@ test('https → http on the same host and port number space: credentials dropped
   } finally {
     await dispatcher.close();
     await new Promise<void>((r) => tls.close(() => r()));
+  }
+});
+
+// The usual way this happens: the base URL says http:// and the server redirects to https://, or
+// to its canonical host name. The key is rightly not sent there; the error must say so, not claim
+// that no key exists (`lk auth login` would not help) or silently answer as guest.
+test('a 401 or a guest whoAmI after credentials were dropped on a redirect names the redirect, not missing keys', async () => {
+  const key = mock.state.issueApiKey('alice@lk.test').key;
+  const target = `http://localhost:${new URL(mock.url).port}`; // same server, another origin
+  const front = await rawServer((req, res) => {
+    res.writeHead(301, { location: `${target}${req.url}` });
+    res.end();
+  });
+  try {
+    const c = clientFor(mock, { baseUrl: `${front.origin}/labkey`, apiKey: key });
+    const before = mock.requests.length;
+    for (const p of [c.whoAmI(), c.selectRows({ schemaName: 'core', queryName: 'Users' })]) {
+      const e = await p.then(
+        () => undefined,
+        (err: unknown) => err as any,
+      );
+      expect(e).toBeDefined();
+      expect(e.code).toBe('LK_HTTP');
+      expect(e.status).toBe(401);
+      expect(e.message).toMatch(/redirected to another origin \(http:\/\/localhost:\d+\)/);
+      expect(e.message).toMatch(/API key from the apiKey option/);
+      expect(e.hint).toContain(target);
+      expect(e.hint).not.toMatch(/lk auth login/);
+      expect(inspect(e) + JSON.stringify(e)).not.toContain(key);
+    }
+    // The key itself never reached the other origin.
+    const arrived = mock.requests.slice(before);
+    expect(arrived.length).toBeGreaterThanOrEqual(2);
+    for (const r of arrived) expect(r.authForm).toBe('none');
+    await c.close();
+  } finally {
+    await front.close();
   }
 });
