@@ -38,6 +38,8 @@ describe('pnpm demo', () => {
     }
     expect(r.stdout).toMatch(/expired at /);
     expect(r.stdout).toMatch(/revoked/);
+    // Step 7 uses a new key: the narration says where it came from before it shows up in ~/.netrc.
+    expect(r.stdout).toMatch(/She generates a third key[^]*✓ a third key [0-9a-f]{4}\*+ \(64 chars\)[^]*~\/\.netrc now says/);
     // No key (64 hex, with or without a prefix) anywhere in the narration or lk's output.
     expect(r.stdout).not.toMatch(/[0-9a-f]{64}/);
   }, 120_000);

@@ -230,11 +230,12 @@ async function run(): Promise<void> {
     step(
       'An old how-to had Alice write "apikey|" in front of her key',
       'Keys from LabKey before 23.3 looked like apikey|<32 hex>; newer keys have no prefix, and the server',
-      'never strips it. She edits ~/.netrc by hand, as the old page said.',
+      'never strips it. She generates a third key and, as the old page said, puts it in ~/.netrc by hand.',
     );
     const alice3 = new Browser(mock.origin);
     await alice3.signIn(base, 'alice@lk.test', 'alice-password');
     const key3 = await alice3.generateKey(base, 'laptop, third');
+    say(`${green('✓')} a third key ${mask(key3)}`);
     const withoutLk = readFileSync(netrc, 'utf8').replace(/password [0-9a-f]{64}/, `password apikey|${key3}`);
     check(withoutLk.includes(`apikey|${key3}`), 'could not write the stale entry');
     writeFileSync(netrc, withoutLk);
@@ -251,7 +252,7 @@ async function run(): Promise<void> {
     check(fixed.startsWith('# my other machines\n'), 'lk doctor --fix changed the other entry');
     const works = await lk(['query', 'select', 'lists', 'People', '--columns', 'Name', '--max-rows', '2', '--format', 'csv']);
     check(works.code === 0 && works.stdout === 'Name\nAda Lovelace\nAlan Turing\n', 'the repaired key does not work');
-    say(`${green('✓')} lk doctor --fix stripped the prefix (after a backup); the key works again`);
+    say(`${green('✓')} lk doctor --fix stripped the prefix (after a backup); the third key works`);
 
     process.stdout.write(`\n${green(bold('✓ Demo finished: every step behaved as narrated.'))}\n`);
   } finally {
