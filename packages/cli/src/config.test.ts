@@ -24,6 +24,7 @@ describe('config', () => {
     expect(() => normalizeServerUrl('https://u:p@h/')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
     expect(() => normalizeServerUrl('ftp://h')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
     expect(() => normalizeServerUrl('https://h/labkey/home/project-begin.view')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
+    expect(() => normalizeServerUrl('https://h/labkey?x=1')).toThrow(expect.objectContaining({ code: 'LK_USAGE', hint: expect.stringContaining('Drop everything from') }));
   });
 
   it('starts empty, writes atomically with mode 0600, and reads back', async () => {

@@ -71,7 +71,7 @@ export function normalizeServerUrl(input: string): string {
   if (u.username || u.password) {
     throw usageError('The server URL must not contain a user name or password.', 'Pass the URL alone; lk reads the key from the netrc file, the keychain or LABKEY_API_KEY.');
   }
-  if (u.search || u.hash) throw usageError(`The server URL must not have a query or fragment: ${raw}`);
+  if (u.search || u.hash) throw usageError(`The server URL must not have a query or fragment: ${raw}`, 'Drop everything from the "?" or "#" on, e.g. https://labkey.example.org/labkey.');
   let path = u.pathname.replace(/\/+$/, '');
   // A pasted page URL such as https://host/labkey/home/project-begin.view is not a base URL.
   if (/\.(view|api|post)$/i.test(path)) {

@@ -29,6 +29,9 @@ describe('lk query select', () => {
     it('usage errors: missing query, bad --max-rows, bad --format', async () => {
       await expect(parseOnly(selectCommand, deps, ['select', 'lists'])).rejects.toMatchObject({ code: 'commander.missingArgument' });
       await expect(parseOnly(selectCommand, deps, ['select', 'a', 'b', '--max-rows', 'ten'])).rejects.toMatchObject({ code: 'LK_USAGE' });
+      // Every usage error says what to type instead.
+      await expect(parseOnly(selectCommand, deps, ['select', 'a', 'b', '--max-rows', '-1'])).rejects.toMatchObject({ hint: 'Give a whole number of at least 0, e.g. --max-rows 100.' });
+      await expect(parseOnly(selectCommand, deps, ['select', 'a', 'b', '--page-size', 'x'])).rejects.toMatchObject({ hint: 'Give a whole number of at least 1, e.g. --page-size 100.' });
       await expect(parseOnly(selectCommand, deps, ['select', 'a', 'b', '--format', 'xml'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
     });
   });

@@ -13,9 +13,10 @@ export interface OutputOptions {
 
 export function intArg(name: string, min: number): (v: string) => number {
   return (v) => {
-    if (!/^-?\d+$/.test(v.trim())) throw usageError(`${name} must be a whole number, got "${v}".`);
+    const hint = `Give a whole number of at least ${min}, e.g. ${name} 100.`;
+    if (!/^-?\d+$/.test(v.trim())) throw usageError(`${name} must be a whole number, got "${v}".`, hint);
     const n = Number(v);
-    if (n < min) throw usageError(`${name} must be at least ${min}, got ${n}.`);
+    if (n < min) throw usageError(`${name} must be at least ${min}, got ${n}.`, hint);
     return n;
   };
 }
