@@ -127,7 +127,11 @@ describe('routing with other context paths', () => {
     const s = await startMockServer({ contextPath: 'lk/' });
     try {
       expect(s.url).toBe(`${s.origin}/lk`);
-      expect((await new Client(s.url).req('/home/login-whoAmI.api')).status).toBe(200);
+      const who = await new Client(s.url).req('/home/login-whoAmI.api');
+      expect(who.status).toBe(200);
+      expect(who.setCookies).toEqual([expect.stringMatching(/^X-LABKEY-CSRF=[0-9a-f]{64}; Path=\/lk(;|$)/)]);
+      const login = await new Client(s.url).req('/login-loginAPI.api', { form: { email: 'alice@lk.test', password: 'alice-password' } });
+      expect(login.setCookies.find((c) => c.startsWith('JSESSIONID='))).toMatch(/; Path=\/lk(;|$)/);
       expect((await new Client(s.origin + '/labkey').req('/home/login-whoAmI.api')).status).toBe(404);
     } finally {
       await s.close();
