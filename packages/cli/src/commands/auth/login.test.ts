@@ -120,6 +120,19 @@ describe('lk auth login', () => {
       });
     });
 
+    it('a netrc file that does not parse is left alone, and the error names it', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      const broken = 'machine other.example.org login bob password "abc\n';
+      writeFileSync(netrc(), broken, { mode: 0o600 });
+      await expect(runLogin({ server: server.url, withToken: true }, deps)).rejects.toMatchObject({
+        code: 'LK_NETRC_SYNTAX',
+        message: `${netrc()} line 1, column 46: unterminated quoted token (a quoted token must close on its own line). lk left the file unchanged and stored nothing.`,
+        hint: `Fix ${netrc()} at line 1 (\`lk doctor\` shows the problem), then run \`lk auth login\` again.`,
+      });
+      expect(readFileSync(netrc(), 'utf8')).toBe(broken);
+    });
+
     it('keeps an apikey| prefix non-interactively, then stores the key without it when only that works', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');
       deps = await createTestDeps({ stdin: `apikey|${key}\n` });

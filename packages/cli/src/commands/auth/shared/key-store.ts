@@ -61,7 +61,19 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
   const ctx = await contextFor(deps, server, false);
   const file = await netrcPathFor(deps, ctx);
   const host = sdk.netrcHostname(server);
-  const r = await sdk.setNetrcEntry(file, host, { login: 'apikey', password: key, account: null });
+  let r: Awaited<ReturnType<typeof sdk.setNetrcEntry>>;
+  try {
+    r = await sdk.setNetrcEntry(file, host, { login: 'apikey', password: key, account: null });
+  } catch (e) {
+    // The writer parses the text without knowing its file name: say which file, and that it is unchanged.
+    const x = e as { code?: string; file?: string; line?: number; column?: number; message?: string };
+    if (x.code !== 'LK_NETRC_SYNTAX' || x.file !== undefined) throw e;
+    const problem = String(x.message).replace(/^\[lk-sdk\]\s*netrc:\d+:\d+:\s*/, '');
+    throw new CliError('LK_NETRC_SYNTAX', `${file} line ${x.line}, column ${x.column}: ${problem}. lk left the file unchanged and stored nothing.`, {
+      hint: `Fix ${file} at line ${x.line} (\`lk doctor\` shows the problem), then run \`lk auth login\` again.`,
+      cause: e,
+    });
+  }
   if (r.modeTightened && r.previousMode !== undefined) notes.push(`tightened the permissions of ${r.path} from ${r.previousMode.toString(8)} to 600`);
   return { store: 'netrc', where: `${r.path} (machine ${host}, login apikey)`, file: r.path, notes };
 }
