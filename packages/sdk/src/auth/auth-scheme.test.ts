@@ -35,6 +35,22 @@ describe('authHeadersFor', () => {
       expect((e as { code: string }).code).toBe('LK_INVALID_ARGUMENT');
     }
   });
+  test('a non-ASCII character (a pasted zero-width space, an emoji) is refused as such, in every scheme', () => {
+    // undici refuses such header values with UND_ERR_INVALID_ARG, which reads as a network failure.
+    for (const bad of [`${key}\u200b`, `\u200b${key}`, `${key.slice(0, 63)}é`, `${key}😀`]) {
+      for (const scheme of ['apikey', 'basic', 'bearer'] as const) {
+        let err: unknown;
+        try {
+          authHeadersFor(cred(bad), scheme);
+        } catch (e) {
+          err = e;
+        }
+        expect((err as { code?: string })?.code).toBe('LK_INVALID_ARGUMENT');
+        expect((err as Error).message).toMatch(/env:LABKEY_API_KEY contains a non-ASCII character/);
+        expect((err as Error).message).not.toContain(key);
+      }
+    }
+  });
   test('empty and unknown scheme', () => {
     expect(() => authHeadersFor(cred('   '), 'apikey')).toThrow(/empty/);
     expect(() => authHeadersFor(cred(key), 'digest' as never)).toThrow(/Unknown auth scheme/);

@@ -19,7 +19,8 @@ export const AUTH_SCHEMES: readonly AuthScheme[] = Object.freeze(['apikey', 'bas
  * The key is sent exactly as resolved, apart from surrounding whitespace (which HTTP trims from
  * header values anyway): LabKey hashes the whole string, so a legacy `apikey|` prefix is part of
  * the key and must never be added or removed. A key with a control character or inner whitespace
- * cannot be a header value and is refused with an InvalidArgumentError naming its source.
+ * cannot be a header value and is refused with an InvalidArgumentError naming its source, as is a
+ * key with a non-ASCII character (LabKey keys are ASCII; an invisible pasted one is the usual case).
  * @public
  */
 export function authHeadersFor(credential: Pick<Credential, 'apiKey' | 'source'>, scheme: AuthScheme = 'apikey'): Readonly<Record<string, string>> {
@@ -34,6 +35,15 @@ export function authHeadersFor(credential: Pick<Credential, 'apiKey' | 'source'>
     throw new InvalidArgumentError(`The API key from ${credential.source} contains whitespace or a control character, so it cannot be sent.`, {
       hint: 'A LabKey key is 64 hex characters with nothing around it: fix that source, or run `lk doctor`.',
     });
+  }
+  // A LabKey key is ASCII (hex, or a legacy `apikey|` prefix). Anything else is a copy-and-paste
+  // stowaway, often invisible (a zero-width space): undici would refuse it as a header value with
+  // an error that reads like a network failure, and in Basic it would go out only to be rejected.
+  if (/[^\x21-\x7e]/.test(key)) {
+    throw new InvalidArgumentError(
+      `The API key from ${credential.source} contains a non-ASCII character (often an invisible one picked up by copy and paste, such as a zero-width space), so it cannot be a LabKey key.`,
+      { hint: 'Copy the key again as plain text (64 hex characters) into that source, or run `lk doctor`.' },
+    );
   }
   switch (scheme) {
     case 'apikey':
