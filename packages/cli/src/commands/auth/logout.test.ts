@@ -73,9 +73,14 @@ describe('lk auth logout', () => {
       });
     });
 
-    it('with no stored key: NoCredentialsError, no file created', async () => {
+    it('with no stored key: says there is nothing to log out of (not "run lk auth login"), exit 1, no file created', async () => {
       deps = await createTestDeps();
-      await expect(runLogout({ server: server.url }, deps)).rejects.toMatchObject({ code: 'LK_NO_CREDENTIALS' });
+      await expect(runLogout({ server: server.url }, deps)).rejects.toMatchObject({
+        code: 'LK_NOT_LOGGED_IN',
+        kind: 'error',
+        message: `No key is stored for ${server.url}: there is nothing to log out of.`,
+        hint: '`lk auth status` shows the servers lk knows and where their keys come from.',
+      });
       expect(existsSync(join(deps.home, '.netrc'))).toBe(false);
     });
   });

@@ -29,6 +29,12 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   let cred: Credential;
   try {
     cred = await client.credential();
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'LK_NO_CREDENTIALS') throw e;
+    throw new CliError('LK_NOT_LOGGED_IN', `No key is stored for ${server.url}: there is nothing to log out of.`, {
+      hint: '`lk auth status` shows the servers lk knows and where their keys come from.',
+      cause: e,
+    });
   } finally {
     await client.close();
   }
