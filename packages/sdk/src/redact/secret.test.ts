@@ -40,4 +40,18 @@ describe('Secret', () => {
     expect(isSecret(KEY)).toBe(false);
     expect(isSecret({ reveal: () => KEY })).toBe(false);
   });
+
+  it('isSecret recognises a Secret from another copy of the package, and only a real one', () => {
+    // pnpm can install two copies (style.md 4): a second module instance has its own WeakMap.
+    let Other: typeof import('./secret.js') | undefined;
+    jest.isolateModules(() => {
+      Other = require('./secret.js') as typeof import('./secret.js');
+    });
+    expect(Other!.Secret).not.toBe(Secret);
+    const foreign = new Other!.Secret(KEY);
+    expect(foreign instanceof Secret).toBe(false);
+    expect(isSecret(foreign)).toBe(true);
+    expect(Other!.isSecret(s)).toBe(true);
+    expect(isSecret(Object.create(foreign) as unknown)).toBe(false); // inherits the brand, holds no value
+  });
 });

@@ -7,6 +7,10 @@ export const REDACTED = '[REDACTED]';
 // debugger property view of a Secret can reach them.
 const values = new WeakMap<Secret, string>();
 
+// Marks Secrets of every copy of this package (pnpm can install two; style.md 4): a registered
+// symbol is the same in each copy, while `instanceof` and the WeakMap above are per copy.
+const BRAND = Symbol.for('@lk/sdk:Secret');
+
 /**
  * A credential value that cannot leak by accident: `String()`, template literals, `JSON.stringify`
  * and `util.inspect` (so `console.log`) all print `[REDACTED]`. Only code that must send or store
@@ -42,6 +46,11 @@ export class Secret {
     return REDACTED;
   }
 
+  /** Always true; lets {@link isSecret} recognise a Secret made by another copy of the package. */
+  get [BRAND](): boolean {
+    return true;
+  }
+
   [inspect.custom](): string {
     return `Secret(${REDACTED})`;
   }
@@ -49,5 +58,14 @@ export class Secret {
 
 /** True for a {@link Secret}, including one from another copy of this package. @public */
 export function isSecret(value: unknown): value is Secret {
-  return value instanceof Secret || (typeof value === 'object' && value !== null && values.has(value as Secret));
+  if (typeof value !== 'object' || value === null) return false;
+  if (values.has(value as Secret)) return true;
+  const v = value as { [BRAND]?: unknown; reveal?: unknown };
+  if (v[BRAND] !== true || typeof v.reveal !== 'function') return false;
+  // Another copy's Secret: its own reveal() answers only for objects its constructor made.
+  try {
+    return typeof (v.reveal as () => unknown).call(value) === 'string';
+  } catch {
+    return false;
+  }
 }
