@@ -55,6 +55,23 @@ describe('lk auth logout', () => {
       expect((await deps.config.load()).servers[server.url]).toBeDefined();
     });
 
+    it('says so when another stored key (netrc under the keychain item) is still used after logout', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true, store: 'keychain' }, deps);
+      // The same key was also in ~/.netrc (written before, or by another tool).
+      writeFileSync(join(deps.home, '.netrc'), `machine 127.0.0.1 login apikey password ${key}\n`, { mode: 0o600 });
+      await runLogout({ server: server.url }, deps);
+      expect(await deps.keychain.get('lk', server.url)).toBeUndefined();
+      expect(deps.io.stderr()).toContain(
+        `! lk still finds the same key for ${server.url} in netrc:${join(deps.home, '.netrc')}:1, and keeps using it.\n` +
+          '  Run `lk auth logout` again to remove that one too (`lk auth status` shows where the key comes from).\n',
+      );
+      await runLogout({ server: server.url }, deps);
+      expect(readFileSync(join(deps.home, '.netrc'), 'utf8')).toBe('');
+      expect(deps.io.stderr().match(/still finds/g)).toHaveLength(1);
+    });
+
     it('removes a keychain item', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');
       deps = await createTestDeps({ stdin: key });

@@ -57,4 +57,17 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
     `${io.style.warn('!')} The key itself stays valid on the server until it is revoked${info?.expiresAt ? ` or expires (${info.expiresAt})` : ''}.\n` +
       `  Revoke it on ${externalToolAccessUrl(server.url, container)}, or with \`lk keys revoke ${info?.rowId ?? 'ROWID'}\` while logged in with another key (\`lk keys list\` shows the row ids).\n`,
   );
+  // E.g. a keychain item removed while a netrc entry for the host remains: lk would go on using it.
+  const after = await clientFor(deps, server);
+  try {
+    const left = await after.credential();
+    io.err(
+      `${io.style.warn('!')} lk still finds ${left.fingerprint === fingerprint ? 'the same' : 'another'} key for ${server.url} in ${left.source}, and keeps using it.\n` +
+        `  Run \`lk auth logout\` again to remove that one too (\`lk auth status\` shows where the key comes from).\n`,
+    );
+  } catch {
+    // No key left: logged out.
+  } finally {
+    await after.close();
+  }
 }
