@@ -12,7 +12,8 @@ import { ErrorCodes } from './errors/labkey-error.js';
 import { CSRF_MESSAGE, guestDespiteKeyError, parseJsonObject, toLabKeyError, type AuthContext } from './errors/to-labkey-error.js';
 import { Transport, type Timeouts } from './transport/transport.js';
 import { actionUrl, encodeParams } from './transport/url.js';
-import { redactRequest } from './transport/redacted-request.js';
+import { redactRequest, redactUrl } from './transport/redacted-request.js';
+import { BadResponseError } from './errors/http-error.js';
 import type { DebugSink } from './transport/transport.js';
 import { debug, debugEnabled } from './debug.js';
 import { memoize, type MemoizedProvider } from './credentials/memoize.js';
@@ -177,7 +178,14 @@ export class Core {
     this.csrfInFlight ??= this.call<Record<string, unknown>>({ controller: 'login', action: 'whoAmI', container: '/', method: 'GET', signal }, { skipCsrf: true })
       .then((who) => {
         const token = typeof who.CSRF === 'string' ? who.CSRF : undefined;
-        if (!token) throw new Error('whoAmI returned no CSRF token');
+        if (!token) {
+          const url = this.urlFor('/', 'login', 'whoAmI');
+          throw new BadResponseError(`GET ${redactUrl(url)} answered without a CSRF token, so no change can be sent to this server.`, {
+            status: 200,
+            request: redactRequest('GET', url, {}),
+            hint: 'LabKey always returns one; a proxy or a non-LabKey server answered instead. Check the base URL with `lk doctor`.',
+          });
+        }
         this.noteCsrf(token);
         return token;
       })

@@ -103,3 +103,23 @@ test('concurrent first writes share one credential resolution and one token fetc
   expect(logFor(server, 'whoAmI').length - before).toBe(1);
   expect(sdkLines.filter((l) => l.startsWith('credentials:chain => using option'))).toHaveLength(1);
 });
+
+test('a whoAmI answer without a CSRF token → a typed BadResponseError, not a bare Error', async () => {
+  const srv = await rawServer((req, res) => {
+    const body = JSON.stringify({ id: 1, email: 'x@lk.test', displayName: 'x' });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  try {
+    const c = clientFor(server, { baseUrl: srv.origin + '/labkey', apiKey: key });
+    const e = await rejection(c.insertRows({ schemaName: 'lists', queryName: 'people', rows: [{ name: 'x' }] }));
+    expect(e.code).toBe(ErrorCodes.BAD_RESPONSE);
+    expect(e.message).toMatch(/login-whoAmI\.api answered without a CSRF token/);
+    expect(e.hint).toMatch(/lk doctor/);
+    expect(e.request.method).toBe('GET');
+    expect(srv.requests.map((r) => r.method)).toEqual(['GET']); // the POST was not sent without a token
+    await c.close();
+  } finally {
+    await srv.close();
+  }
+});
