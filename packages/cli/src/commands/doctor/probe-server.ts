@@ -21,6 +21,12 @@ export interface ContextPathReport {
   given: ProbeOutcome;
   /** When the given base answered, but not like LabKey: the other usual base and how it answered. */
   alternative?: { base: string; outcome: ProbeOutcome };
+  /**
+   * When the given base answered and a shorter one does too: the end of the given URL is a folder
+   * (container) path, e.g. `https://host/labkey/home` (whoAmI answers in any folder), so every
+   * request would go to a folder under it.
+   */
+  folder?: { base: string; container: string };
 }
 
 /** Calls whoAmI as a guest on a base URL (the SDK client, with no credential source). */
@@ -63,8 +69,35 @@ export function alternativeBase(base: string): string {
   return `${u.origin}${path}/labkey`;
 }
 
+/**
+ * Shorter bases to try when the given one answers, shortest first; a leading `/labkey` is kept (a
+ * root-context server may forward `/labkey` URLs). None for the usual bases (root or `/labkey`).
+ */
+export function shorterBases(base: string): string[] {
+  const u = new URL(base);
+  const segs = u.pathname.split('/').filter((x) => x !== '');
+  const from = segs[0]?.toLowerCase() === 'labkey' ? 1 : 0;
+  const out: string[] = [];
+  for (let k = from; k < segs.length; k++) out.push(`${u.origin}${segs.slice(0, k).map((x) => `/${x}`).join('')}`);
+  return out;
+}
+
+async function folderInBase(base: string, whoAmI: AnonymousWhoAmI): Promise<ContextPathReport['folder']> {
+  for (const shorter of shorterBases(base)) {
+    if ((await probeWhoAmI(shorter, whoAmI).catch(() => undefined))?.kind !== 'ok') continue;
+    const rest = new URL(base).pathname.slice(new URL(shorter).pathname.replace(/\/+$/, '').length).replace(/\/+$/, '');
+    const container = rest.split('/').map((x) => decodeURIComponent(x)).join('/');
+    return { base: shorter, container };
+  }
+  return undefined;
+}
+
 export async function probeContextPath(base: string, whoAmI: AnonymousWhoAmI): Promise<ContextPathReport> {
   const given = await probeWhoAmI(base, whoAmI);
+  if (given.kind === 'ok') {
+    const folder = await folderInBase(base, whoAmI);
+    return folder ? { base, given, folder } : { base, given };
+  }
   if (given.kind !== 'not-labkey') return { base, given };
   const alt = alternativeBase(base);
   const outcome = await probeWhoAmI(alt, whoAmI);

@@ -52,6 +52,17 @@ describe('check: server and context path', () => {
     expect(r.fix).toBe(`Use --server ${root.origin}.`);
   });
 
+  it('a base URL that ends in a folder (answers whoAmI too): names the base URL and the folder', async () => {
+    const r = await h.check(serverReachable, { server: `${server.url}/home` });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toBe(
+      `${server.url}/home (from --server) ends in a folder path: ${server.url} is the server's base URL, and "/home" is a folder (container) in it. Requests would go to folders under /home.`,
+    );
+    expect(r.fix).toBe(`Use --server ${server.url} --container /home.`);
+    const onRoot = await h.check(serverReachable, { server: `${root.origin}/home` });
+    expect(onRoot).toMatchObject({ status: 'fail', fix: `Use --server ${root.origin} --container /home.` });
+  });
+
   it('a context path that is neither: says so', async () => {
     const r = await h.check(serverReachable, { server: `${server.origin}/nothing/here` });
     expect(r.status).toBe('fail');

@@ -20,6 +20,15 @@ export const serverReachable: Check = {
     if (!facts.server) return result(this, 'skip', `No server to check: ${facts.noServerReason ?? 'none given'}.`, 'Pass --server URL.');
     const r = await facts.probe();
     const url = facts.server.url;
+    if (r.given.kind === 'ok' && r.folder) {
+      const { base, container } = r.folder;
+      return result(
+        this,
+        'fail',
+        `${url} (from ${facts.server.from}) ends in a folder path: ${base} is the server's base URL, and "${container}" is a folder (container) in it. Requests would go to folders under ${container}.`,
+        `Use --server ${base} --container ${container}${facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${base} --container ${container}\` to remember it)`}.`,
+      );
+    }
     if (r.given.kind === 'ok') return result(this, 'pass', `${url} (from ${facts.server.from}) answers login-whoAmI.api.`);
     if (r.given.kind === 'unreachable') {
       return result(this, 'fail', `Cannot reach ${describe(r.given)}.`, `Check the URL (from ${facts.server.from}) and that the server is running; pass the right one with --server.`);
