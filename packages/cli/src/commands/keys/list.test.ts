@@ -2,6 +2,7 @@ import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
 import { runLogin } from '../auth/login.js';
 import { listCommand, runList } from './list.js';
+import { runRevoke } from './revoke.js';
 
 describe('lk keys list', () => {
   describe('flags become options', () => {
@@ -57,7 +58,13 @@ describe('lk keys list', () => {
     it('--all is for administrators: others get a typed error', async () => {
       const { key } = server.state.issueApiKey('bob@lk.test');
       deps = await createTestDeps({ env: { LABKEY_API_KEY: key } });
-      await expect(runList({ server: server.url, all: true }, deps)).rejects.toMatchObject({ code: expect.stringMatching(/^LK_(NOT_FOUND|FORBIDDEN)$/) });
+      await expect(runList({ server: server.url, all: true }, deps)).rejects.toMatchObject({
+        code: 'LK_ADMIN_ONLY',
+        message: `--all needs a site administrator: ${server.url} shows every user's keys (core.APIKeys) only to site administrators, and the key lk uses is not one.`,
+        hint: "Leave out --all to work with your own keys, or use a site administrator's key.",
+      });
+      // The same for revoke, where the server answers 500 "does not exist" (not "an internal error").
+      await expect(runRevoke(['1'], { server: server.url, all: true, yes: true }, deps)).rejects.toMatchObject({ code: 'LK_ADMIN_ONLY' });
       const admin = server.state.issueApiKey('admin@lk.test');
       deps.cleanup();
       deps = await createTestDeps({ env: { LABKEY_API_KEY: admin.key } });

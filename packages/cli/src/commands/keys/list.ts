@@ -1,5 +1,6 @@
 /** `lk keys list [--all]`: the API keys the server has for you (core.UserAPIKeys), or for everyone (core.APIKeys, admins). */
 import type { Command } from 'commander';
+import { CliError } from '../../cli-error.js';
 import type { ApiKeyRow } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
 import { createRowWriter } from '../../output/row-writer.js';
@@ -31,7 +32,7 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
   return withClient(client, async (c) => {
     // Key tables need a logged-in user: no key is "not logged in" (exit 4), not a guest request.
     const cred = await c.credential();
-    const rows = opts.all ? await c.listAllApiKeys() : await c.listApiKeys();
+    const rows = opts.all ? await c.listAllApiKeys().catch((e: unknown) => Promise.reject(adminOnly(e, server.url))) : await c.listApiKeys();
     const currentRow = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
     const view = rows.map((r) => ({
       RowId: r.rowId,
@@ -57,5 +58,20 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
     }
     await w.end();
     return rows;
+  });
+}
+
+/**
+ * `--all` reads core.APIKeys, which LabKey shows to site administrators only: to anyone else the
+ * query "does not exist" (a 404, or a 500 from deleteRows). Says that instead of "check the
+ * schema name" or "an internal error".
+ */
+export function adminOnly(e: unknown, server: string): unknown {
+  const x = e as { code?: string; message?: string };
+  const hidden = x.code === 'LK_NOT_FOUND' || x.code === 'LK_FORBIDDEN' || (x.code === 'LK_SERVER_ERROR' && /APIKeys/.test(x.message ?? ''));
+  if (!hidden) return e;
+  return new CliError('LK_ADMIN_ONLY', `--all needs a site administrator: ${server} shows every user's keys (core.APIKeys) only to site administrators, and the key lk uses is not one.`, {
+    hint: 'Leave out --all to work with your own keys, or use a site administrator\'s key.',
+    cause: e,
   });
 }

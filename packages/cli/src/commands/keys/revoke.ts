@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
+import { adminOnly } from './list.js';
 
 export interface RevokeOptions {
   server?: string;
@@ -59,7 +60,7 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
     const ordered = [...unique.filter((id) => id !== current), ...unique.filter((id) => id === current)];
     const done: number[] = [];
     for (const id of ordered) {
-      await c.revokeApiKey(id, { all: opts.all === true });
+      await c.revokeApiKey(id, { all: opts.all === true }).catch((e: unknown) => Promise.reject(opts.all ? adminOnly(e, server.url) : e));
       done.push(id);
       io.err(`${io.style.ok('✓')} Revoked key ${id}\n`);
     }
