@@ -12,6 +12,8 @@ export interface HandleErrorContext {
   json: boolean;
   /** `NODE_DEBUG=lk`: print the stack and causes too. */
   debug: boolean;
+  /** The command the arguments name, e.g. `lk query sql`: a usage error points at its --help. */
+  command?: string;
 }
 
 interface Coded {
@@ -50,8 +52,11 @@ export function exitCodeFor(e: unknown): ExitCodeValue {
   return ExitCode.ERROR;
 }
 
-function hintFor(e: Coded): string | undefined {
-  if (e.code.startsWith('commander.')) return e.code === 'commander.help' ? undefined : 'Run `lk --help` (or `lk <command> --help`) for usage.';
+function hintFor(e: Coded, command?: string): string | undefined {
+  if (e.code.startsWith('commander.')) {
+    if (e.code === 'commander.help') return undefined;
+    return command && command !== 'lk' ? `Run \`${command} --help\` for usage.` : 'Run `lk --help` (or `lk <command> --help`) for usage.';
+  }
   return e.hint;
 }
 
@@ -86,7 +91,7 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
       data = typeof err.toJSON === 'function' ? { ...err.toJSON() } : { code: err.code, message: err.message };
       data.code = err.code;
       data.message = humanMessage(err.message);
-      const hint = hintFor(err);
+      const hint = hintFor(err, ctx.command);
       if (hint !== undefined) data.hint = hint;
     } else {
       data = { code: 'LK_UNEXPECTED', message: err instanceof Error ? err.message : String(err) };
@@ -95,7 +100,7 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
     await io.out(`${JSON.stringify({ error: data }, null, 2)}\n`);
   } else if (coded(err)) {
     io.err(`${io.style.fail('lk:')} ${humanMessage(err.message)}\n`);
-    const hint = hintFor(err);
+    const hint = hintFor(err, ctx.command);
     if (hint) io.err(`${io.style.bold('hint:')} ${hint}\n`);
   } else {
     io.err(`${io.style.fail('lk:')} unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);

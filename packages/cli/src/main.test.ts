@@ -23,7 +23,14 @@ describe('main', () => {
 
   it('an unknown option is exit 2 with one message and a hint', async () => {
     expect(await run('auth', 'status', '--nope')).toBe(2);
-    expect(deps.io.stderr()).toBe("lk: unknown option '--nope'\nhint: Run `lk --help` (or `lk <command> --help`) for usage.\n");
+    expect(deps.io.stderr()).toBe("lk: unknown option '--nope'\nhint: Run `lk auth status --help` for usage.\n");
+  });
+
+  it('a usage error names the --help of the command it is about', async () => {
+    expect(await run('query', 'sql', 'SELECT 1')).toBe(2);
+    expect(deps.io.stderr()).toBe("lk: required option '--schema <name>' not specified\nhint: Run `lk query sql --help` for usage.\n");
+    expect(await run('nope')).toBe(2);
+    expect(deps.io.stderr()).toContain("lk: unknown command 'nope'\nhint: Run `lk --help` (or `lk <command> --help`) for usage.\n");
   });
 
   it('a group without a verb shows its help on stderr, exit 2', async () => {

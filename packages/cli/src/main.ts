@@ -26,12 +26,28 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   }
   const sep = args.indexOf('--');
   const json = (sep === -1 ? args : args.slice(0, sep)).includes('--json');
+  let program: import('commander').Command | undefined;
   try {
     const { createProgram } = await import('./program.js');
-    await createProgram(d).parseAsync([...argv]);
+    program = createProgram(d);
+    await program.parseAsync([...argv]);
     return 0;
   } catch (e) {
     const { handleError, debugEnabled } = await import('./handle-error.js');
-    return handleError(e, { io: d.io, json, debug: debugEnabled(d.env) });
+    return handleError(e, { io: d.io, json, debug: debugEnabled(d.env), command: program && commandPath(program, args) });
   }
+}
+
+/** `lk query sql` for `query sql "SELECT 1" --format x`: the commands the leading words name. */
+function commandPath(program: import('commander').Command, args: readonly string[]): string {
+  const names = ['lk'];
+  let cur = program;
+  for (const a of args) {
+    if (a.startsWith('-')) break;
+    const sub = cur.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    names.push(sub.name());
+    cur = sub;
+  }
+  return names.join(' ');
 }
