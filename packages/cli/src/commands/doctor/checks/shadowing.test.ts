@@ -29,7 +29,8 @@ describe('check: key sources (shadowing)', () => {
     const r = await h.check(shadowing);
     expect(r.status).toBe('warn');
     expect(r.detail).toMatch(new RegExp(`^lk uses key ([0-9a-f]{8}) from the environment variable LABKEY_API_KEY; ${h.netrc} line 1 holds a different key \\(([0-9a-f]{8})\\), which is ignored\\.$`));
-    expect(r.fix).toBe(`Unset LABKEY_API_KEY to use the stored key, or update the stored key with \`lk auth login --server ${server.url}\`.`);
+    // Never "run lk auth login" alone: it refuses while LABKEY_API_KEY is set.
+    expect(r.fix).toBe(`Unset LABKEY_API_KEY to use the stored key; to store the variable's key instead, unset it, then run \`lk auth login --server ${server.url}\`.`);
   });
 
   it('LABKEY_API_KEY with the same key: passes', async () => {

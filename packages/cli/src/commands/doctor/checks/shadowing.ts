@@ -29,7 +29,11 @@ export const shadowing: Check = {
     }
     const shadowed = different.map((c) => `${describeSourceId(c.source)} holds a different key (${c.fingerprint}), which is ignored`).join('; ');
     let fix: string;
-    if (winner.source.startsWith('env:')) fix = `Unset ${winner.source.slice(4)} to use the stored key, or update the stored key with \`lk auth login --server ${facts.server.url}\`.`;
+    if (winner.source.startsWith('env:')) {
+      const v = winner.source.slice(4);
+      // `lk auth login` refuses while the variable is set: unset it first either way.
+      fix = `Unset ${v} to use the stored key; to store the variable's key instead, unset it, then run \`lk auth login --server ${facts.server.url}\`.`;
+    }
     else if (winner.source.startsWith('keychain:')) fix = `Run \`lk auth logout --server ${facts.server.url}\` to remove the keychain item, or \`lk auth login\` to store the right key there.`;
     else fix = 'Remove the key you do not want.';
     return result(this, 'warn', `${used}; ${shadowed}.${tail}`, fix);
