@@ -65,7 +65,22 @@ describe('fromNetrc', () => {
 
   it('skips when there is no entry for the host', async () => {
     const { ctx, file } = withNetrc(`machine other.example.org login apikey password ${KEY}\n`);
-    expect(await fromNetrc().resolve(ctx)).toEqual({ skipped: true, reason: `no entry for host lk.example.org in ${file}` });
+    expect(await fromNetrc().resolve(ctx)).toEqual({ skipped: true, reason: `no entry for host lk.example.org in ${file} (its machines: other.example.org)` });
+  });
+
+  it('names the machines the file does have (localhost is not 127.0.0.1), at most five', async () => {
+    const hosts = ['localhost', 'a.example', 'b.example', 'c.example', 'd.example', 'e.example'];
+    const { ctx, file } = withNetrc(hosts.map((h) => `machine ${h} login apikey password ${KEY}`).join('\n') + '\ndefault login anonymous password x\n');
+    const r = await fromNetrc().resolve(ctx);
+    // `default` has login anonymous: not an API key, so it is skipped with its own reason.
+    expect(r).toMatchObject({ skipped: true });
+    const { ctx: ctx2, file: file2 } = withNetrc(hosts.map((h) => `machine ${h} login apikey password ${KEY}`).join('\n') + '\n');
+    expect(await fromNetrc().resolve(ctx2)).toEqual({
+      skipped: true,
+      reason: `no entry for host lk.example.org in ${file2} (its machines: localhost, a.example, b.example, c.example, d.example and 1 more)`,
+    });
+    expect(JSON.stringify(r) + JSON.stringify(await fromNetrc().resolve(ctx2))).not.toContain(KEY);
+    void file;
   });
 
   it('skips when there is no server to look up', async () => {

@@ -42,7 +42,7 @@ export function fromNetrc(): CredentialSource {
         const entry = read.netrc.find(host);
         const reason = entry
           ? `the entry for ${host} at ${file}:${entry.line} has no login or password`
-          : `no entry for host ${host} in ${file}${misspelledMachineHint(read.netrc, host, file)}`;
+          : `no entry for host ${host} in ${file}${misspelledMachineHint(read.netrc, host, file) || machinesNote(read.netrc)}`;
         debug('credentials:netrc', 'skipped: %s', reason);
         return { skipped: true, reason };
       }
@@ -71,6 +71,17 @@ export function fromNetrc(): CredentialSource {
  * When an entry's machine is the host written with a scheme, port or path (`https://host`,
  * `host:8080`, `host/labkey`), netrc never matches it: say which line to fix.
  */
+/**
+ * The machine names the file does have (host names, never a token value), so a near miss such as
+ * `localhost` for `127.0.0.1`, or an old host name, shows in the trail. At most five.
+ */
+function machinesNote(netrc: Netrc): string {
+  const names = [...new Set(netrc.entries.flatMap((e) => (e.kind === 'machine' && e.machine !== undefined ? [e.machine] : [])))];
+  if (names.length === 0) return '';
+  const shown = names.slice(0, 5).join(', ');
+  return ` (its machines: ${shown}${names.length > 5 ? ` and ${names.length - 5} more` : ''})`;
+}
+
 function misspelledMachineHint(netrc: Netrc, host: string, file: string): string {
   for (const entry of netrc.entries) {
     if (entry.kind !== 'machine' || entry.machine === undefined) continue;
