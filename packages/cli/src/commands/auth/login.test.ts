@@ -133,6 +133,20 @@ describe('lk auth login', () => {
       expect(readFileSync(netrc(), 'utf8')).toBe(broken);
     });
 
+    it('--container naming a folder that is not there: logs in, and warns that commands would use it', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true, container: '/nope' }, deps);
+      expect(deps.io.stderr()).toContain(
+        `! The container /nope was not found on ${server.url} (or you cannot read it), yet commands use it by default.\n` +
+          '  Run `lk auth login --container /path` again with a folder that exists (e.g. /home), or pass --container to each command.\n',
+      );
+      deps.cleanup();
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true, container: '/home' }, deps);
+      expect(deps.io.stderr()).not.toContain('was not found');
+    });
+
     it('keeps an apikey| prefix non-interactively, then stores the key without it when only that works', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');
       deps = await createTestDeps({ stdin: `apikey|${key}\n` });

@@ -161,6 +161,12 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     io.err(`${io.style.ok('✓')} Logged in to ${server.url} as ${who.email}${who.displayName && who.displayName !== who.email ? ` (${who.displayName})` : ''}\n`);
     io.err(`${io.style.ok('✓')} Key stored in ${stored.where}\n`);
     for (const n of stored.notes) io.err(`  ${n}\n`);
+    if (opts.container !== undefined && (await containerMissing(client))) {
+      io.err(
+        `${io.style.warn('!')} The container ${container} was not found on ${server.url} (or you cannot read it), yet commands use it by default.\n` +
+          `  Run \`lk auth login --container /path\` again with a folder that exists (e.g. /home), or pass --container to each command.\n`,
+      );
+    }
     if (info?.expiresAt) io.err(`  The key expires at ${info.expiresAt}.\n`);
     else if (info && info.expiresAt === null) io.err('  The key never expires.\n');
     if (stored.store === 'netrc') {
@@ -204,6 +210,16 @@ function loginRejection(e: unknown, server: string, container: string, fingerpri
     hint: `Check the key, or create a new one on ${page}, then run \`lk auth login\` again.`,
     cause: e,
   });
+}
+
+/** A --container given to login that the server says is not there (best effort: other failures say nothing). */
+async function containerMissing(client: LabKeyClient): Promise<boolean> {
+  try {
+    await client.getContainers();
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === 'LK_NOT_FOUND';
+  }
 }
 
 /** The server to log in to; on a terminal with none known, ask for it (as gh asks for a host). */
