@@ -89,6 +89,28 @@ describe('lk query select', () => {
       expect(deps.io.stderr()).toMatch(/^\r\u001b\[KFetched 1 row…\r\u001b\[K$/);
     });
 
+    it('on a terminal, the progress line is erased before rows are printed (never mixed into them)', async () => {
+      await withKey({ stdoutIsTTY: true, stderrIsTTY: true });
+      let t = 0;
+      deps.now = () => new Date((t += 1000)); // every tick is due: the line shows after each row
+      const { out, err } = deps.io;
+      let visible = false;
+      let mixed = 0;
+      deps.io.out = (s: string) => {
+        if (visible) mixed++;
+        return out.call(deps.io, s);
+      };
+      deps.io.err = (s: string) => {
+        if (s.includes('Fetched')) visible = true;
+        else if (s === '\r\u001b[K') visible = false;
+        err.call(deps.io, s);
+      };
+      await runSelect('lists', 'People', { server: server.url, filter: ['Key~lte=3'], columns: 'Key,Name', pageSize: 1 }, deps);
+      expect(deps.io.stdout()).toBe('Key  Name\n1    Ada Lovelace\n2    Alan Turing\n3    Grace Hopper\n');
+      expect(deps.io.stderr()).toContain('Fetched 2 rows…');
+      expect(mixed).toBe(0);
+    });
+
     it('a bad --filter is a usage error before any request', async () => {
       await withKey();
       const before = server.requests.length;

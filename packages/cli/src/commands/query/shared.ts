@@ -40,6 +40,8 @@ export async function streamRows(deps: Deps, rows: AsyncIterable<Record<string, 
   const progress = createProgress(io, () => deps.now().getTime());
   try {
     for await (const row of rows) {
+      // Rows on the same terminal would land after the progress text: erase it first.
+      if (io.stdoutIsTTY) progress.hide();
       await writer.row(row);
       progress.tick(writer.count);
       if (io.stdoutClosed) break;
