@@ -199,6 +199,17 @@ describe('lk auth login', () => {
       expect((await deps.config.load()).servers[server.url]?.store).toBe('keychain');
     });
 
+    it('--store keychain with a netrc entry for the host: says the file still has it (other tools read it)', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      writeFileSync(netrc(), `machine other.example.org login u password p\n${entry(key)}`, { mode: 0o600 });
+      await runLogin({ server: server.url, withToken: true, store: 'keychain' }, deps);
+      expect(deps.io.stderr()).toContain(
+        `  ${netrc()} line 2 still has an entry for this host: lk now uses the keychain, but other tools (curl, Rlabkey) read the file. Delete that entry if the key should live only in the keychain.\n`,
+      );
+      expect(readFileSync(netrc(), 'utf8')).toContain(key);
+    });
+
     it('moving a server from the keychain to netrc removes the old keychain item (it would shadow netrc)', async () => {
       const k1 = server.state.issueApiKey('alice@lk.test').key;
       const k2 = server.state.issueApiKey('alice@lk.test').key;

@@ -51,6 +51,8 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
     const account = sdk.keychainAccountFor(server);
     try {
       await keychain.set(sdk.KEYCHAIN_SERVICE, account, key.reveal());
+      const copy = await netrcEntryFor(deps, server);
+      if (copy) notes.push(`${copy} still has an entry for this host: lk now uses the keychain, but other tools (curl, Rlabkey) read the file. Delete that entry if the key should live only in the keychain.`);
       return { store, where: `the ${keychain.name} keychain (service ${sdk.KEYCHAIN_SERVICE}, account ${account})`, notes };
     } catch (e) {
       if (!sdk.isKeychainFailure(e, 'unavailable')) throw e;
@@ -76,6 +78,18 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
   }
   if (r.modeTightened && r.previousMode !== undefined) notes.push(`tightened the permissions of ${r.path} from ${r.previousMode.toString(8)} to 600`);
   return { store: 'netrc', where: `${r.path} (machine ${host}, login apikey)`, file: r.path, notes };
+}
+
+/** `<file> line <n>` of the netrc `machine` entry for the server's host, if any (best effort, never throws). */
+async function netrcEntryFor(deps: Deps, server: string): Promise<string | undefined> {
+  try {
+    const sdk = await deps.sdk();
+    const r = await sdk.readNetrc(await contextFor(deps, server, false));
+    const entry = r.netrc?.find(server);
+    return entry && entry.kind === 'machine' ? `${r.path} line ${entry.line}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RemovedWhere {
