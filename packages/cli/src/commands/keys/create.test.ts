@@ -46,7 +46,11 @@ describe('lk keys create', () => {
       server.state.updateSettings({ allowApiKeys: false });
       try {
         deps = await createTestDeps({ env: { LABKEY_API_KEY: key } });
-        await expect(runCreate({ server: server.url }, deps)).rejects.toMatchObject({ code: 'LK_NOT_FOUND' });
+        await expect(runCreate({ server: server.url }, deps)).rejects.toMatchObject({
+          code: 'LK_API_KEYS_DISABLED',
+          message: `${server.url} does not let users create API keys (the site setting is off).`,
+          hint: expect.stringContaining('"Let users create API keys"'),
+        });
         expect(deps.io.stdout()).toBe('');
       } finally {
         server.state.updateSettings({ allowApiKeys: true });

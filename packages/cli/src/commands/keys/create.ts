@@ -1,5 +1,6 @@
 /** `lk keys create [--description]`: a new API key, printed once to stdout. */
 import type { Command } from 'commander';
+import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
 
@@ -24,7 +25,7 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
   const client = await clientFor(deps, server);
   await withClient(client, async (c) => {
     await c.credential(); // no key: "not logged in" (exit 4) before any request
-    const { apiKey, info } = await c.createApiKey({ type: 'apikey', description: opts.description });
+    const { apiKey, info } = await c.createApiKey({ type: 'apikey', description: opts.description }).catch((e: unknown) => Promise.reject(keysDisabled(e, server.url)));
     await deps.config.update((cfg) => {
       cfg.keys[info.fingerprint] = { ...info, server: server.url };
     });
@@ -34,5 +35,15 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
         `${info.rowId !== undefined ? `  Row id ${info.rowId}` : '  '}${info.expiresAt ? `, expires ${info.expiresAt}` : info.expiresAt === null ? ', never expires' : ''}\n`,
     );
     await deps.io.out(`${apiKey.reveal()}\n`);
+  });
+}
+
+/** LabKey answers 404 "Creation of API keys is disabled" when the site setting is off: say who can turn it on. */
+function keysDisabled(e: unknown, server: string): unknown {
+  const x = e as { code?: string; message?: string };
+  if (x.code !== 'LK_NOT_FOUND' || !/creation of api keys is disabled/i.test(x.message ?? '')) return e;
+  return new CliError('LK_API_KEYS_DISABLED', `${server} does not let users create API keys (the site setting is off).`, {
+    hint: 'Ask a site administrator to turn on "Let users create API keys" (Admin Console → Site Settings), then run `lk keys create` again.',
+    cause: e,
   });
 }
