@@ -1,12 +1,12 @@
 /**
- * Test harness for the doctor's checks (used by `*.test.ts` only; nothing in the CLI imports it):
+ * Test harness for the doctor's checks (used by `*.test.ts` only; nothing in the CLI imports it, and tsconfig keeps it out of dist):
  * a fresh temporary HOME with real files, the CLI's test deps (buffered IO, in-memory keychain),
  * and a real mock server for everything that talks to LabKey. Keys a test creates are tracked
  * so that {@link DoctorHarness.leaks} can prove none of them reached any output.
  */
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MockServer } from '@lk/mock-server';
+import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, type TestDeps, type TestDepsOptions } from '../../testing/test-deps.js';
 import type { Check, CheckResult } from './check.js';
 import { diagnose, runChecks } from './doctor.js';
@@ -35,6 +35,35 @@ export interface DoctorHarness {
   /** Secrets found in `value` (its JSON form) or in the IO buffers; [] when none leaked. */
   leaks(value?: unknown): string[];
   cleanup(): void;
+}
+
+/**
+ * The lifecycle every check test shares, registered once: one mock server per test file, a fresh
+ * harness per test, and after each test a leak check (no tracked key in any output) and cleanup.
+ * Returns a stand-in that forwards to the current test's harness, so `h.write(…)`, `h.server` and
+ * the rest read as if `h` were the harness itself.
+ */
+export function useDoctorHarness(): DoctorHarness {
+  let server: MockServer | undefined;
+  let current: DoctorHarness | undefined;
+  beforeAll(async () => {
+    server = await startMockServer();
+  });
+  afterAll(() => server?.close());
+  beforeEach(async () => {
+    current = await doctorHarness(server!);
+  });
+  afterEach(() => {
+    expect(current!.leaks()).toEqual([]);
+    current!.cleanup();
+    current = undefined;
+  });
+  return new Proxy({} as DoctorHarness, {
+    get(_target, prop) {
+      if (!current) throw new Error('useDoctorHarness: the harness exists only inside a test');
+      return current[prop as keyof DoctorHarness];
+    },
+  });
 }
 
 export async function doctorHarness(server: MockServer, o: TestDepsOptions = {}): Promise<DoctorHarness> {

@@ -1,21 +1,8 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { afterDefault } from './after-default.js';
 
 describe('check: entries after default', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('default last: pass', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\ndefault login anonymous password guest\n`);

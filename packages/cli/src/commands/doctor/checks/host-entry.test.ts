@@ -1,21 +1,8 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { hostEntry } from './host-entry.js';
 
 describe('check: netrc entry for the server', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('a machine entry for the hostname passes, with its lines', async () => {
     h.write(`machine a.org login apikey password lk_test_0001\nmachine 127.0.0.1\n  login apikey\n  password ${h.key()}\n`);
@@ -24,7 +11,7 @@ describe('check: netrc entry for the server', () => {
 
   it('matches the hostname case-insensitively, never the port', async () => {
     h.write(`machine LOCALHOST login apikey password ${h.key()}\n`);
-    const r = await h.check(hostEntry, { server: `http://localhost:${server.port}/labkey` });
+    const r = await h.check(hostEntry, { server: `http://localhost:${h.server.port}/labkey` });
     expect(r.status).toBe('pass');
   });
 
@@ -33,13 +20,13 @@ describe('check: netrc entry for the server', () => {
     expect(await h.check(hostEntry)).toMatchObject({
       status: 'warn',
       detail: `No machine 127.0.0.1 in ${h.netrc}; the \`default\` entry at line 2 applies to it (and to every other host).`,
-      fix: `Run \`lk auth login --server ${server.url}\` to add an entry for 127.0.0.1.`,
+      fix: `Run \`lk auth login --server ${h.server.url}\` to add an entry for 127.0.0.1.`,
     });
   });
 
   it('no entry: fails with lk auth login as the fix', async () => {
     h.write('machine a.org login apikey password lk_test_0001\n');
-    expect(await h.check(hostEntry)).toMatchObject({ status: 'fail', detail: `No machine 127.0.0.1 in ${h.netrc}.`, fix: `Run \`lk auth login --server ${server.url}\`.` });
+    expect(await h.check(hostEntry)).toMatchObject({ status: 'fail', detail: `No machine 127.0.0.1 in ${h.netrc}.`, fix: `Run \`lk auth login --server ${h.server.url}\`.` });
   });
 
   it('only a misnamed entry (scheme, port): fails and points at the rewrite', async () => {

@@ -1,24 +1,12 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { exitCodeOf } from '../doctor.js';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { keyAccepted } from './key-accepted.js';
 
 const HEX32 = '0123456789abcdef0123456789abcdef';
 
 describe('check: key accepted', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('an accepted key passes and names its owner', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
@@ -42,7 +30,7 @@ describe('check: key accepted', () => {
 
   it('a LEGACY key seeded as apikey|…: accepted as issued, and --fix never strips it', async () => {
     const legacy = h.secret(`apikey|${HEX32}`);
-    server.state.seedApiKey('bob@lk.test', legacy);
+    h.server.state.seedApiKey('bob@lk.test', legacy);
     h.write(`machine 127.0.0.1 login apikey password ${legacy}\n`);
     expect((await h.check(keyAccepted)).status).toBe('pass');
     const f = await h.diagnose({ fix: true });
@@ -58,22 +46,22 @@ describe('check: key accepted', () => {
   });
 
   it('a revoked key: rejected (exit 4), with how to get a new one', async () => {
-    const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+    const { key, rowId } = h.server.state.issueApiKey('alice@lk.test');
     h.secret(key);
-    server.state.revokeApiKey(rowId);
+    h.server.state.revokeApiKey(rowId);
     h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
     const r = await h.check(keyAccepted);
     expect(r).toMatchObject({ status: 'fail', authFailure: true });
     expect(r.detail).toContain('is rejected: the server answered 401 (no account matches this key). It is expired, revoked, or for another server.');
-    expect(r.fix).toContain(`lk auth login --server ${server.url}`);
+    expect(r.fix).toContain(`lk auth login --server ${h.server.url}`);
   });
 
   it('an expired key is rejected too (the clock moves, no sleeping)', async () => {
-    const { key } = server.state.issueApiKey('alice@lk.test', { expirationSeconds: 60 });
+    const { key } = h.server.state.issueApiKey('alice@lk.test', { expirationSeconds: 60 });
     h.secret(key);
     h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
     expect((await h.check(keyAccepted)).status).toBe('pass');
-    server.clock.advance(120_000);
+    h.server.clock.advance(120_000);
     expect((await h.check(keyAccepted)).status).toBe('fail');
   });
 
@@ -98,12 +86,12 @@ describe('check: key accepted', () => {
 
   it('no key anywhere: fails with lk auth login (exit 4)', async () => {
     const r = await h.check(keyAccepted);
-    expect(r).toMatchObject({ status: 'fail', authFailure: true, fix: `Run \`lk auth login --server ${server.url}\`.` });
+    expect(r).toMatchObject({ status: 'fail', authFailure: true, fix: `Run \`lk auth login --server ${h.server.url}\`.` });
     expect(r.detail).toMatch(/^No key for 127\.0\.0\.1\. Tried env: skipped \(LABKEY_API_KEY not set\); keychain: .*; netrc: skipped \(.*\)\.$/);
   });
 
   it('no key because the entry is misnamed: points at the repair instead (exit 1)', async () => {
-    h.write(`machine 127.0.0.1:${server.port} login apikey password ${h.key()}\n`);
+    h.write(`machine 127.0.0.1:${h.server.port} login apikey password ${h.key()}\n`);
     const r = await h.check(keyAccepted);
     expect(r.status).toBe('fail');
     expect(r.authFailure).toBeUndefined();
@@ -112,13 +100,13 @@ describe('check: key accepted', () => {
 
   it('a wrong context path: the key is still asked, where the server answers', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
-    const r = await h.check(keyAccepted, { server: server.origin });
+    const r = await h.check(keyAccepted, { server: h.server.origin });
     expect(r.status).toBe('pass');
-    expect(r.detail).toMatch(new RegExp(`is accepted \\(asked at ${server.url.replace(/\./g, '\\.')}, where the server answers\\): it belongs to alice@lk\\.test\\.$`));
+    expect(r.detail).toMatch(new RegExp(`is accepted \\(asked at ${h.server.url.replace(/\./g, '\\.')}, where the server answers\\): it belongs to alice@lk\\.test\\.$`));
   });
 
   it('no server answers at all: the key is not asked', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
-    expect((await h.check(keyAccepted, { server: `${server.origin}/nothing/here` })).status).toBe('skip');
+    expect((await h.check(keyAccepted, { server: `${h.server.origin}/nothing/here` })).status).toBe('skip');
   });
 });

@@ -1,23 +1,10 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { keyShape } from './key-shape.js';
 
 const HEX32 = '00112233445566778899aabbccddeeff';
 
 describe('check: key format', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('a 64-hex key passes, named by fingerprint only', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
@@ -28,7 +15,7 @@ describe('check: key format', () => {
 
   it('a legacy key seeded as apikey|…: "legacy format, still accepted", a warning', async () => {
     const legacy = h.secret(`apikey|${HEX32}`);
-    server.state.seedApiKey('bob@lk.test', legacy);
+    h.server.state.seedApiKey('bob@lk.test', legacy);
     h.write(`machine 127.0.0.1 login apikey password ${legacy}\n`);
     const r = await h.check(keyShape);
     expect(r.status).toBe('warn');

@@ -1,22 +1,9 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { exitCodeOf } from '../doctor.js';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { login } from './login.js';
 
 describe('check: netrc login must be apikey', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('login apikey passes', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);

@@ -1,22 +1,9 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { exitCodeOf } from '../doctor.js';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { machineNames } from './machine-names.js';
 
 describe('check: machine names (scheme, port, path never match)', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('bare hostnames pass', async () => {
     h.write(`machine a.org login apikey password lk_test_0001\nmachine 127.0.0.1 login apikey password ${h.key()}\n`);
@@ -25,19 +12,19 @@ describe('check: machine names (scheme, port, path never match)', () => {
 
   it("the server's entry with scheme, port and path fails; --fix rewrites only that token (CRLF file, comments kept)", async () => {
     const key = h.key();
-    const before = `# work\r\nmachine a.org login apikey password lk_test_0001\r\n\r\nmachine ${server.url}\r\n  login apikey\r\n  password ${key}\r\n# end\r\n`;
+    const before = `# work\r\nmachine a.org login apikey password lk_test_0001\r\n\r\nmachine ${h.server.url}\r\n  login apikey\r\n  password ${key}\r\n# end\r\n`;
     h.write(before);
     const r = await h.check(machineNames);
     expect(r).toMatchObject({
       status: 'fail',
-      detail: `lines 4-6: \`machine ${server.url}\` holds a scheme (http://) and a port (:${server.port}) and a path (/labkey); it never matches any server.`,
+      detail: `lines 4-6: \`machine ${h.server.url}\` holds a scheme (http://) and a port (:${h.server.port}) and a path (/labkey); it never matches any server.`,
       fix: 'change line 4 to `machine 127.0.0.1` (`lk doctor --fix` rewrites the names it can)',
     });
     const d = await h.diagnose();
     expect(exitCodeOf(d.checks)).toBe(1); // misnamed, not rejected
     const f = await h.diagnose({ fix: true });
-    expect(f.fixed).toEqual([{ id: 'rewrite-machine', description: `rewrote \`machine ${server.url}\` (lines 4-6) to \`machine 127.0.0.1\`` }]);
-    expect(h.read()).toBe(before.replace(`machine ${server.url}`, 'machine 127.0.0.1'));
+    expect(f.fixed).toEqual([{ id: 'rewrite-machine', description: `rewrote \`machine ${h.server.url}\` (lines 4-6) to \`machine 127.0.0.1\`` }]);
+    expect(h.read()).toBe(before.replace(`machine ${h.server.url}`, 'machine 127.0.0.1'));
     expect(h.read(h.backups()[0]!)).toBe(before);
     expect(exitCodeOf(f.checks)).toBe(0);
   });

@@ -1,22 +1,9 @@
 import { join } from 'node:path';
-import { startMockServer, type MockServer } from '@lk/mock-server';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { netrcFile } from './netrc-file.js';
 
 describe('check: netrc file (which one, and why)', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('~/.netrc: passes and says why', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
@@ -52,7 +39,7 @@ describe('check: netrc file (which one, and why)', () => {
     expect(await h.check(netrcFile)).toMatchObject({
       status: 'warn',
       detail: 'No netrc file: NETRC is not set and there is no ~/.netrc or ~/_netrc.',
-      fix: `Run \`lk auth login --server ${server.url}\` to create ~/.netrc.`,
+      fix: `Run \`lk auth login --server ${h.server.url}\` to create ~/.netrc.`,
     });
   });
 

@@ -1,23 +1,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockServer, type MockServer } from '@lk/mock-server';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { netrcPermissions } from './netrc-permissions.js';
 
 describe('check: netrc permissions', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('0600 passes', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);

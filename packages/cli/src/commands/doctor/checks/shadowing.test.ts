@@ -1,22 +1,9 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { KEYCHAIN_SERVICE, keychainAccountFor } from '@lk/sdk';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useDoctorHarness } from '../testing.js';
 import { shadowing } from './shadowing.js';
 
 describe('check: key sources (shadowing)', () => {
-  let server: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(h.leaks()).toEqual([]);
-    h.cleanup();
-  });
+  const h = useDoctorHarness();
 
   it('one source: says which key is used, from where', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
@@ -30,7 +17,7 @@ describe('check: key sources (shadowing)', () => {
     expect(r.status).toBe('warn');
     expect(r.detail).toMatch(new RegExp(`^lk uses key ([0-9a-f]{8}) from the environment variable LABKEY_API_KEY; ${h.netrc} line 1 holds a different key \\(([0-9a-f]{8})\\), which is ignored\\.$`));
     // Never "run lk auth login" alone: it refuses while LABKEY_API_KEY is set.
-    expect(r.fix).toBe(`Unset LABKEY_API_KEY to use the stored key; to store the variable's key instead, unset it, then run \`lk auth login --server ${server.url}\`.`);
+    expect(r.fix).toBe(`Unset LABKEY_API_KEY to use the stored key; to store the variable's key instead, unset it, then run \`lk auth login --server ${h.server.url}\`.`);
   });
 
   it('LABKEY_API_KEY with the same key: passes', async () => {
@@ -44,11 +31,11 @@ describe('check: key sources (shadowing)', () => {
 
   it('a keychain item with a different key shadows the netrc file', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
-    await h.deps.keychain.set(KEYCHAIN_SERVICE, keychainAccountFor(server.url), h.key('bob@lk.test'));
+    await h.deps.keychain.set(KEYCHAIN_SERVICE, keychainAccountFor(h.server.url), h.key('bob@lk.test'));
     const r = await h.check(shadowing);
     expect(r.status).toBe('warn');
-    expect(r.detail).toContain(`from the keychain item lk/${server.url}; ${h.netrc} line 1 holds a different key`);
-    expect(r.fix).toBe(`Run \`lk auth logout --server ${server.url}\` to remove the keychain item, or \`lk auth login\` to store the right key there.`);
+    expect(r.detail).toContain(`from the keychain item lk/${h.server.url}; ${h.netrc} line 1 holds a different key`);
+    expect(r.fix).toBe(`Run \`lk auth logout --server ${h.server.url}\` to remove the keychain item, or \`lk auth login\` to store the right key there.`);
   });
 
   it('a source that fails (a broken netrc) is a warning with its reason', async () => {
