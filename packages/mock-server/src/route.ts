@@ -1,8 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from './authenticate.js';
-import type { Container } from './containers.js';
-import type { MockLabKey } from './server.js';
+import type { Container, ContainerTree } from './containers.js';
+import type { FilterError } from './errors.js';
+import type { StateStore } from './state.js';
+import type { MockClock } from './types.js';
 import type { ParsedActionUrl } from './url.js';
+
+/** What an action may use of the server: its state, clock and folders, and two server rules. */
+export interface RouteServices {
+  readonly state: StateStore;
+  readonly clock: MockClock;
+  readonly containers: ContainerTree;
+  /** '' (root context) or e.g. '/labkey'. */
+  readonly contextPath: string;
+  /** The answer to a guest without permission: 401, with a Basic challenge for non-browser clients. */
+  guestUnauthorized(req: IncomingMessage, method: string): FilterError;
+  /** Query rows changed: the data file (when there is one) is saved after this request. */
+  markDataChanged(): void;
+}
 
 /**
  * What an action needs before it runs:
@@ -29,7 +44,7 @@ export interface ActionContext {
   /** apiVersion from the JSON body, then a parameter, then the LABKEY-apiVersion header; 0 if none. */
   apiVersion: number;
   csrfToken: string;
-  server: MockLabKey;
+  services: RouteServices;
   /** Add a Set-Cookie header to the response. */
   setCookie(cookie: string): void;
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, GUEST, type AuthForm, type Principal } from './authenticate.js';
+import { authenticate, GUEST, type Principal } from './authenticate.js';
+import { guestUnauthorized } from './challenge.js';
 import type { Container, ContainerTree } from './containers.js';
-import { HEX64, newHex64 } from './crypto-util.js';
+import { csrfRejection, csrfTokenFor, presentsCsrfToken } from './csrf.js';
 import {
   actionErrorBody,
   ActionError,
@@ -9,20 +10,15 @@ import {
   filterErrorBody,
   isActionErrorLike,
   MSG_BAD_CREDENTIALS,
-  MSG_CSRF,
-  MSG_LOGIN_REQUIRED,
   MSG_NO_PERMISSION,
   NOT_FOUND_EXCEPTION,
 } from './errors.js';
-import { BodyTooLargeError, firstHeader, isBrowserLike, parseCookies, readBody, sendJson, sendText } from './http-util.js';
+import { BodyTooLargeError, firstHeader, parseCookies, readBody, sendJson, sendText } from './http-util.js';
 import { hasPerm } from './permissions.js';
-import type { ActionContext, ActionResult, RouteDef } from './route.js';
+import type { ActionContext, ActionResult, RouteDef, RouteServices } from './route.js';
 import type { StateStore } from './state.js';
 import type { MockClock, RequestLogEntry } from './types.js';
 import { parseActionPath, type ParsedActionUrl } from './url.js';
-
-export const CSRF_COOKIE = 'X-LABKEY-CSRF';
-export const CSRF_HEADER = 'x-labkey-csrf';
 
 export interface ServerConfig {
   contextPath: string;
@@ -55,7 +51,21 @@ export class MockLabKey {
     readonly state: StateStore,
     readonly clock: MockClock,
     readonly containers: ContainerTree,
-  ) {}
+  ) {
+    this.services = {
+      state,
+      clock,
+      containers,
+      contextPath: config.contextPath,
+      guestUnauthorized: (req, method) => guestUnauthorized(req, method, config.realm),
+      markDataChanged: () => {
+        this.dataDirty = true;
+      },
+    };
+  }
+
+  /** What the routes get to use (see RouteServices). */
+  private readonly services: RouteServices;
 
   register(route: RouteDef): void {
     for (const n of [route.name, ...(route.aliases ?? [])]) {
@@ -70,10 +80,6 @@ export class MockLabKey {
   registerPage(route: RouteDef): void {
     const dash = route.name.lastIndexOf('-');
     this.pages.set(route.name.slice(0, dash).toLowerCase() + '-' + route.name.slice(dash + 1).toLowerCase(), route);
-  }
-
-  routeNames(): string[] {
-    return [...new Set([...this.routes.values()].map((r) => r.name))].sort();
   }
 
   /** The `node:http` request listener. */
@@ -92,43 +98,47 @@ export class MockLabKey {
     res.setHeader('Date', started.toUTCString());
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
-    const pathname = url.pathname;
-    const entry: RequestLogEntry = { time: started, method, path: pathname, authForm: 'none', status: 0, csrf: 'none' };
-
-    const ctx = this.config.contextPath;
-    if (pathname.startsWith('/_mock/') || pathname === '/_mock' || (ctx !== '' && (pathname.startsWith(ctx + '/_mock/') || pathname === ctx + '/_mock'))) {
-      const sub = pathname.slice(pathname.indexOf('/_mock') + '/_mock'.length).replace(/^\/+/, '');
-      let status: number;
-      if (!this.config.control || !this.controlHandler) {
-        status = 404;
-        sendJson(res, 404, filterErrorBody('The /_mock/ control endpoint is disabled; start the mock server with control: true (--control).'));
-      } else {
-        status = await this.controlHandler(this, req, res, sub);
-      }
-      entry.status = status;
+    const entry: RequestLogEntry = { time: started, method, path: url.pathname, authForm: 'none', status: 0, csrf: 'none' };
+    const control = this.controlSubpath(url.pathname);
+    if (control !== undefined) {
+      entry.status = await this.handleControl(req, res, control);
       this.log(entry);
       return;
     }
+    try {
+      await this.handleAction(req, res, method, url, entry);
+    } finally {
+      if (entry.status === 0) entry.status = res.statusCode;
+      this.log(entry);
+      this.afterRequest?.();
+    }
+  }
 
+  /** The part after `/_mock/` when the path is the control endpoint (at the root or under the context path). */
+  private controlSubpath(pathname: string): string | undefined {
+    const ctx = this.config.contextPath;
+    const isControl =
+      pathname.startsWith('/_mock/') || pathname === '/_mock' || (ctx !== '' && (pathname.startsWith(ctx + '/_mock/') || pathname === ctx + '/_mock'));
+    return isControl ? pathname.slice(pathname.indexOf('/_mock') + '/_mock'.length).replace(/^\/+/, '') : undefined;
+  }
+
+  private async handleControl(req: IncomingMessage, res: ServerResponse, subpath: string): Promise<number> {
+    if (this.config.control && this.controlHandler) return this.controlHandler(this, req, res, subpath);
+    sendJson(res, 404, filterErrorBody('The /_mock/ control endpoint is disabled; start the mock server with control: true (--control).'));
+    return 404;
+  }
+
+  private async handleAction(req: IncomingMessage, res: ServerResponse, method: string, url: URL, entry: RequestLogEntry): Promise<void> {
+    const pathname = url.pathname;
     const headers: Record<string, string | string[]> = {};
     const cookies = parseCookies(req.headers.cookie);
     const setCookies: string[] = [];
-    const cookiePath = ctx === '' ? '/' : ctx;
+    const csrf = csrfTokenFor(cookies, pathname, this.config.contextPath);
+    if (csrf.setCookie) setCookies.push(csrf.setCookie);
 
-    // CSRF: the expected token is the cookie when it is a valid 64-hex value; otherwise a fresh one.
-    let csrfToken = cookies.get(CSRF_COOKIE);
-    // A request outside the context path (a browser's automatic /favicon.ico) never carries the
-    // cookie, which is scoped to the context path: issuing one there would overwrite the token the
-    // browser already holds and break the next form post on an open page.
-    const insideContext = ctx === '' || pathname === ctx || pathname.startsWith(ctx + '/');
-    if (!csrfToken || !HEX64.test(csrfToken)) {
-      csrfToken = newHex64();
-      if (insideContext) setCookies.push(`${CSRF_COOKIE}=${csrfToken}; Path=${cookiePath}; SameSite=Lax`);
-    }
-
-    const respond = (status: number, body: unknown, extra: Record<string, string> = {}, compactDefault = false): void => {
+    const respond = (status: number, body: unknown, extra: Record<string, string> = {}): void => {
       if (setCookies.length) headers['Set-Cookie'] = setCookies;
-      const compact = url.searchParams.get('respFormat') === 'json_compact' || compactDefault;
+      const compact = url.searchParams.get('respFormat') === 'json_compact';
       sendJson(res, status, body, { ...headers, ...extra }, compact);
       entry.status = status;
     };
@@ -146,34 +156,12 @@ export class MockLabKey {
       }
       if (principal.user) entry.user = principal.user.email;
 
-      const parsed = parseActionPath(pathname, ctx);
-      if (!parsed) {
-        respond(404, filterErrorBody(`No LabKey Server action at ${pathname}`));
+      const found = this.findRoute(pathname, entry);
+      if ('notFound' in found) {
+        respond(404, filterErrorBody(found.notFound));
         return;
       }
-      entry.controller = parsed.controller;
-      entry.action = parsed.action;
-      const container = this.containers.bySegments(parsed.containerSegments);
-      if (!container) {
-        entry.container = '/' + parsed.containerSegments.join('/');
-        respond(404, filterErrorBody(this.containers.notFoundMessage(parsed.containerSegments)));
-        return;
-      }
-      entry.container = container.path;
-      const routeKey = parsed.controller + '-' + parsed.action.toLowerCase();
-      const route = (/^(view|post)$/i.test(parsed.extension) ? this.pages.get(routeKey) : undefined) ?? this.routes.get(routeKey);
-      if (!route) {
-        const known = [...this.routes.keys(), ...this.pages.keys()].some((k) => k.startsWith(parsed.controller + '-'));
-        respond(
-          404,
-          filterErrorBody(
-            known
-              ? `Unable to find action '${parsed.action}' to handle request in controller '${parsed.controller}'.`
-              : `No LabKey Server module registered to handle request for controller: ${parsed.controller}`,
-          ),
-        );
-        return;
-      }
+      const { parsed, container, route } = found;
 
       // Permission first: a guest without permission gets the permission 401, not the CSRF one.
       this.checkPermission(route, principal, container, req, method);
@@ -183,43 +171,13 @@ export class MockLabKey {
       const { params, json } = parseParams(url, req, body);
 
       if (route.csrf && method !== 'GET' && method !== 'HEAD') {
-        const presented = firstHeader(req, CSRF_HEADER) ?? params.get(CSRF_COOKIE) ?? undefined;
-        const ok = presented !== undefined && presented === csrfToken;
+        const ok = presentsCsrfToken(req, params, csrf.token);
         entry.csrf = ok ? 'valid' : 'invalid';
-        if (!ok) {
-          const extra: Record<string, string> = {};
-          if (!principal.user && !isBrowserLike(req) && !firstHeader(req, 'x-onunauthorized')) extra['WWW-Authenticate'] = this.wwwAuthenticate();
-          throw new FilterError(401, MSG_CSRF, extra);
-        }
+        if (!ok) throw csrfRejection(req, principal.user !== null, this.config.realm);
       }
       if (route.postOnly && (method === 'GET' || method === 'HEAD')) throw new FilterError(405, `Method Not Allowed: ${method}`);
 
-      const actx: ActionContext = {
-        req,
-        method,
-        url,
-        parsed,
-        container,
-        principal,
-        params,
-        json,
-        param(name: string) {
-          if (json && Object.prototype.hasOwnProperty.call(json, name)) {
-            const v = json[name];
-            if (v === null || v === undefined) return undefined;
-            return typeof v === 'object' ? JSON.stringify(v) : String(v);
-          }
-          return params.get(name) ?? undefined;
-        },
-        apiVersion: 0,
-        csrfToken,
-        server: this,
-        setCookie(c: string) {
-          setCookies.push(c);
-        },
-      };
-      actx.apiVersion = readApiVersion(actx);
-
+      const actx = this.actionContext({ req, method, url, parsed, container, principal, params, json, csrfToken: csrf.token }, setCookies);
       const result: ActionResult = await route.handler(actx);
       if (actx.principal.user) entry.user = actx.principal.user.email;
       else delete entry.user;
@@ -253,15 +211,55 @@ export class MockLabKey {
         const message = err instanceof Error ? err.message : String(err);
         respond(500, actionErrorBody(message, 'java.lang.RuntimeException'));
       }
-    } finally {
-      if (entry.status === 0) entry.status = res.statusCode;
-      this.log(entry);
-      this.afterRequest?.();
     }
   }
 
-  wwwAuthenticate(): string {
-    return `Basic realm="${this.config.realm.replace(/["\\]/g, '')}"`;
+  /** URL → container → action; a miss gives the message of LabKey's 404 for it. */
+  private findRoute(pathname: string, entry: RequestLogEntry): { parsed: ParsedActionUrl; container: Container; route: RouteDef } | { notFound: string } {
+    const parsed = parseActionPath(pathname, this.config.contextPath);
+    if (!parsed) return { notFound: `No LabKey Server action at ${pathname}` };
+    entry.controller = parsed.controller;
+    entry.action = parsed.action;
+    const container = this.containers.bySegments(parsed.containerSegments);
+    if (!container) {
+      entry.container = '/' + parsed.containerSegments.join('/');
+      return { notFound: this.containers.notFoundMessage(parsed.containerSegments) };
+    }
+    entry.container = container.path;
+    const routeKey = parsed.controller + '-' + parsed.action.toLowerCase();
+    const route = (/^(view|post)$/i.test(parsed.extension) ? this.pages.get(routeKey) : undefined) ?? this.routes.get(routeKey);
+    if (route) return { parsed, container, route };
+    const known = [...this.routes.keys(), ...this.pages.keys()].some((k) => k.startsWith(parsed.controller + '-'));
+    return {
+      notFound: known
+        ? `Unable to find action '${parsed.action}' to handle request in controller '${parsed.controller}'.`
+        : `No LabKey Server module registered to handle request for controller: ${parsed.controller}`,
+    };
+  }
+
+  private actionContext(
+    base: Pick<ActionContext, 'req' | 'method' | 'url' | 'parsed' | 'container' | 'principal' | 'params' | 'json' | 'csrfToken'>,
+    setCookies: string[],
+  ): ActionContext {
+    const { json, params } = base;
+    const actx: ActionContext = {
+      ...base,
+      param(name: string) {
+        if (json && Object.prototype.hasOwnProperty.call(json, name)) {
+          const v = json[name];
+          if (v === null || v === undefined) return undefined;
+          return typeof v === 'object' ? JSON.stringify(v) : String(v);
+        }
+        return params.get(name) ?? undefined;
+      },
+      apiVersion: 0,
+      services: this.services,
+      setCookie(c: string) {
+        setCookies.push(c);
+      },
+    };
+    actx.apiVersion = readApiVersion(actx);
+    return actx;
   }
 
   /** 401 for guests (with WWW-Authenticate for non-browser clients), 403 for signed-in users. */
@@ -274,14 +272,7 @@ export class MockLabKey {
     else allowed = hasPerm(p.user, c, need);
     if (allowed) return;
     if (p.user) throw new FilterError(403, MSG_NO_PERMISSION);
-    throw this.guestUnauthorized(req, method);
-  }
-
-  guestUnauthorized(req: IncomingMessage, method: string): FilterError {
-    const browserish = isBrowserLike(req) || firstHeader(req, 'x-onunauthorized') !== undefined;
-    if (browserish) return new FilterError(401, MSG_NO_PERMISSION);
-    const msg = method === 'GET' || method === 'HEAD' ? MSG_LOGIN_REQUIRED : MSG_NO_PERMISSION;
-    return new FilterError(401, msg, { 'WWW-Authenticate': this.wwwAuthenticate() });
+    throw guestUnauthorized(req, method, this.config.realm);
   }
 
   private log(entry: RequestLogEntry): void {
@@ -320,5 +311,3 @@ function readApiVersion(ctx: ActionContext): number {
   const n = typeof raw === 'number' ? raw : Number.parseFloat(String(raw ?? ''));
   return Number.isFinite(n) ? n : 0;
 }
-
-export type { AuthForm, ParsedActionUrl };

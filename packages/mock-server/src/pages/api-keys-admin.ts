@@ -27,7 +27,7 @@ export const executeQueryPage = definePage({
     const all = q === 'apikeys';
     if (all && !user.siteAdmin) return queryNotFound(ctx, schema, query);
     if (!all && ctx.principal.impersonated) return messagePage(ctx, 403, 'Forbidden', "API keys can't be listed while impersonating.");
-    const state = ctx.server.state;
+    const state = ctx.services.state;
     const rows = all ? state.listApiKeys() : state.listApiKeys(user.email);
     const n = Number(ctx.params.get('deleted'));
     const notice =
@@ -46,7 +46,7 @@ ${notice}
     }</p>
 ${keyTable(ctx, {
   rows,
-  now: ctx.server.clock.now(),
+  now: ctx.services.clock.now(),
   caption: all ? 'API keys of all users' : 'Your API keys',
   returnUrl: back.pathname + back.search,
   mode: all ? 'all' : 'own',
@@ -69,7 +69,7 @@ export const deleteQueryRowsPage = definePage({
     const q = query.toLowerCase();
     const p = ctx.principal;
     const user = p.user!;
-    const state = ctx.server.state;
+    const state = ctx.services.state;
     if (schema.toLowerCase() !== 'core' || !KEY_QUERIES.has(q)) return queryNotFound(ctx, schema, query);
     const all = q === 'apikeys';
     if (all && !user.siteAdmin) return queryNotFound(ctx, schema, query);
@@ -92,7 +92,7 @@ export const deleteQueryRowsPage = definePage({
     const fallback = all
       ? rootUrl(ctx, 'query-executeQuery.view', { schemaName: 'core', 'query.queryName': 'APIKeys' })
       : rootUrl(ctx, 'security-externalToolsView.view');
-    const back = safeReturnUrl(ctx.params.get('returnUrl'), ctx.server.config.contextPath) ?? fallback;
+    const back = safeReturnUrl(ctx.params.get('returnUrl'), ctx.services.contextPath) ?? fallback;
     return { redirect: withParams(back, { deleted: String(deleted) }) };
   },
 });

@@ -46,9 +46,9 @@ export const externalToolsPage = definePage({
   handler(ctx) {
     const p = ctx.principal;
     const user = p.user!;
-    const state = ctx.server.state;
+    const state = ctx.services.state;
     const settings = state.settings;
-    const now = ctx.server.clock.now();
+    const now = ctx.services.clock.now();
     const self = rootUrl(ctx, 'security-externalToolsView.view');
     const parts: string[] = ['<h1>External Tool Access</h1>', deletedNotice(ctx)];
     if (ctx.params.get('generated') === '1') parts.push('<div class="alert alert-info" role="status" id="generated-notice">Your new API key is in the list below.</div>');

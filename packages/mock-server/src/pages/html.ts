@@ -10,7 +10,7 @@ export const esc = escapeHtml;
 
 /** A container-relative action URL: `{ctx}{/container…}/{controller-action.ext}?params`. */
 export function actionUrl(ctx: ActionContext, containerPath: string, action: string, params?: Record<string, string | number>): string {
-  const base = ctx.server.config.contextPath;
+  const base = ctx.services.contextPath;
   const folder = containerPath === '/' ? '' : containerPath.split('/').filter(Boolean).map((s) => '/' + encodeURIComponent(s)).join('');
   const q = params ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString() : '';
   return `${base}${folder}/${action}${q ? '?' + q : ''}`;

@@ -27,7 +27,7 @@ function deleteAction(ctx: ActionContext): string {
 
 export function keyTable(ctx: ActionContext, o: KeyTableOptions): string {
   if (o.rows.length === 0) return `<p class="empty" id="keys-empty">${esc(o.empty)}</p>`;
-  const state = ctx.server.state;
+  const state = ctx.services.state;
   const all = o.mode === 'all';
   const head = [
     all ? `<th scope="col" class="select"><input type="checkbox" id="select-all" aria-label="Select all keys"></th>` : '',

@@ -48,7 +48,7 @@ export const loginPage = definePage({
   permission: 'none',
   methods: ['GET', 'POST'],
   handler(ctx) {
-    const contextPath = ctx.server.config.contextPath;
+    const contextPath = ctx.services.contextPath;
     const returnUrl = safeReturnUrl(ctx.params.get('returnUrl'), contextPath);
     if (ctx.method !== 'POST') {
       const notice = ctx.params.get('signedOut') === '1' ? 'You have signed out.' : undefined;
@@ -59,13 +59,13 @@ export const loginPage = definePage({
     if (!email || !password) {
       return renderLogin(ctx, { email, error: !email ? 'Please sign in using your email address.' : 'Password may not be blank.', ...(returnUrl ? { returnUrl } : {}) });
     }
-    const user = ctx.server.state.checkPassword(email, password);
+    const user = ctx.services.state.checkPassword(email, password);
     if (!user) return renderLogin(ctx, { email, error: MSG_BAD_CREDENTIALS, ...(returnUrl ? { returnUrl } : {}) });
     // A fresh session id on every sign-in (no session fixation); an earlier session ends.
-    if (ctx.principal.session) ctx.server.state.invalidateSession(ctx.principal.session.id);
-    const session = ctx.server.state.createSession(user.id);
+    if (ctx.principal.session) ctx.services.state.invalidateSession(ctx.principal.session.id);
+    const session = ctx.services.state.createSession(user.id);
     setSessionCookie(ctx, session);
-    ctx.principal = principalFromSession(ctx.server.state, session);
+    ctx.principal = principalFromSession(ctx.services.state, session);
     return { redirect: returnUrl ?? defaultLanding(ctx) };
   },
 });
@@ -94,7 +94,7 @@ export const stopImpersonatingPage = definePage({
   methods: ['POST'],
   async handler(ctx) {
     if (ctx.principal.impersonated) await stopImpersonating.handler(ctx);
-    return { redirect: safeReturnUrl(ctx.params.get('returnUrl'), ctx.server.config.contextPath) ?? defaultLanding(ctx) };
+    return { redirect: safeReturnUrl(ctx.params.get('returnUrl'), ctx.services.contextPath) ?? defaultLanding(ctx) };
   },
 });
 

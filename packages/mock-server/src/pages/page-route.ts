@@ -43,9 +43,9 @@ export function definePage(def: PageDef): RouteDef {
       const browser = isBrowserLike(ctx.req);
       const user = ctx.principal.user;
       if (def.permission !== 'none' && !user) {
-        if (!browser) throw ctx.server.guestUnauthorized(ctx.req, ctx.method);
+        if (!browser) throw ctx.services.guestUnauthorized(ctx.req, ctx.method);
         // After sign-in, come back here (a GET), or to where a POST wanted to go.
-        const back = method === 'GET' ? withoutNotices(selfUrl(ctx)) : safeReturnUrl(ctx.params.get('returnUrl'), ctx.server.config.contextPath);
+        const back = method === 'GET' ? withoutNotices(selfUrl(ctx)) : safeReturnUrl(ctx.params.get('returnUrl'), ctx.services.contextPath);
         return { redirect: loginUrl(ctx, back) };
       }
       if (def.permission === 'siteAdmin' && !user?.siteAdmin) {

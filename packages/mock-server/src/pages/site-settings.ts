@@ -11,7 +11,7 @@ export const siteSettingsPage = definePage({
   methods: ['GET', 'POST'],
   handler(ctx) {
     if (ctx.method === 'POST') return customizeSite.handler(ctx);
-    const s = ctx.server.state.settings;
+    const s = ctx.services.state.settings;
     const choices = [...EXPIRATION_CHOICES];
     // A value set at startup that is not one of the six choices is kept and shown as it is.
     if (!choices.some(([v]) => v === s.apiKeyExpirationSeconds)) choices.push([s.apiKeyExpirationSeconds, `${s.apiKeyExpirationSeconds} seconds`]);

@@ -19,12 +19,12 @@ function checkbox(v: string | undefined): boolean {
 }
 
 function renderForm(ctx: ActionContext, saved: boolean): string {
-  const s = ctx.server.state.settings;
+  const s = ctx.services.state.settings;
   const opts = EXPIRATION_CHOICES.map(([v, label]) => `<option value="${v}"${v === s.apiKeyExpirationSeconds ? ' selected' : ''}>${label}</option>`).join('');
   return `<!DOCTYPE html>
 <html><head><title>Site Settings</title></head><body>
 <h1>Customize Site</h1>${saved ? '<p class="labkey-message">Settings saved.</p>' : ''}
-<form method="post" action="${escapeHtml(ctx.server.config.contextPath)}/admin-customizeSite.view">
+<form method="post" action="${escapeHtml(ctx.services.contextPath)}/admin-customizeSite.view">
 <input type="hidden" name="X-LABKEY-CSRF" value="${escapeHtml(ctx.csrfToken)}">
 <h2>Configure API Keys</h2>
 <label><input type="checkbox" name="allowApiKeys"${s.allowApiKeys ? ' checked' : ''}> Let users create API keys</label><br>
@@ -54,13 +54,13 @@ export const customizeSite: RouteDef = {
       if (!Number.isInteger(n) || (n !== -1 && n <= 0)) throw new ActionError(400, `Invalid value for apiKeyExpirationSeconds: ${expRaw}`, 'org.labkey.api.action.ApiUsageException');
       apiKeyExpirationSeconds = n;
     }
-    ctx.server.state.updateSettings({
+    ctx.services.state.updateSettings({
       allowApiKeys: checkbox(ctx.param('allowApiKeys')),
       allowSessionKeys: checkbox(ctx.param('allowSessionKeys')),
       ...(apiKeyExpirationSeconds !== undefined ? { apiKeyExpirationSeconds } : {}),
     });
     const accept = String(ctx.req.headers.accept ?? '');
-    if (accept.includes('application/json')) return { body: { success: true, settings: ctx.server.state.settings } };
-    return { redirect: `${ctx.server.config.contextPath}/admin-customizeSite.view?saved=1` };
+    if (accept.includes('application/json')) return { body: { success: true, settings: ctx.services.state.settings } };
+    return { redirect: `${ctx.services.contextPath}/admin-customizeSite.view?saved=1` };
   },
 };

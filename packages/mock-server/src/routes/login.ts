@@ -40,16 +40,16 @@ export const loginApi: RouteDef = {
       const msg = !email ? 'Please sign in using your email address.' : 'Password may not be blank.';
       return { status: 400, body: { success: false, exception: msg, errors: [{ id: 'form', msg, field: !email ? 'email' : 'password', message: msg, severity: 'ERROR' }] } };
     }
-    const user = ctx.server.state.checkPassword(email, password);
+    const user = ctx.services.state.checkPassword(email, password);
     if (!user) {
       return { status: 400, body: { success: false, exception: MSG_BAD_CREDENTIALS, errors: [{ id: 'form', msg: MSG_BAD_CREDENTIALS, message: MSG_BAD_CREDENTIALS, severity: 'ERROR' }] } };
     }
     // A fresh session id on login (no session fixation); the old session, if any, ends.
-    if (ctx.principal.session) ctx.server.state.invalidateSession(ctx.principal.session.id);
-    const s = ctx.server.state.createSession(user.id);
+    if (ctx.principal.session) ctx.services.state.invalidateSession(ctx.principal.session.id);
+    const s = ctx.services.state.createSession(user.id);
     setSessionCookie(ctx, s);
-    ctx.principal = principalFromSession(ctx.server.state, s);
-    const base = ctx.server.config.contextPath;
+    ctx.principal = principalFromSession(ctx.services.state, s);
+    const base = ctx.services.contextPath;
     return {
       body: {
         success: true,
@@ -62,7 +62,7 @@ export const loginApi: RouteDef = {
 
 function logoutHandler(ctx: ActionContext) {
   const s = ctx.principal.session;
-  if (s) ctx.server.state.invalidateSession(s.id); // session keys die with the session
+  if (s) ctx.services.state.invalidateSession(s.id); // session keys die with the session
   clearSessionCookie(ctx);
   ctx.principal = { user: null, realUser: null, impersonated: false, session: null };
   return { body: { success: true } };
@@ -80,7 +80,7 @@ export const stopImpersonating: RouteDef = {
     const s = ctx.principal.session;
     if (!s || s.impersonatedUserId === null) throw new ActionError(400, 'You are not impersonating anyone.', API_USAGE_EXCEPTION);
     s.impersonatedUserId = null;
-    ctx.principal = principalFromSession(ctx.server.state, s);
+    ctx.principal = principalFromSession(ctx.services.state, s);
     return { body: { success: true } };
   },
 };

@@ -77,7 +77,7 @@ function projectOf(c: Container): Container | undefined {
 
 /** The containers a `containerFilter` names, relative to `c` (ContainerFilter.Type). */
 function filterContainers(ctx: ActionContext, c: Container, filter: string): Container[] {
-  const shared = ctx.server.containers.find('/Shared');
+  const shared = ctx.services.containers.find('/Shared');
   const project = projectOf(c);
   const plusShared = (list: Container[]) => (shared ? [...list, shared] : list);
   switch (filter) {
@@ -103,7 +103,7 @@ function filterContainers(ctx: ActionContext, c: Container, filter: string): Con
     case 'AllInProjectPlusShared':
       return plusShared(project ? [project, ...descendants(project)] : [c]);
     default: // AllFolders
-      return [ctx.server.containers.root, ...descendants(ctx.server.containers.root)];
+      return [ctx.services.containers.root, ...descendants(ctx.services.containers.root)];
   }
 }
 
@@ -121,7 +121,7 @@ export const getContainers: RouteDef = {
       depth,
       includeEffectivePermissions: bool(ctx.param('includeEffectivePermissions'), true),
       includeStandardProperties: bool(ctx.param('includeStandardProperties'), true),
-      contextPath: ctx.server.config.contextPath,
+      contextPath: ctx.services.contextPath,
     };
     // `container` may repeat: in a JSON body as an array, or as repeated parameters.
     let requested: string[] = [];
@@ -131,7 +131,7 @@ export const getContainers: RouteDef = {
     else requested = ctx.params.getAll('container');
     const targets = requested.length
       ? requested.map((r) => {
-          const c = ctx.server.containers.find(r);
+          const c = ctx.services.containers.find(r);
           if (!c) throw new ActionError(404, 'Could not find requested container', NOT_FOUND_EXCEPTION);
           return c;
         })

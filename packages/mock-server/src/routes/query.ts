@@ -90,14 +90,14 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
       const body = writeBody(ctx);
       // A body's containerPath runs the command against another container: resolve and check it here.
       if (typeof body.containerPath === 'string' && body.containerPath !== '') {
-        const c = ctx.server.containers.find(body.containerPath);
-        if (!c) throw new ActionError(404, ctx.server.containers.notFoundMessage(body.containerPath.split('/').filter(Boolean)), NOT_FOUND_EXCEPTION);
+        const c = ctx.services.containers.find(body.containerPath);
+        if (!c) throw new ActionError(404, ctx.services.containers.notFoundMessage(body.containerPath.split('/').filter(Boolean)), NOT_FOUND_EXCEPTION);
         ctx.container = c;
       }
       const schemas = Array.isArray(body.commands) ? (body.commands as Array<Record<string, unknown>>).map((c) => c?.schemaName) : [body.schemaName];
       checkWrite(ctx, perms, schemas);
       const r = call(engine(), ctx, body);
-      if (r.status < 300) ctx.server.dataDirty = true;
+      if (r.status < 300) ctx.services.markDataChanged();
       return toResult(r);
     },
   });

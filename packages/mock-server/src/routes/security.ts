@@ -16,7 +16,7 @@ export const createApiKey: RouteDef = {
   permission: 'login',
   handler(ctx) {
     const type = ctx.param('type');
-    const state = ctx.server.state;
+    const state = ctx.services.state;
     if (type === undefined) {
       throw new ActionError(
         500,
@@ -76,7 +76,7 @@ export const impersonateUser: RouteDef = {
   handler(ctx) {
     const p = ctx.principal;
     if (!p.user?.siteAdmin) throw new FilterError(403, MSG_NO_PERMISSION);
-    const state = ctx.server.state;
+    const state = ctx.services.state;
     const idParam = ctx.param('userId');
     const emailParam = ctx.param('email');
     const target =

@@ -3,7 +3,7 @@ import type { ActionContext } from '../route.js';
 import type { Session } from '../state.js';
 
 function cookiePath(ctx: ActionContext): string {
-  return ctx.server.config.contextPath === '' ? '/' : ctx.server.config.contextPath;
+  return ctx.services.contextPath === '' ? '/' : ctx.services.contextPath;
 }
 
 export function setSessionCookie(ctx: ActionContext, s: Session): void {
@@ -19,7 +19,7 @@ export function ensureSession(ctx: ActionContext): Session {
   const p = ctx.principal;
   if (p.session) return p.session;
   if (!p.realUser) throw new Error('ensureSession needs a signed-in user');
-  const s = ctx.server.state.createSession(p.realUser.id);
+  const s = ctx.services.state.createSession(p.realUser.id);
   setSessionCookie(ctx, s);
   ctx.principal = { ...p, session: s };
   return s;
