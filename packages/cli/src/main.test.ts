@@ -1,13 +1,9 @@
-import { createTestDeps, type TestDeps } from './testing/test-deps.js';
+import { useTestDeps } from './testing/harness.js';
 import { main } from './main.js';
 import { VERSION } from './version.js';
 
 describe('main', () => {
-  let deps: TestDeps;
-  beforeEach(async () => {
-    deps = await createTestDeps();
-  });
-  afterEach(() => deps.cleanup());
+  const deps = useTestDeps();
   const run = (...args: string[]) => main(['node', 'lk', ...args], deps);
 
   it('--version prints the version alone, exit 0', async () => {

@@ -23,6 +23,14 @@ export interface TestDepsOptions extends TestIOOptions {
   now?: () => Date;
 }
 
+/** Every TestDeps not cleaned up yet, for {@link cleanupTestDeps}. */
+const live = new Set<TestDeps>();
+
+/** Removes the temporary HOME of every TestDeps not cleaned up yet. */
+export function cleanupTestDeps(): void {
+  for (const d of [...live]) d.cleanup();
+}
+
 export async function createTestDeps(o: TestDepsOptions = {}): Promise<TestDeps> {
   const home = mkdtempSync(join(tmpdir(), 'lk-cli-test-'));
   const io = createTestIO(o);
@@ -34,8 +42,12 @@ export async function createTestDeps(o: TestDepsOptions = {}): Promise<TestDeps>
     io,
     home,
     keychain,
-    cleanup: () => rmSync(home, { recursive: true, force: true }),
+    cleanup: () => {
+      live.delete(deps);
+      rmSync(home, { recursive: true, force: true });
+    },
   });
+  live.add(deps);
   if (o.now) deps.now = o.now;
   deps.resolveContext = async (server: string) => {
     const p = await defaultResolveContext(deps, server);

@@ -1,16 +1,13 @@
 import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import { startMockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { loginCommand, runLogin } from './login.js';
 
 describe('lk auth login', () => {
   describe('flags become options', () => {
-    let deps: TestDeps;
-    beforeEach(async () => {
-      deps = await createTestDeps();
-    });
-    afterEach(() => deps.cleanup());
+    const deps = useTestDeps();
 
     it('maps every flag', async () => {
       const [opts] = await parseOnly(loginCommand, deps, [
@@ -35,15 +32,8 @@ describe('lk auth login', () => {
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer();
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps?.cleanup());
 
     const netrc = () => join(deps.home, '.netrc');
     /** A new entry, as the SDK's writer lays it out in a new file. */

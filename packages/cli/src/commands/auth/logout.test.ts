@@ -1,33 +1,23 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { runLogin } from './login.js';
 import { logoutCommand, runLogout } from './logout.js';
 
 describe('lk auth logout', () => {
   describe('flags become options', () => {
+    const deps = useTestDeps();
+
     it('maps --server', async () => {
-      const deps = await createTestDeps();
-      try {
-        expect(await parseOnly(logoutCommand, deps, ['logout', '--server', 'http://h'])).toEqual([{ server: 'http://h' }]);
-        expect(await parseOnly(logoutCommand, deps, ['logout'])).toEqual([{}]);
-      } finally {
-        deps.cleanup();
-      }
+      expect(await parseOnly(logoutCommand, deps, ['logout', '--server', 'http://h'])).toEqual([{ server: 'http://h' }]);
+      expect(await parseOnly(logoutCommand, deps, ['logout'])).toEqual([{}]);
     });
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer();
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps.cleanup());
 
     it('removes only the netrc entry, keeps comments and other entries, keeps 0600, says how to revoke', async () => {
       const { key, rowId } = server.state.issueApiKey('alice@lk.test');

@@ -1,15 +1,12 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import { startMockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { runLogin } from './login.js';
 import { runStatus, statusCommand } from './status.js';
 
 describe('lk auth status', () => {
   describe('flags become options', () => {
-    let deps: TestDeps;
-    beforeEach(async () => {
-      deps = await createTestDeps();
-    });
-    afterEach(() => deps.cleanup());
+    const deps = useTestDeps();
 
     it('maps --server, --show-token and --json', async () => {
       const [opts] = await parseOnly(statusCommand, deps, ['status', '--server', 'http://h', '--show-token', '--json']);
@@ -22,23 +19,16 @@ describe('lk auth status', () => {
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer();
     let deps: TestDeps;
     let key: string;
     let rowId: number;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(async () => {
-      await server.close();
-    });
     beforeEach(async () => {
       ({ key, rowId } = server.state.issueApiKey('alice@lk.test'));
       deps = await createTestDeps({ stdin: key });
       await runLogin({ server: server.url, withToken: true }, deps);
       deps.io.stderr(); // login output is not what these tests look at
     });
-    afterEach(() => deps.cleanup());
 
     const freshIO = async () => {
       const d = await createTestDeps();

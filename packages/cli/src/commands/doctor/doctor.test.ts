@@ -1,20 +1,16 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import type { Check } from './check.js';
 import { diagnose, exitCodeOf, runChecks, runDoctor } from './doctor.js';
 import { gatherFacts } from './facts.js';
 import { doctorOptions, registerDoctor } from './index.js';
-import { doctorHarness, type DoctorHarness } from './testing.js';
+import { useDoctorHarness } from './testing.js';
 
 describe('lk doctor', () => {
   describe('flags become options', () => {
-    let deps: TestDeps;
-    beforeEach(async () => {
-      deps = await createTestDeps();
-    });
-    afterEach(() => deps.cleanup());
+    const deps = useTestDeps();
     const factory = (d: TestDeps) => (parent: Command) => registerDoctor(parent, d);
 
     it('maps --server, --fix and --json', async () => {
@@ -34,19 +30,8 @@ describe('lk doctor', () => {
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
-    let h: DoctorHarness;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(() => server.close());
-    beforeEach(async () => {
-      h = await doctorHarness(server);
-    });
-    afterEach(() => {
-      expect(h.leaks()).toEqual([]);
-      h.cleanup();
-    });
+    const server = useMockServer();
+    const h = useDoctorHarness(server);
 
     it('a healthy netrc: every check passes, one line each on stdout, exit 0', async () => {
       h.write(`machine 127.0.0.1\n  login apikey\n  password ${h.key()}\n`);

@@ -6,7 +6,8 @@
  */
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import type { MockServer } from '@lk/mock-server';
+import { standIn, useMockServer } from '../../testing/harness.js';
 import { createTestDeps, type TestDeps, type TestDepsOptions } from '../../testing/test-deps.js';
 import type { Check, CheckResult } from './check.js';
 import { diagnose, runChecks } from './doctor.js';
@@ -38,32 +39,22 @@ export interface DoctorHarness {
 }
 
 /**
- * The lifecycle every check test shares, registered once: one mock server per test file, a fresh
- * harness per test, and after each test a leak check (no tracked key in any output) and cleanup.
- * Returns a stand-in that forwards to the current test's harness, so `h.write(…)`, `h.server` and
- * the rest read as if `h` were the harness itself.
+ * The lifecycle every check test shares, registered once: one mock server per block (or `server`,
+ * from the caller's {@link useMockServer}), a fresh harness per test, and after each test a leak
+ * check (no tracked key in any output) and cleanup. Returns a stand-in that forwards to the current
+ * test's harness, so `h.write(…)`, `h.server` and the rest read as if `h` were the harness itself.
  */
-export function useDoctorHarness(): DoctorHarness {
-  let server: MockServer | undefined;
+export function useDoctorHarness(server: MockServer = useMockServer()): DoctorHarness {
   let current: DoctorHarness | undefined;
-  beforeAll(async () => {
-    server = await startMockServer();
-  });
-  afterAll(() => server?.close());
   beforeEach(async () => {
-    current = await doctorHarness(server!);
+    current = await doctorHarness(server);
   });
   afterEach(() => {
     expect(current!.leaks()).toEqual([]);
     current!.cleanup();
     current = undefined;
   });
-  return new Proxy({} as DoctorHarness, {
-    get(_target, prop) {
-      if (!current) throw new Error('useDoctorHarness: the harness exists only inside a test');
-      return current[prop as keyof DoctorHarness];
-    },
-  });
+  return standIn('useDoctorHarness: the harness', () => current);
 }
 
 export async function doctorHarness(server: MockServer, o: TestDepsOptions = {}): Promise<DoctorHarness> {

@@ -1,29 +1,19 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { createCommand, runCreate } from './create.js';
 
 describe('lk keys create', () => {
   describe('flags become options', () => {
+    const deps = useTestDeps();
+
     it('maps --description and --server', async () => {
-      const deps = await createTestDeps();
-      try {
-        expect(await parseOnly(createCommand, deps, ['create', '--description', 'for CI', '--server', 'http://h'])).toEqual([{ description: 'for CI', server: 'http://h' }]);
-      } finally {
-        deps.cleanup();
-      }
+      expect(await parseOnly(createCommand, deps, ['create', '--description', 'for CI', '--server', 'http://h'])).toEqual([{ description: 'for CI', server: 'http://h' }]);
     });
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer();
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps.cleanup());
 
     it('prints the new key once on stdout, a warning on stderr, and records its info (not the key)', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');

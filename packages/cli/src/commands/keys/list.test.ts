@@ -1,32 +1,22 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { runLogin } from '../auth/login.js';
 import { listCommand, runList } from './list.js';
 import { runRevoke } from './revoke.js';
 
 describe('lk keys list', () => {
   describe('flags become options', () => {
+    const deps = useTestDeps();
+
     it('maps --all, --json, --server', async () => {
-      const deps = await createTestDeps();
-      try {
-        expect(await parseOnly(listCommand, deps, ['list', '--all', '--json', '--server', 'http://h'])).toEqual([{ all: true, json: true, server: 'http://h' }]);
-        expect(await parseOnly(listCommand, deps, ['list'])).toEqual([{}]);
-      } finally {
-        deps.cleanup();
-      }
+      expect(await parseOnly(listCommand, deps, ['list', '--all', '--json', '--server', 'http://h'])).toEqual([{ all: true, json: true, server: 'http://h' }]);
+      expect(await parseOnly(listCommand, deps, ['list'])).toEqual([{}]);
     });
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer();
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps.cleanup());
 
     it('lists your keys, marks the one lk uses, never prints a key', async () => {
       server.state.addUser({ email: 'dora@lk.test', password: 'dora-password' });

@@ -1,30 +1,20 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { revokeCommand, runRevoke } from './revoke.js';
 
 describe('lk keys revoke', () => {
   describe('flags become options', () => {
+    const deps = useTestDeps();
+
     it('takes row ids, --yes, --all, --server', async () => {
-      const deps = await createTestDeps();
-      try {
-        expect(await parseOnly(revokeCommand, deps, ['revoke', '3', '4', '--yes', '--all', '--server', 'http://h'])).toEqual([['3', '4'], { yes: true, all: true, server: 'http://h' }]);
-        await expect(parseOnly(revokeCommand, deps, ['revoke'])).rejects.toMatchObject({ code: 'commander.missingArgument' });
-      } finally {
-        deps.cleanup();
-      }
+      expect(await parseOnly(revokeCommand, deps, ['revoke', '3', '4', '--yes', '--all', '--server', 'http://h'])).toEqual([['3', '4'], { yes: true, all: true, server: 'http://h' }]);
+      await expect(parseOnly(revokeCommand, deps, ['revoke'])).rejects.toMatchObject({ code: 'commander.missingArgument' });
     });
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer();
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer();
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps.cleanup());
 
     it('--yes revokes at once; the key stops working', async () => {
       const mine = server.state.issueApiKey('alice@lk.test');

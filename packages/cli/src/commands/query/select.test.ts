@@ -1,14 +1,10 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { runSelect, selectCommand } from './select.js';
 
 describe('lk query select', () => {
   describe('flags become options', () => {
-    let deps: TestDeps;
-    beforeEach(async () => {
-      deps = await createTestDeps();
-    });
-    afterEach(() => deps.cleanup());
+    const deps = useTestDeps();
 
     it('maps every flag; --filter repeats', async () => {
       const got = await parseOnly(selectCommand, deps, [
@@ -37,15 +33,8 @@ describe('lk query select', () => {
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer({ bearer: true, generatedRows: 250 });
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer({ bearer: true, generatedRows: 250 });
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps.cleanup());
 
     const withKey = async (o: { stdoutIsTTY?: boolean; stderrIsTTY?: boolean } = {}) => {
       const { key } = server.state.issueApiKey('alice@lk.test');

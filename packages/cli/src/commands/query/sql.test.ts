@@ -1,14 +1,10 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
+import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { runSql, sqlCommand } from './sql.js';
 
 describe('lk query sql', () => {
   describe('flags become options', () => {
-    let deps: TestDeps;
-    beforeEach(async () => {
-      deps = await createTestDeps();
-    });
-    afterEach(() => deps.cleanup());
+    const deps = useTestDeps();
 
     it('maps the SQL and every flag', async () => {
       expect(await parseOnly(sqlCommand, deps, ['sql', 'SELECT 1', '--schema', 'lists', '--format', 'json', '--max-rows', '2', '--container', '/home'])).toEqual([
@@ -23,15 +19,8 @@ describe('lk query sql', () => {
   });
 
   describe('behaviour given stubbed deps', () => {
-    let server: MockServer;
+    const server = useMockServer({ generatedRows: 120 });
     let deps: TestDeps;
-    beforeAll(async () => {
-      server = await startMockServer({ generatedRows: 120 });
-    });
-    afterAll(async () => {
-      await server.close();
-    });
-    afterEach(() => deps.cleanup());
 
     it('runs LabKey SQL and prints json', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');

@@ -1,4 +1,4 @@
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import { startMockServer } from '@lk/mock-server';
 import { exitCodeOf } from '../doctor.js';
 import { useDoctorHarness } from '../testing.js';
 import { keyAccepted } from './key-accepted.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { startMockServer, type MockServer } from '@lk/mock-server';
-import { doctorHarness, type DoctorHarness } from '../testing.js';
+import { useMockServer } from '../../../testing/harness.js';
+import { useDoctorHarness } from '../testing.js';
 import { serverReachable } from './server-reachable.js';
 
 async function freePort(): Promise<number> {
@@ -13,21 +13,9 @@ async function freePort(): Promise<number> {
 }
 
 describe('check: server and context path', () => {
-  let server: MockServer;
-  let root: MockServer;
-  let h: DoctorHarness;
-  beforeAll(async () => {
-    server = await startMockServer(); // context path /labkey
-    root = await startMockServer({ contextPath: '' });
-  });
-  afterAll(async () => {
-    await server.close();
-    await root.close();
-  });
-  beforeEach(async () => {
-    h = await doctorHarness(server);
-  });
-  afterEach(() => h.cleanup());
+  const server = useMockServer(); // context path /labkey
+  const root = useMockServer({ contextPath: '' });
+  const h = useDoctorHarness(server);
 
   it('the right base URL passes and says where it came from', async () => {
     expect(await h.check(serverReachable)).toMatchObject({ status: 'pass', detail: `${server.url} (from --server) answers login-whoAmI.api.` });
