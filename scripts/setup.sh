@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh checkout: installs the workspace with pnpm, and with --test also installs what the
-# test tiers need from Debian (a Secret Service for the keychain tests, Chromium for the browser tests).
+# test tiers need from Debian (a Secret Service for the keychain tests, Chromium for the browser tests,
+# curl and python3-requests for the interop tests and the export bench's Python baseline, GNU time
+# for the benches' peak-RSS figures).
 #
 # Why this script exists: pnpm 12 neither reads `nodedir` from .npmrc / /etc/npmrc nor accepts it in
 # pnpm-workspace.yaml, so node-gyp (better-sqlite3 builds from source here) tries to download Node's
@@ -32,6 +34,9 @@ if [ "$want_test" = 1 ]; then
   command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
   command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
+  [ -x /usr/bin/time ] || need+=(time)
   if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing from Debian: ${need[*]}" >&2
     sudo_cmd=()

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// bench/export: bulk export of lists.Generated from the mock, `lk query select lists Generated
+// --format csv|ndjson` against a Python baseline doing what LabKey's Python client does (a
+// requests Session, the `apikey` header, one selectRows POST with query.maxRows=-1, response
+// .json(), then Python's csv writer). Same mock, same machine, same run.
+//
+// For each row count (BENCH_ROWS, default 200000,1000000) one `lk-mock-server --generated-rows N`
+// runs in its own process; the arms take turns round by round (the order rotates), each writing
+// its output to a file that is checked for the right number of lines. Wall time, client CPU and
+// peak RSS come from GNU time (`/usr/bin/time`, Debian package `time`). Medians of the rounds.
+// The mock's own cost is shown beside: the whole table in one request, body read and dropped.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { request } from 'undici';
+
+const ROWS = (process.env.BENCH_ROWS ?? '200000,1000000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const root = join(import.meta.dirname, '..', '..');
+const lk = join(root, 'packages', 'cli', 'dist', 'bin', 'lk.js');
+const mockBin = join(root, 'packages', 'mock-server', 'dist', 'bin', 'lk-mock-server.js');
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const TIME = '/usr/bin/time';
+for (const [what, path] of [['lk', lk], ['lk-mock-server', mockBin], ['GNU time (apt-get install time)', TIME]]) {
+  if (!existsSync(path)) {
+    console.error(`bench/export: ${what} missing at ${path}`);
+    process.exit(1);
+  }
+}
+if (spawnSync(PYTHON, ['-c', 'import requests'], { encoding: 'utf8' }).status !== 0) {
+  console.error('bench/export: python3 cannot import requests (apt-get install python3-requests)');
+  process.exit(1);
+}
+
+// What labkey-api-python's select_rows(max_rows=-1) does, minus the library: one form POST on a
+// requests Session with the apikey header, the whole result parsed with json, then csv.writer.
+const PY = `
+import csv, os, sys, requests
+url = sys.argv[1]
+s = requests.Session()
+s.headers.update({"apikey": os.environ["LABKEY_API_KEY"]})
+r = s.post(url + "/home/query-selectRows.api", data={"schemaName": "lists", "query.queryName": "Generated", "query.maxRows": -1, "query.showRows": "all"})
+r.raise_for_status()
+rows = r.json()["rows"]
+if rows:
+    cols = list(rows[0].keys())
+    w = csv.writer(sys.stdout)
+    w.writerow(cols)
+    for row in rows:
+        w.writerow([row.get(c) for c in cols])
+`;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function startMock(rows) {
+  const child = spawn(process.execPath, [mockBin, '--port', '0', '--control', '--generated-rows', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.on('line', (l) => {
+      const m = /listening on (\S+)/.exec(l);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`lk-mock-server exited (${code})`)));
+  });
+  child.stdout.resume();
+  const origin = new URL(url).origin;
+  const r = await request(`${origin}/_mock/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@lk.test', description: 'bench' }) });
+  const { key } = await r.body.json();
+  if (r.statusCode !== 200 || typeof key !== 'string') throw new Error(`could not get a key from the mock (${r.statusCode})`);
+  return { child, url, key };
+}
+
+/** Runs one arm under GNU time, stdout to `out` (as a shell redirect would); wall s, CPU s, peak RSS MB. */
+function timed(argv, env, out) {
+  const timeFile = join(dir, 'time');
+  const sh = `exec ${[TIME, '-f', '%U %S %M', '-o', timeFile, ...argv].map(q).join(' ')} > ${q(out)}`;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/bin/sh', ['-c', sh], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(' ')} failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
+  const [user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wall, cpu: user + sys, rss: kb / 1024 };
+}
+
+function q(s) {
+  return `'${String(s).replace(/'/g, `'\\''`)}'`;
+}
+
+async function countLines(file) {
+  let n = 0;
+  for await (const chunk of createReadStream(file)) for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) n++;
+  return n;
+}
+
+async function mockAlone(url, key) {
+  const t0 = process.hrtime.bigint();
+  const r = await request(`${url}/home/query-selectRows.api?schemaName=lists&query.queryName=Generated&query.maxRows=-1&query.showRows=all`, { headers: { apikey: key } });
+  let bytes = 0;
+  for await (const c of r.body) bytes += c.length;
+  return { secs: Number(process.hrtime.bigint() - t0) / 1e9, bytes };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lk-bench-export-'));
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+try {
+  console.log(`${ROUNDS} rounds per row count, arms interleaved (order rotates); medians. Load average at start: ${load()}`);
+  for (const rows of ROWS) {
+    const mock = await startMock(rows);
+    try {
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LABKEY_API_KEY: mock.key, LK_KEYCHAIN: 'off' };
+      const arms = [
+        { name: 'python requests+json+csv', argv: [PYTHON, '-c', PY, mock.url], lines: rows + 1 },
+        { name: 'lk --format csv', argv: [process.execPath, lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
+        { name: 'lk --format ndjson', argv: [process.execPath, lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'ndjson'], lines: rows },
+      ];
+      const results = new Map(arms.map((a) => [a.name, []]));
+      const alone = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        alone.push((await mockAlone(mock.url, mock.key)).secs);
+        for (let j = 0; j < arms.length; j++) {
+          const a = arms[(round + j) % arms.length];
+          const out = join(dir, 'out');
+          const r = timed(a.argv, env, out);
+          const got = await countLines(out);
+          if (got !== a.lines) throw new Error(`${a.name}: ${got} lines written, expected ${a.lines}`);
+          rmSync(out, { force: true });
+          results.get(a.name).push(r);
+        }
+      }
+      const m = (name, k) => median(results.get(name).map((r) => r[k]));
+      const py = 'python requests+json+csv';
+      const fmt = (n) => Math.round(n).toLocaleString('en-US');
+      console.log(`\n${fmt(rows)} rows of lists.Generated; the mock alone serves them in one request in ${median(alone).toFixed(2)} s`);
+      for (const a of arms) {
+        const wall = m(a.name, 'wall');
+        const rate = rows / wall;
+        console.log(
+          `  ${a.name.padEnd(25)} ${wall.toFixed(2).padStart(6)} s  ${fmt(rate).padStart(9)} rows/s  cpu ${m(a.name, 'cpu').toFixed(2)} s  peak RSS ${m(a.name, 'rss').toFixed(0).padStart(4)} MB` +
+            (a.name === py ? '' : `   ${(m(py, 'wall') / wall).toFixed(2)}x python rows/s`),
+        );
+      }
+    } finally {
+      mock.child.kill('SIGTERM');
+    }
+  }
+  console.log(`\nLoad average at end: ${load()} (other work on the machine moves these figures; goal at 1,000,000 rows: lk >= 3x python rows/s, lk peak RSS < 100 MB)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
