@@ -10,11 +10,12 @@
 //   POST /_mock/users                 {email, password, displayName?, siteAdmin?} → {id}
 //   GET  /_mock/requests              the request log
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { filterErrorBody } from './errors.js';
 import { isLoopback, readBody, sendJson } from './http-util.js';
 import type { MockLabKey } from './server.js';
 
 function fail(res: ServerResponse, status: number, message: string): number {
-  sendJson(res, status, { success: false, exception: message }, {}, true);
+  sendJson(res, status, filterErrorBody(message), {}, true);
   return status;
 }
 

@@ -1,11 +1,9 @@
 // core.Users, core.UserAPIKeys and core.APIKeys, served from the mock's state through the query
 // engine's virtual tables (protocol §6.2). Crypt is never exposed; session keys never appear.
-import { ActionError } from './errors.js';
+import { ActionError, UNAUTHORIZED_EXCEPTION } from './errors.js';
 import type { ColumnDef, QueryEngine, QueryUser, VirtualTable } from './query/types.js';
 import type { StateStore } from './state.js';
 import type { ApiKeyRow } from './types.js';
-
-const UNAUTHORIZED = 'org.labkey.api.view.UnauthorizedException';
 
 const KEY_COLUMNS: ColumnDef[] = [
   { name: 'RowId', type: 'int', keyField: true, hidden: true, autoIncrement: true, nullable: false, caption: 'Row Id' },
@@ -54,12 +52,12 @@ export function registerCoreTables(engine: QueryEngine, state: StateStore): void
     visible: (u) => (u.guest || forbiddenWhileImpersonating(u) ? 'forbidden' : true),
     rows: (u) => state.listApiKeys().filter((r) => r.CreatedBy === u.id).map(keyRow),
     deleteRows(u, keys) {
-      if (u.guest || u.impersonated) throw new ActionError(u.guest ? 401 : 403, 'You do not have permission to delete the selected row.', UNAUTHORIZED);
+      if (u.guest || u.impersonated) throw new ActionError(u.guest ? 401 : 403, 'You do not have permission to delete the selected row.', UNAUTHORIZED_EXCEPTION);
       const ids = keys.map(rowIdOf);
       // All-or-nothing: any row that is not the caller's refuses the whole request.
       for (const id of ids) {
         const k = id === undefined || Number.isNaN(id) ? undefined : state.keyByRowId(id);
-        if (k && k.userId !== u.id) throw new ActionError(403, 'You do not have permission to delete the selected row.', UNAUTHORIZED);
+        if (k && k.userId !== u.id) throw new ActionError(403, 'You do not have permission to delete the selected row.', UNAUTHORIZED_EXCEPTION);
       }
       const out: Record<string, unknown>[] = [];
       for (const id of ids) if (id !== undefined && state.revokeApiKey(id)) out.push({ RowId: id });
@@ -74,7 +72,7 @@ export function registerCoreTables(engine: QueryEngine, state: StateStore): void
     visible: (u) => (u.isSiteAdmin ? true : 'not-found'),
     rows: () => state.listApiKeys().map(keyRow),
     deleteRows(u, keys) {
-      if (!u.isSiteAdmin) throw new ActionError(403, 'You do not have permission to delete the selected row.', UNAUTHORIZED);
+      if (!u.isSiteAdmin) throw new ActionError(403, 'You do not have permission to delete the selected row.', UNAUTHORIZED_EXCEPTION);
       const out: Record<string, unknown>[] = [];
       for (const k of keys) {
         const id = rowIdOf(k);

@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FilterError } from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
+/** A request body over the limit: 413. */
+export class BodyTooLargeError extends FilterError {
+  constructor(limit: number) {
+    super(413, `request body larger than ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -12,7 +19,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new BodyTooLargeError(`request body larger than ${limit} bytes`));
+        reject(new BodyTooLargeError(limit));
         req.resume();
         return;
       }

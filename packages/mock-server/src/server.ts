@@ -3,17 +3,8 @@ import { authenticate, GUEST, type Principal } from './authenticate.js';
 import { guestUnauthorized } from './challenge.js';
 import type { Container, ContainerTree } from './containers.js';
 import { csrfRejection, csrfTokenFor, presentsCsrfToken } from './csrf.js';
-import {
-  actionErrorBody,
-  ActionError,
-  FilterError,
-  filterErrorBody,
-  isActionErrorLike,
-  MSG_BAD_CREDENTIALS,
-  MSG_NO_PERMISSION,
-  NOT_FOUND_EXCEPTION,
-} from './errors.js';
-import { BodyTooLargeError, firstHeader, parseCookies, readBody, sendJson, sendText } from './http-util.js';
+import { ActionError, errorResult, FilterError, filterErrorBody, MSG_BAD_CREDENTIALS, MSG_NO_PERMISSION, RUNTIME_EXCEPTION } from './errors.js';
+import { firstHeader, parseCookies, readBody, sendJson, sendText } from './http-util.js';
 import { hasPerm } from './permissions.js';
 import type { ActionContext, ActionResult, RouteDef, RouteServices } from './route.js';
 import type { StateStore } from './state.js';
@@ -86,7 +77,7 @@ export class MockLabKey {
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     this.handle(req, res).catch((err: unknown) => {
       // Last resort: never leave a request hanging, never echo request data.
-      if (!res.headersSent) sendJson(res, 500, actionErrorBody(err instanceof Error ? err.message : 'internal error', 'java.lang.RuntimeException'));
+      if (!res.headersSent) sendJson(res, 500, new ActionError(500, err instanceof Error ? err.message : 'internal error', RUNTIME_EXCEPTION).toBody());
       else res.destroy();
     });
   };
@@ -196,21 +187,8 @@ export class MockLabKey {
       }
     } catch (err) {
       if (res.headersSent) throw err;
-      if (err instanceof FilterError) respond(err.status, filterErrorBody(err.message), err.headers);
-      else if (err instanceof BodyTooLargeError) respond(413, filterErrorBody(err.message));
-      else if (isActionErrorLike(err)) {
-        const withBody = err as { toBody?: () => unknown };
-        const body =
-          typeof withBody.toBody === 'function'
-            ? withBody.toBody()
-            : err.body !== undefined && typeof err.body === 'object'
-            ? err.body
-            : actionErrorBody(err.message, err.exceptionClass ?? (err.status === 404 ? NOT_FOUND_EXCEPTION : 'java.lang.RuntimeException'));
-        respond(err.status, body);
-      } else {
-        const message = err instanceof Error ? err.message : String(err);
-        respond(500, actionErrorBody(message, 'java.lang.RuntimeException'));
-      }
+      const r = errorResult(err);
+      respond(r.status, r.body, r.headers);
     }
   }
 

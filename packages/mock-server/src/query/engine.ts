@@ -5,17 +5,8 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import {
-  ActionError,
-  DUPLICATE_KEY,
-  errorResult,
-  ILLEGAL_ARGUMENT,
-  NOT_FOUND,
-  UNAUTHORIZED,
-  ValidationFailure,
-  type FieldError,
-  type RowError,
-} from './errors.js';
+import { ActionError, errorResult, ILLEGAL_ARGUMENT_EXCEPTION, NOT_FOUND_EXCEPTION, UNAUTHORIZED_EXCEPTION } from '../errors.js';
+import { DUPLICATE_KEY, ValidationFailure, type FieldError, type RowError } from './errors.js';
 import { buildWhere } from './filters.js';
 import { parseApiVersion, plainRows, queryResponse } from './format.js';
 import { addLabKeyFunctions, checkSelect, sqliteToParseError, trimSql, wafDecode, type SqlContext } from './sql.js';
@@ -79,11 +70,11 @@ function int(raw: string | undefined): number | undefined {
   return Number.isFinite(n) ? Math.trunc(n) : undefined;
 }
 
-const notFound = (msg: string) => new ActionError(404, msg, NOT_FOUND);
-const illegal = (msg: string) => new ActionError(500, msg, ILLEGAL_ARGUMENT);
+const notFound = (msg: string) => new ActionError(404, msg, NOT_FOUND_EXCEPTION);
+const illegal = (msg: string) => new ActionError(500, msg, ILLEGAL_ARGUMENT_EXCEPTION);
 
 function forbidden(user: QueryUser): ActionError {
-  return new ActionError(user.guest ? 401 : 403, 'User does not have permission to perform this operation.', UNAUTHORIZED);
+  return new ActionError(user.guest ? 401 : 403, 'User does not have permission to perform this operation.', UNAUTHORIZED_EXCEPTION);
 }
 
 function guard(fn: () => ApiResult): ApiResult {

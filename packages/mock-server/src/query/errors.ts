@@ -1,50 +1,13 @@
 /**
- * Errors thrown inside query actions, with the bodies LabKey's ApiResponseWriter writes for them
- * (protocol §2.7).
+ * The 400 validation failures of query actions, in the shapes LabKey's ApiResponseWriter writes,
+ * and the exception classes only query actions throw.
  * @module
  */
+import { ActionError } from '../errors.js';
 
-export const NOT_FOUND = 'org.labkey.api.view.NotFoundException';
-export const UNAUTHORIZED = 'org.labkey.api.view.UnauthorizedException';
-export const ILLEGAL_ARGUMENT = 'java.lang.IllegalArgumentException';
 export const QUERY_PARSE = 'org.labkey.api.query.QueryParseException';
-export const API_USAGE = 'org.labkey.api.action.ApiUsageException';
 export const CONVERSION = 'org.apache.commons.beanutils.ConversionException';
 export const DUPLICATE_KEY = 'org.springframework.dao.DuplicateKeyException';
-
-function defaultClass(status: number): string {
-  if (status === 404) return NOT_FOUND;
-  if (status === 401 || status === 403) return UNAUTHORIZED;
-  if (status === 400) return API_USAGE;
-  return ILLEGAL_ARGUMENT;
-}
-
-/**
- * An exception thrown by an action. `toBody()` gives LabKey's
- * `{exception, exceptionClass, stackTrace, success:false}`; the status is the exception's own
- * (404 for not-found, 401/403 for permission) and 500 for everything else.
- */
-export class ActionError extends Error {
-  readonly status: number;
-  readonly exceptionClass: string;
-
-  constructor(status: number, message: string, exceptionClass?: string) {
-    super(message);
-    this.name = 'ActionError';
-    this.status = status;
-    this.exceptionClass = exceptionClass ?? defaultClass(status);
-  }
-
-  /** The JSON body LabKey writes for this exception. */
-  toBody(): Record<string, unknown> {
-    return {
-      exception: this.message,
-      exceptionClass: this.exceptionClass,
-      stackTrace: [`${this.exceptionClass}: ${this.message}`, '\tat org.labkey.mock.query.QueryEngine(mock-server)'],
-      success: false,
-    };
-  }
-}
 
 /** One field-level error inside a {@link ValidationFailure}. */
 export interface FieldError {
@@ -63,7 +26,7 @@ export interface RowError {
 }
 
 /**
- * A 400 validation failure, in one of LabKey's two shapes (§2.7):
+ * A 400 validation failure, in one of LabKey's two shapes:
  * - `spring`: `{success:false, exception, errors:[{id, msg, field, message, severity:"ERROR"}]}`
  *   (form binding errors, and simple ValidationExceptions such as "No 'rows' array supplied.");
  * - `batch`: `{exception, errors:[{exception, errors:[…], schemaName, queryName, row, rowNumber}],
@@ -142,20 +105,4 @@ export class ValidationFailure extends ActionError {
       })),
     };
   }
-}
-
-/** Turn anything thrown inside an action into the status and body LabKey would send. */
-export function errorResult(e: unknown): { status: number; body: unknown } {
-  if (e instanceof ActionError) return { status: e.status, body: e.toBody() };
-  // Errors of the same shape from another module (e.g. the server's own ActionError class, thrown
-  // by a virtual table's deleteRows) keep their status and body.
-  const like = e as { status?: unknown; toBody?: unknown; message?: unknown; exceptionClass?: unknown } | null;
-  if (like && typeof like === 'object' && typeof like.status === 'number' && like.status >= 400 && like.status < 600) {
-    if (typeof like.toBody === 'function') return { status: like.status, body: (like.toBody as () => unknown).call(e) };
-    const err = new ActionError(like.status, String(like.message ?? ''), typeof like.exceptionClass === 'string' ? like.exceptionClass : undefined);
-    return { status: err.status, body: err.toBody() };
-  }
-  const m = (e as { message?: unknown } | null)?.message;
-  const err = new ActionError(500, typeof m === 'string' ? m : String(e), 'java.lang.RuntimeException');
-  return { status: 500, body: err.toBody() };
 }

@@ -5,7 +5,8 @@
  * data-region message; a value that does not convert fails the request.
  * @module
  */
-import { ActionError, CONVERSION } from './errors.js';
+import { ActionError } from '../errors.js';
+import { CONVERSION } from './errors.js';
 import type { ColumnDef, Params } from './types.js';
 import { ConversionError, nextDay, q, startOfDay, toStorage } from './values.js';
 

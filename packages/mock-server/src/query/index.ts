@@ -49,7 +49,8 @@ export type {
   VirtualTable,
   WriteRequest,
 } from './types.js';
-export { ActionError, ValidationFailure, errorResult, type FieldError, type RowError } from './errors.js';
+export { ActionError, errorResult } from '../errors.js';
+export { ValidationFailure, type FieldError, type RowError } from './errors.js';
 export { CONTAINER_FILTERS, type EngineOptions } from './engine.js';
 export { formatDate, parseDate } from './values.js';
 export { wafDecode, WAF_PREFIX } from './sql.js';

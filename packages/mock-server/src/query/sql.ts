@@ -4,7 +4,8 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import { ActionError, ILLEGAL_ARGUMENT, QUERY_PARSE } from './errors.js';
+import { ActionError, ILLEGAL_ARGUMENT_EXCEPTION } from '../errors.js';
+import { QUERY_PARSE } from './errors.js';
 import type { QueryUser } from './types.js';
 import { formatDate, parseDate } from './values.js';
 
@@ -18,13 +19,13 @@ export const WAF_PREFIX = '/*{{base64/x-www-form-urlencoded/wafText}}*/';
 export function wafDecode(value: string): string {
   if (!value.startsWith(WAF_PREFIX)) return value;
   const payload = value.slice(WAF_PREFIX.length).trim();
-  if (!/^[A-Za-z0-9+/=]*$/.test(payload)) throw new ActionError(500, 'Bad parameter encoding', ILLEGAL_ARGUMENT);
+  if (!/^[A-Za-z0-9+/=]*$/.test(payload)) throw new ActionError(500, 'Bad parameter encoding', ILLEGAL_ARGUMENT_EXCEPTION);
   const urlEncoded = Buffer.from(payload, 'base64').toString('utf8');
   try {
     // java.net.URLDecoder semantics: '+' is a space.
     return decodeURIComponent(urlEncoded.replace(/\+/g, ' '));
   } catch {
-    throw new ActionError(500, 'Bad parameter encoding', ILLEGAL_ARGUMENT);
+    throw new ActionError(500, 'Bad parameter encoding', ILLEGAL_ARGUMENT_EXCEPTION);
   }
 }
 

@@ -1,6 +1,6 @@
 // admin-customizeSite: the Admin Console's Site Settings form (an HTML form, no JSON API).
 // Only the API-key settings are modelled: allowApiKeys, apiKeyExpirationSeconds, allowSessionKeys.
-import { ActionError } from '../errors.js';
+import { ActionError, API_USAGE_EXCEPTION } from '../errors.js';
 import { escapeHtml } from '../http-util.js';
 import type { ActionContext, RouteDef } from '../route.js';
 
@@ -51,7 +51,7 @@ export const customizeSite: RouteDef = {
     let apiKeyExpirationSeconds: number | undefined;
     if (expRaw !== undefined && expRaw !== '') {
       const n = Number(expRaw);
-      if (!Number.isInteger(n) || (n !== -1 && n <= 0)) throw new ActionError(400, `Invalid value for apiKeyExpirationSeconds: ${expRaw}`, 'org.labkey.api.action.ApiUsageException');
+      if (!Number.isInteger(n) || (n !== -1 && n <= 0)) throw new ActionError(400, `Invalid value for apiKeyExpirationSeconds: ${expRaw}`, API_USAGE_EXCEPTION);
       apiKeyExpirationSeconds = n;
     }
     ctx.services.state.updateSettings({

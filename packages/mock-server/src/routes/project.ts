@@ -2,7 +2,7 @@
 // filtered by permission.
 import type { UserRecord } from '../state.js';
 import type { Container } from '../containers.js';
-import { ActionError, NOT_FOUND_EXCEPTION } from '../errors.js';
+import { ActionError, ILLEGAL_ARGUMENT_EXCEPTION, NOT_FOUND_EXCEPTION } from '../errors.js';
 import { permBits, permClassNames, permsFor } from '../permissions.js';
 import type { ActionContext, RouteDef } from '../route.js';
 import { CONTAINER_FILTERS } from '../query/index.js';
@@ -140,7 +140,7 @@ export const getContainers: RouteDef = {
     const cf = ctx.param('containerFilter');
     if (cf !== undefined && cf !== '') {
       if (!(CONTAINER_FILTERS as readonly string[]).includes(cf)) {
-        throw new ActionError(500, "'containerFilter' parameter is not valid", 'java.lang.IllegalArgumentException');
+        throw new ActionError(500, "'containerFilter' parameter is not valid", ILLEGAL_ARGUMENT_EXCEPTION);
       }
       const seen = new Set<Container>();
       for (const t of targets) for (const c of filterContainers(ctx, t, cf)) if (canRead(user, c)) seen.add(c);

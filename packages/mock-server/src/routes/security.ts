@@ -1,6 +1,6 @@
 // Controller `security`: createApiKey, ensureLogin; controller `user`: impersonateUser.
 import { principalFromSession } from '../authenticate.js';
-import { ActionError, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
+import { ActionError, API_USAGE_EXCEPTION, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
 import type { RouteDef } from '../route.js';
 import { ensureSession } from './session-cookie.js';
 
@@ -81,9 +81,9 @@ export const impersonateUser: RouteDef = {
     const emailParam = ctx.param('email');
     const target =
       idParam !== undefined && idParam !== '' ? state.userById(Number(idParam)) : emailParam ? state.userRecord(emailParam) : undefined;
-    if (idParam === undefined && !emailParam) throw new ActionError(400, 'Must specify userId or email', 'org.labkey.api.action.ApiUsageException');
+    if (idParam === undefined && !emailParam) throw new ActionError(400, 'Must specify userId or email', API_USAGE_EXCEPTION);
     if (!target) throw new ActionError(404, "User doesn't exist", NOT_FOUND_EXCEPTION);
-    if (target.id === p.realUser!.id) throw new ActionError(400, "Can't impersonate yourself", 'org.labkey.api.action.ApiUsageException');
+    if (target.id === p.realUser!.id) throw new ActionError(400, "Can't impersonate yourself", API_USAGE_EXCEPTION);
     const session = ensureSession(ctx);
     session.impersonatedUserId = target.id;
     ctx.principal = principalFromSession(state, session);
