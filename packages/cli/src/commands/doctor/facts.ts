@@ -9,7 +9,7 @@
 import type { Credential, Netrc, NetrcLocation, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
 import { ENV_SERVER, resolveServer, type ResolvedServer } from '../shared/server.js';
-import type { Repair } from './check.js';
+import type { Repair } from './repair.js';
 import { probeContextPath, type ContextPathReport } from './probe-server.js';
 
 export interface ServerFacts {
