@@ -70,4 +70,28 @@ describe('memoize', () => {
     expired = true;
     expect(await get()).toBe(2);
   });
+
+  it('peek() gives the settled value without resolving: nothing before, during or after a failed attempt', async () => {
+    const { provider, pending } = controlled<string>();
+    let expired = false;
+    const get = memoize(provider, { isExpired: () => expired });
+    expect(get.peek()).toBeUndefined();
+    const first = get();
+    expect(get.peek()).toBeUndefined();
+    pending[0]!.resolve('v1');
+    await first;
+    expect(get.peek()).toBe('v1');
+    const refresh = get({ forceRefresh: true });
+    expect(get.peek()).toBeUndefined();
+    pending[1]!.reject(new Error('down'));
+    await expect(refresh).rejects.toThrow('down');
+    expect(get.peek()).toBeUndefined();
+    const again = get();
+    pending[2]!.resolve('v2');
+    await again;
+    expect(get.peek()).toBe('v2');
+    expired = true;
+    expect(get.peek()).toBeUndefined();
+    expect(pending).toHaveLength(3);
+  });
 });

@@ -9,6 +9,8 @@ export interface MemoizedProvider<T> {
   (options?: MemoizedCallOptions): Promise<T>;
   /** Forget the cached value; the next call resolves again. */
   invalidate(): void;
+  /** The cached value when one is settled (and not expired), without starting a resolution. */
+  peek(): T | undefined;
 }
 
 /**
@@ -56,6 +58,8 @@ export function memoize<T>(
     }
     return start();
   }) as MemoizedProvider<T>;
+
+  memoized.peek = () => (settled && !options.isExpired?.(settled.value) ? settled.value : undefined);
 
   memoized.invalidate = () => {
     generation++;

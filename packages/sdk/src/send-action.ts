@@ -1,0 +1,94 @@
+/**
+ * The retry loop of one action request, above the transport's own (network errors, 502/503/504):
+ * a refused CSRF token is fetched afresh and the request sent once more; a rejected key is
+ * re-resolved once and, when the chain now gives another key, the request is sent again with it.
+ * Anything else that is not a JSON success goes through toLabKeyError.
+ */
+import type { AuthCache, ResolvedAuth } from './auth/resolved-auth.js';
+import { csrfRefused, type CsrfState } from './csrf.js';
+import { ErrorCodes } from './errors/labkey-error.js';
+import { guestDespiteKeyError, parseJsonObject, toLabKeyError, type AuthContext } from './errors/to-labkey-error.js';
+import { redactRequest } from './transport/redacted-request.js';
+import type { DebugSink, Transport } from './transport/transport.js';
+
+/** One action request, built (method, URL with query, body) and classified. */
+export interface PreparedAction {
+  method: 'GET' | 'POST';
+  url: string;
+  body: string | undefined;
+  /** The body is JSON (else a form, or none). */
+  json: boolean;
+  /** Carries the CSRF token (a mutating POST). */
+  csrf: boolean;
+  idempotent: boolean;
+  /** The action name in lower case (`whoami` answers are checked and prime the CSRF state). */
+  action: string;
+  signal: AbortSignal | undefined;
+}
+
+/** What the loop uses of the client's core. */
+export interface ActionSender {
+  readonly transport: Transport;
+  readonly authCache: AuthCache;
+  readonly csrf: CsrfState;
+  debugSink(): DebugSink | undefined;
+  authContext(a: ResolvedAuth, credentialSent: boolean): AuthContext;
+}
+
+/** Sends `p` with the resolved auth `a` (re-resolved here once if the server rejects its key). */
+export async function sendAction<T>(core: ActionSender, p: PreparedAction, resolved: ResolvedAuth): Promise<T> {
+  let a = resolved;
+  let csrfRetried = false;
+  let keyRefreshed = false;
+  for (;;) {
+    let headers: Readonly<Record<string, string>>;
+    if (p.csrf) {
+      const token = await core.csrf.ensure(p.signal);
+      headers = core.csrf.headersFor(a, token, p.json);
+    } else {
+      headers = p.method === 'GET' ? a.getHeaders : p.json ? a.jsonHeaders : a.formHeaders;
+    }
+    const res = await core.transport.send({
+      method: p.method,
+      url: p.url,
+      headers: headers as Record<string, string>,
+      ...(p.body !== undefined ? { body: p.body } : {}),
+      idempotent: p.idempotent,
+      signal: p.signal,
+      credentialNote: a.note,
+      debug: core.debugSink(),
+    });
+    if (res.status >= 200 && res.status < 300) {
+      const json = parseJsonObject(res.body);
+      if (json && !(json.success === false && typeof json.exception === 'string')) {
+        // whoAmI answering guest (id 0) although we hold a key: a pre-2024 server ignored the key,
+        // or a redirect to another origin dropped it (toLabKeyError tells the two apart).
+        if (p.action === 'whoami' && json.id === 0 && a.credential) {
+          throw await guestDespiteKeyError(res, redactRequest(p.method, res.url, headers), core.authContext(a, res.credentialsSent));
+        }
+        if (p.action === 'whoami') core.csrf.note(json.CSRF);
+        return json as T;
+      }
+    }
+    if (p.csrf && !csrfRetried && csrfRefused(res)) {
+      csrfRetried = true;
+      core.debugSink()?.(`CSRF token refused; fetching a fresh one and retrying ${p.method} once`);
+      core.csrf.reset();
+      continue;
+    }
+    const err = await toLabKeyError(res, redactRequest(p.method, res.url, headers), core.authContext(a, res.credentialsSent));
+    // The memoized key was rejected: resolve the chain once more (the key may have been replaced
+    // since, e.g. by `lk auth login`). A 401 means the request did not run, so a retry is safe.
+    if (!keyRefreshed && err.code === ErrorCodes.API_KEY_REJECTED && a.credential) {
+      keyRefreshed = true;
+      const before = a.credential.fingerprint;
+      const fresh = await core.authCache.get(true).catch(() => undefined);
+      if (fresh?.credential && fresh.credential.fingerprint !== before) {
+        core.debugSink()?.(`key ${before} rejected; retrying with ${fresh.credential.fingerprint} from ${fresh.credential.source}`);
+        a = fresh;
+        continue;
+      }
+    }
+    throw err;
+  }
+}
