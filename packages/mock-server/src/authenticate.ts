@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { cryptOf, fingerprintOf } from './crypto-util.js';
-import type { Session, StateStore, UserRecord } from './state.js';
+import type { UserRecord } from './records.js';
+import type { Session, StateStore } from './state.js';
 import type { RequestLogEntry } from './types.js';
 
 export const SESSION_COOKIE = 'JSESSIONID';

@@ -1,5 +1,5 @@
 import type { Container } from './containers.js';
-import type { UserRecord } from './state.js';
+import type { UserRecord } from './records.js';
 
 /**
  * The mock's permission model (a simplification of LabKey roles):

@@ -1,23 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { cryptOf, hashPassword, newHex64, newSalt, safeEqual } from './crypto-util.js';
+import { decodeState, encodeState, type PersistedState } from './persist.js';
+import type { KeyRecord, UserRecord } from './records.js';
 import type { ApiKeyRow, MockClock, MockState, MockUser, SiteSettings } from './types.js';
-
-/** A stored user. The password exists only as a salted hash. */
-export interface UserRecord extends MockUser {
-  salt: string;
-  passwordHash: string;
-}
-
-/** A stored API key: only its `sha256:<hex>` is kept (LabKey's core.APIKeys.Crypt). */
-export interface KeyRecord {
-  rowId: number;
-  userId: number;
-  crypt: string;
-  created: Date;
-  expiration: Date | null;
-  lastUsed: Date | null;
-  description: string | null;
-}
 
 /** An HTTP session (JSESSIONID). Impersonation and session keys live here, as on the server. */
 export interface Session {
@@ -40,17 +25,6 @@ export type KeyLookup =
 export const LAST_USED_GRANULARITY_MS = 10 * 60 * 1000;
 export const DESCRIPTION_MAX = 256;
 export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
-
-/** The serialised form written to `--data FILE`. */
-export interface PersistedState {
-  format: 'lk-mock-server/1';
-  settings: SiteSettings;
-  nextUserId: number;
-  nextKeyRowId: number;
-  users: UserRecord[];
-  keys: Array<Omit<KeyRecord, 'created' | 'expiration' | 'lastUsed'> & { created: string; expiration: string | null; lastUsed: string | null }>;
-  query?: unknown;
-}
 
 export class StateStore implements MockState {
   private _settings: SiteSettings = { allowApiKeys: false, apiKeyExpirationSeconds: -1, allowSessionKeys: false };
@@ -321,61 +295,34 @@ export class StateStore implements MockState {
     return this.sessions.size;
   }
 
-  // ---- persistence ----------------------------------------------------------------------
+  // ---- persistence (the file format is persist.ts's) -----------------------------------
 
+  /** Users, settings and keys (never sessions) in the data file's form, with the engine's lists as `query`. */
   serialize(query?: unknown): PersistedState {
-    return {
-      format: 'lk-mock-server/1',
-      settings: { ...this._settings },
-      nextUserId: this.nextUserId,
-      nextKeyRowId: this.nextKeyRowId,
-      users: this.allUsers().map((u) => ({ ...u })),
-      keys: [...this.keysByRowId.values()].map((k) => ({
-        rowId: k.rowId,
-        userId: k.userId,
-        crypt: k.crypt,
-        created: k.created.toISOString(),
-        expiration: k.expiration ? k.expiration.toISOString() : null,
-        lastUsed: k.lastUsed ? k.lastUsed.toISOString() : null,
-        description: k.description,
-      })),
-      ...(query === undefined ? {} : { query }),
-    };
+    return encodeState(
+      { settings: { ...this._settings }, nextUserId: this.nextUserId, nextKeyRowId: this.nextKeyRowId, users: this.allUsers(), keys: [...this.keysByRowId.values()] },
+      query,
+    );
   }
 
   /** Replace users, settings and keys with a persisted state (sessions are never persisted). */
   load(p: PersistedState): void {
-    if (!p || p.format !== 'lk-mock-server/1') throw new Error(`not an lk-mock-server data file (format ${JSON.stringify((p as { format?: unknown })?.format)})`);
+    const snap = decodeState(p);
     this.usersById.clear();
     this.usersByEmail.clear();
     this.keysByCrypt.clear();
     this.keysByRowId.clear();
-    this._settings = { ...this._settings, ...p.settings };
-    for (const u of p.users) {
-      const rec: UserRecord = { id: u.id, email: u.email, displayName: u.displayName, siteAdmin: Boolean(u.siteAdmin), salt: u.salt, passwordHash: u.passwordHash };
+    this._settings = { ...this._settings, ...snap.settings };
+    for (const rec of snap.users) {
       this.usersById.set(rec.id, rec);
       this.usersByEmail.set(rec.email.toLowerCase(), rec);
     }
-    for (const k of p.keys) {
-      if (!/^sha256:[0-9a-f]{64}$/.test(k.crypt)) throw new Error(`data file: key row ${k.rowId} has a malformed hash`);
-      const rec: KeyRecord = {
-        rowId: k.rowId,
-        userId: k.userId,
-        crypt: k.crypt,
-        created: new Date(k.created),
-        expiration: k.expiration ? new Date(k.expiration) : null,
-        lastUsed: k.lastUsed ? new Date(k.lastUsed) : null,
-        description: k.description ?? null,
-      };
+    for (const rec of snap.keys) {
       this.keysByCrypt.set(rec.crypt, rec);
       this.keysByRowId.set(rec.rowId, rec);
     }
-    let nu = Math.max(1001, Number(p.nextUserId) || 0);
-    for (const id of this.usersById.keys()) nu = Math.max(nu, id + 1);
-    let nk = Math.max(1, Number(p.nextKeyRowId) || 0);
-    for (const id of this.keysByRowId.keys()) nk = Math.max(nk, id + 1);
-    this.nextUserId = nu;
-    this.nextKeyRowId = nk;
+    this.nextUserId = snap.nextUserId;
+    this.nextKeyRowId = snap.nextKeyRowId;
     this.dirty = false;
   }
 

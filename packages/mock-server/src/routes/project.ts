@@ -1,6 +1,6 @@
 // project-getContainers (ProjectController.GetContainersAction, Container.toJSON): open to guests,
 // filtered by permission.
-import type { UserRecord } from '../state.js';
+import type { UserRecord } from '../records.js';
 import type { Container } from '../containers.js';
 import { ActionError, ILLEGAL_ARGUMENT_EXCEPTION, NOT_FOUND_EXCEPTION } from '../errors.js';
 import { permBits, permClassNames, permsFor } from '../permissions.js';
