@@ -31,6 +31,7 @@ Environment:
   LABKEY_API_KEY   API key (wins over the keychain and the netrc file)
   NETRC            netrc file to read instead of ~/.netrc
   LK_CONFIG_DIR    where lk keeps its list of servers (default ~/.config/lk)
+  LK_KEYCHAIN=off  never ask the OS keychain
   NO_COLOR         no colors
   NODE_DEBUG=lk    print stack traces on errors
 

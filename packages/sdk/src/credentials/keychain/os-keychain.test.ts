@@ -8,6 +8,7 @@
  * beforeAll builds it with `tsc -b packages/sdk`.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createOsKeychain } from './os-keychain.js';
 import { fromKeychain } from '../from-keychain.js';
+import { fromNetrc } from '../from-netrc.js';
 import { chain } from '../chain.js';
 import { defaultResolveContext } from '../default-chain.js';
 
@@ -183,6 +185,72 @@ console.log(JSON.stringify({ source: credential.source, trail: credential.trail,
       operation: 'get',
       hint: expect.stringContaining('--store netrc'),
     });
+  }, 30_000);
+});
+
+describe('createOsKeychain when no keychain can answer: no helper process', () => {
+  // Node publishes every child process it creates on the `child_process` diagnostics channel:
+  // counting those messages observes the helper being started (or not) without replacing anything.
+  let spawned: unknown[];
+  const onSpawn = (m: unknown) => void spawned.push((m as { process?: unknown }).process);
+  beforeEach(() => {
+    spawned = [];
+    subscribe('child_process', onSpawn);
+  });
+  afterEach(() => unsubscribe('child_process', onSpawn));
+  // This machine's own session bus socket, if it has one (a desktop): then a helper is expected.
+  const uid = process.getuid?.();
+  const hostBus = uid !== undefined && existsSync(`/run/user/${uid}/bus`);
+
+  it('no DBUS_SESSION_BUS_ADDRESS and no bus socket: the chain resolves the netrc key without starting the helper', async () => {
+    const home = join(tmp, 'home');
+    const runtime = join(tmp, 'runtime'); // an XDG_RUNTIME_DIR without a `bus` socket
+    mkdirSync(home);
+    mkdirSync(runtime);
+    writeFileSync(join(home, '.netrc'), `machine lk.example.org login apikey password ${KEY}\n`, { mode: 0o600 });
+    const keychain = createOsKeychain({ env: childEnv({ HOME: home, XDG_RUNTIME_DIR: runtime }), platform: 'linux' });
+    const ctx = defaultResolveContext(SERVER, { env: { HOME: home }, homedir: home, keychain, platform: 'linux' });
+    const credential = await chain(fromKeychain(), fromNetrc()).resolve(ctx);
+    expect(credential).toMatchObject({ source: `netrc:${join(home, '.netrc')}:1` });
+    expect('apiKey' in credential && credential.apiKey.reveal()).toBe(KEY);
+    if (hostBus) {
+      expect(spawned).toHaveLength(1); // this machine has a session bus, so the keychain is asked
+      return;
+    }
+    expect(spawned).toEqual([]);
+    expect((credential as { trail: unknown }).trail).toEqual([
+      {
+        source: 'keychain',
+        outcome: 'skipped',
+        reason: `No Secret Service reachable (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set and there is no bus socket at ${runtime}/bus or /run/user/${uid}/bus)`,
+      },
+      { source: 'netrc', outcome: 'found' },
+    ]);
+  }, 30_000);
+
+  it('a bus socket at $XDG_RUNTIME_DIR/bus: the helper is started (and fails on a bus that hangs up)', async () => {
+    const runtime = join(tmp, 'runtime');
+    mkdirSync(runtime);
+    const bus = createServer((s) => s.destroy());
+    await new Promise<void>((r) => bus.listen(join(runtime, 'bus'), r));
+    try {
+      const keychain = createOsKeychain({ env: childEnv({ XDG_RUNTIME_DIR: runtime }), platform: 'linux' });
+      await expect(keychain.get('lk', SERVER)).rejects.toMatchObject({ code: 'LK_CREDENTIAL_STORE' });
+      expect(spawned).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => bus.close(() => r()));
+    }
+  }, 30_000);
+
+  it('LK_KEYCHAIN=off: no helper even with a session bus address; get, set and delete fail as `unavailable`', async () => {
+    const keychain = createOsKeychain({ env: childEnv({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', LK_KEYCHAIN: 'off' }), platform: 'linux' });
+    const unavailable = { code: 'LK_CREDENTIAL_STORE', kind: 'unavailable', hint: expect.stringContaining('Unset LK_KEYCHAIN') };
+    await expect(keychain.get('lk', SERVER)).rejects.toMatchObject({ ...unavailable, message: '[lk-sdk] No Secret Service reachable (turned off by LK_KEYCHAIN=off).' });
+    await expect(keychain.set('lk', SERVER, KEY)).rejects.toMatchObject(unavailable);
+    await expect(keychain.delete('lk', SERVER)).rejects.toMatchObject(unavailable);
+    const mac = createOsKeychain({ env: { LK_KEYCHAIN: 'OFF' }, platform: 'darwin' });
+    await expect(mac.get('lk', SERVER)).rejects.toMatchObject({ kind: 'unavailable', message: '[lk-sdk] The macOS Keychain is not available (turned off by LK_KEYCHAIN=OFF).' });
+    expect(spawned).toEqual([]);
   }, 30_000);
 });
 

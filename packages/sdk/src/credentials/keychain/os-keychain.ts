@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import type { Keychain } from '../types.js';
 import { KeychainError, type KeychainFailureKind } from './keychain-error.js';
 import { resolveKeyringModule } from './keyring-module.js';
@@ -8,7 +9,10 @@ import { debug } from '../../debug.js';
 export interface OsKeychainOptions {
   /** Time box for each call, in milliseconds (default 3000, as the GitHub CLI uses). */
   timeoutMs?: number;
-  /** Environment of the helper process (default: this process's). Tests point D-Bus elsewhere with it. */
+  /**
+   * Environment of the helper process (default: this process's). Tests point D-Bus elsewhere with
+   * it. It also decides whether a helper is started at all: see {@link keychainUnreachable}.
+   */
   env?: Record<string, string | undefined>;
   /** The platform, for names and hints (default `process.platform`). */
   platform?: NodeJS.Platform;
@@ -69,6 +73,35 @@ interface HelperReply {
   value?: string | boolean | null;
   message?: string;
   missingModule?: boolean;
+  /** Set instead of starting a helper: why no keychain can answer here. */
+  unreachable?: string;
+}
+
+/**
+ * Why no keychain can answer in this environment, known without starting a helper process; or
+ * `undefined` when one may (then the helper finds out). Two cases:
+ * - `LK_KEYCHAIN=off` (also `0`, `false`, `no`): the user turned the keychain off;
+ * - Linux without a D-Bus session: no `DBUS_SESSION_BUS_ADDRESS` and no session bus socket at
+ *   `$XDG_RUNTIME_DIR/bus` or `/run/user/<uid>/bus` (where libdbus and zbus look when the address
+ *   is unset), so no Secret Service can be reached. Headless servers, containers and CI jobs.
+ * macOS and Windows always have their keychain, so only the opt-out applies there.
+ */
+export function keychainUnreachable(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string | undefined {
+  const off = env.LK_KEYCHAIN?.trim().toLowerCase();
+  if (off === 'off' || off === '0' || off === 'false' || off === 'no') return `turned off by LK_KEYCHAIN=${env.LK_KEYCHAIN}`;
+  if (platform !== 'linux' || env.DBUS_SESSION_BUS_ADDRESS) return undefined;
+  const sockets: string[] = [];
+  if (env.XDG_RUNTIME_DIR) sockets.push(`${env.XDG_RUNTIME_DIR}/bus`);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (uid !== undefined) sockets.push(`/run/user/${uid}/bus`);
+  for (const path of sockets) {
+    try {
+      if (statSync(path).isSocket()) return undefined;
+    } catch {
+      // not there
+    }
+  }
+  return `no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set and there is no bus socket at ${sockets.join(' or ')}`;
 }
 
 /**
@@ -93,6 +126,12 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
   let modulePath: Promise<string> | undefined;
 
   const call = async (op: Operation, service: string, account: string, password?: string): Promise<HelperReply> => {
+    // No helper process (about 130 ms of Node start-up) when nothing could answer it.
+    const unreachable = keychainUnreachable(options.env ?? process.env, platform);
+    if (unreachable !== undefined) {
+      debug('keychain', '%s %s/%s: not asked, %s', op, service, account, unreachable);
+      return { ok: false, unreachable };
+    }
     modulePath ??= options.keyringModulePath ? Promise.resolve(options.keyringModulePath) : resolveKeyringModule();
     const request: HelperRequest = { op, service, account, modulePath: await modulePath };
     if (password !== undefined) request.password = password;
@@ -105,9 +144,12 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
 
   const fail = (op: Operation, reply: HelperReply | 'timeout', password?: string): never => {
     const kind: KeychainFailureKind =
-      reply === 'timeout' ? 'timeout' : reply.missingModule ? 'unavailable' : classify(reply.message ?? '');
-    const detail = reply === 'timeout' ? '' : scrub(reply.message ?? '', password);
-    throw new KeychainError(kind, op, describe(kind, name, timeoutMs, detail), { hint: hintFor(kind, platform) });
+      reply === 'timeout' ? 'timeout' : reply.missingModule || reply.unreachable ? 'unavailable' : classify(reply.message ?? '');
+    const detail = reply === 'timeout' ? '' : (reply.unreachable ?? scrub(reply.message ?? '', password));
+    const hint = reply !== 'timeout' && reply.unreachable?.startsWith('turned off')
+      ? 'Unset LK_KEYCHAIN to use the keychain, or use `lk auth login --store netrc`.'
+      : hintFor(kind, platform);
+    throw new KeychainError(kind, op, describe(kind, name, timeoutMs, detail), { hint });
   };
 
   return {
