@@ -2,15 +2,16 @@
  * `lk auth login`: takes a key from a hidden prompt or stdin (never argv), checks it with whoAmI,
  * stores it (netrc or keychain) and remembers the server. Modelled on gh's `auth login --with-token`.
  */
-import { Option, type Command } from 'commander';
+import { Option } from 'commander';
 import type { LabKeyClient, Secret, WhoAmI } from '@lk/sdk';
 import { CliError, usageError } from '../../cli-error.js';
 import { normalizeServerUrl, type AuthScheme, type KeyStore, type StoredKeyInfo } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { addServerOption, AUTH_SCHEMES, ENV_API_KEY, resolveServer, type ResolvedServer } from '../shared/server.js';
+import { AUTH_SCHEMES, ENV_API_KEY, resolveServer, type ResolvedServer } from '../shared/server.js';
 import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { dropKeychainItem, storeKey } from './shared/key-store.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface LoginOptions {
   server?: string;
@@ -21,20 +22,19 @@ export interface LoginOptions {
   container?: string;
 }
 
-export function loginCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
+export const loginCommand = serverCommand(
+  (parent) =>
+    parent
       .command('login')
       .description('store an API key for a server (from a hidden prompt, or stdin with --with-token), after checking it')
       .option('--with-token', 'read the key from stdin (all of it, trimmed) instead of prompting')
       .addOption(new Option('--store <store>', 'where to keep the key').choices(['netrc', 'keychain']))
       .addOption(new Option('--auth <scheme>', 'how to send the key (remembered for this server)').choices([...AUTH_SCHEMES]))
       .option('--strip-prefix', 'remove a pasted "apikey|" prefix without asking')
-      .option('--container <path>', 'default container for this server (remembered), e.g. /home');
-    addServerOption(cmd);
-    cmd.addHelpText(
-      'after',
-      `
+      .option('--container <path>', 'default container for this server (remembered), e.g. /home')
+      .addHelpText(
+        'after',
+        `
 The key never goes on the command line. A pasted "apikey|" prefix is offered for stripping on a
 terminal; otherwise it is kept (or stripped with --strip-prefix), and if the server rejects the
 prefixed key but accepts the bare one, the bare one is stored.
@@ -43,12 +43,9 @@ Examples:
   $ lk auth login --server https://labkey.example.org/labkey
   $ lk auth login --server https://labkey.example.org/labkey --with-token < key.txt
   $ lk auth login --with-token --store keychain --auth bearer < key.txt`,
-    );
-    return cmd.action(async (opts: LoginOptions) => {
-      await runLogin(opts, deps);
-    });
-  };
-}
+      ),
+  runLogin,
+);
 
 export interface LoginResult {
   server: string;

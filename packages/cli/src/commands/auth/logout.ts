@@ -2,25 +2,22 @@
  * `lk auth logout`: removes the stored key for a server (its netrc entry or keychain item), leaving
  * the rest of the netrc file as it was. The key itself stays valid on the server until revoked.
  */
-import type { Command } from 'commander';
 import type { Credential } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
-import { addServerOption, clientFor, ENV_API_KEY, resolveServer } from '../shared/server.js';
+import { clientFor, ENV_API_KEY, resolveServer } from '../shared/server.js';
 import { removeKey } from './shared/key-store.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface LogoutOptions {
   server?: string;
 }
 
-export function logoutCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent.command('logout').description("remove the stored key for a server (the key stays valid on the server until revoked)");
-    addServerOption(cmd);
-    return cmd.action(async (opts: LogoutOptions) => runLogout(opts, deps));
-  };
-}
+export const logoutCommand = serverCommand(
+  (parent) => parent.command('logout').description("remove the stored key for a server (the key stays valid on the server until revoked)"),
+  runLogout,
+);
 
 export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> {
   const { io } = deps;

@@ -3,12 +3,12 @@
  * masked, and whom the server says it belongs to, or why it fails. Like gh, the report goes to
  * stdout when all is well and to stderr (exit 1) when any server fails.
  */
-import type { Command } from 'commander';
 import type { Credential } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
-import { addServerOption, clientFor, ENV_SERVER, type ResolvedServer } from '../shared/server.js';
+import { clientFor, ENV_SERVER, type ResolvedServer } from '../shared/server.js';
 import { normalizeServerUrl, type ServerEntry } from '../../config.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface StatusOptions {
   server?: string;
@@ -16,19 +16,15 @@ export interface StatusOptions {
   json?: boolean;
 }
 
-export function statusCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
+export const statusCommand = serverCommand(
+  (parent) =>
+    parent
       .command('status')
       .description('show, for each known server, where the key comes from and whether the server accepts it')
       .option('--show-token', 'print the full key instead of a masked one')
-      .option('--json', 'print the report as JSON');
-    addServerOption(cmd);
-    return cmd.action(async (opts: StatusOptions) => {
-      await runStatus(opts, deps);
-    });
-  };
-}
+      .option('--json', 'print the report as JSON'),
+  runStatus,
+);
 
 export interface ServerStatus {
   server: string;

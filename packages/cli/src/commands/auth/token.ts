@@ -2,21 +2,15 @@
  * `lk auth token`: prints the key lk would use for the server, alone, to stdout (for
  * `curl -H "apikey: $(lk auth token)"`). Reads the env, keychain or netrc; no network.
  */
-import type { Command } from 'commander';
 import type { Deps } from '../../deps.js';
-import { addServerOption, clientFor, resolveServer } from '../shared/server.js';
+import { clientFor, resolveServer } from '../shared/server.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface TokenOptions {
   server?: string;
 }
 
-export function tokenCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent.command('token').description('print the API key for the server to stdout (nothing else)');
-    addServerOption(cmd);
-    return cmd.action(async (opts: TokenOptions) => runToken(opts, deps));
-  };
-}
+export const tokenCommand = serverCommand((parent) => parent.command('token').description('print the API key for the server to stdout (nothing else)'), runToken);
 
 export async function runToken(opts: TokenOptions, deps: Deps): Promise<void> {
   const server = await resolveServer(deps, opts.server);

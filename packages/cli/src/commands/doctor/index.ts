@@ -5,35 +5,46 @@
  */
 import type { Command } from 'commander';
 import type { Deps } from '../../deps.js';
-import { addServerOption } from '../shared/server.js';
 import type { DoctorOptions } from './facts.js';
+import { serverCommand } from '../shared/command.js';
+
+/** What commander hands the action. */
+export interface DoctorFlags {
+  server?: string;
+  fix?: boolean;
+  json?: boolean;
+}
 
 /** What commander hands the action, as doctor options. */
-export function doctorOptions(flags: { server?: string; fix?: boolean; json?: boolean }): DoctorOptions {
+export function doctorOptions(flags: DoctorFlags): DoctorOptions {
   const o: DoctorOptions = { fix: flags.fix === true, json: flags.json === true };
   if (flags.server !== undefined) o.server = flags.server;
   return o;
 }
 
-export function registerDoctor(program: Command, deps: Deps): Command {
-  const cmd = program
-    .command('doctor')
-    .description('check the netrc file, the key sources, the server URL and the key, and say how to fix each problem')
-    .option('--fix', 'apply the safe repairs (after a backup of the netrc file), then check again')
-    .option('--json', 'print the checks as JSON');
-  addServerOption(cmd);
-  cmd.addHelpText(
-    'after',
-    `
+export const doctorCommand = serverCommand(
+  (parent) =>
+    parent
+      .command('doctor')
+      .description('check the netrc file, the key sources, the server URL and the key, and say how to fix each problem')
+      .option('--fix', 'apply the safe repairs (after a backup of the netrc file), then check again')
+      .option('--json', 'print the checks as JSON')
+      .addHelpText(
+        'after',
+        `
 Repairs done by --fix (after copying the file to <netrc>.lk-backup-<time>, mode 0600):
   strip a stale apikey| prefix the server rejects (only when the key without it is accepted),
   chmod 600, move entries from after \`default\` to before it, rewrite \`machine https://host:port\`
   to \`machine host\`, set \`login apikey\` when the entry's password is an accepted key.
 
 Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 4 the key is rejected or missing.`,
-  );
-  return cmd.action(async (flags: { server?: string; fix?: boolean; json?: boolean }) => {
+      ),
+  async (flags: DoctorFlags, deps: Deps) => {
     const { runDoctor } = await import('./doctor.js');
     await runDoctor(doctorOptions(flags), deps);
-  });
+  },
+);
+
+export function registerDoctor(program: Command, deps: Deps): Command {
+  return doctorCommand(deps)(program);
 }

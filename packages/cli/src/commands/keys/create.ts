@@ -1,24 +1,22 @@
 /** `lk keys create [--description]`: a new API key, printed once to stdout. */
-import type { Command } from 'commander';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
-import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
+import { clientFor, resolveServer, withClient } from '../shared/server.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface CreateOptions {
   server?: string;
   description?: string;
 }
 
-export function createCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
+export const createCommand = serverCommand(
+  (parent) =>
+    parent
       .command('create')
       .description('create a new API key and print it once to stdout (store it with `lk auth login --with-token`)')
-      .option('--description <text>', 'what the key is for (shown by `lk keys list`)');
-    addServerOption(cmd);
-    return cmd.action(async (opts: CreateOptions) => runCreate(opts, deps));
-  };
-}
+      .option('--description <text>', 'what the key is for (shown by `lk keys list`)'),
+  runCreate,
+);
 
 export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> {
   const server = await resolveServer(deps, opts.server);

@@ -3,10 +3,9 @@ import type { Deps } from '../../deps.js';
 import { createCommand } from './create.js';
 import { listCommand } from './list.js';
 import { revokeCommand } from './revoke.js';
+import { registerGroup } from '../shared/command.js';
 
 /** The `lk keys` group: list, create, revoke (the server's API key tables). */
 export function registerKeys(program: Command, deps: Deps): Command {
-  const keys = program.command('keys').description("manage your API keys on the server");
-  for (const add of [listCommand, createCommand, revokeCommand]) add(deps)(keys);
-  return keys;
+  return registerGroup(program, deps, 'keys', 'manage your API keys on the server', [listCommand, createCommand, revokeCommand]);
 }

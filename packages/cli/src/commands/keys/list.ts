@@ -1,10 +1,10 @@
 /** `lk keys list [--all]`: the API keys the server has for you (core.UserAPIKeys), or for everyone (core.APIKeys, admins). */
-import type { Command } from 'commander';
 import { CliError } from '../../cli-error.js';
 import type { ApiKeyRow } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
 import { createRowWriter } from '../../output/row-writer.js';
-import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
+import { clientFor, resolveServer, withClient } from '../shared/server.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface ListOptions {
   server?: string;
@@ -12,19 +12,15 @@ export interface ListOptions {
   json?: boolean;
 }
 
-export function listCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
+export const listCommand = serverCommand(
+  (parent) =>
+    parent
       .command('list')
       .description('list your API keys on the server (never the keys themselves)')
       .option('--all', "every user's keys (site administrators; core.APIKeys)")
-      .option('--json', 'print the rows as JSON');
-    addServerOption(cmd);
-    return cmd.action(async (opts: ListOptions) => {
-      await runList(opts, deps);
-    });
-  };
-}
+      .option('--json', 'print the rows as JSON'),
+  runList,
+);
 
 export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[]> {
   const server = await resolveServer(deps, opts.server);

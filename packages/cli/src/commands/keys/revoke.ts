@@ -1,9 +1,9 @@
 /** `lk keys revoke ROWID… [--yes]`: deletes keys on the server; they stop working at once. */
-import type { Command } from 'commander';
 import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
-import { addServerOption, clientFor, resolveServer, withClient } from '../shared/server.js';
+import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { adminOnly } from './list.js';
+import { serverCommand } from '../shared/command.js';
 
 export interface RevokeOptions {
   server?: string;
@@ -11,20 +11,16 @@ export interface RevokeOptions {
   all?: boolean;
 }
 
-export function revokeCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
+export const revokeCommand = serverCommand(
+  (parent) =>
+    parent
       .command('revoke')
       .description('revoke (delete) API keys by row id, as shown by `lk keys list`')
       .argument('<rowId...>', 'row ids of the keys')
       .option('--yes', 'do not ask for confirmation')
-      .option('--all', "revoke other users' keys too (site administrators; core.APIKeys)");
-    addServerOption(cmd);
-    return cmd.action(async (rowIds: string[], opts: RevokeOptions) => {
-      await runRevoke(rowIds, opts, deps);
-    });
-  };
-}
+      .option('--all', "revoke other users' keys too (site administrators; core.APIKeys)"),
+  runRevoke,
+);
 
 export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: Deps): Promise<number[]> {
   const { io } = deps;

@@ -1,11 +1,11 @@
 /** `lk query select SCHEMA QUERY`: rows of a table or saved query, streamed page by page. */
-import type { Command } from 'commander';
 import type { Filter } from '@lk/sdk';
 import type { AuthScheme } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { usageError } from '../../cli-error.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { addQueryOptions, splitList, streamRows, type OutputOptions } from './shared.js';
+import { command } from '../shared/command.js';
 
 export interface SelectOptions extends OutputOptions {
   server?: string;
@@ -16,22 +16,20 @@ export interface SelectOptions extends OutputOptions {
   sort?: string;
 }
 
-export function selectCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
-      .command('select')
-      .description('print the rows of a query, e.g. `lk query select lists People --filter "Age~gt=30"`')
-      .argument('<schema>', 'schema name, e.g. lists or core')
-      .argument('<query>', 'query (table) name, e.g. People')
-      .option('--columns <list>', 'comma-separated columns, e.g. Name,Age')
-      .option('--filter <COL~OP=VALUE>', 'filter, repeatable, e.g. Age~gt=30 or Name~in=a;b', (v: string, acc: string[]) => [...acc, v], [] as string[])
-      .option('--sort <list>', 'comma-separated columns, - for descending, e.g. -Age,Name');
-    addQueryOptions(cmd);
-    return cmd.action(async (schema: string, query: string, opts: SelectOptions) => {
-      await runSelect(schema, query, opts, deps);
-    });
-  };
-}
+export const selectCommand = command(
+  (parent) =>
+    addQueryOptions(
+      parent
+        .command('select')
+        .description('print the rows of a query, e.g. `lk query select lists People --filter "Age~gt=30"`')
+        .argument('<schema>', 'schema name, e.g. lists or core')
+        .argument('<query>', 'query (table) name, e.g. People')
+        .option('--columns <list>', 'comma-separated columns, e.g. Name,Age')
+        .option('--filter <COL~OP=VALUE>', 'filter, repeatable, e.g. Age~gt=30 or Name~in=a;b', (v: string, acc: string[]) => [...acc, v], [] as string[])
+        .option('--sort <list>', 'comma-separated columns, - for descending, e.g. -Age,Name'),
+    ),
+  runSelect,
+);
 
 export async function runSelect(schemaName: string, queryName: string, opts: SelectOptions, deps: Deps): Promise<number> {
   const sdk = await deps.sdk();

@@ -1,9 +1,9 @@
 /** `lk query sql "SQL" --schema S`: a LabKey SQL query, streamed page by page. */
-import type { Command } from 'commander';
 import type { AuthScheme } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { addQueryOptions, streamRows, type OutputOptions } from './shared.js';
+import { command } from '../shared/command.js';
 
 export interface SqlOptions extends OutputOptions {
   server?: string;
@@ -12,19 +12,17 @@ export interface SqlOptions extends OutputOptions {
   schema: string;
 }
 
-export function sqlCommand(deps: Deps): (parent: Command) => Command {
-  return (parent) => {
-    const cmd = parent
-      .command('sql')
-      .description('run LabKey SQL, e.g. `lk query sql "SELECT Name FROM People" --schema lists`')
-      .argument('<sql>', 'the LabKey SQL statement')
-      .requiredOption('--schema <name>', 'schema the query runs in, e.g. lists');
-    addQueryOptions(cmd);
-    return cmd.action(async (sql: string, opts: SqlOptions) => {
-      await runSql(sql, opts, deps);
-    });
-  };
-}
+export const sqlCommand = command(
+  (parent) =>
+    addQueryOptions(
+      parent
+        .command('sql')
+        .description('run LabKey SQL, e.g. `lk query sql "SELECT Name FROM People" --schema lists`')
+        .argument('<sql>', 'the LabKey SQL statement')
+        .requiredOption('--schema <name>', 'schema the query runs in, e.g. lists'),
+    ),
+  runSql,
+);
 
 export async function runSql(sql: string, opts: SqlOptions, deps: Deps): Promise<number> {
   const server = await resolveServer(deps, opts.server);
