@@ -61,7 +61,10 @@ export interface ClientOptions {
   keyInfo?: KeyInfoStore;
   /** Cancels every request of this client (combined with per-call signals). */
   signal?: AbortSignal;
-  /** Receives the debug lines (method, URL, credential form, source, fingerprint; never a key). Default: `NODE_DEBUG=lk`. */
+  /**
+   * Receives the debug lines: each request (method, URL, credential form, source, fingerprint) and
+   * what each credential source found or skipped; never a key. Default: `NODE_DEBUG=lk`.
+   */
   debug?: DebugSink;
   /**
    * Called once per resolved credential with each of its warnings (a netrc file other users can
@@ -135,7 +138,8 @@ class Client implements LabKeyClient {
       baseUrl,
       origin: new URL(baseUrl).origin,
       credentials,
-      resolveContext: () => (ctx ??= defaultResolveContext(baseUrl, options.resolveContext ?? {})),
+      // The sources write their debug lines to the client's sink too (unless the context names its own).
+      resolveContext: () => (ctx ??= defaultResolveContext(baseUrl, { ...(options.debug ? { debug: options.debug } : {}), ...options.resolveContext })),
       auth,
       userAgent: options.userAgent ?? defaultUserAgent(),
       timeouts: options.timeouts,

@@ -5,7 +5,6 @@ import { BadResponseError } from '../errors/http-error.js';
 import { selectRows } from './query.js';
 import type { ApiKeyRow, CreateApiKeyOptions, CreatedApiKey, WhoAmI } from './types.js';
 import type { KeyInfo } from '../auth/diagnose-rejection.js';
-import { debug } from '../debug.js';
 
 /** `login-whoAmI.api` in the root container. A guest answer although a key was sent throws ApiKeyRejectedError (`legacy-guest`). */
 export async function whoAmI(core: Core, signal?: AbortSignal): Promise<WhoAmI> {
@@ -112,7 +111,7 @@ export async function createApiKey(core: Core, container: string, o: CreateApiKe
     try {
       rows = await listApiKeys(core, container, o.signal);
     } catch (e) {
-      debug('http', 'created a key (fingerprint %s) but could not read core.UserAPIKeys: %s', info.fingerprint, (e as { code?: string }).code ?? 'error');
+      core.debugSink()?.(`created a key (fingerprint ${info.fingerprint}) but could not read core.UserAPIKeys: ${(e as { code?: string }).code ?? 'error'}`);
       return { apiKey, info };
     }
     const want = o.description?.trim().slice(0, 256);

@@ -1,5 +1,5 @@
 import { NoCredentialsError } from '../errors/credential-errors.js';
-import { debug } from '../debug.js';
+import { debugTo } from '../debug.js';
 import type {
   Credential,
   CredentialSource,
@@ -69,7 +69,7 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
           result = await source.resolve(ctx);
         } catch (error) {
           trail.push({ source: source.name, outcome: 'error', reason: errorReason(error) });
-          debug('credentials:chain', '%s failed, stopping: %s', source.name, errorReason(error));
+          debugTo(ctx.debug, 'credentials:chain', '%s failed, stopping: %s', source.name, errorReason(error));
           attachTrail(error, trail);
           throw error;
         }
@@ -85,10 +85,10 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
         if (options.inspectShadowed) {
           credential.shadowed = await findShadowed(list.slice(i + 1), ctx, credential);
         }
-        debug('credentials:chain', 'using %s (key %s)', credential.source, credential.fingerprint);
+        debugTo(ctx.debug, 'credentials:chain', 'using %s (key %s)', credential.source, credential.fingerprint);
         return credential;
       }
-      debug('credentials:chain', 'no credentials: tried %s', list.map((s) => s.name).join(', ') || 'nothing');
+      debugTo(ctx.debug, 'credentials:chain', 'no credentials: tried %s', list.map((s) => s.name).join(', ') || 'nothing');
       throw new NoCredentialsError(trail, ctx.server === undefined ? {} : { server: ctx.server });
     },
     async resolveAll(ctx: ResolveContext): Promise<SourceReport[]> {
@@ -107,7 +107,7 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
         }
       }
       const found = reports.flatMap((r) => (r.credential ? [r.credential] : []));
-      for (const later of found.slice(1)) warnIfDisagree(found[0]!, later);
+      for (const later of found.slice(1)) warnIfDisagree(ctx, found[0]!, later);
       return reports;
     },
   };
@@ -134,13 +134,13 @@ async function findShadowed(
     try {
       result = await source.resolve(ctx);
     } catch (error) {
-      debug('credentials:chain', 'shadow check of %s failed: %s', source.name, errorReason(error));
+      debugTo(ctx.debug, 'credentials:chain', 'shadow check of %s failed: %s', source.name, errorReason(error));
       continue;
     }
     if (isSkipped(result)) continue;
     if (result.fingerprint !== winner.fingerprint) {
       shadowed.push({ source: result.source, fingerprint: result.fingerprint });
-      warnIfDisagree(winner, result);
+      warnIfDisagree(ctx, winner, result);
     }
   }
   return shadowed;
@@ -149,12 +149,13 @@ async function findShadowed(
 // One warning per pair of sources per process, as the AWS SDK warns once.
 const warned = new Set<string>();
 
-function warnIfDisagree(used: Pick<Credential, 'source' | 'fingerprint'>, other: Pick<Credential, 'source' | 'fingerprint'>): void {
+function warnIfDisagree(ctx: ResolveContext, used: Pick<Credential, 'source' | 'fingerprint'>, other: Pick<Credential, 'source' | 'fingerprint'>): void {
   if (used.fingerprint === other.fingerprint) return;
   const pair = `${used.source}\u0000${other.source}`;
   if (warned.has(pair)) return;
   warned.add(pair);
-  debug(
+  debugTo(
+    ctx.debug,
     'credentials:chain',
     'warning: %s (key %s) and %s (key %s) hold different keys; using %s',
     used.source,

@@ -1,5 +1,5 @@
 import { fingerprintKey } from '../redact/fingerprint.js';
-import { debug } from '../debug.js';
+import { debugTo } from '../debug.js';
 import { normalizeApiKey } from './normalize-key.js';
 import { normalizeServerUrl, serverOrigin } from './server-url.js';
 import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
@@ -25,23 +25,23 @@ export function fromEnv(): CredentialSource {
       const seen = [ENV_API_KEY, ENV_SERVER].filter((name) => ctx.env[name] !== undefined);
       const raw = ctx.env[ENV_API_KEY];
       if (raw === undefined) {
-        debug('credentials:env', 'not found %s%s', ENV_API_KEY, seen.length ? ` (seen ${seen.join(', ')})` : '');
+        debugTo(ctx.debug, 'credentials:env', 'not found %s%s', ENV_API_KEY, seen.length ? ` (seen ${seen.join(', ')})` : '');
         return { skipped: true, reason: `${ENV_API_KEY} not set` };
       }
       const key = normalizeApiKey(raw);
       if (key === undefined) {
-        debug('credentials:env', 'found %s but it is blank', ENV_API_KEY);
+        debugTo(ctx.debug, 'credentials:env', 'found %s but it is blank', ENV_API_KEY);
         return { skipped: true, reason: `${ENV_API_KEY} is set but blank` };
       }
       const envServer = ctx.env[ENV_SERVER]?.trim();
       if (envServer && ctx.server !== undefined) {
         const mismatch = differentServer(envServer, ctx.server);
         if (mismatch) {
-          debug('credentials:env', 'found %s, skipped: %s', seen.join(', '), mismatch);
+          debugTo(ctx.debug, 'credentials:env', 'found %s, skipped: %s', seen.join(', '), mismatch);
           return { skipped: true, reason: mismatch };
         }
       }
-      debug('credentials:env', 'found %s', seen.join(', '));
+      debugTo(ctx.debug, 'credentials:env', 'found %s', seen.join(', '));
       return {
         apiKey: key,
         source: `env:${ENV_API_KEY}`,

@@ -1,5 +1,5 @@
 import { fingerprintKey } from '../redact/fingerprint.js';
-import { debug } from '../debug.js';
+import { debugTo } from '../debug.js';
 import { isKeychainFailure, type KeychainFailureKind } from './keychain/keychain-error.js';
 import { normalizeApiKey } from './normalize-key.js';
 import { normalizeServerUrl } from './server-url.js';
@@ -67,21 +67,21 @@ export function fromKeychain(options: FromKeychainOptions = {}): CredentialSourc
         stored = await ctx.keychain.get(service, account);
       } catch (error) {
         if (isKeychainFailure(error) && skipOn.has(error.kind)) {
-          debug('credentials:keychain', 'skipped: %s %s', ctx.keychain.name, error.kind);
+          debugTo(ctx.debug, 'credentials:keychain', 'skipped: %s %s', ctx.keychain.name, error.kind);
           const message = (error as Error).message.replace(/^\[lk-sdk\]\s*/, '').replace(/\.$/, '');
           return { skipped: true, reason: message };
         }
         throw error;
       }
       if (stored === undefined) {
-        debug('credentials:keychain', 'not found service %s account %s', service, account);
+        debugTo(ctx.debug, 'credentials:keychain', 'not found service %s account %s', service, account);
         return { skipped: true, reason: `no entry for service ${service}, account ${account} in ${ctx.keychain.name}` };
       }
       const key = normalizeApiKey(stored);
       if (key === undefined) {
         return { skipped: true, reason: `the entry for service ${service}, account ${account} is blank` };
       }
-      debug('credentials:keychain', 'found service %s account %s', service, account);
+      debugTo(ctx.debug, 'credentials:keychain', 'found service %s account %s', service, account);
       return {
         apiKey: key,
         source: `keychain:${service}/${account}`,

@@ -1,5 +1,5 @@
 import { fingerprintKey } from '../redact/fingerprint.js';
-import { debug } from '../debug.js';
+import { debugTo } from '../debug.js';
 import { readNetrc } from './netrc/locate-netrc.js';
 import { netrcHostname, type Netrc } from './netrc/parse-netrc.js';
 import { normalizeApiKey } from './normalize-key.js';
@@ -32,30 +32,30 @@ export function fromNetrc(): CredentialSource {
       const host = netrcHostname(ctx.server);
       const read = await readNetrc(ctx);
       if (!read.netrc || !read.path) {
-        debug('credentials:netrc', 'no file: %s', read.reason);
+        debugTo(ctx.debug, 'credentials:netrc', 'no file: %s', read.reason);
         return { skipped: true, reason: read.reason };
       }
       const file = read.path;
-      for (const w of read.warnings) debug('credentials:netrc', 'warning: %s', w.message);
+      for (const w of read.warnings) debugTo(ctx.debug, 'credentials:netrc', 'warning: %s', w.message);
       const match = read.netrc.lookup(host);
       if (!match) {
         const entry = read.netrc.find(host);
         const reason = entry
           ? `the entry for ${host} at ${file}:${entry.line} has no login or password`
           : `no entry for host ${host} in ${file}${misspelledMachineHint(read.netrc, host, file) || machinesNote(read.netrc)}`;
-        debug('credentials:netrc', 'skipped: %s', reason);
+        debugTo(ctx.debug, 'credentials:netrc', 'skipped: %s', reason);
         return { skipped: true, reason };
       }
       const line = match.entry.line;
       const what = match.entry.kind === 'default' ? `the default entry at ${file}:${line}` : `the entry for ${host} at ${file}:${line}`;
       if (match.login.toLowerCase() !== APIKEY_LOGIN) {
         const reason = `${what} has login other than "apikey" (email/password login is not supported; store an API key as: login apikey password <key>)`;
-        debug('credentials:netrc', 'skipped: %s', reason);
+        debugTo(ctx.debug, 'credentials:netrc', 'skipped: %s', reason);
         return { skipped: true, reason };
       }
       const key = normalizeApiKey(match.password);
       if (key === undefined) return { skipped: true, reason: `${what} has an empty password` };
-      debug('credentials:netrc', 'found %s:%d for %s', file, line, host);
+      debugTo(ctx.debug, 'credentials:netrc', 'found %s:%d for %s', file, line, host);
       return {
         apiKey: key,
         source: `netrc:${file}:${line}`,

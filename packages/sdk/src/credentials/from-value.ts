@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../errors/credential-errors.js';
 import { fingerprintKey } from '../redact/fingerprint.js';
 import type { Secret } from '../redact/secret.js';
-import { debug } from '../debug.js';
+import { debugTo } from '../debug.js';
 import { normalizeApiKey } from './normalize-key.js';
-import type { CredentialSource, SourceResult } from './types.js';
+import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
 
 /**
  * A key passed explicitly in code (`createClient({ apiKey })`), source id `option`.
@@ -16,9 +16,9 @@ import type { CredentialSource, SourceResult } from './types.js';
 export function fromValue(apiKey: Secret | string | undefined): CredentialSource {
   return {
     name: 'option',
-    async resolve(): Promise<SourceResult> {
+    async resolve(ctx: ResolveContext): Promise<SourceResult> {
       if (apiKey === undefined) {
-        debug('credentials:option', 'no apiKey option');
+        debugTo(ctx.debug, 'credentials:option', 'no apiKey option');
         return { skipped: true, reason: 'no apiKey option given' };
       }
       const key = normalizeApiKey(apiKey);
@@ -27,7 +27,7 @@ export function fromValue(apiKey: Secret | string | undefined): CredentialSource
           hint: 'Pass a non-empty key, or leave the option out to use LABKEY_API_KEY, the keychain or netrc.',
         });
       }
-      debug('credentials:option', 'found apiKey option');
+      debugTo(ctx.debug, 'credentials:option', 'found apiKey option');
       return { apiKey: key, source: 'option', fingerprint: fingerprintKey(key), details: {} };
     },
   };

@@ -78,6 +78,12 @@ export interface ResolveContext {
   platform: NodeJS.Platform;
   /** The server the key is for: base URL with scheme, host, port and context path. */
   server: string | undefined;
+  /**
+   * Receives the sources' debug lines (`credentials:env => found LABKEY_API_KEY`; names, reasons
+   * and fingerprints, never a key). `createClient({ debug })` puts its sink here. Default: the
+   * SDK's debug log (`NODE_DEBUG=lk`).
+   */
+  debug?: ((line: string) => void) | undefined;
 }
 
 /** What a source returns when it does not apply here (not an error). @public */

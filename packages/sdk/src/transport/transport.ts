@@ -10,8 +10,9 @@ import { CREDENTIAL_HEADERS, MAX_REDIRECTS, REDIRECT_STATUSES, mustDropCredentia
 import { redactRequest, redactUrl } from './redacted-request.js';
 import { fromTransportError } from '../errors/to-labkey-error.js';
 import { TooManyRedirectsError } from '../errors/http-error.js';
-/** A sink for debug lines. Lines never contain a key, a cookie value or a CSRF token. */
-export type DebugSink = (line: string) => void;
+import type { DebugSink } from '../debug.js';
+
+export type { DebugSink } from '../debug.js';
 
 type Undici = typeof import('undici');
 

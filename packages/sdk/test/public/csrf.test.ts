@@ -2,7 +2,7 @@
 // X-LABKEY-CSRF header with its cookie, and refreshed once after a CSRF 401.
 import { request as httpRequest } from 'node:http';
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { ErrorCodes, isCsrfError, setDebugSink } from '@lk/sdk';
+import { ErrorCodes, isCsrfError } from '@lk/sdk';
 import { clientFor, logFor, rawServer, rejection, type RawServer } from './helpers.js';
 
 let server: MockServer;
@@ -90,16 +90,12 @@ test('a CSRF 401 that persists after the refresh → CsrfError', async () => {
 
 test('concurrent first writes share one credential resolution and one token fetch', async () => {
   const before = logFor(server, 'whoAmI').length;
+  // The credential sources write to the client's debug sink (the one clientFor gives it).
   const sdkLines: string[] = [];
-  const previous = setDebugSink((l) => sdkLines.push(l));
-  try {
-    const c = clientFor(server, { apiKey: key });
-    const results = await Promise.all(Array.from({ length: 8 }, () => c.request<{ apikey: string }>(createKey)));
-    expect(new Set(results.map((r) => r.apikey)).size).toBe(8);
-    await c.close();
-  } finally {
-    setDebugSink(previous);
-  }
+  const c = clientFor(server, { apiKey: key }, sdkLines);
+  const results = await Promise.all(Array.from({ length: 8 }, () => c.request<{ apikey: string }>(createKey)));
+  expect(new Set(results.map((r) => r.apikey)).size).toBe(8);
+  await c.close();
   expect(logFor(server, 'whoAmI').length - before).toBe(1);
   expect(sdkLines.filter((l) => l.startsWith('credentials:chain => using option'))).toHaveLength(1);
 });
