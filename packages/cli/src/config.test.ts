@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configDir, createConfigStore, keyInfoLookup, normalizeServerUrl } from './config.js';
+import { configDir, createConfigStore, keyInfoLookup } from './config.js';
 
 describe('config', () => {
   let dir: string;
@@ -15,16 +15,6 @@ describe('config', () => {
     expect(configDir({ XDG_CONFIG_HOME: '/b' }, '/h')).toBe('/b/lk');
     expect(configDir({}, '/h')).toBe('/h/.config/lk');
     expect(() => configDir({}, undefined)).toThrow(expect.objectContaining({ code: 'LK_CONFIG' }));
-  });
-
-  it('normalises server URLs: scheme added, host lower-cased, trailing slash dropped, port and context path kept', () => {
-    expect(normalizeServerUrl('LabKey.Example.org/labkey/')).toBe('https://labkey.example.org/labkey');
-    expect(normalizeServerUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
-    expect(normalizeServerUrl('https://h:443/lk')).toBe('https://h/lk');
-    expect(() => normalizeServerUrl('https://u:p@h/')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
-    expect(() => normalizeServerUrl('ftp://h')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
-    expect(() => normalizeServerUrl('https://h/labkey/home/project-begin.view')).toThrow(expect.objectContaining({ code: 'LK_USAGE' }));
-    expect(() => normalizeServerUrl('https://h/labkey?x=1')).toThrow(expect.objectContaining({ code: 'LK_USAGE', hint: expect.stringContaining('Drop everything from') }));
   });
 
   it('starts empty, writes atomically with mode 0600, and reads back', async () => {

@@ -9,13 +9,13 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { CliError, usageError } from './cli-error.js';
+import { CliError } from './cli-error.js';
 
 export type AuthScheme = 'apikey' | 'basic' | 'bearer';
 export type KeyStore = 'netrc' | 'keychain';
 
 export interface ServerEntry {
-  /** Normalised base URL: scheme, host, port, context path; no trailing slash. */
+  /** The base URL as the SDK's `normalizeServerUrl` writes it (also the key in `servers`). */
   url: string;
   container?: string;
   auth?: AuthScheme;
@@ -49,36 +49,6 @@ export function configDir(env: Readonly<Record<string, string | undefined>>, hom
   throw new CliError('LK_CONFIG', 'Cannot find a place for the lk config: HOME is not set.', {
     hint: 'Set HOME, or LK_CONFIG_DIR to a folder lk may write to.',
   });
-}
-
-/**
- * Normalises what a user typed as a server: adds `https://` when there is no scheme, lower-cases
- * the host, drops a trailing slash. Refuses credentials in the URL, a query or a fragment.
- */
-export function normalizeServerUrl(input: string): string {
-  const raw = input.trim();
-  if (raw === '') throw usageError('The server URL is empty.', 'Pass --server https://host[:port][/contextPath].');
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
-  let u: URL;
-  try {
-    u = new URL(withScheme);
-  } catch {
-    throw usageError(`Not a valid server URL: ${raw}`, 'Use the form https://host[:port][/contextPath], e.g. https://labkey.example.org/labkey.');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw usageError(`Unsupported URL scheme ${u.protocol} in ${raw}`, 'Use http:// or https://.');
-  }
-  if (u.username || u.password) {
-    throw usageError('The server URL must not contain a user name or password.', 'Pass the URL alone; lk reads the key from the netrc file, the keychain or LABKEY_API_KEY.');
-  }
-  if (u.search || u.hash) throw usageError(`The server URL must not have a query or fragment: ${raw}`, 'Drop everything from the "?" or "#" on, e.g. https://labkey.example.org/labkey.');
-  let path = u.pathname.replace(/\/+$/, '');
-  // A pasted page URL such as https://host/labkey/home/project-begin.view is not a base URL.
-  if (/\.(view|api|post)$/i.test(path)) {
-    throw usageError(`That looks like a page URL, not the server's base URL: ${raw}`, 'Use the part before the container path, e.g. https://host/labkey.');
-  }
-  if (path === '/') path = '';
-  return `${u.protocol}//${u.host}${path}`;
 }
 
 function emptyConfig(): ConfigData {

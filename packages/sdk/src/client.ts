@@ -12,7 +12,7 @@ import type { KeyInfoStore } from './auth/diagnose-rejection.js';
 import { InvalidArgumentError } from './errors/credential-errors.js';
 import { Core } from './request.js';
 import type { DebugSink, Timeouts } from './transport/transport.js';
-import { normalizeBaseUrl } from './transport/url.js';
+import { normalizeServerUrl } from './transport/url.js';
 import { executeSql, paginate, selectRows } from './api/query.js';
 import { createApiKey, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
@@ -118,7 +118,7 @@ class Client implements LabKeyClient {
 
   constructor(options: ClientOptions, core?: Core) {
     this.options = options;
-    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.baseUrl = normalizeServerUrl(options.baseUrl);
     this.container = options.container ?? '/home';
     const auth = options.auth ?? 'apikey';
     if (!AUTH_SCHEMES.includes(auth)) {

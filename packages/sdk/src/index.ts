@@ -88,11 +88,13 @@ export type { ShadowedCredential } from './credentials/types.js';
 export { maskKey } from './redact/mask.js';
 export { fingerprintKey } from './redact/fingerprint.js';
 export { setDebugSink } from './debug.js';
-// Deliberately not exported: normalizeApiKey and normalizeServerUrl (internal helpers; the
-// client normalises keys through the sources), and the keychain helper-process plumbing.
+// Deliberately not exported: normalizeApiKey (the client normalises keys through the sources),
+// and the keychain helper-process plumbing.
 
 // ── client, HTTP errors, API ─────────────────────────────────────────────────
 export { createClient, SDK_VERSION } from './client.js';
+export { normalizeServerUrl, serverOrigin, folderSplits } from './transport/url.js';
+export type { ServerUrlOptions } from './transport/url.js';
 export type { ClientOptions, LabKeyClient } from './client.js';
 export type { Timeouts, DebugSink } from './transport/transport.js';
 export { authHeadersFor, AUTH_SCHEMES } from './auth/auth-scheme.js';

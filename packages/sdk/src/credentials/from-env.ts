@@ -1,7 +1,7 @@
 import { fingerprintKey } from '../redact/fingerprint.js';
 import { debugTo } from '../debug.js';
 import { normalizeApiKey } from './normalize-key.js';
-import { normalizeServerUrl, serverOrigin } from './server-url.js';
+import { normalizeServerUrl, serverOrigin } from '../transport/url.js';
 import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
 
 /** The environment variable holding an API key. @public */
@@ -62,12 +62,12 @@ function differentServer(envServer: string, target: string): string | undefined 
     return `${ENV_SERVER} is not a valid URL, so ${ENV_API_KEY} is not used for ${safeServer(target)}`;
   }
   if (envOrigin === serverOrigin(target)) return undefined;
-  return `${ENV_API_KEY} belongs to ${ENV_SERVER}=${normalizeServerUrl(envServer)}, not ${safeServer(target)}`;
+  return `${ENV_API_KEY} belongs to ${ENV_SERVER}=${normalizeServerUrl(envServer, { dropUserinfo: true })}, not ${safeServer(target)}`;
 }
 
 function safeServer(server: string): string {
   try {
-    return normalizeServerUrl(server);
+    return normalizeServerUrl(server, { dropUserinfo: true });
   } catch {
     return 'the requested server';
   }

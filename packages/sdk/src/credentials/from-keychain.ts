@@ -2,7 +2,7 @@ import { fingerprintKey } from '../redact/fingerprint.js';
 import { debugTo } from '../debug.js';
 import { isKeychainFailure, type KeychainFailureKind } from './keychain/keychain-error.js';
 import { normalizeApiKey } from './normalize-key.js';
-import { normalizeServerUrl } from './server-url.js';
+import { normalizeServerUrl } from '../transport/url.js';
 import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ export const KEYCHAIN_SERVICE = 'lk';
  * @public
  */
 export function keychainAccountFor(server: string): string {
-  return normalizeServerUrl(server);
+  return normalizeServerUrl(server, { dropUserinfo: true });
 }
 
 const DEFAULT_SKIP_ON: readonly KeychainFailureKind[] = ['unavailable', 'locked', 'timeout'];

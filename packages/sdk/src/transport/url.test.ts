@@ -1,22 +1,58 @@
-import { actionUrl, encodeContainerPath, encodeParams, normalizeBaseUrl } from './url.js';
+import { actionUrl, encodeContainerPath, encodeParams, folderSplits, normalizeServerUrl, serverOrigin } from './url.js';
 
-describe('normalizeBaseUrl', () => {
+describe('normalizeServerUrl', () => {
   test.each([
     ['https://lk.example.org/labkey/', 'https://lk.example.org/labkey'],
     ['https://lk.example.org', 'https://lk.example.org'],
     ['http://127.0.0.1:8080/labkey?x=1#y', 'http://127.0.0.1:8080/labkey'],
     ['HTTPS://LK.Example.org:443/labkey', 'https://lk.example.org/labkey'],
-  ])('%s → %s', (input, out) => expect(normalizeBaseUrl(input)).toBe(out));
+  ])('%s → %s', (input, out) => expect(normalizeServerUrl(input)).toBe(out));
   test('refuses userinfo, other schemes and non-URLs without echoing a password', () => {
-    expect(() => normalizeBaseUrl('https://me:s3cret@lk.example.org')).toThrow(/must not contain a user name or password/);
+    expect(() => normalizeServerUrl('https://me:s3cret@lk.example.org')).toThrow(/must not contain a user name or password/);
     try {
-      normalizeBaseUrl('https://me:s3cret@lk.example.org');
+      normalizeServerUrl('https://me:s3cret@lk.example.org');
     } catch (e) {
       expect(String((e as Error).message)).not.toContain('s3cret');
     }
-    expect(() => normalizeBaseUrl('ftp://lk.example.org')).toThrow(/Unsupported URL scheme/);
-    expect(() => normalizeBaseUrl('lk example')).toThrow(/Not a URL/);
+    expect(() => normalizeServerUrl('ftp://lk.example.org')).toThrow(/Unsupported URL scheme/);
+    expect(() => normalizeServerUrl('lk example')).toThrow(/Not a URL/);
   });
+  test('adds https:// to a bare host, drops a trailing slash and the default port', () => {
+    expect(normalizeServerUrl('LabKey.Example.org/labkey/')).toBe('https://labkey.example.org/labkey');
+    expect(normalizeServerUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
+    expect(normalizeServerUrl('https://h:443/lk')).toBe('https://h/lk');
+    expect(() => normalizeServerUrl('  ')).toThrow(expect.objectContaining({ code: 'LK_INVALID_ARGUMENT' }));
+  });
+  test('strict (a URL a person typed): refuses a query, a fragment and a page URL', () => {
+    expect(() => normalizeServerUrl('https://h/labkey?x=1', { strict: true })).toThrow(
+      expect.objectContaining({ code: 'LK_INVALID_ARGUMENT', hint: expect.stringContaining('Drop everything from') }),
+    );
+    expect(() => normalizeServerUrl('https://h/labkey#top', { strict: true })).toThrow(expect.objectContaining({ code: 'LK_INVALID_ARGUMENT' }));
+    expect(() => normalizeServerUrl('https://h/labkey/home/project-begin.view', { strict: true })).toThrow(/looks like a page URL/);
+    expect(normalizeServerUrl('https://h/labkey/home/project-begin.view')).toBe('https://h/labkey/home/project-begin.view');
+    expect(() => normalizeServerUrl('https://u:p@h/', { strict: true })).toThrow(expect.objectContaining({ code: 'LK_INVALID_ARGUMENT' }));
+  });
+  test('dropUserinfo (a lookup key, never sent): drops user, password, query and fragment', () => {
+    expect(normalizeServerUrl('https://me:secret@lk.example.org/labkey?x=1#y', { dropUserinfo: true })).toBe('https://lk.example.org/labkey');
+    expect(serverOrigin('https://me:secret@LK.example.org:443/labkey')).toBe('https://lk.example.org');
+  });
+});
+
+describe('folderSplits (a base URL that may end in a folder path)', () => {
+  test.each([
+    ['https://h', []],
+    ['https://h/labkey', []],
+    ['https://h/LabKey/', []],
+    ['https://h/labkey/home', [{ base: 'https://h/labkey', container: '/home' }]],
+    ['https://h/home', [{ base: 'https://h', container: '/home' }]],
+    [
+      'https://h/labkey/home/My%20Study',
+      [
+        { base: 'https://h/labkey', container: '/home/My Study' },
+        { base: 'https://h/labkey/home', container: '/My Study' },
+      ],
+    ],
+  ])('%s', (url, splits) => expect(folderSplits(url)).toEqual(splits));
 });
 
 describe('encodeContainerPath (per segment: + → %2B, space → %20)', () => {

@@ -3,28 +3,95 @@ import { InvalidArgumentError } from '../errors/credential-errors.js';
 /** A parameter value as LabKey binds it; arrays repeat the name, `undefined`/`null` are left out. @public */
 export type ParamValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
 
+/** How strictly {@link normalizeServerUrl} reads its input. @public */
+export interface ServerUrlOptions {
+  /**
+   * Refuse what a base URL never has, instead of dropping it: a query, a fragment, and a page or
+   * action URL (`…/project-begin.view`, `…-whoAmI.api`). For URLs a person typed (`--server`).
+   */
+  strict?: boolean;
+  /**
+   * Drop a user name or password instead of refusing it. Only for deriving a lookup key (the
+   * keychain account) from a URL that is never sent anywhere.
+   */
+  dropUserinfo?: boolean;
+}
+
+const EXAMPLE_HINT = 'Pass the server as scheme, host and context path, e.g. https://labkey.example.org/labkey';
+
 /**
- * Normalises a base URL: scheme, host, port and context path, no trailing slash, no query, no
- * fragment. Userinfo in the URL is refused (it would end up in logs); use a credential source.
+ * The one canonical form of a server base URL, used for the client's `baseUrl`, the keychain
+ * account and the CLI's config keys: lower-case scheme and host, no default port, the context
+ * path without a trailing slash, no query or fragment: `HTTPS://Host:443/labkey/` →
+ * `https://host/labkey`. A URL without a scheme gets `https://`.
+ *
+ * Throws InvalidArgumentError for something that is not an http(s) URL, and for a user name or
+ * password in it (it would end up in logs; use a credential source) unless `dropUserinfo`. The
+ * message never repeats a password. It cannot tell from the text alone whether the path ends in a
+ * folder (`…/labkey/home`): {@link folderSplits} lists the ways it could, for a caller to probe.
+ * @public
  */
-export function normalizeBaseUrl(baseUrl: string): string {
+export function normalizeServerUrl(input: string, options: ServerUrlOptions = {}): string {
+  const raw = String(input).trim();
+  const shown = JSON.stringify(raw.replace(/\/\/[^@/]*@/, '//'));
+  if (raw === '') throw new InvalidArgumentError('The server URL is empty.', { hint: EXAMPLE_HINT });
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let u: URL;
   try {
-    u = new URL(baseUrl);
+    u = new URL(withScheme);
   } catch {
-    throw new InvalidArgumentError(`Not a URL: ${JSON.stringify(String(baseUrl).replace(/\/\/[^@/]*@/, '//'))}`, {
-      hint: 'Pass the server as scheme, host and context path, e.g. https://lk.example.org/labkey',
-    });
+    throw new InvalidArgumentError(`Not a URL: ${shown}`, { hint: EXAMPLE_HINT });
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new InvalidArgumentError(`Unsupported URL scheme ${u.protocol} (use http: or https:)`);
+    throw new InvalidArgumentError(`Unsupported URL scheme ${u.protocol} (use http: or https:)`, { hint: EXAMPLE_HINT });
   }
-  if (u.username || u.password) {
+  if ((u.username || u.password) && !options.dropUserinfo) {
     throw new InvalidArgumentError('The server URL must not contain a user name or password.', {
-      hint: 'Remove `user:pass@` from the URL and store the key with `lk auth login`.',
+      hint: 'Remove `user:pass@` from the URL; lk reads the key from the netrc file, the keychain or LABKEY_API_KEY.',
     });
   }
-  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  const path = u.pathname.replace(/\/+$/, '');
+  if (options.strict) {
+    if (u.search || u.hash) {
+      throw new InvalidArgumentError(`The server URL must not have a query or fragment: ${shown}`, {
+        hint: 'Drop everything from the "?" or "#" on, e.g. https://labkey.example.org/labkey.',
+      });
+    }
+    // A pasted page URL such as https://host/labkey/home/project-begin.view is not a base URL.
+    if (/\.(view|api|post)$/i.test(path)) {
+      throw new InvalidArgumentError(`That looks like a page URL, not the server's base URL: ${shown}`, {
+        hint: 'Use the part before the container path, e.g. https://host/labkey.',
+      });
+    }
+  }
+  return `${u.protocol}//${u.host}${path}`;
+}
+
+/** `scheme://host[:port]` of a server, for "is this the same server" checks. @public */
+export function serverOrigin(server: string): string {
+  return new URL(normalizeServerUrl(server, { dropUserinfo: true })).origin;
+}
+
+/**
+ * The ways a base URL could really be a shorter base plus a folder (container) path, shortest
+ * base first: `https://host/labkey/home/a` → `https://host/labkey` + `/home/a`, then
+ * `https://host/labkey/home` + `/a`. A leading `/labkey` stays in the base (the usual context
+ * path; a root-context server may forward `/labkey` URLs), so the usual bases (`https://host`,
+ * `https://host/labkey`) have none. Which split is right only the server can tell: whoAmI answers
+ * in any folder, so the shortest base where it answers is the server's base URL.
+ * @public
+ */
+export function folderSplits(baseUrl: string): { base: string; container: string }[] {
+  const u = new URL(normalizeServerUrl(baseUrl));
+  const segs = u.pathname.split('/').filter((x) => x !== '');
+  const from = segs[0]?.toLowerCase() === 'labkey' ? 1 : 0;
+  const out: { base: string; container: string }[] = [];
+  for (let k = from; k < segs.length; k++) {
+    const base = `${u.origin}${segs.slice(0, k).map((x) => `/${x}`).join('')}`;
+    const container = segs.slice(k).map((x) => `/${decodeURIComponent(x)}`).join('');
+    out.push({ base, container });
+  }
+  return out;
 }
 
 /**

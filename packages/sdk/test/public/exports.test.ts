@@ -11,15 +11,15 @@ const EXPECTED = [
   'NoCredentialsError', 'NotFoundError', 'REDACTED', 'SDK_VERSION', 'Secret', 'ServerError',
   'TimeoutError', 'TooManyRedirectsError', 'ValidationError', 'WrongContextPathError',
   'authHeadersFor', 'chain', 'createClient', 'createMemoryKeychain', 'createOsKeychain',
-  'defaultChain', 'defaultResolveContext', 'filter', 'fingerprintKey', 'formatTrail', 'fromEnv',
+  'defaultChain', 'defaultResolveContext', 'filter', 'fingerprintKey', 'folderSplits', 'formatTrail', 'fromEnv',
   'fromKeychain', 'fromNetrc', 'fromValue', 'isAbortedError', 'isApiKeyRejectedError',
   'isAuthError', 'isBadResponseError', 'isCredentialStoreError', 'isCsrfError',
   'isForbiddenError', 'isHttpError', 'isKeychainFailure', 'isLabKeyError',
   'isMethodNotAllowedError', 'isNetworkError', 'isNoCredentialsError', 'isNotFoundError',
   'isSecret', 'isServerError', 'isTimeoutError', 'isTooManyRedirectsError', 'isValidationError',
   'isWrongContextPathError', 'keychainAccountFor', 'locateNetrc', 'maskKey', 'memoize',
-  'moveNetrcEntryBeforeDefaultText', 'netrcHostname', 'parseFilter', 'parseNetrc', 'readNetrc',
-  'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText', 'setDebugSink',
+  'moveNetrcEntryBeforeDefaultText', 'netrcHostname', 'normalizeServerUrl', 'parseFilter', 'parseNetrc', 'readNetrc',
+  'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText', 'serverOrigin', 'setDebugSink',
   'setNetrcEntry', 'setNetrcEntryText', 'updateNetrcFile', 'wafEncode',
 ];
 

@@ -39,6 +39,18 @@ describe('lk auth login', () => {
     /** A new entry, as the SDK's writer lays it out in a new file. */
     const entry = (key: string) => `machine 127.0.0.1\nlogin apikey\npassword ${key}\n`;
 
+    it('a server URL that ends in a folder: refused as lk doctor words it, before the key is read; nothing stored', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: `${key}\n` });
+      await expect(runLogin({ server: `${server.url}/home`, withToken: true }, deps)).rejects.toMatchObject({
+        code: 'LK_USAGE',
+        message: `${server.url}/home (from --server) ends in a folder path: ${server.url} is the server's base URL, and "/home" is a folder (container) in it. Requests would go to folders under /home. lk did not log in and stored nothing.`,
+        hint: `Run \`lk auth login --server ${server.url} --container /home\`.`,
+      });
+      expect(existsSync(netrc())).toBe(false);
+      expect((await deps.config.load()).servers).toEqual({});
+    });
+
     it('reads the key from stdin, checks it, writes netrc 0600 keeping other entries, records the server', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test', { description: 'login test', expirationSeconds: 3600 });
       deps = await createTestDeps({ stdin: `  ${key}\n` });

@@ -5,9 +5,18 @@
 import { Option } from 'commander';
 import type { LabKeyClient, Secret, WhoAmI } from '@lk/sdk';
 import { CliError, usageError } from '../../cli-error.js';
-import { normalizeServerUrl, type AuthScheme, type KeyStore, type StoredKeyInfo } from '../../config.js';
+import type { AuthScheme, KeyStore, StoredKeyInfo } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { AUTH_SCHEMES, ENV_API_KEY, resolveServer, type ResolvedServer } from '../shared/server.js';
+import {
+  AUTH_SCHEMES,
+  ENV_API_KEY,
+  folderUrlProblem,
+  guestWhoAmI,
+  resolveServer,
+  serverUrlFrom,
+  type ResolvedServer,
+} from '../shared/server.js';
+import { folderInBase, probeWhoAmI } from '../doctor/probe-server.js';
 import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { dropKeychainItem, storeKey } from './shared/key-store.js';
@@ -62,6 +71,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     });
   }
   const server = await serverForLogin(opts, deps);
+  await refuseFolderUrl(deps, server);
   const container = opts.container ?? server.entry?.container ?? '/home';
   const auth: AuthScheme = opts.auth ?? server.entry?.auth ?? 'apikey';
   const store: KeyStore = opts.store ?? server.entry?.store ?? 'netrc';
@@ -227,8 +237,28 @@ async function serverForLogin(opts: LoginOptions, deps: Deps): Promise<ResolvedS
     if ((e as { code?: string }).code !== 'LK_USAGE' || opts.server !== undefined || opts.withToken || !deps.io.stdinIsTTY) throw e;
   }
   const answer = await deps.io.prompt('LabKey server URL, with the context path (e.g. https://labkey.example.org/labkey): ');
-  const url = normalizeServerUrl(answer);
+  const url = await serverUrlFrom(deps, answer);
   return { url, entry: (await deps.config.load()).servers[url], from: '--server' };
+}
+
+/**
+ * A server URL that ends in a folder (`https://host/labkey/home`) answers whoAmI like the base URL
+ * does, so the key check alone would accept it and lk would remember a folder as the server.
+ * Asks as a guest, as lk doctor does, and refuses with the same words, before any key is read.
+ * Costs no request for the usual base URLs (`https://host`, `https://host/labkey`).
+ */
+async function refuseFolderUrl(deps: Deps, server: ResolvedServer): Promise<void> {
+  const splits = (await deps.sdk()).folderSplits(server.url);
+  if (splits.length === 0) return;
+  const whoAmI = (base: string) => guestWhoAmI(deps, base);
+  // If the URL does not answer at all, the key check below says why.
+  if ((await probeWhoAmI(server.url, whoAmI).catch(() => undefined))?.kind !== 'ok') return;
+  const folder = await folderInBase(splits, whoAmI);
+  if (!folder) return;
+  throw usageError(
+    `${folderUrlProblem(server.url, server.from, folder)} lk did not log in and stored nothing.`,
+    `Run \`lk auth login --server ${folder.base} --container ${folder.container}\`.`,
+  );
 }
 
 /**

@@ -6,8 +6,8 @@
 import type { Credential } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
-import { clientFor, ENV_SERVER, type ResolvedServer } from '../shared/server.js';
-import { normalizeServerUrl, type ServerEntry } from '../../config.js';
+import { clientFor, ENV_SERVER, serverUrlFrom, type ResolvedServer } from '../shared/server.js';
+import type { ServerEntry } from '../../config.js';
 import { serverCommand } from '../shared/command.js';
 
 export interface StatusOptions {
@@ -50,7 +50,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
   let servers: ResolvedServer[];
   const only = opts.server ?? (deps.env[ENV_SERVER] || undefined);
   if (only !== undefined) {
-    const url = normalizeServerUrl(only);
+    const url = await serverUrlFrom(deps, only);
     servers = [{ url, entry: config.servers[url], from: opts.server !== undefined ? '--server' : ENV_SERVER }];
   } else {
     servers = Object.values(config.servers).map((entry: ServerEntry) => ({ url: entry.url, entry, from: 'config' as const }));

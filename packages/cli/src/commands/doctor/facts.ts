@@ -8,7 +8,7 @@
  */
 import type { Credential, Netrc, NetrcLocation, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
-import { ENV_SERVER, resolveServer, type ResolvedServer } from '../shared/server.js';
+import { ENV_SERVER, guestWhoAmI, PROBE_TIMEOUTS, resolveServer, type ResolvedServer } from '../shared/server.js';
 import type { Repair } from './repair.js';
 import { probeContextPath, type ContextPathReport } from './probe-server.js';
 
@@ -149,7 +149,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
     pendingRepairs: [],
     probe() {
       if (!server) return Promise.reject(new Error('no server'));
-      probe ??= probeContextPath(server.url, (base) => anonymousWhoAmI(deps, base));
+      probe ??= probeContextPath(server.url, (base) => guestWhoAmI(deps, base), sdk.folderSplits(server.url));
       return probe;
     },
     async workingBase() {
@@ -175,20 +175,6 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
   return facts;
 }
 
-/** A source that never has a key: the client then asks as a guest. */
-const NO_KEY = { name: 'none', resolve: async () => ({ skipped: true as const, reason: 'lk doctor asks anonymously here' }) };
-const TIMEOUTS = { connect: 5000, headers: 10000, body: 10000 };
-
-/** whoAmI as a guest on `base`, one attempt. */
-async function anonymousWhoAmI(deps: Deps, base: string): Promise<unknown> {
-  const client = await deps.createClient({ baseUrl: base, credentials: NO_KEY, retries: 0, timeouts: TIMEOUTS });
-  try {
-    return await client.whoAmI();
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
 /**
  * Asks the server who this key belongs to, through the SDK client (one attempt, no retries).
  * A 401, or a guest answer from a pre-2024 server that ignores bad keys, is a rejection.
@@ -197,7 +183,7 @@ async function verifyKey(deps: Deps, baseUrl: string, key: Secret): Promise<KeyV
   const sdk = await deps.sdk();
   let client: Awaited<ReturnType<Deps['createClient']>> | undefined;
   try {
-    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0, timeouts: TIMEOUTS });
+    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0, timeouts: PROBE_TIMEOUTS });
     const me = await client.whoAmI();
     if (!me.email || me.email === 'guest' || me.id === 0) return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
     return { kind: 'accepted', email: me.email, displayName: me.displayName };

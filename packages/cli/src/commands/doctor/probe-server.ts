@@ -70,32 +70,25 @@ export function alternativeBase(base: string): string {
 }
 
 /**
- * Shorter bases to try when the given one answers, shortest first; a leading `/labkey` is kept (a
- * root-context server may forward `/labkey` URLs). None for the usual bases (root or `/labkey`).
+ * The first split (shortest base first, from the SDK's `folderSplits`) whose base answers too:
+ * then the given URL ends in a folder (container) path. Only asks when the given URL answered.
  */
-export function shorterBases(base: string): string[] {
-  const u = new URL(base);
-  const segs = u.pathname.split('/').filter((x) => x !== '');
-  const from = segs[0]?.toLowerCase() === 'labkey' ? 1 : 0;
-  const out: string[] = [];
-  for (let k = from; k < segs.length; k++) out.push(`${u.origin}${segs.slice(0, k).map((x) => `/${x}`).join('')}`);
-  return out;
-}
-
-async function folderInBase(base: string, whoAmI: AnonymousWhoAmI): Promise<ContextPathReport['folder']> {
-  for (const shorter of shorterBases(base)) {
-    if ((await probeWhoAmI(shorter, whoAmI).catch(() => undefined))?.kind !== 'ok') continue;
-    const rest = new URL(base).pathname.slice(new URL(shorter).pathname.replace(/\/+$/, '').length).replace(/\/+$/, '');
-    const container = rest.split('/').map((x) => decodeURIComponent(x)).join('/');
-    return { base: shorter, container };
+export async function folderInBase(splits: readonly { base: string; container: string }[], whoAmI: AnonymousWhoAmI): Promise<ContextPathReport['folder']> {
+  for (const split of splits) {
+    if ((await probeWhoAmI(split.base, whoAmI).catch(() => undefined))?.kind === 'ok') return { base: split.base, container: split.container };
   }
   return undefined;
 }
 
-export async function probeContextPath(base: string, whoAmI: AnonymousWhoAmI): Promise<ContextPathReport> {
+/** Probes `base`; `splits` are the SDK's `folderSplits(base)`, tried when it answers. */
+export async function probeContextPath(
+  base: string,
+  whoAmI: AnonymousWhoAmI,
+  splits: readonly { base: string; container: string }[],
+): Promise<ContextPathReport> {
   const given = await probeWhoAmI(base, whoAmI);
   if (given.kind === 'ok') {
-    const folder = await folderInBase(base, whoAmI);
+    const folder = await folderInBase(splits, whoAmI);
     return folder ? { base, given, folder } : { base, given };
   }
   if (given.kind !== 'not-labkey') return { base, given };

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { LabKeyClient } from '@lk/sdk';
-import { usageError } from '../../cli-error.js';
-import { normalizeServerUrl, type AuthScheme, type ConfigData, type ServerEntry } from '../../config.js';
+import { CliError, usageError } from '../../cli-error.js';
+import type { AuthScheme, ConfigData, ServerEntry } from '../../config.js';
 import type { Deps } from '../../deps.js';
 
 export const ENV_SERVER = 'LABKEY_SERVER';
@@ -27,14 +27,29 @@ export function findServer(config: ConfigData, url: string): ServerEntry | undef
   return config.servers[url];
 }
 
+/**
+ * A server URL a person gave (`--server`, `LABKEY_SERVER`, a prompt), in the one form the SDK
+ * uses for the client, the keychain account and the config keys. What the SDK refuses (a query,
+ * a fragment, credentials, a page URL) is a usage error, with the SDK's words and hint.
+ */
+export async function serverUrlFrom(deps: Deps, input: string): Promise<string> {
+  const sdk = await deps.sdk();
+  try {
+    return sdk.normalizeServerUrl(input, { strict: true });
+  } catch (e) {
+    if (!sdk.isLabKeyError(e) || e.code !== sdk.ErrorCodes.INVALID_ARGUMENT) throw e;
+    throw new CliError('LK_USAGE', (e as { detail?: string }).detail ?? e.message, { kind: 'usage', hint: e.hint, cause: e });
+  }
+}
+
 export async function resolveServer(deps: Deps, flag: string | undefined): Promise<ResolvedServer> {
   if (flag !== undefined) {
-    const url = normalizeServerUrl(flag);
+    const url = await serverUrlFrom(deps, flag);
     return { url, entry: findServer(await deps.config.load(), url), from: '--server' };
   }
   const fromEnv = deps.env[ENV_SERVER];
   if (fromEnv) {
-    const url = normalizeServerUrl(fromEnv);
+    const url = await serverUrlFrom(deps, fromEnv);
     return { url, entry: findServer(await deps.config.load(), url), from: ENV_SERVER };
   }
   const config = await deps.config.load();
@@ -47,6 +62,27 @@ export async function resolveServer(deps: Deps, flag: string | undefined): Promi
     'No server given.',
     `Pass --server https://host[/contextPath], set ${ENV_SERVER}, or run \`lk auth login --server URL\` once to remember a default.`,
   );
+}
+
+/** A source that never has a key: the client then asks as a guest. */
+const NO_KEY = { name: 'none', resolve: async () => ({ skipped: true as const, reason: 'lk asks anonymously here' }) };
+/** Time limits for the one-attempt probes of lk doctor and lk auth login (ms). */
+export const PROBE_TIMEOUTS = { connect: 5000, headers: 10000, body: 10000 };
+
+/** whoAmI as a guest on `base`, one attempt: whoAmI answers guests, so it tells whether `base` is a LabKey base URL. */
+export async function guestWhoAmI(deps: Deps, base: string): Promise<unknown> {
+  const client = await deps.createClient({ baseUrl: base, credentials: NO_KEY, retries: 0, timeouts: PROBE_TIMEOUTS });
+  try {
+    return await client.whoAmI();
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** What lk doctor and lk auth login both say about a server URL that ends in a folder (container) path. */
+export function folderUrlProblem(url: string, from: string, folder: { base: string; container: string }): string {
+  const { base, container } = folder;
+  return `${url} (from ${from}) ends in a folder path: ${base} is the server's base URL, and "${container}" is a folder (container) in it. Requests would go to folders under ${container}.`;
 }
 
 export interface ClientChoice {

@@ -1,5 +1,6 @@
 import { result, type Check } from '../check.js';
 import type { ProbeOutcome } from '../probe-server.js';
+import { folderUrlProblem } from '../../shared/server.js';
 
 function describe(o: ProbeOutcome): string {
   if (o.kind === 'ok') return `${o.url} answers like LabKey`;
@@ -25,7 +26,7 @@ export const serverReachable: Check = {
       return result(
         this,
         'fail',
-        `${url} (from ${facts.server.from}) ends in a folder path: ${base} is the server's base URL, and "${container}" is a folder (container) in it. Requests would go to folders under ${container}.`,
+        folderUrlProblem(url, facts.server.from, r.folder),
         `Use --server ${base} --container ${container}${facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${base} --container ${container}\` to remember it)`}.`,
       );
     }
