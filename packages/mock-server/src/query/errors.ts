@@ -1,13 +1,18 @@
 /**
- * The 400 validation failures of query actions, in the shapes LabKey's ApiResponseWriter writes,
- * and the exception classes only query actions throw.
+ * Errors thrown inside query actions: the 400 validation failures in the shapes LabKey's
+ * ApiResponseWriter writes, shorthands for the common 404/500/401-403 ones, and the exception
+ * classes only query actions throw.
  * @module
  */
-import { ActionError } from '../errors.js';
+import { ActionError, ILLEGAL_ARGUMENT_EXCEPTION, NOT_FOUND_EXCEPTION, UNAUTHORIZED_EXCEPTION } from '../errors.js';
+import type { QueryUser } from './types.js';
 
 export const QUERY_PARSE = 'org.labkey.api.query.QueryParseException';
 export const CONVERSION = 'org.apache.commons.beanutils.ConversionException';
 export const DUPLICATE_KEY = 'org.springframework.dao.DuplicateKeyException';
+
+/** The batch-shaped error object: `{exception, errors, errorCount, extraContext}`. */
+export type BatchJson = Record<string, unknown> & { errorCount: number };
 
 /** One field-level error inside a {@link ValidationFailure}. */
 export interface FieldError {
@@ -21,7 +26,7 @@ export interface FieldError {
 export interface RowError {
   /** 1-based row number in the input. */
   rowNumber: number;
-  row?: Record<string, unknown>;
+  row?: object;
   errors: FieldError[];
 }
 
@@ -68,7 +73,7 @@ export class ValidationFailure extends ActionError {
   }
 
   /** The batch-shaped object without `success` (used inside 13.2+ mutation responses). */
-  batchJson(): Record<string, unknown> {
+  batchJson(): BatchJson {
     return {
       exception: this.message,
       errors: this.rowErrors.map((r) => ({
@@ -105,4 +110,19 @@ export class ValidationFailure extends ActionError {
       })),
     };
   }
+}
+
+/** A 404 NotFoundException (unknown schema, query or view). */
+export function notFound(message: string): ActionError {
+  return new ActionError(404, message, NOT_FOUND_EXCEPTION);
+}
+
+/** A 500 IllegalArgumentException (bad parameter, unknown command, not updatable). */
+export function illegal(message: string): ActionError {
+  return new ActionError(500, message, ILLEGAL_ARGUMENT_EXCEPTION);
+}
+
+/** A table the user may not read or change: 401 for guests, 403 for everyone else. */
+export function forbidden(user: QueryUser): ActionError {
+  return new ActionError(user.guest ? 401 : 403, 'User does not have permission to perform this operation.', UNAUTHORIZED_EXCEPTION);
 }

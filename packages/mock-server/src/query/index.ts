@@ -51,7 +51,8 @@ export type {
 } from './types.js';
 export { ActionError, errorResult } from '../errors.js';
 export { ValidationFailure, type FieldError, type RowError } from './errors.js';
-export { CONTAINER_FILTERS, type EngineOptions } from './engine.js';
+export { type EngineOptions } from './engine.js';
+export { CONTAINER_FILTERS } from './read.js';
 export { formatDate, parseDate } from './values.js';
 export { wafDecode, WAF_PREFIX } from './sql.js';
 

@@ -105,7 +105,7 @@ export interface ReadRequest {
 
 /** A mutating call: the parsed JSON body. */
 export interface WriteRequest {
-  body: any;
+  body: unknown;
   container: string;
   user: QueryUser;
 }

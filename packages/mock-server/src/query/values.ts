@@ -203,3 +203,8 @@ export function captionFor(name: string): string {
 export function q(id: string): string {
   return `"${id.replace(/"/g, '""')}"`;
 }
+
+/** A JSON object (not null, not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,143 @@
+/**
+ * selectRows (and getQuery): one table with its filters, sort, columns (one-level lookups
+ * included), paging and total count, answered in the apiVersion's format.
+ * @module
+ */
+import { prepare, type Catalog } from './catalog.js';
+import { notFound } from './errors.js';
+import { buildWhere } from './filters.js';
+import { parseApiVersion, queryResponse } from './format.js';
+import { Lookups } from './lookups.js';
+import { bool, checkContainerFilter, one, pagingOf, rowCountOf, type ReadCache } from './read.js';
+import type { ApiResult, ColumnDef, ReadRequest } from './types.js';
+import { q } from './values.js';
+
+export function selectRows(catalog: Catalog, cache: ReadCache, { params, container, user }: ReadRequest): ApiResult {
+  const apiVersion = parseApiVersion(one(params, 'apiVersion'));
+  const region = one(params, 'dataRegionName') || 'query';
+  const schemaName = one(params, 'schemaName');
+  const queryName = one(params, `${region}.queryName`) || one(params, 'queryName');
+  if (!schemaName || !catalog.schemaExists(schemaName)) throw notFound('The specified schema does not exist');
+  if (!queryName) throw notFound('Query not specified');
+  const notFoundQuery = () => notFound(`The specified query '${queryName}' does not exist in schema '${schemaName}'`);
+  const t = catalog.open(container, user, schemaName, queryName, () => notFound('The specified schema does not exist'), notFoundQuery);
+  const disposers: (() => void)[] = [t.dispose];
+  try {
+    const viewName = one(params, `${region}.viewName`);
+    if (viewName) throw notFound(`The requested view '${viewName}' does not exist for this user.`);
+    checkContainerFilter(params);
+
+    const byLower = new Map(t.columns.map((c) => [c.name.toLowerCase(), c]));
+    const lookups = new Lookups(catalog, t, user, container);
+    disposers.push(() => lookups.dispose());
+    const resolve = (name: string) => byLower.get(name.trim().toLowerCase()) ?? lookups.resolve(name.trim());
+    const messages: string[] = [];
+
+    // Columns: requested (unknown dropped silently) or the default (non-hidden) set.
+    let columns: ColumnDef[] = [];
+    const requested = (params[`${region}.columns`] ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+    if (requested.length) {
+      const seen = new Set<string>();
+      for (const name of requested) {
+        if (name === '*') {
+          for (const c of t.columns) if (!c.hidden && !seen.has(c.name)) (seen.add(c.name), columns.push(c));
+          continue;
+        }
+        const c = resolve(name);
+        if (c && !seen.has(c.name)) (seen.add(c.name), columns.push(c));
+      }
+    }
+    if (!columns.length) columns = t.columns.filter((c) => !c.hidden);
+
+    const where = buildWhere(params, region, resolve, t.columns.filter((c) => !c.hidden));
+    messages.push(...where.messages);
+
+    // Sort: `query.sort=Name,-Age`; unknown columns ignored with a message; the key breaks ties.
+    const sort: { field: string; direction: 'ASC' | 'DESC' }[] = [];
+    for (const raw of (params[`${region}.sort`] ?? []).flatMap((v) => v.split(','))) {
+      let s = raw.trim();
+      if (!s) continue;
+      let dir: 'ASC' | 'DESC' = 'ASC';
+      if (s.startsWith('-')) (dir = 'DESC'), (s = s.slice(1));
+      else if (s.startsWith('+')) s = s.slice(1);
+      const c = resolve(s);
+      if (!c) {
+        messages.push(`Ignoring filter/sort on column '${s}' because it does not exist.`);
+        continue;
+      }
+      if (!sort.some((x) => x.field === c.name)) sort.push({ field: c.name, direction: dir });
+    }
+    const order = sort.map((s) => `${q(s.field)} ${s.direction}`);
+    if (t.pk && !sort.some((s) => s.field === t.pk!.name)) order.push(`${q(t.pk.name)} ASC`);
+    const orderBy = order.length ? `ORDER BY ${order.join(', ')}` : '';
+
+    const maxRaw = one(params, `${region}.maxRows`) ?? one(params, 'maxRows') ?? one(params, 'limit');
+    const offRaw = one(params, `${region}.offset`) ?? one(params, 'offset') ?? one(params, 'start');
+    const paging = pagingOf(maxRaw, offRaw, one(params, `${region}.showRows`));
+    const includeTotal = bool(one(params, 'includeTotalCount'), true);
+
+    // 9.1 and later: a lookup column's cell carries its target's display value.
+    const display: (number | undefined)[] = [];
+    const selectList = columns.map((c) => q(c.name));
+    if (apiVersion >= 9.1) {
+      columns.forEach((c, i) => {
+        const dc = c.lookup?.displayColumn ? lookups.resolve(`${c.name}/${c.lookup.displayColumn}`) : undefined;
+        if (dc) {
+          display[i] = selectList.length;
+          selectList.push(q(dc.name));
+        }
+      });
+    }
+    const from = lookups.from();
+    const countKey = t.cacheKey === null ? null : `${t.cacheKey}|${from}|${where.sql}|${JSON.stringify(where.params)}`;
+    // Paging in key order through a list (what selectRowsIter does): remember where each page
+    // ended, so the next page seeks past that key instead of skipping `offset` rows again.
+    const keyset = countKey !== null && t.pk !== undefined && sort.length === 0 && paging.limit !== null ? t.pk : undefined;
+    let pkIndex = -1;
+    if (keyset) {
+      pkIndex = columns.findIndex((c) => c === keyset);
+      if (pkIndex < 0) {
+        pkIndex = selectList.length;
+        selectList.push(q(keyset.name));
+      }
+    }
+    let rows: unknown[][] | undefined;
+    if (!paging.metadataOnly) {
+      const resume = keyset && paging.offset > 0 ? cache.resumeAfter(countKey!, paging.offset) : undefined;
+      if (resume !== undefined) {
+        const seek = `${where.sql ? `${where.sql} AND` : 'WHERE'} ${q(keyset!.name)} > ?`;
+        const sql = `SELECT ${selectList.join(', ')} FROM ${from} ${seek} ${orderBy} LIMIT ?`;
+        rows = prepare(t, sql).raw(true).all(...where.params, resume, paging.limit ?? -1) as unknown[][];
+      } else {
+        const sql = `SELECT ${selectList.join(', ')} FROM ${from} ${where.sql} ${orderBy} LIMIT ? OFFSET ?`;
+        rows = prepare(t, sql).raw(true).all(...where.params, paging.limit ?? -1, paging.offset) as unknown[][];
+      }
+      if (keyset && rows.length > 0) cache.pageEnded(countKey!, paging.offset + rows.length, rows[rows.length - 1]![pkIndex]);
+    }
+    const rowCount = rowCountOf(paging, rows?.length ?? 0, includeTotal, () =>
+      cache.count(countKey, () => {
+        const r = prepare(t, `SELECT COUNT(*) FROM ${from} ${where.sql}`).raw(true).get(...where.params) as [number];
+        return r[0];
+      }),
+    );
+
+    const body = queryResponse({
+      apiVersion,
+      schemaName,
+      queryName: t.queryName,
+      columns,
+      rows,
+      rowCount,
+      includeMetadata: bool(one(params, 'includeMetadata'), true),
+      readOnlyTable: t.readOnly,
+      sort: one(params, `${region}.sort`) !== undefined ? sort : [],
+      messages,
+      display,
+      ...(t.title ? { title: t.title } : {}),
+      ...(t.description ? { description: t.description } : {}),
+    });
+    return { status: 200, body };
+  } finally {
+    for (const d of disposers.reverse()) d();
+  }
+}
