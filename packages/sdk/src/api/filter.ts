@@ -24,8 +24,6 @@ export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 /** Operators that take no value. @public */
 export const NO_VALUE_OPERATORS: ReadonlySet<FilterOperator> = new Set(['isblank', 'isnonblank', 'hasmvvalue', 'nomvvalue', '']);
-/** Operators whose values are a `;`-separated list. */
-const LIST_OPERATORS: ReadonlySet<FilterOperator> = new Set(['in', 'notin', 'containsoneof', 'containsnoneof']);
 /** Operators that take exactly two values separated by `,`. */
 const RANGE_OPERATORS: ReadonlySet<FilterOperator> = new Set(['between', 'notbetween']);
 
@@ -151,9 +149,4 @@ export function columnsParam(columns: readonly string[] | string | undefined): s
 export function sortParam(sort: readonly string[] | string | undefined): string | undefined {
   if (sort === undefined) return undefined;
   return Array.isArray(sort) ? sort.join(',') : (sort as string);
-}
-
-/** Lists (`;`) are a LabKey convention only for some operators; exported for the CLI's help text. */
-export function isListOperator(op: FilterOperator): boolean {
-  return LIST_OPERATORS.has(op);
 }

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors/credential-errors.js';
 /**
  * How the key travels. `apikey` (the default) is the `apikey` header every LabKey server since 2015
  * reads; `basic` is `Authorization: Basic base64("apikey:" + key)`; `bearer` is
- * `Authorization: Bearer <key>`, only understood by servers from 2026 on (LabKey/platform#7609).
+ * `Authorization: Bearer <key>`, only understood by servers from 2026 on (https://github.com/LabKey/platform/issues/7609).
  * @public
  */
 export type AuthScheme = 'apikey' | 'basic' | 'bearer';

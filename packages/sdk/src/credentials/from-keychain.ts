@@ -48,7 +48,7 @@ export interface FromKeychainOptions {
  *
  * Also skips, with the reason in the trail, when the keychain is locked or does not answer within
  * its time box (3 s): the next source's key is used and the trail says why the keychain was passed
- * over (issue 2: "a missing or locked Secret Service is a reason in the trail, never a hang").
+ * over. A missing or locked Secret Service is a reason in the trail, never a hang.
  * Throws the adapter's KeychainError (`LK_CREDENTIAL_STORE`) for any other failure.
  * `options.skipOn` changes which failures skip.
  * @public

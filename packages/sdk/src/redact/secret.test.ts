@@ -42,7 +42,7 @@ describe('Secret', () => {
   });
 
   it('isSecret recognises a Secret from another copy of the package, and only a real one', () => {
-    // pnpm can install two copies (style.md 4): a second module instance has its own WeakMap.
+    // pnpm can install two copies of the SDK: a second module instance has its own WeakMap.
     let Other: typeof import('./secret.js') | undefined;
     jest.isolateModules(() => {
       Other = require('./secret.js') as typeof import('./secret.js');

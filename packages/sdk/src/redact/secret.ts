@@ -7,8 +7,8 @@ export const REDACTED = '[REDACTED]';
 // debugger property view of a Secret can reach them.
 const values = new WeakMap<Secret, string>();
 
-// Marks Secrets of every copy of this package (pnpm can install two; style.md 4): a registered
-// symbol is the same in each copy, while `instanceof` and the WeakMap above are per copy.
+// Marks Secrets of every copy of this package (pnpm can install two, e.g. the CLI's and an app's):
+// a registered symbol is the same in each copy, while `instanceof` and the WeakMap above are per copy.
 const BRAND = Symbol.for('@lk/sdk:Secret');
 
 /**

@@ -101,12 +101,6 @@ export async function clientFor(deps: Deps, server: ResolvedServer, choice: Clie
 
 export const AUTH_SCHEMES: readonly AuthScheme[] = ['apikey', 'basic', 'bearer'];
 
-export function parseAuthScheme(v: string | undefined): AuthScheme | undefined {
-  if (v === undefined) return undefined;
-  if ((AUTH_SCHEMES as readonly string[]).includes(v)) return v as AuthScheme;
-  throw usageError(`Unknown --auth ${v}.`, 'Use one of: apikey (the apikey header, default), basic (Basic apikey:<key>), bearer (Authorization: Bearer, newer servers).');
-}
-
 /** Runs `fn` with a client and always closes it (its keep-alive sockets would hold the process open). */
 export async function withClient<T>(client: LabKeyClient, fn: (c: LabKeyClient) => Promise<T>): Promise<T> {
   try {

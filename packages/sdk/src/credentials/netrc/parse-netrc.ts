@@ -1,7 +1,7 @@
 /**
  * netrc tokenizer and parser. Follows curl's reader (lib/netrc.c) and netrc(5), with the rules
- * written out here because every popular JavaScript parser gets some of them wrong (see
- * /work/shared/stack.md: `netrc-parser` revives comments and cuts passwords at `#`):
+ * written out here because every popular JavaScript parser gets some of them wrong (the npm
+ * package `netrc-parser`, for one, revives comments and cuts passwords at `#`):
  *
  * - Tokens are separated by space, tab, CR and LF (and a UTF-8 BOM at the very start is ignored).
  *   Commas are NOT separators: curl and Python keep them inside tokens, and a password may hold
