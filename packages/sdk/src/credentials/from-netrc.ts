@@ -39,7 +39,7 @@ export function fromNetrc(): CredentialSource {
       for (const w of read.warnings) debugTo(ctx.debug, 'credentials:netrc', 'warning: %s', w.message);
       const match = read.netrc.lookup(host);
       if (!match) {
-        const entry = read.netrc.find(host);
+        const entry = read.netrc.find(host) ?? read.netrc.entriesFor(host)[0];
         const reason = entry
           ? `the entry for ${host} at ${file}:${entry.line} has no login or password`
           : `no entry for host ${host} in ${file}${misspelledMachineHint(read.netrc, host, file) || machinesNote(read.netrc)}`;

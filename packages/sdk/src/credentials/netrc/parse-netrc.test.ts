@@ -95,6 +95,22 @@ describe('comments', () => {
     expect(n.lookup('b')).toBeUndefined();
   });
 
+  test('a value may start with #: password #pass (CPython; curl 7.88 reads a comment there)', () => {
+    const n = parseNetrc('machine a login x password #pass\nmachine b login y password q\n');
+    expect(pw(n, 'a')).toBe('#pass');
+    expect(pw(n, 'b')).toBe('q');
+    expect(n.warnings).toEqual([]);
+    expect(parseNetrc('machine a login #l password p').entries[0]!.login).toBe('#l');
+  });
+
+  test('password #pass #comment: the value is #pass and the rest of the line is a comment', () => {
+    const n = parseNetrc('machine a login x password #pass #comment login not-read\nmachine b login y password q\n');
+    expect(pw(n, 'a')).toBe('#pass');
+    expect(n.entries[0]!.login).toBe('x');
+    expect(n.entries.map((e) => e.machine)).toEqual(['a', 'b']);
+    expect(n.warnings).toEqual([]);
+  });
+
   test('a # inside a quoted token is not a comment', () => {
     expect(pw(parseNetrc('machine a login x password "#hash"'), 'a')).toBe('#hash');
   });
@@ -151,11 +167,21 @@ describe('lookup', () => {
     expect(n.warnings).toEqual([expect.objectContaining({ code: 'duplicate-machine', line: 2, column: 1 })]);
   });
 
-  test('an entry with neither login nor password yields no credentials (and default is not used)', () => {
-    const n = parseNetrc('machine a account acct\nmachine a login l password p\ndefault login d password d\n');
-    expect(n.lookup('a')).toBeUndefined();
-    expect(n.find('a')!.account).toBe('acct');
-    expect(n.warnings.map((w) => w.code)).toContain('empty-entry');
+  test('an entry with neither login nor password is passed over: a later full entry for the host wins (curl)', () => {
+    const n = parseNetrc('machine a\nmachine a login l password p\ndefault login d password d\n');
+    expect(n.lookup('a')).toMatchObject({ login: 'l' });
+    expect(pw(n, 'a')).toBe('p');
+    expect(n.find('a')!.index).toBe(1);
+    expect(n.warnings.map((w) => w.code)).toEqual(['empty-entry', 'duplicate-machine']);
+    const m = parseNetrc('machine a account acct\nmachine a login l2 password p2\n');
+    expect(pw(m, 'a')).toBe('p2');
+  });
+
+  test('an empty entry with no later entry for the host falls through to default (curl)', () => {
+    const n = parseNetrc('machine a account acct\ndefault login d password dp\n');
+    expect(n.lookup('a')).toMatchObject({ login: 'd' });
+    expect(n.lookup('a')!.entry.kind).toBe('default');
+    expect(parseNetrc('machine a\n').lookup('a')).toBeUndefined();
   });
 
   test('missing tokens come back as empty strings', () => {
@@ -281,10 +307,18 @@ describe('warnings and errors', () => {
     expect(syntaxError('machine a\nmacdef')).toMatchObject({ line: 2, column: 1 });
   });
 
-  test('a keyword followed by another keyword has no value', () => {
-    const e = syntaxError('machine a login password lk_test_value');
-    expect(e).toMatchObject({ line: 1, column: 11 });
-    expect(e.message).not.toContain('lk_test_value');
+  test('a keyword in value position is the value (CPython, curl): login machine password default', () => {
+    const n = parseNetrc('machine a login machine password default\nmachine b login x password y\n');
+    expect(n.entries.map((e) => e.machine)).toEqual(['a', 'b']);
+    expect(n.lookup('a')).toMatchObject({ login: 'machine' });
+    expect(pw(n, 'a')).toBe('default');
+    expect(pw(n, 'b')).toBe('y');
+    expect(n.warnings).toEqual([]);
+    // the token after the value is read as a keyword again
+    const m = parseNetrc('machine a login password lk_test_value');
+    expect(m.entries[0]!.login).toBe('password');
+    expect(m.entries[0]!.password).toBeUndefined();
+    expect(m.warnings.map((w) => w.code)).toEqual(['unknown-token']);
   });
 
   test('tokens before any entry are reported', () => {

@@ -11,17 +11,23 @@
  *   not run past the end of its line: that is an unterminated quote.
  * - In an unquoted token a backslash is literal (curl). The writer quotes any value holding one,
  *   so Python's reader (which treats it as an escape) reads the same value.
- * - `#` starts a comment only at the start of a token; the comment runs to the end of the line.
- *   `password ab#cd` keeps `ab#cd`, and `# machine x` is never an entry.
+ * - `#` starts a comment only at the start of a token in keyword position; the comment runs to
+ *   the end of the line. `password ab#cd` keeps `ab#cd`, and `# machine x` is never an entry.
+ * - A value is the next token, whatever it is (CPython 3.11 and curl): `password #pass` is the
+ *   password `#pass` (and `password #pass #comment` the same, the second `#` starting a comment),
+ *   and `login machine password default` is the login `machine` and the password `default`.
+ *   curl 7.88 differs on the first: it reads `#pass` as a comment and takes the next token as the
+ *   password (the package README lists where each reader differs).
  * - `macdef NAME`: the rest of that line and the following lines up to the next empty line
  *   (two consecutive line breaks, as in curl and Python; a line of spaces is not empty) are a
  *   macro body and are skipped. A macdef ends the entry before it.
  * - `machine NAME` and `default` start entries; `login`, `password`, `account`, `port` take a
  *   value. Within one entry a repeated keyword overrides the earlier one (curl, Python), with a
  *   warning. Unknown tokens are skipped one by one and reported as warnings.
- * - A keyword whose value is missing (end of file, or an unquoted keyword where the value should
- *   be) is a {@link NetrcSyntaxError}; so is an unterminated quote. Quote a value that is
- *   literally a keyword (`password "default"`).
+ * - An entry with neither login nor password yields nothing and is passed over by lookups: a
+ *   later entry for the same host (or `default`) applies, as in curl.
+ * - A keyword whose value is missing (end of file) is a {@link NetrcSyntaxError}; so is an
+ *   unterminated quote.
  *
  * Nothing here keeps the file's text: passwords live only in {@link Secret}s, and warnings and
  * errors carry positions, never token values.
@@ -126,18 +132,22 @@ export interface Netrc {
   warnings: NetrcWarning[];
   /**
    * The entry that applies to a host or URL: the first `machine` entry whose name equals the
-   * hostname (case-insensitive; IPv6 brackets ignored), else the first `default` entry, else
-   * undefined. Only the hostname is compared: never the port, never userinfo.
+   * hostname (case-insensitive; IPv6 brackets ignored) and that has a login or a password (an
+   * empty entry is passed over, as in curl), else the first `default` entry, else undefined. Only the hostname is compared: never the port, never userinfo.
    * Throws InvalidArgumentError when given a URL (`scheme://…`) that cannot be parsed.
    */
   find(hostOrUrl: string): NetrcEntry | undefined;
   /**
    * Credentials for a host or URL, chosen as {@link Netrc.find} does. Returns undefined when no
-   * entry applies, and also when the entry that applies has neither login nor password (it
-   * yields no credentials; a later duplicate or `default` is NOT consulted, as in curl).
+   * entry applies, or when only a `default` with neither login nor password does.
    * Throws InvalidArgumentError when given a URL that cannot be parsed.
    */
   lookup(hostOrUrl: string): NetrcLookup | undefined;
+  /**
+   * Every `machine` entry for a host or URL, in file order, empty ones included (hostnames
+   * compared as {@link Netrc.find} does). For `lk doctor` and the writer: duplicates show here.
+   */
+  entriesFor(hostOrUrl: string): NetrcEntry[];
 }
 
 /** @public */
@@ -182,8 +192,11 @@ class Scanner {
     this.lineStart = at + 1;
   }
 
-  /** Skips separators and comments; leaves `i` at the next token or the end. */
-  private skip(): void {
+  /**
+   * Skips separators, and comments unless `value` (a value may start with `#`); leaves `i` at
+   * the next token or the end.
+   */
+  private skip(value: boolean): void {
     const t = this.text;
     const n = t.length;
     let i = this.i;
@@ -194,7 +207,7 @@ class Scanner {
         i++;
       } else if (c === SP || c === TAB || c === CR) {
         i++;
-      } else if (c === HASH) {
+      } else if (c === HASH && !value) {
         const nl = t.indexOf('\n', i);
         i = nl < 0 ? n : nl;
       } else {
@@ -204,8 +217,9 @@ class Scanner {
     this.i = i;
   }
 
-  next(): Token | undefined {
-    this.skip();
+  /** The next token; in `value` position a token starting with `#` is data, not a comment. */
+  next(value = false): Token | undefined {
+    this.skip(value);
     const t = this.text;
     const n = t.length;
     if (this.i >= n) return undefined;
@@ -336,7 +350,7 @@ function looksLikeNotHostname(machine: string): boolean {
  * Parses netrc text. Never reads files and never keeps the text.
  *
  * Throws {@link NetrcSyntaxError} (code `LK_NETRC_SYNTAX`, with `file`, `line`, `column`) for an
- * unterminated quote or a keyword with no value; its message names the position and the
+ * unterminated quote or a keyword with no value at the end of the file; its message names the position and the
  * keyword, never a token value. Everything else that is odd (unknown tokens, tokens outside an
  * entry, entries after `default`, duplicate machines, a machine holding a scheme or port) is
  * skipped or kept and reported in `warnings`.
@@ -357,22 +371,16 @@ export function parseNetrc(text: string, options: ParseNetrcOptions = {}): Netrc
   const close = (): void => {
     if (!cur) return;
     if (cur.kind === 'machine' && cur.login === undefined && cur.password === undefined) {
-      warn('empty-entry', 'entry has neither login nor password: it yields no credentials', cur);
+      warn('empty-entry', 'entry has neither login nor password: lookups pass over it', cur);
     }
     entries.push(cur);
     cur = undefined;
   };
 
   const valueOf = (kw: Token): Token => {
-    const v = sc.next();
+    const v = sc.next(true);
     if (!v) {
       throw new NetrcSyntaxError(`keyword '${kw.text}' has no value (end of file)`, { file, line: kw.line, column: kw.column });
-    }
-    if (!v.quoted && KEYWORDS.has(v.text)) {
-      throw new NetrcSyntaxError(
-        `keyword '${kw.text}' has no value (a keyword follows it; quote the value if it really is that word)`,
-        { file, line: kw.line, column: kw.column },
-      );
     }
     return v;
   };
@@ -401,7 +409,7 @@ export function parseNetrc(text: string, options: ParseNetrcOptions = {}): Netrc
         if (sawDefault) warn('entry-after-default', 'machine entry after `default`: curl never reads it; move it above `default`', tok);
         const key = netrcHostKey(machine);
         if (seenMachines.has(key)) {
-          warn('duplicate-machine', `machine ${machine} is listed again: only its first entry is used`, tok);
+          warn('duplicate-machine', `machine ${machine} is listed again: curl, libcurl and Java read the first entry, Python the last`, tok);
         }
         seenMachines.add(key);
         if (looksLikeNotHostname(machine)) {
@@ -465,7 +473,9 @@ function makeNetrc(file: string | undefined, entries: NetrcEntry[], warnings: Ne
     let dflt: NetrcEntry | undefined;
     for (const e of entries) {
       if (e.kind === 'machine') {
-        if (netrcHostKey(e.machine!) === host) return e;
+        if (e.login !== undefined || e.password !== undefined) {
+          if (netrcHostKey(e.machine!) === host) return e;
+        }
       } else if (!dflt) {
         dflt = e;
       }
@@ -476,6 +486,10 @@ function makeNetrc(file: string | undefined, entries: NetrcEntry[], warnings: Ne
     entries,
     warnings,
     find,
+    entriesFor(hostOrUrl: string): NetrcEntry[] {
+      const host = netrcHostname(hostOrUrl);
+      return entries.filter((e) => e.kind === 'machine' && netrcHostKey(e.machine!) === host);
+    },
     lookup(hostOrUrl: string): NetrcLookup | undefined {
       const e = find(hostOrUrl);
       if (!e || (e.login === undefined && e.password === undefined)) return undefined;
