@@ -19,6 +19,8 @@ export {
   InvalidArgumentError,
   formatTrail,
 } from './errors/credential-errors.js';
+export { NetrcValueError } from './errors/netrc-value-error.js';
+export type { NetrcValueProblem } from './errors/netrc-value-error.js';
 
 // ── credential types ─────────────────────────────────────────────────────────
 export type {
@@ -60,11 +62,12 @@ export {
   removeNetrcEntryText,
   renameNetrcMachineText,
   moveNetrcEntryBeforeDefaultText,
+  tidyNetrcEntryText,
   updateNetrcFile,
 } from './credentials/netrc/write-netrc.js';
 export type { NetrcCredentials, NetrcEntryRef, NetrcWriteOptions, NetrcWriteResult } from './credentials/netrc/write-netrc.js';
 export type { NetrcLockOptions } from './credentials/netrc/netrc-lock.js';
-// Not exported on purpose: the lock (acquireNetrcLock) and formatNetrcValue are internals of the writer.
+// Not exported on purpose: the lock (acquireNetrcLock) and netrcValueProblem are internals of the writer.
 
 // ── credential sources, chain, keychain ─────────────────────────────────────
 export { fromValue } from './credentials/from-value.js';

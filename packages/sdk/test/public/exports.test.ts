@@ -21,6 +21,8 @@ const EXPECTED = [
   'moveNetrcEntryBeforeDefaultText', 'netrcHostname', 'normalizeServerUrl', 'parseFilter', 'parseNetrc', 'readNetrc',
   'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText', 'serverOrigin', 'setDebugSink',
   'setNetrcEntry', 'setNetrcEntryText', 'updateNetrcFile', 'wafEncode',
+  // netrc readers (issue 11)
+  'NetrcValueError', 'tidyNetrcEntryText',
 ];
 
 test('the public exports are exactly the reviewed list', () => {

@@ -1,9 +1,11 @@
 // Property tests: for random netrc files (entries in several layouts, comments, blank lines,
 // macdefs, a `default`, LF/CRLF mixes, with or without a final newline) and random set/remove
-// edits, the writer changes only the target entry.
+// edits, the writer changes only the target entry, leaves one entry for the host, refuses values
+// some reader would misread, and never glues a token to its neighbour.
 import fc from 'fast-check';
 import { parseNetrc, netrcHostname, netrcHostKey, type NetrcEntry } from './parse-netrc.js';
 import { setNetrcEntryText, removeNetrcEntryText } from './write-netrc.js';
+import { NetrcValueError } from '../../errors/netrc-value-error.js';
 
 const KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'port', 'macdef']);
 const HOSTS = ['a.example', 'b.example', 'LK.example', 'lk.EXAMPLE', 'c', '10.0.0.1', '::1', '[::1]'];
@@ -19,6 +21,15 @@ const valueArb = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', 'Z', '0', '_', ' ', '\t', '"', '\\', '#', ',', '.'), maxLength: 6 }) },
   { weight: 1, arbitrary: fc.constantFrom('default', 'login', 'machine', '#x', '', 'lk_test_0001') },
 );
+// Spaces other than ASCII space and tab: no reader splits on them the same way.
+const NON_ASCII_SPACES = ['\u00a0', '\u1680', '\u2000', '\u2003', '\u2009', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', '\v', '\f'];
+const nonAsciiSpaceValueArb = fc
+  .tuple(fc.string({ unit: fc.constantFrom('a', 'k', '1'), maxLength: 3 }), fc.constantFrom(...NON_ASCII_SPACES), fc.string({ unit: fc.constantFrom('a', 'k', '1'), maxLength: 3 }))
+  .map(([a, sp, b]) => a + sp + b);
+// The test's own rule for what the writer must refuse (independent of the writer's).
+const refused = (v: string): boolean =>
+  v === '' || /[\s"\\\u0085\u200b\u180e]/.test(v) || /[\u0000-\u001f\u007f-\u009f]/.test(v) || v.startsWith('#') || KEYWORDS.has(v);
+const editValueArb = fc.oneof({ weight: 6, arbitrary: valueArb }, { weight: 1, arbitrary: nonAsciiSpaceValueArb });
 const fieldArb = fc.tuple(fc.constantFrom('login', 'password', 'account', 'port'), valueArb, fc.boolean());
 const layoutArb = fc.record({
   multiLine: fc.boolean(),
@@ -46,6 +57,13 @@ const chunkArb = fc.oneof(
   { weight: 5, arbitrary: entryArb.map((e) => entryLines(e)) },
   { weight: 1, arbitrary: fc.constantFrom(['# a comment'], ['# machine a.example login x password commented'], ['#']) },
   { weight: 1, arbitrary: fc.constantFrom([''], ['   '], ['\t']) },
+  // A quoted value glued to what follows it (issue 12): `password "old"# work key`, `"old"machine other`.
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...HOSTS), fc.constantFrom('login', 'password', 'account', 'port'), valueArb, fc.constantFrom('# work key', '#', 'machine other.example login o password p', 'login glued', 'password "q"'))
+      .map(([host, key, v, rest]) => [`machine ${tok(host, false)} ${key} ${tok(v, true)}${rest}`]),
+  },
   {
     weight: 1,
     arbitrary: fc
@@ -74,9 +92,9 @@ const editArb = fc.oneof(
   fc.record({
     op: fc.constant('set' as const),
     host: fc.constantFrom(...EDIT_HOSTS),
-    login: fc.option(valueArb, { nil: undefined }),
-    password: valueArb,
-    account: fc.oneof(fc.constant(undefined), fc.constant(null), valueArb),
+    login: fc.option(editValueArb, { nil: undefined }),
+    password: editValueArb,
+    account: fc.oneof(fc.constant(undefined), fc.constant(null), editValueArb),
   }),
   fc.record({ op: fc.constant('remove' as const), host: fc.constantFrom(...EDIT_HOSTS) }),
 );
@@ -113,45 +131,72 @@ test('generated files parse (the generator makes valid netrc)', () => {
   );
 });
 
-test('set changes only the target entry, and lookup returns the new values', () => {
+test('set refuses a value some reader would misread, and leaves the text as it was', () => {
   fc.assert(
     fc.property(fileArb, editArb.filter((e) => e.op === 'set'), (before, edit) => {
       if (edit.op !== 'set') return;
+      const bad = [edit.password, edit.login, edit.account].some((v) => typeof v === 'string' && refused(v));
+      let result: string | undefined;
+      let err: unknown;
+      try {
+        result = setNetrcEntryText(before, edit.host, edit);
+      } catch (e) {
+        err = e;
+      }
+      if (bad) {
+        expect(err).toBeInstanceOf(NetrcValueError);
+        expect(result).toBeUndefined();
+      } else {
+        expect(err).toBeUndefined();
+      }
+    }),
+    RUNS,
+  );
+});
+
+test('set changes only the target entry, leaves one entry for the host, and lookup returns the new values', () => {
+  fc.assert(
+    fc.property(fileArb, editArb.filter((e) => e.op === 'set'), (before, edit) => {
+      if (edit.op !== 'set') return;
+      fc.pre(![edit.password, edit.login, edit.account].some((v) => typeof v === 'string' && refused(v)));
       const key = netrcHostname(edit.host);
       const b = parseNetrc(before);
-      const target = b.entries.find(isFor(key));
+      const mine = b.entries.filter(isFor(key));
+      const target = mine[0];
       const after = setNetrcEntryText(before, edit.host, edit);
       const a = parseNetrc(after);
 
-      // every other entry unchanged, same order
-      const others = (n: NetrcEntry[]) => {
-        const i = n.findIndex(isFor(key));
-        return n.filter((_, j) => j !== i).map(summary);
-      };
+      // every other entry unchanged (none merged with a neighbour), same order; one entry for the host
+      const others = (n: NetrcEntry[]) => n.filter((e) => !isFor(key)(e)).map(summary);
       expect(others(a.entries)).toEqual(others(b.entries));
+      expect(a.entries.filter(isFor(key))).toHaveLength(1);
 
-      // lookup sees the new values
+      // lookup sees the new values, in the order machine, login, password, account, with no port
       const got = a.lookup(edit.host)!;
       expect(got.entry.kind).toBe('machine');
       expect(got.password.reveal()).toBe(edit.password);
       expect(got.login).toBe(edit.login ?? target?.login ?? '');
       expect(got.account).toBe(edit.account === null ? '' : (edit.account ?? target?.account ?? ''));
+      const keys = got.entry.fields.map((f) => f.key);
+      expect(keys).toEqual(['machine', 'login', 'password', 'account'].filter((k) => keys.includes(k as never)));
 
       const cp = commonPrefix(before, after);
       const cs = commonSuffix(before, after);
       const dflt = b.entries.find((e) => e.kind === 'default');
       if (target && dflt && dflt.start < target.start) {
-        // an entry curl could not see is moved above default, its bytes otherwise edited in place
+        // an entry curl could not see is moved above default
         const ai = a.entries.findIndex(isFor(key));
         expect(ai).toBeLessThan(a.entries.findIndex((e) => e.kind === 'default'));
         expect(a.warnings.filter((w) => w.code === 'entry-after-default').length).toBeLessThan(
           b.warnings.filter((w) => w.code === 'entry-after-default').length,
         );
-      } else if (target) {
-        // the bytes before and after the entry are untouched
+      } else if (target && mine.length === 1) {
+        // the bytes before and after the entry are untouched (a space may part a glued token)
         expect(after.startsWith(before.slice(0, target.start))).toBe(true);
-        expect(after.endsWith(before.slice(target.end))).toBe(true);
-        expect(after.length).toBeGreaterThanOrEqual(target.start + before.length - target.end);
+        const rest = before.slice(target.end);
+        expect(after.endsWith(rest)).toBe(true);
+      } else if (target) {
+        expect(after.startsWith(before.slice(0, target.start))).toBe(true);
       } else {
         // a pure insertion: after = before[0:q] + X + before[q:] for some q
         expect(cp + cs).toBeGreaterThanOrEqual(before.length);
@@ -218,6 +263,7 @@ test('remove deletes every entry for the host and nothing else', () => {
 test('set then remove on a file without the host gives the file back, byte for byte, when it ends with a newline', () => {
   fc.assert(
     fc.property(fileArb, valueArb, (before, password) => {
+      fc.pre(!refused(password));
       fc.pre(/\n$/.test(before) && !parseNetrc(before).warnings.some((w) => w.code === 'macdef-unterminated'));
       const added = setNetrcEntryText(before, 'fresh.example', { login: 'apikey', password });
       expect(removeNetrcEntryText(added, 'fresh.example')).toBe(before);

@@ -11,7 +11,9 @@ import {
   setNetrcEntry,
   removeNetrcEntry,
   updateNetrcFile,
+  tidyNetrcEntryText,
 } from './write-netrc.js';
+import { NetrcValueError } from '../../errors/netrc-value-error.js';
 import { Secret } from '../../redact/secret.js';
 
 const K = 'lk_test_0000000000000001';
@@ -84,14 +86,111 @@ describe('setNetrcEntryText', () => {
     expect(setNetrcEntryText('machine a login x password y\n', 'a', { password: 'y', account: 'acc' })).toBe('machine a login x password y account acc\n');
   });
 
-  test('values that need it are quoted, and read back exactly', () => {
-    for (const v of ['', 'with space', 'tab\there', 'quote"d', 'back\\slash', '#hash', 'default', 'machine', 'a#b', 'comma,ok']) {
-      const t = setNetrcEntryText('', 'h', { login: 'apikey', password: v });
-      expect(parseNetrc(t).lookup('h')!.password.reveal()).toBe(v);
+  test('a value some reader would split or misread is refused with a NetrcValueError, and nothing is written', () => {
+    const cases: Array<[string, string]> = [
+      ['', 'empty'],
+      ['lk_test_with space', 'whitespace'],
+      ['lk_test_tab\there', 'whitespace'],
+      ['lk_test_\u00a0nbsp', 'non-ascii-space'],
+      ['lk_test_\u2003em', 'non-ascii-space'],
+      ['lk_test_\u200bzw', 'non-ascii-space'],
+      ['lk_test_\u0000nul', 'control'],
+      ['lk_test_quote"d', 'quote'],
+      ['lk_test_back\\slash', 'backslash'],
+      ['#lk_test_hash', 'comment-start'],
+      ['default', 'keyword'],
+      ['machine', 'keyword'],
+      ['lk_test_line\nbreak', 'line-break'],
+    ];
+    const before = 'machine h login apikey password old\n';
+    for (const [v, problem] of cases) {
+      for (const field of ['password', 'login', 'account'] as const) {
+        const creds = field === 'password' ? { password: v } : { password: K, [field]: v };
+        let err: unknown;
+        try {
+          setNetrcEntryText(before, 'h', creds);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(NetrcValueError);
+        expect(err).toMatchObject({ code: 'LK_INVALID_ARGUMENT', field, problem });
+        expect(JSON.stringify(err) + String(err)).not.toContain('lk_test_');
+      }
     }
-    expect(setNetrcEntryText('', 'h', { login: 'a b', password: '' })).toBe('machine h\nlogin "a b"\npassword ""\n');
-    expect(setNetrcEntryText('', 'h', { password: 'x"y\\z' })).toBe('machine h\npassword "x\\"y\\\\z"\n');
-    expect(setNetrcEntryText('', 'h', { password: 'a#b' })).toBe('machine h\npassword a#b\n');
+    // '#' inside a value, commas, '|' and e-mail logins are read the same by every reader
+    for (const v of ['a#b', 'comma,ok', 'apikey|0123abcd', 'user@example.org']) {
+      const t = setNetrcEntryText('', 'h', { login: v, password: v, account: v });
+      expect(t).toBe(`machine h\nlogin ${v}\npassword ${v}\naccount ${v}\n`);
+      expect(parseNetrc(t).lookup('h')).toMatchObject({ login: v, account: v });
+    }
+  });
+
+  test('a quoted value glued to the next token is never merged with it on edit (issue 12)', () => {
+    expect(setNetrcEntryText('machine a login apikey password "old"# work key\n', 'a', { password: K })).toBe(
+      `machine a login apikey password ${K} # work key\n`,
+    );
+    const glued = 'machine a login apikey password "old"machine other login x password y\n';
+    const after = setNetrcEntryText(glued, 'a', { password: K });
+    expect(after).toBe(`machine a login apikey password ${K} machine other login x password y\n`);
+    const n = parseNetrc(after);
+    expect(n.lookup('a')!.password.reveal()).toBe(K);
+    expect(n.lookup('other')!.password.reveal()).toBe('y');
+    // removing a field glued to what follows keeps the tokens apart
+    expect(setNetrcEntryText('machine a login apikey password p port "1"machine b login q password r\n', 'a', { password: 'p' })).toBe(
+      'machine a login apikey password p machine b login q password r\n',
+    );
+  });
+
+  test('the entry is left in the order machine, login, password, account (LabKey Java matches nothing else)', () => {
+    expect(setNetrcEntryText('machine a password old login apikey\n', 'a', { password: K })).toBe(`machine a login apikey password ${K}\n`);
+    expect(setNetrcEntryText('machine a\n  account acc\n  password old\n  login apikey\n', 'a', { login: 'apikey', password: K })).toBe(
+      `machine a\n  login apikey\n  password ${K}\n  account acc\n`,
+    );
+    // a moved value keeps the token as written
+    expect(setNetrcEntryText('machine a account "my acc" password old login apikey\n', 'a', { password: K })).toBe(
+      `machine a login apikey password ${K} account "my acc"\n`,
+    );
+  });
+
+  test('port and repeated keywords are taken out of the entry lk writes; other entries keep theirs', () => {
+    const t = 'machine a login apikey port 8443 password old login apikey\nmachine b login u password v port 22\n';
+    const after = setNetrcEntryText(t, 'a', { password: K });
+    expect(after).toBe(`machine a login apikey password ${K}\nmachine b login u password v port 22\n`);
+    expect(parseNetrc(after).entries[1]!.port).toBe('22');
+    expect(parseNetrc(after).warnings).toEqual([]);
+  });
+
+  test('later duplicates of the host are removed; comments and other entries stay', () => {
+    const t = 'machine a login x password one # first\n# keep me\nmachine b login u password v\nmachine A\n  login x\n  password two\n# tail\n';
+    expect(setNetrcEntryText(t, 'a', { password: K })).toBe(`machine a login x password ${K} # first\n# keep me\nmachine b login u password v\n# tail\n`);
+    // duplicates sharing a line
+    expect(setNetrcEntryText('machine b login u password v\nmachine a login x password one machine a login y password two\n', 'a', { password: K })).toBe(
+      `machine b login u password v\nmachine a login x password ${K}\n`,
+    );
+  });
+
+  test('4,000 duplicates: one entry left, every other byte kept (the edit is linear, issue 12)', () => {
+    const parts = ['# head\nmachine other login u password v\n'];
+    for (let i = 0; i < 4000; i++) parts.push(`machine dup.example login apikey password old${i}\n# note ${i}\n`);
+    parts.push('default login anonymous password guest\n');
+    const before = parts.join('');
+    const after = setNetrcEntryText(before, 'dup.example', { login: 'apikey', password: K });
+    const n = parseNetrc(after);
+    expect(n.entriesFor('dup.example')).toHaveLength(1);
+    expect(n.lookup('dup.example')!.password.reveal()).toBe(K);
+    let expected = `# head\nmachine other login u password v\nmachine dup.example login apikey password ${K}\n`;
+    for (let i = 0; i < 4000; i++) expected += `# note ${i}\n`;
+    expect(after).toBe(expected + 'default login anonymous password guest\n');
+    const removed = removeNetrcEntryText(before, 'dup.example');
+    expect(parseNetrc(removed).entriesFor('dup.example')).toEqual([]);
+    expect(removed).toBe(expected.replace(`machine dup.example login apikey password ${K}\n`, '') + 'default login anonymous password guest\n');
+  }, 20000);
+
+  test('tidyNetrcEntryText: one entry, in order, no port, values unchanged', () => {
+    const t = 'machine a password "p 1" port 80 login apikey\nmachine b login u password v\nmachine a login apikey password two\n';
+    expect(tidyNetrcEntryText(t, 'a')).toBe('machine a login apikey password "p 1"\nmachine b login u password v\n');
+    expect(tidyNetrcEntryText('machine a login x password y\n', 'a')).toBe('machine a login x password y\n');
+    expect(tidyNetrcEntryText('machine b login x password y\n', 'a')).toBe('machine b login x password y\n');
   });
 
   test('the host may be a URL: its hostname is written', () => {
@@ -107,11 +206,6 @@ describe('setNetrcEntryText', () => {
     expect(setNetrcEntryText(t, 'b', { password: K })).toBe(
       `machine a login x password y\nmachine b\n  login apikey\n  password ${K}\ndefault login d password d\n# late\n`,
     );
-  });
-
-  test('only the first of duplicate entries is changed; the later (dead) one is left as it was', () => {
-    const t = 'machine a login x password one\nmachine a login x password two\n';
-    expect(setNetrcEntryText(t, 'a', { password: K })).toBe(`machine a login x password ${K}\nmachine a login x password two\n`);
   });
 
   test('bad input: a host that is not a hostname, a value with a line break, a file that cannot be parsed', () => {

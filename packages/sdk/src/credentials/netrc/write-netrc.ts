@@ -22,6 +22,7 @@ import { open, readFile, rename, unlink, lstat, readlink, realpath, stat, chmod 
 import { basename, dirname, join, resolve } from 'node:path';
 import { isSecret, type Secret } from '../../redact/secret.js';
 import { CredentialStoreError, InvalidArgumentError } from '../../errors/credential-errors.js';
+import { NetrcValueError, type NetrcValueProblem } from '../../errors/netrc-value-error.js';
 import { netrcHostKey, netrcHostname, parseNetrc, type NetrcEntry, type NetrcField } from './parse-netrc.js';
 import { acquireNetrcLock, netrcTempName, removeDeadWritersTempFiles, type NetrcLockOptions } from './netrc-lock.js';
 
@@ -62,22 +63,37 @@ function eolOf(text: string): string {
   return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
 }
 
-function checkValue(what: string, v: string): void {
-  if (/[\r\n]/.test(v)) {
-    throw new InvalidArgumentError(`netrc ${what} cannot hold a line break`, { hint: `Pass the ${what} without line breaks.` });
-  }
+// Every Unicode space (JavaScript's \s), plus NEL, the Mongolian vowel separator and zero-width space.
+const NON_ASCII_SPACE = /[\u0085\u00a0\u1680\u180e\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+// C0 and C1 controls and DEL (line breaks, tab, VT and FF are reported as such first).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why `v` cannot be written as a bare netrc token that every reader (Python `netrc`, curl and
+ * libcurl, LabKey's Java client) reads the same, or undefined when it can.
+ * @internal
+ */
+export function netrcValueProblem(v: string): NetrcValueProblem | undefined {
+  if (v === '') return 'empty';
+  if (/[\r\n]/.test(v)) return 'line-break';
+  if (/[ \t\v\f]/.test(v)) return 'whitespace';
+  if (NON_ASCII_SPACE.test(v)) return 'non-ascii-space';
+  if (CONTROL.test(v)) return 'control';
+  if (v.includes('"')) return 'quote';
+  if (v.includes('\\')) return 'backslash';
+  if (v.startsWith('#')) return 'comment-start';
+  if (KEYWORDS.has(v)) return 'keyword';
+  return undefined;
 }
 
-/** A value as a netrc token: quoted when it has to be. @internal */
-export function formatNetrcValue(v: string): string {
-  const needs = v === '' || /[ \t"\\]/.test(v) || v.startsWith('#') || KEYWORDS.has(v);
-  if (!needs) return v;
-  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+function checkValue(field: 'login' | 'password' | 'account', v: string): void {
+  const problem = netrcValueProblem(v);
+  if (problem) throw new NetrcValueError(field, problem);
 }
 
 function machineToken(host: string): string {
   const h = netrcHostname(host);
-  if (h === '' || /[\s"\\#,]/.test(h) || KEYWORDS.has(h)) {
+  if (netrcValueProblem(h) !== undefined || /[#,]/.test(h)) {
     throw new InvalidArgumentError('netrc machine must be a hostname', {
       hint: 'Pass the server hostname, e.g. labkey.example.org (or its URL).',
     });
@@ -89,16 +105,12 @@ function reveal(p: Secret | string): string {
   return isSecret(p) ? p.reveal() : String(p);
 }
 
-function firstMachine(entries: NetrcEntry[], key: string): NetrcEntry | undefined {
-  return entries.find((e) => e.kind === 'machine' && netrcHostKey(e.machine!) === key);
-}
-
-function lastField(e: NetrcEntry, key: NetrcField['key']): NetrcField | undefined {
-  for (let i = e.fields.length - 1; i >= 0; i--) if (e.fields[i]!.key === key) return e.fields[i];
-  return undefined;
+function machinesFor(entries: NetrcEntry[], key: string): NetrcEntry[] {
+  return entries.filter((e) => e.kind === 'machine' && netrcHostKey(e.machine!) === key);
 }
 
 const isBlank = (s: string): boolean => /^[ \t\r]*$/.test(s);
+const isSepChar = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
 /**
  * The range to delete for the token run [start, end): whole lines when the run is alone on them,
@@ -121,6 +133,68 @@ function cutRange(text: string, start: number, end: number): [number, number] {
   return [s, end];
 }
 
+/**
+ * The ranges that remove `entries` (in file order) from `text`. Entries that share the spaces
+ * between them (several on one line) are cut as one run, so the line goes when nothing else is on it.
+ */
+function cutEntries(text: string, entries: NetrcEntry[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let runStart = -1;
+  let runEnd = -1;
+  let runCut: [number, number] | undefined;
+  for (const e of entries) {
+    const cut = cutRange(text, e.start, e.end);
+    if (runCut && cut[0] < runCut[1]) {
+      runEnd = e.end;
+      runCut = cutRange(text, runStart, runEnd);
+      continue;
+    }
+    if (runCut) out.push(runCut);
+    runStart = e.start;
+    runEnd = e.end;
+    runCut = cut;
+  }
+  if (runCut) out.push(runCut);
+  return out;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Applies non-overlapping edits to `text` in one pass (linear in the text). Where an edit would
+ * glue two tokens together (a quoted token followed directly by another, `"old"# note`, then
+ * its quotes replaced by a bare value), a space is put between them.
+ */
+function applyEdits(text: string, edits: Edit[]): string {
+  if (edits.length === 0) return text;
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const parts: string[] = [];
+  let at = 0;
+  let prevChar: string | undefined;
+  for (const e of sorted) {
+    const kept = text.slice(at, e.start);
+    parts.push(kept);
+    if (kept.length) prevChar = kept[kept.length - 1];
+    let t = e.text;
+    if (t.length && !isSepChar(t[0]) && prevChar !== undefined && !isSepChar(prevChar)) t = ' ' + t;
+    const last = t.length ? t[t.length - 1] : prevChar;
+    const next = text[e.end];
+    if (next !== undefined && !isSepChar(next) && last !== undefined && !isSepChar(last)) {
+      // the next edit may start right here and begin with a separator of its own: that is fine too
+      t += ' ';
+    }
+    parts.push(t);
+    if (t.length) prevChar = t[t.length - 1];
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 function lineStartOf(text: string, at: number): number {
   return text.lastIndexOf('\n', at - 1) + 1;
 }
@@ -132,7 +206,11 @@ function indentOf(text: string, at: number): string {
 
 /** Layout used for new text: the style of the last machine entry, else one keyword a line. */
 function styleFor(text: string, entries: NetrcEntry[]): { multiLine: boolean; indent: string } {
-  const last = [...entries].reverse().find((e) => e.kind === 'machine' && e.fields.length > 1);
+  let last: NetrcEntry | undefined;
+  for (let i = entries.length - 1; i >= 0 && !last; i--) {
+    const e = entries[i]!;
+    if (e.kind === 'machine' && e.fields.length > 1) last = e;
+  }
   if (!last) return { multiLine: true, indent: '' };
   const second = last.fields.find((f) => f.line > last.line);
   if (!second) return { multiLine: false, indent: '' };
@@ -140,7 +218,7 @@ function styleFor(text: string, entries: NetrcEntry[]): { multiLine: boolean; in
 }
 
 function entryText(host: string, fields: Array<[string, string]>, style: { multiLine: boolean; indent: string }, eol: string): string {
-  const parts = [`machine ${host}`, ...fields.map(([k, v]) => `${k} ${formatNetrcValue(v)}`)];
+  const parts = [`machine ${host}`, ...fields.map(([k, v]) => `${k} ${v}`)];
   return style.multiLine ? parts.map((p, i) => (i === 0 ? p : style.indent + p)).join(eol) : parts.join(' ');
 }
 
@@ -159,13 +237,125 @@ function insertNewEntry(text: string, entries: NetrcEntry[], newText: string, eo
   return prefix + newText + eol;
 }
 
+type ValueKey = 'login' | 'password' | 'account';
+const ORDER: readonly ValueKey[] = ['login', 'password', 'account'];
+
+/**
+ * The edits that leave `target` as `machine`, `login`, `password`, `account` with the wanted
+ * values (undefined: keep the current one; null: remove), and no `port` or repeated keyword.
+ */
+function entryEdits(text: string, target: NetrcEntry, wanted: Record<ValueKey, string | null | undefined>, eol: string): Edit[] {
+  const edits: Edit[] = [];
+  const fields = target.fields;
+  const lastIndex = new Map<string, number>();
+  fields.forEach((f, i) => lastIndex.set(f.key, i));
+  // Keep, in place, the last occurrence of each value keyword while they come in ORDER; every other
+  // field (port, an earlier repeat, one out of order, one to remove) is taken out.
+  const kept = new Map<ValueKey, NetrcField>();
+  const removed = new Set<number>();
+  let rank = -1;
+  for (let i = 1; i < fields.length; i++) {
+    const f = fields[i]!;
+    const r = ORDER.indexOf(f.key as ValueKey);
+    if (r >= 0 && lastIndex.get(f.key) === i && r > rank && wanted[f.key as ValueKey] !== null) {
+      kept.set(f.key as ValueKey, f);
+      rank = r;
+    } else {
+      removed.add(i);
+    }
+  }
+  for (const i of removed) {
+    const field = fields[i]!;
+    // Take the field and the separators before it, back to the previous token of the entry;
+    // with a comment or an unknown token in between, just the field and its spaces on that line.
+    const prev = fields[i - 1]!;
+    if (/^[ \t\r\n]*$/.test(text.slice(prev.end, field.start))) {
+      edits.push({ start: prev.end, end: field.end, text: '' });
+    } else {
+      let s = field.start;
+      while (s > prev.end && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+      edits.push({ start: s, end: field.end, text: '' });
+    }
+  }
+  const multi = target.endLine > target.line;
+  const secondLine = fields.find((f) => f.line > target.line);
+  const indent = secondLine ? indentOf(text, secondLine.start) : '';
+  const current = (key: ValueKey): string | undefined => {
+    // the value as written (quotes and all), for a field that is moved rather than changed
+    const i = lastIndex.get(key);
+    if (i === undefined) return undefined;
+    const f = fields[i]!;
+    return text.slice(f.valueStart, f.valueEnd);
+  };
+  const currentValue = { login: target.login, password: target.password?.reveal(), account: target.account };
+  const inserts = new Map<number, string>();
+  for (let r = 0; r < ORDER.length; r++) {
+    const key = ORDER[r]!;
+    const want = wanted[key];
+    if (want === null) continue;
+    const field = kept.get(key);
+    if (field) {
+      if (want !== undefined && currentValue[key] !== want) edits.push({ start: field.valueStart, end: field.valueEnd, text: want });
+      continue;
+    }
+    const value = want ?? current(key);
+    if (value === undefined) continue;
+    // Missing (or moved): insert after the kept field that precedes it in ORDER, else the machine.
+    let anchor: NetrcField = fields[0]!;
+    for (let j = r - 1; j >= 0; j--) {
+      const f = kept.get(ORDER[j]!);
+      if (f) {
+        anchor = f;
+        break;
+      }
+    }
+    const piece = `${multi ? eol + indent : ' '}${key} ${value}`;
+    inserts.set(anchor.valueEnd, (inserts.get(anchor.valueEnd) ?? '') + piece);
+  }
+  for (const [at, t] of inserts) edits.push({ start: at, end: at, text: t });
+  return edits;
+}
+
+/**
+ * The edit shared by {@link setNetrcEntryText} and {@link tidyNetrcEntryText}: one entry for
+ * the host, in order, with `wanted` applied, before `default`.
+ */
+function rewriteHost(text: string, machine: string, wanted: Record<ValueKey, string | null | undefined>): string {
+  const netrc = parseNetrc(text);
+  const eol = eolOf(text);
+  const mine = machinesFor(netrc.entries, netrcHostKey(machine));
+  const target = mine[0];
+
+  if (!target) {
+    if (wanted.password === undefined) return text;
+    const fields: Array<[string, string]> = [];
+    for (const key of ORDER) {
+      const v = wanted[key];
+      if (v !== undefined && v !== null) fields.push([key, v]);
+    }
+    const open = netrc.warnings.some((w) => w.code === 'macdef-unterminated');
+    return insertNewEntry(text, netrc.entries, entryText(machine, fields, styleFor(text, netrc.entries), eol), eol, open);
+  }
+
+  // Edit the first entry in place, and cut every later one for the host, in one pass.
+  const edits = entryEdits(text, target, wanted, eol);
+  for (const [start, end] of cutEntries(text, mine.slice(1))) edits.push({ start, end, text: '' });
+  const out = applyEdits(text, edits);
+  // An entry after `default` is invisible to curl: the key just stored would not be used.
+  const dflt = netrc.entries.find((e) => e.kind === 'default');
+  if (dflt && dflt.start < target.start) return moveNetrcEntryBeforeDefaultText(out, target.index);
+  return out;
+}
+
 /**
  * Returns `text` with the credentials for `host` set: the first entry for the host edited in
- * place, or a new entry before `default`. `host` may be a URL (only its hostname is used).
- * Returns `text` itself when nothing changes.
+ * place (in the order machine, login, password, account; `port` and repeats taken out) and every
+ * later entry for the host removed, or a new entry before `default`. `host` may be a URL (only
+ * its hostname is used). Returns `text` itself when nothing changes.
  *
- * Throws NetrcSyntaxError when `text` cannot be parsed (nothing is edited), and
- * InvalidArgumentError for a host that is not a hostname or a value with a line break.
+ * Throws NetrcSyntaxError when `text` cannot be parsed (nothing is edited), NetrcValueError
+ * (code `LK_INVALID_ARGUMENT`, with `field` and `problem`) for a value that some netrc reader
+ * would split or misread, and InvalidArgumentError for a host that is not a hostname.
  * @public
  */
 export function setNetrcEntryText(text: string, host: string, creds: NetrcCredentials): string {
@@ -174,79 +364,19 @@ export function setNetrcEntryText(text: string, host: string, creds: NetrcCreden
   checkValue('password', password);
   if (creds.login !== undefined) checkValue('login', creds.login);
   if (creds.account !== undefined && creds.account !== null) checkValue('account', creds.account);
-  const netrc = parseNetrc(text);
-  const eol = eolOf(text);
-  const target = firstMachine(netrc.entries, netrcHostKey(machine));
+  return rewriteHost(text, machine, { login: creds.login, password, account: creds.account });
+}
 
-  if (!target) {
-    const fields: Array<[string, string]> = [];
-    if (creds.login !== undefined) fields.push(['login', creds.login]);
-    fields.push(['password', password]);
-    if (creds.account !== undefined && creds.account !== null) fields.push(['account', creds.account]);
-    const open = netrc.warnings.some((w) => w.code === 'macdef-unterminated');
-    return insertNewEntry(text, netrc.entries, entryText(machine, fields, styleFor(text, netrc.entries), eol), eol, open);
-  }
-
-  // Edit in place. Each edit replaces [start, end) of the original text.
-  const edits: Array<{ start: number; end: number; text: string }> = [];
-  const multi = target.endLine > target.line;
-  const secondLine = target.fields.find((f) => f.line > target.line);
-  const indent = secondLine ? indentOf(text, secondLine.start) : '';
-  const machineField = target.fields[0]!;
-  const order = ['login', 'password', 'account'] as const;
-  const wanted: Record<(typeof order)[number], string | null | undefined> = {
-    login: creds.login,
-    password,
-    account: creds.account,
-  };
-  const current = { login: target.login, password: target.password?.reveal(), account: target.account };
-  const inserts = new Map<number, string>();
-  for (let i = 0; i < order.length; i++) {
-    const key = order[i]!;
-    const want = wanted[key];
-    if (want === undefined) continue; // keep what is there
-    const field = lastField(target, key);
-    if (want === null) {
-      // Remove every occurrence of the keyword (a repeated one would otherwise come back).
-      for (const [fi, field] of target.fields.entries()) {
-        if (field.key !== key) continue;
-        // Take the field and the separators before it, back to the previous token of the entry;
-        // with a comment in between, just the field and its spaces on that line.
-        const prev = target.fields[fi - 1]!;
-        if (/^[ \t\r\n]*$/.test(text.slice(prev.end, field.start))) {
-          edits.push({ start: prev.end, end: field.end, text: '' });
-        } else {
-          let s = field.start;
-          while (s > prev.end && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
-          edits.push({ start: s, end: field.end, text: '' });
-        }
-      }
-      continue;
-    }
-    if (field) {
-      if (current[key] !== want) edits.push({ start: field.valueStart, end: field.valueEnd, text: formatNetrcValue(want) });
-      continue;
-    }
-    // Missing: insert after the last field that precedes it in login/password/account order.
-    let anchor: NetrcField = machineField;
-    for (let j = i - 1; j >= 0; j--) {
-      const f = lastField(target, order[j]!);
-      if (f) {
-        anchor = f;
-        break;
-      }
-    }
-    const piece = `${multi ? eol + indent : ' '}${key} ${formatNetrcValue(want)}`;
-    inserts.set(anchor.valueEnd, (inserts.get(anchor.valueEnd) ?? '') + piece);
-  }
-  for (const [at, t] of inserts) edits.push({ start: at, end: at, text: t });
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  // An entry after `default` is invisible to curl: the key just stored would not be used.
-  const dflt = netrc.entries.find((e) => e.kind === 'default');
-  if (dflt && dflt.start < target.start) out = moveNetrcEntryBeforeDefaultText(out, target.index);
-  return out;
+/**
+ * Returns `text` with the entry for `host` made readable by every reader without changing its
+ * values: later duplicates removed, fields in the order machine, login, password, account, no
+ * `port` or repeated keyword, moved before `default`. For `lk doctor --fix`. Returns `text`
+ * itself when there is nothing to do (or no entry for the host).
+ * Throws NetrcSyntaxError when `text` cannot be parsed, InvalidArgumentError for a bad host.
+ * @public
+ */
+export function tidyNetrcEntryText(text: string, host: string): string {
+  return rewriteHost(text, machineToken(host), { login: undefined, password: undefined, account: undefined });
 }
 
 /**
@@ -257,13 +387,12 @@ export function setNetrcEntryText(text: string, host: string, creds: NetrcCreden
  */
 export function removeNetrcEntryText(text: string, host: string): string {
   const key = netrcHostKey(machineToken(host));
-  let out = text;
-  for (;;) {
-    const target = firstMachine(parseNetrc(out).entries, key);
-    if (!target) return out;
-    const [s, e] = cutRange(out, target.start, target.end);
-    out = out.slice(0, s) + out.slice(e);
-  }
+  const mine = machinesFor(parseNetrc(text).entries, key);
+  if (mine.length === 0) return text;
+  return applyEdits(
+    text,
+    cutEntries(text, mine).map(([start, end]) => ({ start, end, text: '' })),
+  );
 }
 
 /** Which entry: its index in `entries`, or the entry itself (matched by its `start` offset). @public */
