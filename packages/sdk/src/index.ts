@@ -9,18 +9,20 @@
 export { Secret, REDACTED, isSecret } from './redact/secret.js';
 
 // ── errors (base and credential errors) ─────────────────────────────────────
-export { LabKeyError, ErrorCodes, DOCS_BASE_URL } from './errors/labkey-error.js';
-export type { ErrorCode, LabKeyErrorOptions, RedactedRequest } from './errors/labkey-error.js';
+export { LabKeyError, ErrorCodes, AUTH_ERROR_CODES, DOCS_BASE_URL } from './errors/labkey-error.js';
+export type { AuthErrorCode, ErrorCode, LabKeyErrorOptions, RedactedRequest } from './errors/labkey-error.js';
 export {
   NoCredentialsError,
   CredentialStoreError,
   NetrcSyntaxError,
   NetrcLockError,
   InvalidArgumentError,
+  CredentialSourceError,
   formatTrail,
 } from './errors/credential-errors.js';
 export { NetrcValueError } from './errors/netrc-value-error.js';
 export type { NetrcValueProblem } from './errors/netrc-value-error.js';
+export type { CredentialStoreErrorOptions } from './errors/credential-errors.js';
 
 // ── credential types ─────────────────────────────────────────────────────────
 export type {

@@ -1,4 +1,6 @@
-import { NoCredentialsError } from '../errors/credential-errors.js';
+import { CredentialSourceError, NoCredentialsError } from '../errors/credential-errors.js';
+import { isLabKeyError } from '../errors/guards.js';
+import { recordTrail, type LabKeyError } from '../errors/labkey-error.js';
 import { debugTo } from '../debug.js';
 import type {
   Credential,
@@ -40,8 +42,9 @@ export interface CredentialChain extends CredentialSource {
    *
    * Fails: rethrows the first error a source throws (configured but broken; later sources are
    * not tried, so a broken netrc is never silently replaced by a weaker source), with the trail
-   * so far (ending in that `error` step) attached as its `trail` property unless it has one; throws
-   * NoCredentialsError carrying the trail when every source skipped.
+   * so far (ending in that `error` step) in its `trail` field unless it has one; an error that is
+   * not a LabKeyError goes out as the `cause` of a CredentialSourceError, which carries the trail.
+   * Throws NoCredentialsError carrying the trail when every source skipped.
    */
   resolve(ctx: ResolveContext, options?: ChainResolveOptions): Promise<Credential>;
   /**
@@ -67,10 +70,11 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
         let result: SourceResult;
         try {
           result = await source.resolve(ctx);
-        } catch (error) {
+        } catch (thrown) {
+          const error = isLabKeyError(thrown) ? thrown : new CredentialSourceError(source.name, thrown, trail);
           trail.push({ source: source.name, outcome: 'error', reason: errorReason(error) });
           debugTo(ctx.debug, 'credentials:chain', '%s failed, stopping: %s', source.name, errorReason(error));
-          attachTrail(error, trail);
+          keepTrail(error, trail);
           throw error;
         }
         if (isSkipped(result)) {
@@ -166,22 +170,19 @@ function warnIfDisagree(ctx: ResolveContext, used: Pick<Credential, 'source' | '
   );
 }
 
-/** Gives a thrown error the trail that led to it, so `lk auth status` can print it too. */
-function attachTrail(error: unknown, trail: ResolveStep[]): void {
-  if (!error || typeof error !== 'object' || 'trail' in error) return;
-  try {
-    Object.defineProperty(error, 'trail', { value: trail, enumerable: true, configurable: true, writable: false });
-  } catch {
-    // A frozen error keeps its shape; the trail is still in the debug log.
-  }
+/**
+ * Gives the error a source threw the trail that led to it, so `lk auth status` can print it too
+ * (a non-SDK error was wrapped in a CredentialSourceError, which has it already). An error that
+ * has a trail keeps it (one from a nested chain), and a frozen one keeps its shape.
+ */
+function keepTrail(error: LabKeyError, trail: ResolveStep[]): void {
+  if (error.trail === undefined && !Object.isFrozen(error)) recordTrail(error, trail);
 }
 
-/** A one-line, value-free reason for the trail. Our errors never carry values in their messages. */
+/** A one-line reason for the trail. Our errors never carry values in their text. */
 function errorReason(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const e = error as { code?: unknown; message?: unknown };
-    const message = typeof e.message === 'string' ? e.message.replace(/^\[lk-sdk\]\s*/, '').split('\n')[0] : 'failed';
-    return typeof e.code === 'string' ? `${e.code}: ${message}` : message!;
-  }
-  return 'failed';
+  const e = error as { code?: unknown; detail?: unknown; message?: unknown } | null;
+  if (isLabKeyError(error) && typeof e?.detail === 'string') return `${error.code}: ${e.detail.split('\n')[0]!}`;
+  const text = typeof e?.message === 'string' ? e.message : 'failed';
+  return text.split('\n')[0]!;
 }

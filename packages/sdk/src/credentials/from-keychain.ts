@@ -68,8 +68,7 @@ export function fromKeychain(options: FromKeychainOptions = {}): CredentialSourc
       } catch (error) {
         if (isKeychainFailure(error) && skipOn.has(error.kind)) {
           debugTo(ctx.debug, 'credentials:keychain', 'skipped: %s %s', ctx.keychain.name, error.kind);
-          const message = (error as Error).message.replace(/^\[lk-sdk\]\s*/, '').replace(/\.$/, '');
-          return { skipped: true, reason: message };
+          return { skipped: true, reason: error.summary };
         }
         throw error;
       }

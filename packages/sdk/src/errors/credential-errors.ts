@@ -9,62 +9,75 @@ export function formatTrail(trail: readonly ResolveStep[]): string {
 /** No source in the chain had a key. Carries the trail of what was tried, never a value. @public */
 export class NoCredentialsError extends LabKeyError {
   override readonly name = 'NoCredentialsError';
-  readonly trail: readonly ResolveStep[];
+  /** Every source tried, and why each had no key. */
+  override readonly trail: readonly ResolveStep[];
   readonly server: string | undefined;
 
   constructor(trail: readonly ResolveStep[], options: LabKeyErrorOptions & { server?: string } = {}) {
     const where = options.server ? ` for ${options.server}` : '';
-    super(
-      ErrorCodes.NO_CREDENTIALS,
-      `[lk-sdk] No LabKey API key found${where}. Tried:\n${formatTrail(trail)}`,
-      { hint: options.hint ?? 'Run `lk auth login` to store a key, or set LABKEY_API_KEY.', cause: options.cause },
-    );
+    super(ErrorCodes.NO_CREDENTIALS, `No LabKey API key found${where}. Tried:\n${formatTrail(trail)}`, {
+      hint: options.hint ?? 'Run `lk auth login` to store a key, or set LABKEY_API_KEY.',
+      cause: options.cause,
+    });
     this.trail = trail;
     this.server = options.server;
   }
+}
+
+/** What a {@link CredentialStoreError} may say besides its text. @public */
+export interface CredentialStoreErrorOptions extends LabKeyErrorOptions {
+  /** The file that could not be used (netrc, its lock, the config), when the problem is a file's. */
+  file?: string;
 }
 
 /** A configured credential store (keychain, netrc) could not be used: locked, unreachable, unreadable. @public */
 export class CredentialStoreError extends LabKeyError {
   override readonly name = 'CredentialStoreError';
   readonly store: 'keychain' | 'netrc' | 'config';
+  /** The file concerned, when the problem is a file's (always set by the netrc reader and writer). */
+  readonly file: string | undefined;
 
-  constructor(store: 'keychain' | 'netrc' | 'config', message: string, options: LabKeyErrorOptions = {}) {
-    super(ErrorCodes.CREDENTIAL_STORE, `[lk-sdk] ${message}`, options);
+  constructor(store: 'keychain' | 'netrc' | 'config', detail: string, options: CredentialStoreErrorOptions = {}) {
+    super(ErrorCodes.CREDENTIAL_STORE, detail, options);
     this.store = store;
+    this.file = options.file;
   }
 }
 
 /**
- * A netrc file that cannot be tokenized. The message names file, line and column and never
- * contains a token value (the token might be a password).
+ * A netrc file that cannot be tokenized. The text names file, line and column and never
+ * contains a token value (the token might be a password); `problem` is what is wrong there.
  * @public
  */
 export class NetrcSyntaxError extends LabKeyError {
   override readonly name = 'NetrcSyntaxError';
+  /** The file, when the parser was told it (text parsed on its own has none). */
   readonly file: string | undefined;
   readonly line: number;
   readonly column: number;
+  /** What is wrong at that line and column, e.g. `unterminated quoted token (…)`. */
+  readonly problem: string;
 
   constructor(problem: string, at: { file?: string; line: number; column: number }, options: LabKeyErrorOptions = {}) {
-    super(
-      ErrorCodes.NETRC_SYNTAX,
-      `[lk-sdk] ${at.file ?? 'netrc'}:${at.line}:${at.column}: ${problem}`,
-      { hint: options.hint ?? 'Fix the netrc file at that line (run `lk doctor` for details).', cause: options.cause },
-    );
+    super(ErrorCodes.NETRC_SYNTAX, `${at.file ?? 'netrc'}:${at.line}:${at.column}: ${problem}`, {
+      hint: options.hint ?? 'Fix the netrc file at that line (run `lk doctor` for details).',
+      cause: options.cause,
+    });
     this.file = at.file;
     this.line = at.line;
     this.column = at.column;
+    this.problem = problem;
   }
 }
 
 /** Another writer held the netrc lock for too long. @public */
 export class NetrcLockError extends LabKeyError {
   override readonly name = 'NetrcLockError';
+  /** The netrc file that could not be locked (the lock is `<file>.lock`). */
   readonly file: string;
 
   constructor(file: string, options: LabKeyErrorOptions = {}) {
-    super(ErrorCodes.NETRC_LOCK, `[lk-sdk] Could not lock ${file} for writing: another process holds ${file}.lock`, {
+    super(ErrorCodes.NETRC_LOCK, `Could not lock ${file} for writing: another process holds ${file}.lock`, {
       hint: options.hint ?? `If no other lk is running, remove ${file}.lock and try again.`,
       cause: options.cause,
     });
@@ -75,7 +88,29 @@ export class NetrcLockError extends LabKeyError {
 /** A caller passed something unusable (bad URL, bad option). @public */
 export class InvalidArgumentError extends LabKeyError {
   override readonly name = 'InvalidArgumentError';
-  constructor(message: string, options: LabKeyErrorOptions = {}) {
-    super(ErrorCodes.INVALID_ARGUMENT, `[lk-sdk] ${message}`, options);
+  constructor(detail: string, options: LabKeyErrorOptions = {}) {
+    super(ErrorCodes.INVALID_ARGUMENT, detail, options);
+  }
+}
+
+/**
+ * A credential source failed with an error that is not one of this SDK's (a source written
+ * elsewhere threw it). It is the `cause`; the chain stopped there, as it does for any error.
+ * @public
+ */
+export class CredentialSourceError extends LabKeyError {
+  override readonly name = 'CredentialSourceError';
+  /** The name of the source that threw. */
+  readonly source: string;
+  override readonly trail: readonly ResolveStep[];
+
+  constructor(source: string, cause: unknown, trail: readonly ResolveStep[]) {
+    const what = cause instanceof Error ? cause.message : String(cause);
+    super(ErrorCodes.CREDENTIAL_SOURCE, `The credential source "${source}" failed: ${what}`, {
+      hint: 'The error comes from that source, not from the SDK: see its cause (NODE_DEBUG=lk shows it).',
+      cause,
+    });
+    this.source = source;
+    this.trail = trail;
   }
 }

@@ -2,7 +2,7 @@
  * Type guards that match on `code`, never on `instanceof`: two copies of this package (pnpm, a
  * bundled CLI) make `instanceof` lie. A plain object with a known `code` and `message` passes too.
  */
-import { ErrorCodes, type ErrorCode, type LabKeyError } from './labkey-error.js';
+import { AUTH_ERROR_CODES, ErrorCodes, type ErrorCode, type LabKeyError } from './labkey-error.js';
 import type { NoCredentialsError, CredentialStoreError } from './credential-errors.js';
 import type { ApiKeyRejectedError } from './api-key-rejected-error.js';
 import type {
@@ -76,7 +76,7 @@ export function isHttpError(e: unknown): e is HttpError {
 /** @public */ export const isAbortedError = is<AbortedError>(ErrorCodes.ABORTED);
 /** @public */ export const isTooManyRedirectsError = is<TooManyRedirectsError>(ErrorCodes.TOO_MANY_REDIRECTS);
 
-/** Errors that mean "the key is the problem": the CLI maps these to exit code 4. @public */
-export function isAuthError(e: unknown): boolean {
-  return isLabKeyError(e) && (e.code === ErrorCodes.API_KEY_REJECTED || e.code === ErrorCodes.NO_CREDENTIALS);
+/** Errors that mean "the key is the problem" (their code is in {@link AUTH_ERROR_CODES}): the CLI exits 4 for these. @public */
+export function isAuthError(e: unknown): e is NoCredentialsError | ApiKeyRejectedError {
+  return isLabKeyError(e) && (AUTH_ERROR_CODES as readonly string[]).includes(e.code);
 }

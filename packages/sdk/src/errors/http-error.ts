@@ -9,6 +9,8 @@ export interface HttpErrorOptions extends LabKeyErrorOptions {
   serverException?: string;
   /** The server's `exceptionClass` (Java class name), when its body had one. */
   exceptionClass?: string;
+  /** What went wrong, when the detail starts with the request it happened to (see {@link HttpError.problem}). */
+  problem?: string;
 }
 
 /**
@@ -22,9 +24,16 @@ export class HttpError extends LabKeyError {
   readonly request: RedactedRequest | undefined;
   readonly serverException: string | undefined;
   readonly exceptionClass: string | undefined;
+  /**
+   * What went wrong, as a clause without the request it happened to and without a closing period
+   * (e.g. `connection refused (nothing listens at that host and port)`), for a caller that names
+   * the request itself; the detail when the detail does not start with the request.
+   */
+  readonly problem: string;
 
-  constructor(message: string, options: HttpErrorOptions = {}, code: ErrorCode = ErrorCodes.HTTP) {
-    super(code, message.startsWith('[lk-sdk]') ? message : `[lk-sdk] ${message}`, options);
+  constructor(detail: string, options: HttpErrorOptions = {}, code: ErrorCode = ErrorCodes.HTTP) {
+    super(code, detail, options);
+    this.problem = options.problem ?? detail;
     this.status = options.status;
     this.request = options.request;
     this.serverException = options.serverException;

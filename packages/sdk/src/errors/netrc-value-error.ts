@@ -37,7 +37,7 @@ export class NetrcValueError extends LabKeyError {
   readonly problem: NetrcValueProblem;
 
   constructor(field: NetrcValueError['field'], problem: NetrcValueProblem, options: LabKeyErrorOptions = {}) {
-    super(ErrorCodes.INVALID_ARGUMENT, `[lk-sdk] netrc ${field} cannot be written: ${WHY[problem]}`, {
+    super(ErrorCodes.INVALID_ARGUMENT, `netrc ${field} cannot be written: ${WHY[problem]}`, {
       hint: options.hint ?? `Every netrc reader must read the ${field} the same way: pass a ${field} without such characters.`,
       cause: options.cause,
     });

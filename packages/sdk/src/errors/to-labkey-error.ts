@@ -85,6 +85,14 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   }
 }
 
+/**
+ * The detail of an error about one request, `METHOD URL<sep><problem><end>`, and the problem alone
+ * (HttpError.problem), for callers that name the request themselves.
+ */
+function about(what: string, sep: ': ' | ' ', problem: string, end: '' | '.' = ''): { detail: string; problem: string } {
+  return { detail: `${what}${sep}${problem}${end}`, problem };
+}
+
 function contentType(h: ResponseLike['headers']): string {
   const v = h['content-type'];
   return (Array.isArray(v) ? v[0] : v) ?? '';
@@ -168,16 +176,16 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   const keySent = auth.credential !== undefined && auth.credentialSent;
 
   if (!json && looksHtml(res) && (status === 404 || looksLikeLoginPage(res.body) || (status >= 200 && status < 300) || status === 401)) {
-    return new WrongContextPathError(
-      `${what} answered ${status} with an HTML ${looksLikeLoginPage(res.body) ? 'login page' : 'page'} instead of LabKey JSON: the base URL does not point at LabKey's API.`,
-      { ...base, hint: contextPathHint(res.url) },
-    );
+    const t = about(what, ' ', `answered ${status} with an HTML ${looksLikeLoginPage(res.body) ? 'login page' : 'page'} instead of LabKey JSON: the base URL does not point at LabKey's API`, '.');
+    return new WrongContextPathError(t.detail, { ...base, problem: t.problem, hint: contextPathHint(res.url) });
   }
 
   if (status === 401) {
     if (exception !== undefined && CSRF_MESSAGE.test(exception)) {
-      return new CsrfError(`${what} was refused by LabKey's CSRF check, even after fetching a fresh token: ${exception}`, {
+      const t = about(what, ' ', `was refused by LabKey's CSRF check, even after fetching a fresh token: ${exception}`);
+      return new CsrfError(t.detail, {
         ...base,
+        problem: t.problem,
         hint: 'A proxy may be dropping the X-LABKEY-CSRF cookie or header; run `lk doctor`.',
       });
     }
@@ -209,14 +217,23 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
       } catch {
         /* keep empty */
       }
-      return new HttpError(
-        `${what}: the request was redirected to another origin (${target}), so the API key from ${describeSource(auth.credential)} was not sent there (credentials never follow a redirect to another origin), and the server answered as guest (${exception ?? '401'}).`,
-        { ...base, hint: `Use the address the server redirects to as the base URL (${target}, with the context path), so the key goes to it directly.` },
+      const t = about(
+        what,
+        ': ',
+        `the request was redirected to another origin (${target}), so the API key from ${describeSource(auth.credential)} was not sent there (credentials never follow a redirect to another origin), and the server answered as guest (${exception ?? '401'})`,
+        '.',
+      );
+      return new HttpError(t.detail, {
+        ...base,
+        problem: t.problem,
+        hint: `Use the address the server redirects to as the base URL (${target}, with the context path), so the key goes to it directly.` },
       );
     }
     if (rejected) {
-      return new HttpError(`${what}: the server rejected the credentials (${exception}), but no API key was sent.`, {
+      const t = about(what, ': ', `the server rejected the credentials (${exception}), but no API key was sent`, '.');
+      return new HttpError(t.detail, {
         ...base,
+        problem: t.problem,
         hint: 'A cookie or proxy credential was rejected; run `lk doctor`.',
       });
     }
@@ -228,8 +245,10 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
 
   if (status === 403) {
     const who = auth.credential && keySent ? `the owner of the key from ${describeSource(auth.credential)}` : 'this user';
-    return new ForbiddenError(`${what} is forbidden for ${who}: ${exception ?? 'Forbidden'}`, {
+    const t = about(what, ' ', `is forbidden for ${who}: ${exception ?? 'Forbidden'}`);
+    return new ForbiddenError(t.detail, {
       ...base,
+      problem: t.problem,
       hint: 'The key works but its user lacks permission here: check the container and ask an administrator; `lk auth status` shows which key (and so which user) is used.',
     });
   }
@@ -237,16 +256,20 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   if (status === 404) {
     // No JSON, or the mock's and proxies' "nothing at this path" answers: not LabKey's API here.
     if (!json || /^No LabKey Server action at /.test(exception ?? '')) {
-      return new WrongContextPathError(`${what} answered 404 without LabKey JSON: there is no LabKey API at that URL.`, {
+      const t = about(what, ' ', 'answered 404 without LabKey JSON: there is no LabKey API at that URL', '.');
+      return new WrongContextPathError(t.detail, {
         ...base,
+        problem: t.problem,
         hint: contextPathHint(res.url),
       });
     }
     const w = notFoundWhat(exception ?? '');
     // A server at the root context reads `/labkey/...` as a project named "labkey".
     const labkeyAsProject = w === 'container' && /No such project: \/labkey\b/i.test(exception ?? '');
-    return new NotFoundError(`${what}: ${exception ?? 'Not found'}`, {
+    const t = about(what, ': ', exception ?? 'Not found');
+    return new NotFoundError(t.detail, {
       ...base,
+      problem: t.problem,
       what: w,
       hint: labkeyAsProject
         ? 'Check the context path: /labkey vs none. This server runs at the root; drop /labkey from the base URL.'
@@ -259,8 +282,10 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   }
 
   if (status === 405) {
-    return new MethodNotAllowedError(`${what}: ${exception ?? 'Method Not Allowed'}`, {
+    const t = about(what, ': ', exception ?? 'Method Not Allowed');
+    return new MethodNotAllowedError(t.detail, {
       ...base,
+      problem: t.problem,
       hint: 'Mutating LabKey actions accept POST only; this is a bug in the caller, please report it.',
     });
   }
@@ -268,8 +293,10 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   if (status === 400 && json) {
     const errors = flattenErrors(json.errors);
     if (Array.isArray(json.errors)) {
-      return new ValidationError(`${what}: ${exception ?? errors[0]?.message ?? 'Bad request'}`, {
+      const t = about(what, ': ', exception ?? errors[0]?.message ?? 'Bad request');
+      return new ValidationError(t.detail, {
         ...base,
+        problem: t.problem,
         errors,
         hint: 'Fix the rows or values named in `errors` and try again.',
       });
@@ -277,8 +304,10 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   }
 
   if (status >= 500) {
-    return new ServerError(`${what} failed on the server (${status})${exceptionClass ? ` with ${exceptionClass}` : ''}: ${exception ?? (json ? 'no message' : firstLine(res.body))}`, {
+    const t = about(what, ' ', `failed on the server (${status})${exceptionClass ? ` with ${exceptionClass}` : ''}: ${exception ?? (json ? 'no message' : firstLine(res.body))}`);
+    return new ServerError(t.detail, {
       ...base,
+      problem: t.problem,
       hint: /QueryParseException|SqlParse|parse/i.test(exceptionClass ?? '')
         ? 'Fix the LabKey SQL at the position given in the message.'
         : status === 502 || status === 503 || status === 504
@@ -288,18 +317,26 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   }
 
   if (status >= 200 && status < 300) {
-    return new BadResponseError(
-      `${what} answered ${status} with ${res.body.length === 0 ? 'an empty body' : json ? 'an error object' : `a body that is not JSON (${res.body.length} bytes${/json/i.test(contentType(res.headers)) ? ', cut off or invalid' : ''})`}${exception ? `: ${exception}` : ''}.`,
+    const t = about(
+      what,
+      ' ',
+      `answered ${status} with ${res.body.length === 0 ? 'an empty body' : json ? 'an error object' : `a body that is not JSON (${res.body.length} bytes${/json/i.test(contentType(res.headers)) ? ', cut off or invalid' : ''})`}${exception ? `: ${exception}` : ''}`,
+      '.',
+    );
+    return new BadResponseError(t.detail,
       {
         ...base,
+        problem: t.problem,
         ...(contentType(res.headers) ? { contentType: contentType(res.headers) } : {}),
         hint: 'A proxy or the server cut the response short or answered with something other than LabKey JSON; try again, and run `lk doctor` if it persists.',
       },
     );
   }
 
-  return new HttpError(`${what} answered ${status}${exception ? `: ${exception}` : ''}`, {
+  const t = about(what, ' ', `answered ${status}${exception ? `: ${exception}` : ''}`);
+  return new HttpError(t.detail, {
     ...base,
+    problem: t.problem,
     hint: 'Unexpected answer from the server; run `lk doctor`.',
   });
 }
@@ -333,8 +370,10 @@ export function fromTransportError(
   const timeoutPhase = code ? TIMEOUT_CODES[code] : undefined;
   if (timeoutPhase) {
     const ms = timeouts?.[timeoutPhase];
-    return new TimeoutError(`${where}: no ${timeoutPhase === 'connect' ? 'connection' : timeoutPhase === 'headers' ? 'response headers' : 'response data'} within ${ms ?? '?'} ms`, {
+    const t = about(where, ': ', `no ${timeoutPhase === 'connect' ? 'connection' : timeoutPhase === 'headers' ? 'response headers' : 'response data'} within ${ms ?? '?'} ms`);
+    return new TimeoutError(t.detail, {
       request,
+      problem: t.problem,
       ...(status !== undefined ? { status } : {}),
       phase: timeoutPhase,
       ...(ms !== undefined ? { timeoutMs: ms } : {}),
@@ -343,18 +382,23 @@ export function fromTransportError(
     });
   }
   if (signal?.aborted || err?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
-    return new AbortedError(`${where} was aborted`, { request, hint: 'The caller cancelled the request.', cause: e });
+    const t = about(where, ' ', 'was aborted');
+    return new AbortedError(t.detail, { request, problem: t.problem, hint: 'The caller cancelled the request.', cause: e });
   }
   if (phase === 'body') {
-    return new BadResponseError(`${where}: the response body broke off before it was complete (${code ?? err?.message ?? 'connection closed'})`, {
+    const t = about(where, ': ', `the response body broke off before it was complete (${code ?? err?.message ?? 'connection closed'})`);
+    return new BadResponseError(t.detail, {
       request,
+      problem: t.problem,
       ...(status !== undefined ? { status } : {}),
       hint: 'The connection closed mid-response (a proxy limit or a server crash); try again, and run `lk doctor` if it persists.',
       cause: e,
     });
   }
-  const net = new NetworkError(`${where}: ${networkText(code, err?.message)}`, {
+  const t = about(where, ': ', networkText(code, err?.message));
+  const net = new NetworkError(t.detail, {
     request,
+    problem: t.problem,
     ...(code ? { errno: code } : {}),
     hint: 'Check the server URL and that the server is running and reachable (`lk doctor`).',
     cause: e,

@@ -3,8 +3,8 @@
 import * as sdk from '@lk/sdk';
 
 const EXPECTED = [
-  'AUTH_SCHEMES', 'AbortedError', 'ApiKeyRejectedError', 'BadResponseError',
-  'CredentialStoreError', 'CsrfError', 'DOCS_BASE_URL', 'ENV_API_KEY', 'ENV_NETRC', 'ENV_SERVER',
+  'AUTH_ERROR_CODES', 'AUTH_SCHEMES', 'AbortedError', 'ApiKeyRejectedError', 'BadResponseError',
+  'CredentialSourceError', 'CredentialStoreError', 'CsrfError', 'DOCS_BASE_URL', 'ENV_API_KEY', 'ENV_NETRC', 'ENV_SERVER',
   'ErrorCodes', 'FILTER_OPERATORS', 'Filter', 'ForbiddenError', 'HttpError',
   'InvalidArgumentError', 'KEYCHAIN_SERVICE', 'KEYCHAIN_TIMEOUT_MS', 'KeychainError',
   'LabKeyError', 'MethodNotAllowedError', 'NetrcLockError', 'NetrcSyntaxError', 'NetworkError',

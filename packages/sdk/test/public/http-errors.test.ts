@@ -66,6 +66,8 @@ test('404 JSON for an unknown container → NotFoundError (container)', async ()
   expect(e.what).toBe('container');
   expect(e.serverException).toMatch(/No such project: \/NoSuchProject/);
   expect(e.hint).toMatch(/container path/);
+  expect(e.problem).toBe(e.serverException);
+  expect(e.detail).toBe(`${e.request.method} ${e.request.url}: ${e.problem}`);
 });
 
 test('base URL with /labkey against a root-context server → NotFound container, hint names the context path', async () => {
@@ -195,6 +197,10 @@ test('connection refused → NetworkError', async () => {
   expectShape(e, ErrorCodes.NETWORK, undefined);
   expect(e.errno).toBe('ECONNREFUSED');
   expect(e.hint).toMatch(/server is running/);
+  // The text without the request, for a caller that names the URL itself; the detail has both.
+  expect(e.problem).toBe('connection refused (nothing listens at that host and port)');
+  expect(e.detail).toBe(`GET http://127.0.0.1:${port}/login-whoAmI.api: ${e.problem}`);
+  expect(e.message).toBe(`[lk-sdk] ${e.detail}`);
 });
 
 test('a hung connection (no headers) → TimeoutError after the headers timeout', async () => {

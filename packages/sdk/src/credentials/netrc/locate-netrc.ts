@@ -125,6 +125,7 @@ export async function readNetrc(ctx: ResolveContext): Promise<NetrcReadResult> {
     const st = await ctx.fs.stat(path);
     if (!st.isFile) {
       throw new CredentialStoreError('netrc', `${path} is not a regular file`, {
+        file: path,
         hint: `Point NETRC at a file, or remove ${path}.`,
       });
     }
@@ -134,6 +135,7 @@ export async function readNetrc(ctx: ResolveContext): Promise<NetrcReadResult> {
     if (e instanceof CredentialStoreError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     throw new CredentialStoreError('netrc', `Cannot read ${path} (${code})`, {
+      file: path,
       hint: `Check that you own ${path} and can read it: chmod 600 ${path}`,
       cause: e,
     });

@@ -181,6 +181,7 @@ export async function acquireNetrcLock(file: string, options: NetrcLockOptions =
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new CredentialStoreError('netrc', `Cannot create the lock file ${lockPath} (${code ?? 'error'})`, {
+        file,
         hint: `Check that the folder of ${file} exists and that you can write to it.`,
         cause: e,
       });

@@ -21,7 +21,7 @@
 import { open, readFile, rename, unlink, lstat, readlink, realpath, stat, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isSecret, type Secret } from '../../redact/secret.js';
-import { CredentialStoreError, InvalidArgumentError } from '../../errors/credential-errors.js';
+import { CredentialStoreError, InvalidArgumentError, NetrcSyntaxError } from '../../errors/credential-errors.js';
 import { NetrcValueError, type NetrcValueProblem } from '../../errors/netrc-value-error.js';
 import { netrcHostKey, netrcHostname, parseNetrc, type NetrcEntry, type NetrcField } from './parse-netrc.js';
 import { acquireNetrcLock, netrcTempName, removeDeadWritersTempFiles, type NetrcLockOptions } from './netrc-lock.js';
@@ -455,6 +455,7 @@ async function writeTarget(path: string): Promise<string> {
         return join(await realpath(dirname(p)), basename(p));
       } catch (e) {
         throw new CredentialStoreError('netrc', `The folder of ${path} does not exist`, {
+          file: path,
           hint: `Create ${dirname(path)} first, or set NETRC to a file in an existing folder.`,
           cause: e,
         });
@@ -463,7 +464,7 @@ async function writeTarget(path: string): Promise<string> {
     if (!st.isSymbolicLink()) return p;
     p = resolve(dirname(p), await readlink(p));
   }
-  throw new CredentialStoreError('netrc', `Too many symbolic links at ${path}`);
+  throw new CredentialStoreError('netrc', `Too many symbolic links at ${path}`, { file: path });
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -492,7 +493,7 @@ async function fsyncDir(dir: string): Promise<void> {
  * A missing file is created (its folder must exist); an edit that leaves a missing file empty
  * creates nothing.
  *
- * Throws: NetrcSyntaxError when the file cannot be parsed (it is left as it was);
+ * Throws: NetrcSyntaxError, naming the file, when it cannot be parsed (it is left as it was);
  * NetrcLockError when another writer holds the lock past `lockTimeoutMs`;
  * CredentialStoreError when the folder is missing or the file cannot be read or written.
  * @public
@@ -514,13 +515,14 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
           throw new CredentialStoreError('netrc', `Cannot read ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+            file: target,
             hint: `Check that you own ${target}: ls -l ${target}`,
             cause: e,
           });
         }
         created = true;
       }
-      const next = edit(text);
+      const next = editNaming(target, edit, text);
       const modeTightened = previousMode !== undefined && process.platform !== 'win32' && (previousMode & 0o077) !== 0;
       const base = { path: target, previousMode, modeTightened, recoveredStaleLock: lock.recoveredStale };
       if (next === text) {
@@ -539,7 +541,7 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
       }
       if (!(await lock.stillHeld())) {
         // Our lock was broken as stale while we worked (we were stopped for a long time): start over.
-        if (attempt >= 3) throw new CredentialStoreError('netrc', `Lost the lock on ${target} while writing`);
+        if (attempt >= 3) throw new CredentialStoreError('netrc', `Lost the lock on ${target} while writing`, { file: target });
         continue;
       }
       await rename(tmp, target);
@@ -551,6 +553,7 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
       // error thrown by `edit`) goes out as it is.
       if (!(e instanceof Error) || !('syscall' in e)) throw e;
       throw new CredentialStoreError('netrc', `Cannot write ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+        file: target,
         hint: `Check that you can write to ${dir}.`,
         cause: e,
       });
@@ -558,6 +561,16 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
       if (tmp) await unlink(tmp).catch(() => undefined);
       await lock.release();
     }
+  }
+}
+
+/** Runs `edit`; a NetrcSyntaxError from parsing the text (which has no file name) names `file`. */
+function editNaming(file: string, edit: (text: string) => string, text: string): string {
+  try {
+    return edit(text);
+  } catch (e) {
+    if (!(e instanceof NetrcSyntaxError) || e.file !== undefined) throw e;
+    throw new NetrcSyntaxError(e.problem, { file, line: e.line, column: e.column }, { hint: e.hint, cause: e });
   }
 }
 
