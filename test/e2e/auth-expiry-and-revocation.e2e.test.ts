@@ -33,7 +33,7 @@ describe('expired and revoked keys, end to end', () => {
     expect(r.stderr).toMatch(/expired at \d{4}-\d\d-\d\dT/);
     expect(r.stderr).toContain('hint: ');
     const status = await runLk(['auth', 'status'], { home });
-    expect(status.code).toBe(1);
+    expect(status.code).toBe(4); // as from query: 4 means one thing everywhere
     expect(status.stderr).toContain('expired');
   });
 
@@ -45,6 +45,12 @@ describe('expired and revoked keys, end to end', () => {
     const r = await runLk(['query', 'sql', 'SELECT Name FROM People', '--schema', 'lists'], { home });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('revoked');
+    const status = await runLk(['auth', 'status'], { home });
+    expect(status.code).toBe(4);
+    expect(status.stderr).toContain('revoked');
+    const doctor = await runLk(['doctor'], { home });
+    expect(doctor.code).toBe(4);
+    expect(doctor.stderr).toContain('[FAIL] key accepted: ');
     const json = await runLk(['keys', 'list', '--json'], { home });
     expect(json.code).toBe(4);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'LK_API_KEY_REJECTED', reason: 'revoked', exitCode: 4 } });

@@ -74,8 +74,9 @@ describe('lk auth, end to end', () => {
     expect(home.readNetrc()).toBe(OTHER);
     expect(home.netrcMode()).toBe(0o600);
 
+    // No key: exit 4 from status as from token (status exited 1 before: 4 now means one thing).
     const after = await runLk(['auth', 'status'], { home });
-    expect(after.code).toBe(1);
+    expect(after.code).toBe(4);
     expect(after.stdout).toBe('');
     expect(after.stderr).toContain('✗ No LabKey API key found');
     const tokenAfter = await runLk(['auth', 'token'], { home });
@@ -87,7 +88,7 @@ describe('lk auth, end to end', () => {
     const key = issue();
     expect((await runLk(['auth', 'login', '--with-token'], { home, stdin: key, env: { LABKEY_SERVER: mock.url } })).code).toBe(0);
     const other = await runLk(['auth', 'status', '--server', 'http://localhost:1/labkey'], { home, env: { LABKEY_SERVER: mock.url } });
-    expect(other.code).toBe(1);
+    expect(other.code).toBe(4); // no key for localhost
     expect(other.stderr).toContain('http://localhost:1/labkey\n  ✗ ');
     const token = await runLk(['auth', 'token', '--server', mock.url], { home });
     expect(token).toMatchObject({ code: 0, stdout: `${key}\n` });
@@ -118,7 +119,7 @@ describe('lk auth, end to end', () => {
       expect(login2.code).toBe(0);
       expect(login2.stderr).toContain(`! netrc entries match the host name only: this key is now also used for ${mock.url}.`);
       const status = await runLk(['auth', 'status'], { home });
-      expect(status.code).toBe(1);
+      expect(status.code).toBe(4); // the one failure is a key the server does not accept
       expect(status.stderr).toContain(`${mock.url}\n  ✗ `);
       expect(status.stderr).toContain(`${second.url} (default)\n  ✓ Logged in as bob@lk.test`);
       const json = await runLk(['auth', 'status', '--json'], { home });

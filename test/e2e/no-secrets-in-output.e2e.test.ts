@@ -41,7 +41,7 @@ describe('no key in any output', () => {
     const wrong = trackSecret('lk_test_0000000000000000000000000000000000000000000000000000000000000003', 'wrong key');
     expect((await run(['query', 'select', 'lists', 'People', '--server', mock.url], { env: { LABKEY_API_KEY: wrong } })).code).toBe(4);
     expect((await run(['keys', 'list', '--json'], { env: { LABKEY_API_KEY: wrong } })).code).toBe(4);
-    expect((await run(['auth', 'status', '--json'], { env: { LABKEY_API_KEY: wrong } })).code).toBe(1);
+    expect((await run(['auth', 'status', '--json'], { env: { LABKEY_API_KEY: wrong } })).code).toBe(4);
     expect((await run(['auth', 'login', '--with-token'], { stdin: wrong })).code).toBe(4);
     expect((await run(['auth', 'login', '--with-token'], { stdin: key, env: { LABKEY_API_KEY: key } })).code).toBe(1);
     expect((await run(['doctor'], { env: { LABKEY_API_KEY: wrong } })).code).not.toBe(0);
@@ -52,7 +52,7 @@ describe('no key in any output', () => {
     expect((await run(['doctor'])).code).not.toBe(0);
     home.writeNetrc(netrcWithKey.replace(`password ${key}`, `password apikey|${key}`));
     expect((await run(['query', 'select', 'lists', 'People'])).code).toBe(4);
-    expect((await run(['auth', 'status'])).code).toBe(1);
+    expect((await run(['auth', 'status'])).code).toBe(4);
     home.writeNetrc(netrcWithKey);
 
     mock.server.clock.advance(2 * 3600 * 1000 + 1000);

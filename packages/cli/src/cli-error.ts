@@ -1,9 +1,10 @@
 /**
  * Errors raised by the CLI itself (as opposed to the SDK). Like the SDK's errors they carry a
- * stable `code` and a `hint`; `kind` tells `handleError` which exit code applies. Commands throw
- * these and never exit.
+ * stable `code` and a `hint`; `kind: 'usage'` makes `handleError` exit 2. A CliError that stands
+ * for an SDK auth error (a rejected key at login) uses the SDK's code, and so exits 4 as that
+ * error does. Commands throw these and never exit.
  */
-export type CliErrorKind = 'usage' | 'auth' | 'error';
+export type CliErrorKind = 'usage' | 'error';
 
 export interface CliErrorOptions {
   kind?: CliErrorKind;
@@ -38,8 +39,4 @@ export class CliError extends Error {
 /** A usage problem (bad flag value, missing argument): exit code 2. */
 export function usageError(message: string, hint?: string): CliError {
   return new CliError('LK_USAGE', message, { kind: 'usage', hint });
-}
-
-export function isCliError(e: unknown): e is CliError {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'CliError' && typeof (e as { code?: unknown }).code === 'string';
 }

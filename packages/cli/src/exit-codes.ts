@@ -1,6 +1,7 @@
 /**
- * The process exit codes of `lk`. Only `handle-error.ts` chooses one; commands never exit.
- * 4 follows the GitHub CLI: "authentication required / rejected".
+ * The process exit codes of `lk`. Only `exitCodeFor` in `handle-error.ts` chooses one; commands
+ * never exit. 4 follows the GitHub CLI ("authentication required / rejected") and means exactly
+ * an error whose code is in the SDK's `AUTH_ERROR_CODES`.
  */
 export const ExitCode = {
   OK: 0,

@@ -1,7 +1,10 @@
 /**
- * The one place where an error becomes a message and an exit code (style.md practice 5).
- * Commands throw; `main` catches and calls {@link handleError}. Errors are matched on `code`
- * (never `instanceof`: the SDK may be loaded twice).
+ * The one place where an error becomes a message and an exit code. Commands throw; `main`
+ * catches and calls {@link handleError}. Errors are matched on `code` (never `instanceof`: the SDK
+ * may be loaded twice), and an SDK error's text is its `detail` field: no SDK message is parsed.
+ *
+ * Exit codes: 0 ok (and help or version shown as asked), 1 error, 2 usage, 4 an SDK auth error
+ * (a code in the SDK's `AUTH_ERROR_CODES`: no key, or the key was not accepted), and nothing else.
  */
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { IO } from './io.js';
@@ -19,9 +22,12 @@ export interface HandleErrorContext {
 interface Coded {
   code: string;
   message: string;
+  /** An SDK error's text without its prefix. */
+  detail?: string;
+  /** An SDK error's first line of `detail`. */
+  summary?: string;
   hint?: string;
   kind?: string;
-  exitCode?: number;
   toJSON?: () => Record<string, unknown>;
 }
 
@@ -29,25 +35,54 @@ function coded(e: unknown): e is Coded {
   return typeof e === 'object' && e !== null && typeof (e as Coded).code === 'string' && typeof (e as Coded).message === 'string';
 }
 
-/** SDK error codes that mean "you are not (properly) authenticated". */
-const AUTH_CODES = new Set(['LK_NO_CREDENTIALS', 'LK_API_KEY_REJECTED', 'LK_CSRF']);
 const USAGE_CODES = new Set(['LK_INVALID_ARGUMENT', 'LK_USAGE']);
 
 /** Commander's codes for "help or version was shown as asked": not an error. */
 const COMMANDER_OK = new Set(['commander.helpDisplayed', 'commander.version']);
 
-/** The SDK prefixes its messages with its name; people reading `lk` output don't need it. */
-function humanMessage(message: string): string {
-  return message.replace(/^\[lk-sdk\]\s*/, '').replace(/^error:\s*/, '');
+function isCommander(e: Coded): boolean {
+  return e.code.startsWith('commander.');
 }
 
-export function exitCodeFor(e: unknown): ExitCodeValue {
+/**
+ * What an error says, for people: an SDK error's `detail` (its message without the SDK's
+ * prefix), commander's message without its `error: ` lead-in, else the message.
+ */
+export function errorText(e: unknown): string {
+  if (!coded(e)) return e instanceof Error ? e.message : String(e);
+  if (typeof e.detail === 'string') return e.detail;
+  if (isCommander(e)) return stripCommanderLead(e.message);
+  return e.message;
+}
+
+/** One line of {@link errorText}: an SDK error's `summary`; for doctor lines and notes. */
+export function errorSummary(e: unknown): string {
+  if (coded(e) && typeof e.summary === 'string') return e.summary;
+  return firstLine(errorText(e));
+}
+
+/** `error: unknown option '--x'` (commander's own text, never the SDK's) → `unknown option '--x'`. */
+function stripCommanderLead(text: string): string {
+  return text.startsWith('error: ') ? text.slice('error: '.length) : text;
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end === -1 ? text : text.slice(0, end);
+}
+
+/**
+ * The exit code for `e`: 0 for help or version, 2 for usage errors (commander's, a CliError of
+ * kind `usage`, the SDK's InvalidArgumentError), 4 for an SDK auth error (`isAuthError`, i.e. a
+ * code in the SDK's `AUTH_ERROR_CODES`, whichever side raised it), else 1. The SDK is loaded
+ * only for an error that may be one of its auth errors (it is already loaded when it is one).
+ */
+export async function exitCodeFor(e: unknown): Promise<ExitCodeValue> {
   if (!coded(e)) return ExitCode.ERROR;
-  if (e.code.startsWith('commander.')) return COMMANDER_OK.has(e.code) ? ExitCode.OK : ExitCode.USAGE;
+  if (isCommander(e)) return COMMANDER_OK.has(e.code) ? ExitCode.OK : ExitCode.USAGE;
   if (e.kind === 'usage') return ExitCode.USAGE;
-  if (e.kind === 'auth') return ExitCode.AUTH;
-  if (e.kind === 'error') return ExitCode.ERROR;
-  if (AUTH_CODES.has(e.code)) return ExitCode.AUTH;
+  const { isAuthError } = await import('@lk/sdk');
+  if (isAuthError(e)) return ExitCode.AUTH;
   if (USAGE_CODES.has(e.code)) return ExitCode.USAGE;
   return ExitCode.ERROR;
 }
@@ -73,11 +108,11 @@ function debugDump(e: unknown, io: IO): void {
 
 /**
  * Prints `err` for people (stderr: message, then hint) or as data (`--json`: one JSON object on
- * stdout), and returns the exit code: 1 error, 2 usage, 4 authentication. Help and version
- * "errors" from commander return 0 and print nothing more.
+ * stdout), and returns the exit code from {@link exitCodeFor}. Help and version "errors" from
+ * commander return 0 and print nothing more.
  */
 export async function handleError(err: unknown, ctx: HandleErrorContext): Promise<ExitCodeValue> {
-  const code = exitCodeFor(err);
+  const code = await exitCodeFor(err);
   if (code === ExitCode.OK) return code;
   const { io } = ctx;
   // commander already printed its own help screen for `commander.help` (e.g. `lk auth` alone).
@@ -90,7 +125,7 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
     if (coded(err)) {
       data = typeof err.toJSON === 'function' ? { ...err.toJSON() } : { code: err.code, message: err.message };
       data.code = err.code;
-      data.message = humanMessage(err.message);
+      data.message = errorText(err);
       const hint = hintFor(err, ctx.command);
       if (hint !== undefined) data.hint = hint;
     } else {
@@ -99,7 +134,7 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
     data.exitCode = code;
     await io.out(`${JSON.stringify({ error: data }, null, 2)}\n`);
   } else if (coded(err)) {
-    io.err(`${io.style.fail('lk:')} ${humanMessage(err.message)}\n`);
+    io.err(`${io.style.fail('lk:')} ${errorText(err)}\n`);
     const hint = hintFor(err, ctx.command);
     if (hint) io.err(`${io.style.bold('hint:')} ${hint}\n`);
   } else {

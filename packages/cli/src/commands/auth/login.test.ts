@@ -107,7 +107,7 @@ describe('lk auth login', () => {
       deps = await createTestDeps({ stdin: '0'.repeat(64) });
       writeFileSync(netrc(), entry(stored), { mode: 0o600 });
       const e = await runLogin({ server: server.url, withToken: true }, deps).catch((x: unknown) => x);
-      expect(e).toMatchObject({ code: 'LK_API_KEY_REJECTED', kind: 'auth' });
+      expect(e).toMatchObject({ code: 'LK_API_KEY_REJECTED' });
       const { message, hint } = e as { message: string; hint: string };
       expect(message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/labkey did not accept the key you gave \(fingerprint [0-9a-f]{8}\)/);
       expect(`${message} ${hint}`).not.toMatch(/apiKey option|shadows|Remove the key/);

@@ -118,13 +118,8 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   const tryKey = async (candidate: string): Promise<{ who: WhoAmI; client: LabKeyClient }> => {
     const client = await deps.createClient({ baseUrl: server.url, container, auth, apiKey: new sdk.Secret(candidate) });
     try {
+      // A guest answer despite the key is the SDK's ApiKeyRejectedError (`legacy-guest`).
       const who = await client.whoAmI();
-      if (who.id === 0 || who.email === 'guest') {
-        throw new CliError('LK_API_KEY_REJECTED', `${server.url} treated the key as a guest: it is not valid there (servers before LabKey 24.8 ignore a bad key silently).`, {
-          kind: 'auth',
-          hint: `Check the key on ${externalToolAccessUrl(server.url, container)} and run \`lk auth login\` again.`,
-        });
-      }
       return { who, client };
     } catch (e) {
       await client.close();
@@ -195,25 +190,21 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
  * Says what it means here, keeping the SDK's specific causes (Bearer not read, not a key at all).
  */
 function loginRejection(e: unknown, server: string, container: string, fingerprint: string): CliError {
-  if (e instanceof CliError) return e;
   const reason = (e as { reason?: string }).reason;
   const page = externalToolAccessUrl(server, container);
   if (reason === 'bearer-unsupported') {
     return new CliError('LK_API_KEY_REJECTED', `${server} does not read keys sent as \`Authorization: Bearer\` (it treated the request as guest); nothing was stored.`, {
-      kind: 'auth',
       hint: 'Run `lk auth login --auth apikey` (the default) to send the key in the apikey header.',
       cause: e,
     });
   }
   if (reason === 'malformed') {
     return new CliError('LK_API_KEY_REJECTED', `That is not a LabKey API key (fingerprint ${fingerprint}): a key is 64 lower-case hex characters; nothing was stored.`, {
-      kind: 'auth',
       hint: `Copy the whole key again from ${page}, then run \`lk auth login\` again.`,
       cause: e,
     });
   }
   return new CliError('LK_API_KEY_REJECTED', `${server} did not accept the key you gave (fingerprint ${fingerprint}): it is mistyped, expired or revoked, or belongs to another server; nothing was stored.`, {
-    kind: 'auth',
     hint: `Check the key, or create a new one on ${page}, then run \`lk auth login\` again.`,
     cause: e,
   });

@@ -1,4 +1,5 @@
 import { startMockServer } from '@lk/mock-server';
+import { exitCodeFor } from '../../handle-error.js';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
 import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import { runLogin } from './login.js';
@@ -67,10 +68,12 @@ describe('lk auth status', () => {
       expect(deps.io.stdout()).not.toContain(key);
     });
 
-    it('a revoked key fails: the report goes to stderr and the error is already reported (exit 1)', async () => {
+    it('a revoked key fails: the report goes to stderr, and the already-reported error is the SDK auth error (exit 4, as from any command)', async () => {
       server.state.revokeApiKey(rowId);
       await freshIO();
-      await expect(runStatus({}, deps)).rejects.toMatchObject({ code: 'LK_AUTH_STATUS_FAILED', reported: true, kind: 'error' });
+      const e = await runStatus({}, deps).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'LK_API_KEY_REJECTED', reported: true });
+      expect(await exitCodeFor(e)).toBe(4);
       expect(deps.io.stdout()).toBe('');
       expect(deps.io.stderr()).toContain(`${server.url} (default)\n  ✗ `);
       expect(deps.io.stderr()).toContain('revoked');
@@ -81,11 +84,22 @@ describe('lk auth status', () => {
       const other = await startMockServer();
       try {
         await freshIO();
-        await expect(runStatus({ server: other.url.replace('127.0.0.1', 'localhost') }, deps)).rejects.toMatchObject({ code: 'LK_AUTH_STATUS_FAILED' });
+        await expect(runStatus({ server: other.url.replace('127.0.0.1', 'localhost') }, deps)).rejects.toMatchObject({ code: 'LK_NO_CREDENTIALS', reported: true });
         expect(deps.io.stderr()).toContain('No LabKey API key found');
       } finally {
         await other.close();
       }
+    });
+
+    it('a failure that is not the key\'s (server down) is LK_AUTH_STATUS_FAILED (exit 1)', async () => {
+      const gone = await startMockServer();
+      const url = gone.url;
+      await gone.close();
+      await freshIO();
+      const e = await runStatus({ server: url }, deps).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'LK_AUTH_STATUS_FAILED', reported: true });
+      expect(await exitCodeFor(e)).toBe(1);
+      expect(deps.io.stderr()).toContain('connection refused');
     });
 
     it('says when LABKEY_API_KEY shadows the stored key', async () => {

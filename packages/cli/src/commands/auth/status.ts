@@ -1,7 +1,8 @@
 /**
  * `lk auth status`: for each known server (or the one given), where the key comes from, the key
  * masked, and whom the server says it belongs to, or why it fails. Like gh, the report goes to
- * stdout when all is well and to stderr (exit 1) when any server fails.
+ * stdout when all is well and to stderr when any server fails: exit 4 when every failure is an SDK
+ * auth error (no key, key not accepted), as any other command exits for that error, else exit 1.
  */
 import type { Credential } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
@@ -9,6 +10,7 @@ import type { Deps } from '../../deps.js';
 import { clientFor, ENV_SERVER, serverUrlFrom, type ResolvedServer } from '../shared/server.js';
 import type { ServerEntry } from '../../config.js';
 import { serverCommand } from '../shared/command.js';
+import { errorText } from '../../handle-error.js';
 
 export interface StatusOptions {
   server?: string;
@@ -63,6 +65,8 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
 
   const sdk = await deps.sdk();
   const results: ServerStatus[] = [];
+  /** The SDK auth error of each server that failed with one. */
+  const authErrors: string[] = [];
   for (const s of servers) {
     const auth = s.entry?.auth ?? 'apikey';
     const r: ServerStatus = { server: s.url, default: config.defaultServer === s.url, ok: false, auth };
@@ -77,17 +81,13 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
         r.shadowed = await shadowedKeys(deps, s.url, cred.fingerprint);
         const info = config.keys[cred.fingerprint];
         if (info && info.expiresAt !== undefined) r.expiresAt = info.expiresAt;
-        const who = await client.whoAmI();
-        if (who.id === 0 || who.email === 'guest') {
-          throw new CliError('LK_API_KEY_REJECTED', 'the server treated the key as a guest (servers before LabKey 24.8 ignore a bad key silently)', {
-            hint: 'Run `lk auth login` with a valid key; `lk doctor` checks the key.',
-          });
-        }
+        const who = await client.whoAmI(); // a guest answer despite the key is an ApiKeyRejectedError
         r.user = { id: who.id, email: who.email, displayName: who.displayName };
         r.ok = true;
       } catch (e) {
-        const err = e as { code?: string; message?: string; hint?: string; trail?: Credential['trail'] };
-        r.error = { code: err.code ?? 'LK_UNEXPECTED', message: (err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '') };
+        const err = e as { code?: string; hint?: string; trail?: Credential['trail'] };
+        r.error = { code: err.code ?? 'LK_UNEXPECTED', message: errorText(e) };
+        if (sdk.isAuthError(e)) authErrors.push(e.code);
         if (err.hint) r.error.hint = err.hint;
         if (err.trail) r.trail = err.trail.map((t) => ({ ...t }));
       }
@@ -106,7 +106,9 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
     else io.err(text);
   }
   if (failed > 0) {
-    throw new CliError('LK_AUTH_STATUS_FAILED', `${failed} of ${results.length} server${results.length === 1 ? '' : 's'} failed`, {
+    // Every failure is the key's: the error's own code, so the exit code is the one for that error.
+    const code = authErrors.length === failed ? authErrors[0]! : 'LK_AUTH_STATUS_FAILED';
+    throw new CliError(code, `${failed} of ${results.length} server${results.length === 1 ? '' : 's'} failed`, {
       reported: true,
     });
   }
@@ -119,8 +121,9 @@ function render(r: ServerStatus, deps: Deps): string {
   if (r.ok && r.user) {
     lines.push(`  ${style.ok('✓')} Logged in as ${r.user.email}${r.user.displayName && r.user.displayName !== r.user.email ? ` (${r.user.displayName})` : ''}`);
   } else if (r.error) {
-    lines.push(`  ${style.fail('✗')} ${r.error.message.split('\n')[0]}`);
-    for (const more of r.error.message.split('\n').slice(1)) lines.push(`    ${more}`);
+    // The text's further lines (a trail of sources) go under its first, indented.
+    const text = r.error.message;
+    lines.push(`  ${style.fail('✗')} ${text.replaceAll('\n', '\n    ')}`);
   }
   if (r.source) lines.push(`  - Key source: ${r.source}`);
   if (r.key) lines.push(`  - Key: ${r.key}${r.fingerprint ? ` (fingerprint ${r.fingerprint})` : ''}`);

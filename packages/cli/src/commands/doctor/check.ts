@@ -4,6 +4,7 @@
  * A check never writes anything: when a problem has a safe, automatic repair the result carries
  * it, and `lk doctor --fix` applies the repairs after a backup (see `fix.ts`).
  */
+import type { AuthErrorCode } from '@lk/sdk';
 import type { DoctorFacts } from './facts.js';
 import type { Repair } from './repair.js';
 
@@ -21,8 +22,11 @@ export interface CheckResult {
   fix: string;
   /** Automatic repairs `--fix` may apply for this problem. */
   repairs?: Repair[];
-  /** Set by the key check when the server rejected the key: the run exits 4 rather than 1. */
-  authFailure?: boolean;
+  /**
+   * Set by the key check when the failure is the key's: the SDK auth error it amounts to (no key
+   * found, or not accepted). The run then fails with that error's code, and so its exit code.
+   */
+  authError?: AuthErrorCode;
 }
 
 export interface Check {
@@ -37,7 +41,7 @@ export function result(
   status: CheckStatus,
   detail: string,
   fix = '',
-  extra: Pick<CheckResult, 'repairs' | 'authFailure'> = {},
+  extra: Pick<CheckResult, 'repairs' | 'authError'> = {},
 ): CheckResult {
   return { id: check.id, status, title: check.title, detail, fix, ...extra };
 }

@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { CredentialStoreError } from '@lk/sdk';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
 import { useMockServer, useTestDeps } from '../../testing/harness.js';
 import type { Check } from './check.js';
-import { diagnose, exitCodeOf, runChecks, runDoctor } from './doctor.js';
+import { diagnose, outcomeOf, runChecks, runDoctor } from './doctor.js';
 import { gatherFacts } from './facts.js';
 import { doctorOptions, registerDoctor } from './index.js';
 import { useDoctorHarness } from './testing.js';
@@ -91,14 +92,14 @@ describe('lk doctor', () => {
 
     it('a failing run: the report goes to stderr with each fix, and an already-reported auth error (exit 4)', async () => {
       h.write(`machine 127.0.0.1 login apikey password ${h.secret('d'.repeat(64))}\n`);
-      await expect(runDoctor({ server: server.url }, h.deps)).rejects.toMatchObject({ code: 'LK_DOCTOR_AUTH', kind: 'auth', reported: true });
+      await expect(runDoctor({ server: server.url }, h.deps)).rejects.toMatchObject({ code: 'LK_API_KEY_REJECTED', reported: true });
       expect(h.deps.io.stdout()).toBe('');
       expect(h.deps.io.stderr()).toContain('[FAIL] key accepted: ');
       expect(h.deps.io.stderr()).toContain(`    fix: Create a new key on ${server.url}`);
       expect(h.deps.io.stderr()).toMatch(/\n1 failed\. Run `lk doctor` again after a fix\.\n$/);
     });
 
-    it('a non-auth failure is kind error (exit 1)', async () => {
+    it('a non-auth failure is LK_DOCTOR_FAILED (exit 1)', async () => {
       h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`, 0o644);
       await expect(runDoctor({ server: server.url }, h.deps)).rejects.toMatchObject({ code: 'LK_DOCTOR_FAILED', kind: 'error', reported: true });
       expect(h.deps.io.stderr()).toContain('`lk doctor --fix` can repair one of them (after a backup).');
@@ -113,12 +114,12 @@ describe('lk doctor', () => {
         'machine other.org:8443 login apikey password lk_test_0001\n';
       h.write(before, 0o644);
       const first = await diagnose({ server: server.url }, h.deps);
-      expect(exitCodeOf(first.checks)).toBe(1);
+      expect(outcomeOf(first.checks)).toBe('problems');
       const report = await runDoctor({ server: server.url, fix: true }, h.deps);
       // Round 1 renames the machines, moves them and tightens the mode; round 2 then finds the
       // entry again and fixes its login and stray prefix. One backup: the original file.
       expect(report.fixed.map((f) => f.id).sort()).toEqual(['chmod-600', 'login-apikey', 'move-before-default', 'rewrite-machine', 'rewrite-machine']);
-      expect(exitCodeOf(report.checks)).toBe(0);
+      expect(outcomeOf(report.checks)).toBe('ok');
       expect(statSync(h.netrc).mode & 0o777).toBe(0o600);
       expect(h.backups()).toHaveLength(1);
       expect(h.read(h.backups()[0]!)).toBe(before);
@@ -146,12 +147,12 @@ describe('lk doctor', () => {
       expect(realpathSync(h.netrc)).toBe(realpathSync(target));
       expect(h.read('dotfiles/netrc')).toBe(`machine 127.0.0.1 login apikey password ${key}\n`);
       expect(statSync(target).mode & 0o777).toBe(0o600);
-      expect(exitCodeOf(r.checks)).toBe(0);
+      expect(outcomeOf(r.checks)).toBe('ok');
     });
 
     it('--json prints { checks, fixed } on stdout, failures included', async () => {
       h.write(`machine 127.0.0.1 login apikey password apikey|${h.key()}\n`, 0o644);
-      await expect(runDoctor({ server: server.url, json: true }, h.deps)).rejects.toMatchObject({ kind: 'auth' });
+      await expect(runDoctor({ server: server.url, json: true }, h.deps)).rejects.toMatchObject({ code: 'LK_API_KEY_REJECTED' });
       const failed = JSON.parse(h.deps.io.stdout()) as { checks: Record<string, unknown>[]; fixed: unknown[]; exitCode: number };
       expect(failed.exitCode).toBe(4);
       expect(failed.fixed).toEqual([]);
@@ -175,15 +176,15 @@ describe('lk doctor', () => {
       expect(r.checks.find((c) => c.id === 'netrc-permissions')?.status).toBe('fail');
       expect(r.checks.find((c) => c.id === 'server')?.status).toBe('skip');
       expect(r.checks.find((c) => c.id === 'key-accepted')?.status).toBe('skip');
-      expect(exitCodeOf(r.checks)).toBe(1);
+      expect(outcomeOf(r.checks)).toBe('problems');
     });
 
     it('a check that crashes is reported as failed and the others still run', async () => {
-      const boom: Check = { id: 'boom', title: 'boom', run: () => Promise.reject(Object.assign(new Error('[lk-sdk] it broke'), { code: 'LK_X' })) };
+      const boom: Check = { id: 'boom', title: 'boom', run: () => Promise.reject(new CredentialStoreError('netrc', 'it broke.\nsecond line')) };
       const ok: Check = { id: 'ok', title: 'ok', run: () => ({ id: 'ok', status: 'pass', title: 'ok', detail: 'fine', fix: '' }) };
       const results = await runChecks(await gatherFacts({}, h.deps), [boom, ok]);
       expect(results).toEqual([
-        { id: 'boom', status: 'fail', title: 'boom', detail: 'The check itself failed: LK_X: it broke', fix: 'Run `NODE_DEBUG=lk lk doctor` and report the problem.' },
+        { id: 'boom', status: 'fail', title: 'boom', detail: 'The check itself failed: LK_CREDENTIAL_STORE: it broke', fix: 'Run `NODE_DEBUG=lk lk doctor` and report the problem.' },
         { id: 'ok', status: 'pass', title: 'ok', detail: 'fine', fix: '' },
       ]);
     });

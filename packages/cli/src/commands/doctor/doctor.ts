@@ -2,21 +2,23 @@
  * `lk doctor`: runs every check, prints one line per check with a mark and a fix, and with
  * `--fix` applies the safe repairs (after a backup) and runs the checks again to show the result.
  *
- * Exit code (through handleError, never process.exit): 0 when nothing failed (warnings allowed),
- * 4 when the server rejected the key (or there is none), 1 for any other failure.
+ * The run ends in a {@link DoctorOutcome}; a failed run throws an already-reported error, and
+ * `exitCodeFor` (in handle-error.ts, the one place) turns it into the exit code: 0 when nothing
+ * failed (warnings allowed), 4 when the key is the problem (an SDK auth error's code), else 1.
  * No key value ever reaches the output: checks name keys by fingerprint only.
  */
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../exit-codes.js';
+import { errorSummary, exitCodeFor } from '../../handle-error.js';
 import type { Check, CheckResult } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { gatherFacts, type DoctorFacts, type DoctorOptions } from './facts.js';
 import { applyRepairs } from './fix.js';
-import { marksFor, renderReport, reportJson, type DoctorReport } from './render.js';
+import { marksFor, renderReport, reportJson, type DoctorOutcome, type DoctorReport } from './render.js';
 
 export type { DoctorOptions } from './facts.js';
-export type { DoctorReport } from './render.js';
+export type { DoctorOutcome, DoctorReport } from './render.js';
 
 const MAX_FIX_ROUNDS = 3;
 
@@ -29,12 +31,12 @@ export async function runChecks(facts: DoctorFacts, checks: readonly Check[] = A
       results.push(r);
       facts.pendingRepairs.push(...(r.repairs ?? []));
     } catch (e) {
-      const err = e as { code?: string; message?: string };
+      const code = (e as { code?: unknown } | null)?.code;
       results.push({
         id: check.id,
         status: 'fail',
         title: check.title,
-        detail: `The check itself failed: ${err.code ? `${err.code}: ` : ''}${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}`,
+        detail: `The check itself failed: ${typeof code === 'string' ? `${code}: ` : ''}${errorSummary(e)}`,
         fix: 'Run `NODE_DEBUG=lk lk doctor` and report the problem.',
       });
     }
@@ -42,10 +44,24 @@ export async function runChecks(facts: DoctorFacts, checks: readonly Check[] = A
   return results;
 }
 
-export function exitCodeOf(results: readonly CheckResult[]): number {
-  if (results.some((r) => r.status === 'fail' && r.authFailure)) return ExitCode.AUTH;
-  if (results.some((r) => r.status === 'fail')) return ExitCode.ERROR;
-  return ExitCode.OK;
+/** The {@link DoctorOutcome} of a run's results. */
+export function outcomeOf(results: readonly CheckResult[]): DoctorOutcome {
+  if (results.some((r) => r.status === 'fail' && r.authError !== undefined)) return 'auth';
+  if (results.some((r) => r.status === 'fail')) return 'problems';
+  return 'ok';
+}
+
+/**
+ * The error a failed run ends with, already reported (the report is the message): with the SDK
+ * auth code of the first failure that is the key's, else `LK_DOCTOR_FAILED`. None for `ok`.
+ */
+export function failureOf(results: readonly CheckResult[]): CliError | undefined {
+  const failed = results.filter((c) => c.status === 'fail');
+  if (failed.length === 0) return undefined;
+  const code = failed.find((c) => c.authError !== undefined)?.authError ?? 'LK_DOCTOR_FAILED';
+  return new CliError(code, `lk doctor: ${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((c) => c.id).join(', ')})`, {
+    reported: true,
+  });
 }
 
 /**
@@ -56,7 +72,7 @@ export async function diagnose(opts: DoctorOptions, deps: Deps): Promise<DoctorR
   const sdk = await deps.sdk();
   let facts = await gatherFacts(opts, deps);
   let checks = await runChecks(facts);
-  const report: DoctorReport = { server: facts.server?.url, checks, fixed: [], fixRequested: opts.fix === true };
+  const report: DoctorReport = { server: facts.server?.url, checks, fixed: [], fixRequested: opts.fix === true, outcome: 'ok' };
   if (opts.fix) {
     // One repair can uncover the next (a renamed machine is found again, and then its stray
     // prefix shows): repeat while repairs change something, a few rounds at most.
@@ -73,31 +89,26 @@ export async function diagnose(opts: DoctorOptions, deps: Deps): Promise<DoctorR
     }
     if (notFixed.length) report.notFixed = notFixed;
   }
+  report.outcome = outcomeOf(report.checks);
   return report;
 }
 
 /**
  * `lk doctor`: the report on stdout when nothing failed, on stderr otherwise (as `lk auth status`);
- * `--json` always on stdout. Throws an already-reported CliError for a non-zero exit.
+ * `--json` always on stdout, with the exit code. Throws {@link failureOf}'s error for a failed run.
  */
 export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorReport> {
   const report = await diagnose(opts, deps);
-  const code = exitCodeOf(report.checks);
+  const failure = failureOf(report.checks);
   const { io } = deps;
   if (opts.json) {
-    await io.out(reportJson(report, code));
-  } else if (code === ExitCode.OK) {
+    await io.out(reportJson(report, failure ? await exitCodeFor(failure) : ExitCode.OK));
+  } else if (!failure) {
     await io.out(renderReport(report, marksFor(io.stdoutIsTTY, deps.env)));
   } else {
     // As `lk auth status` (and gh): a failing report goes to stderr.
     io.err(renderReport(report, marksFor(io.stderrIsTTY, deps.env)));
   }
-  if (code !== ExitCode.OK) {
-    const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
-    throw new CliError(code === ExitCode.AUTH ? 'LK_DOCTOR_AUTH' : 'LK_DOCTOR_FAILED', `lk doctor: ${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.join(', ')})`, {
-      kind: code === ExitCode.AUTH ? 'auth' : 'error',
-      reported: true,
-    });
-  }
+  if (failure) throw failure;
   return report;
 }

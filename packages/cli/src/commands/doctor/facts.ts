@@ -6,8 +6,9 @@
  *
  * Keys stay in {@link Secret}s here; only fingerprints reach the checks' output.
  */
-import type { Credential, Netrc, NetrcLocation, ResolveContext, Secret, SourceReport } from '@lk/sdk';
+import type { Credential, Netrc, NetrcLocation, NetrcSyntaxError, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
+import { errorSummary } from '../../handle-error.js';
 import { ENV_SERVER, guestWhoAmI, PROBE_TIMEOUTS, resolveServer, type ResolvedServer } from '../shared/server.js';
 import type { Repair } from './repair.js';
 import { probeContextPath, type ContextPathReport } from './probe-server.js';
@@ -118,11 +119,10 @@ async function gatherNetrc(deps: Deps, ctx: ResolveContext): Promise<NetrcFacts>
   try {
     facts.parsed = sdk.parseNetrc(facts.text, { file: location.path });
   } catch (e) {
-    const err = e as { code?: string; line?: number; column?: number; message?: string };
-    if (err.code !== 'LK_NETRC_SYNTAX') throw e;
-    // The SDK's message names file, line and column and never a token value.
-    const message = (err.message ?? '').replace(/^\[lk-sdk\]\s*/, '').replace(/^.*?:\d+:\d+:\s*/, '');
-    facts.syntaxError = { line: err.line ?? 0, column: err.column ?? 0, message };
+    if (!sdk.isLabKeyError(e) || e.code !== 'LK_NETRC_SYNTAX') throw e;
+    // Never a token value: the problem says what is wrong, the fields where.
+    const err = e as NetrcSyntaxError;
+    facts.syntaxError = { line: err.line, column: err.column, message: err.problem };
   }
   return facts;
 }
@@ -184,16 +184,15 @@ async function verifyKey(deps: Deps, baseUrl: string, key: Secret): Promise<KeyV
   let client: Awaited<ReturnType<Deps['createClient']>> | undefined;
   try {
     client = await deps.createClient({ baseUrl, apiKey: key, retries: 0, timeouts: PROBE_TIMEOUTS });
-    const me = await client.whoAmI();
-    if (!me.email || me.email === 'guest' || me.id === 0) return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
+    const me = await client.whoAmI(); // a guest answer despite the key is an ApiKeyRejectedError (legacy-guest)
     return { kind: 'accepted', email: me.email, displayName: me.displayName };
   } catch (e) {
     if (sdk.isApiKeyRejectedError(e)) {
       if (e.reason === 'legacy-guest') return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
       return { kind: 'rejected', why: 'the server answered 401 (no account matches this key)' };
     }
-    const err = e as { code?: string; message?: string };
-    return { kind: 'error', why: `${err.code ?? 'error'}: ${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}` };
+    const code = (e as { code?: unknown } | null)?.code;
+    return { kind: 'error', why: `${typeof code === 'string' ? code : 'error'}: ${errorSummary(e)}` };
   } finally {
     await client?.close().catch(() => undefined);
   }

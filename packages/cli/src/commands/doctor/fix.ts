@@ -5,6 +5,7 @@
  * which is also the permissions repair.
  */
 import type { Deps, SdkModule } from '../../deps.js';
+import { errorSummary } from '../../handle-error.js';
 import type { CheckResult, Repair } from './check.js';
 import { backupFile } from './backup.js';
 import type { DoctorFacts } from './facts.js';
@@ -70,6 +71,6 @@ export async function applyRepairs(results: CheckResult[], facts: DoctorFacts, d
 }
 
 function reason(e: unknown): string {
-  const err = e as { code?: string; message?: string };
-  return `${err.code ? `${err.code}: ` : ''}${(err.message ?? String(e)).replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]}`;
+  const code = (e as { code?: unknown } | null)?.code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${errorSummary(e)}`;
 }

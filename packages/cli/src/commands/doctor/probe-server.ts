@@ -35,12 +35,9 @@ export type AnonymousWhoAmI = (base: string) => Promise<unknown>;
 const NOT_LABKEY = new Set(['LK_WRONG_CONTEXT_PATH', 'LK_NOT_FOUND', 'LK_BAD_RESPONSE', 'LK_TOO_MANY_REDIRECTS', 'LK_METHOD_NOT_ALLOWED', 'LK_HTTP', 'LK_SERVER_ERROR']);
 const UNREACHABLE = new Set(['LK_NETWORK', 'LK_TIMEOUT', 'LK_ABORTED']);
 
-/** The SDK's message without its prefix and without the `GET <url>` it starts with. */
-function shortMessage(e: { message?: string }, url: string): string {
-  let m = (e.message ?? '').replace(/^\[lk-sdk\]\s*/, '').split('\n')[0]!;
-  const at = m.indexOf(url);
-  if (at !== -1 && at < 8) m = m.slice(at + url.length).replace(/^[:\s]+/, '');
-  return m.replace(/\.$/, '');
+/** What went wrong, without the request (the report names the URL itself): the SDK error's `problem`. */
+function shortMessage(e: { problem?: unknown }): string {
+  return typeof e.problem === 'string' ? e.problem : 'no answer';
 }
 
 export async function probeWhoAmI(base: string, whoAmI: AnonymousWhoAmI): Promise<ProbeOutcome> {
@@ -49,12 +46,12 @@ export async function probeWhoAmI(base: string, whoAmI: AnonymousWhoAmI): Promis
     await whoAmI(base);
     return { kind: 'ok', url };
   } catch (e) {
-    const err = e as { code?: string; status?: number; message?: string };
+    const err = e as { code?: string; status?: number; problem?: string };
     // 401 (a bad key, or a server that wants every guest to log in) is LabKey answering: the path is right.
     if (err.code === 'LK_API_KEY_REJECTED' || err.code === 'LK_NO_CREDENTIALS' || err.code === 'LK_CSRF') return { kind: 'ok', url };
-    if (err.code && UNREACHABLE.has(err.code)) return { kind: 'unreachable', url, reason: shortMessage(err, url) };
+    if (err.code && UNREACHABLE.has(err.code)) return { kind: 'unreachable', url, reason: shortMessage(err) };
     if (err.code && NOT_LABKEY.has(err.code)) {
-      const m = shortMessage(err, url);
+      const m = shortMessage(err);
       return { kind: 'not-labkey', url, what: err.status !== undefined && !m.includes(String(err.status)) ? `HTTP ${err.status}: ${m}` : m };
     }
     throw e;

@@ -11,6 +11,12 @@ export interface FixRecord {
   description: string;
 }
 
+/**
+ * How a run ended: `ok` when no check failed (warnings allowed), `auth` when a failure is the
+ * key's (none found, or not accepted: an SDK auth error), `problems` for any other failure.
+ */
+export type DoctorOutcome = 'ok' | 'problems' | 'auth';
+
 export interface DoctorReport {
   server: string | undefined;
   checks: CheckResult[];
@@ -21,6 +27,8 @@ export interface DoctorReport {
   notFixed?: { id: string; description: string; why: string }[];
   /** `--fix` was asked. */
   fixRequested: boolean;
+  /** How the (last) run of the checks ended. */
+  outcome: DoctorOutcome;
 }
 
 const UNICODE: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-' };

@@ -3,6 +3,7 @@ import type { Filter } from '@lk/sdk';
 import type { AuthScheme } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { usageError } from '../../cli-error.js';
+import { errorText } from '../../handle-error.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { addQueryOptions, splitList, streamRows, type OutputOptions } from './shared.js';
 import { command } from '../shared/command.js';
@@ -37,7 +38,7 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
     try {
       return sdk.parseFilter(f);
     } catch (e) {
-      throw usageError(`Bad --filter "${f}": ${(e as Error).message.replace(/^\[lk-sdk\]\s*/, '')}`, 'Write it as COLUMN~OPERATOR=VALUE, e.g. Age~gt=30, Name~eq=Ann, Name~in=Ann;Bob, Email~isblank.');
+      throw usageError(`Bad --filter "${f}": ${errorText(e)}`, 'Write it as COLUMN~OPERATOR=VALUE, e.g. Age~gt=30, Name~eq=Ann, Name~in=Ann;Bob, Email~isblank.');
     }
   });
   const server = await resolveServer(deps, opts.server);

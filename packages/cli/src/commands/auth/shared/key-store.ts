@@ -4,10 +4,11 @@
  * adapter, service `lk`, account = the server's base URL). The only CLI module that writes keys.
  */
 import { join } from 'node:path';
-import type { ResolveContext, Secret } from '@lk/sdk';
+import type { NetrcSyntaxError, ResolveContext, Secret } from '@lk/sdk';
 import { CliError } from '../../../cli-error.js';
 import type { KeyStore } from '../../../config.js';
 import type { Deps } from '../../../deps.js';
+import { errorSummary } from '../../../handle-error.js';
 
 export interface StoredWhere {
   store: KeyStore;
@@ -56,7 +57,7 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
       return { store, where: `the ${keychain.name} keychain (service ${sdk.KEYCHAIN_SERVICE}, account ${account})`, notes };
     } catch (e) {
       if (!sdk.isKeychainFailure(e, 'unavailable')) throw e;
-      const why = (e as Error).message.replace(/^\[lk-sdk\]\s*/, '').replace(/\.+$/, '');
+      const why = errorSummary(e);
       notes.push(`the ${keychain.name} keychain is not available here, so the key went to the netrc file instead (${why})`);
     }
   }
@@ -67,11 +68,10 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
   try {
     r = await sdk.setNetrcEntry(file, host, { login: 'apikey', password: key, account: null });
   } catch (e) {
-    // The writer parses the text without knowing its file name: say which file, and that it is unchanged.
-    const x = e as { code?: string; file?: string; line?: number; column?: number; message?: string };
-    if (x.code !== 'LK_NETRC_SYNTAX' || x.file !== undefined) throw e;
-    const problem = String(x.message).replace(/^\[lk-sdk\]\s*netrc:\d+:\d+:\s*/, '');
-    throw new CliError('LK_NETRC_SYNTAX', `${file} line ${x.line}, column ${x.column}: ${problem}. lk left the file unchanged and stored nothing.`, {
+    // Say which file and where, and that it is unchanged.
+    if (!sdk.isLabKeyError(e) || e.code !== 'LK_NETRC_SYNTAX') throw e;
+    const x = e as NetrcSyntaxError;
+    throw new CliError('LK_NETRC_SYNTAX', `${file} line ${x.line}, column ${x.column}: ${x.problem}. lk left the file unchanged and stored nothing.`, {
       hint: `Fix ${file} at line ${x.line} (\`lk doctor\` shows the problem), then run \`lk auth login\` again.`,
       cause: e,
     });

@@ -1,5 +1,5 @@
 import { startMockServer } from '@lk/mock-server';
-import { exitCodeOf } from '../doctor.js';
+import { outcomeOf } from '../doctor.js';
 import { useDoctorHarness } from '../testing.js';
 import { keyAccepted } from './key-accepted.js';
 
@@ -19,13 +19,13 @@ describe('check: key accepted', () => {
     h.write(before);
     const r = await h.check(keyAccepted);
     expect(r.status).toBe('fail');
-    expect(r.authFailure).toBe(true);
+    expect(r.authError).toBe('LK_API_KEY_REJECTED');
     expect(r.detail).toMatch(/ is rejected \(the server answered 401 \(no account matches this key\)\), but the same key without the `apikey\|` prefix is accepted \(it belongs to alice@lk\.test\)/);
     expect(r.fix).toBe(`Remove \`apikey|\` from the password in ${h.netrc} line 2 (\`lk doctor --fix\` does this).`);
     const f = await h.diagnose({ fix: true });
     expect(f.fixed).toEqual([{ id: 'strip-prefix', description: `removed the stale \`apikey|\` prefix from the key in ${h.netrc} lines 2-4` }]);
     expect(h.read()).toBe(before.replace(`apikey|${key}`, key));
-    expect(exitCodeOf(f.checks)).toBe(0);
+    expect(outcomeOf(f.checks)).toBe('ok');
   });
 
   it('a LEGACY key seeded as apikey|…: accepted as issued, and --fix never strips it', async () => {
@@ -51,7 +51,7 @@ describe('check: key accepted', () => {
     h.server.state.revokeApiKey(rowId);
     h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
     const r = await h.check(keyAccepted);
-    expect(r).toMatchObject({ status: 'fail', authFailure: true });
+    expect(r).toMatchObject({ status: 'fail', authError: 'LK_API_KEY_REJECTED' });
     expect(r.detail).toContain('is rejected: the server answered 401 (no account matches this key). It is expired, revoked, or for another server.');
     expect(r.fix).toContain(`lk auth login --server ${h.server.url}`);
   });
@@ -78,7 +78,7 @@ describe('check: key accepted', () => {
       h.write(`machine 127.0.0.1 login apikey password ${h.secret('e'.repeat(64))}\n`);
       const r = await h.check(keyAccepted, { server: legacyServer.url });
       expect(r.detail).toContain('the server answered as guest (it ignores keys it does not know)');
-      expect(r.authFailure).toBe(true);
+      expect(r.authError).toBe('LK_API_KEY_REJECTED');
     } finally {
       await legacyServer.close();
     }
@@ -86,7 +86,7 @@ describe('check: key accepted', () => {
 
   it('no key anywhere: fails with lk auth login (exit 4)', async () => {
     const r = await h.check(keyAccepted);
-    expect(r).toMatchObject({ status: 'fail', authFailure: true, fix: `Run \`lk auth login --server ${h.server.url}\`.` });
+    expect(r).toMatchObject({ status: 'fail', authError: 'LK_NO_CREDENTIALS', fix: `Run \`lk auth login --server ${h.server.url}\`.` });
     expect(r.detail).toMatch(/^No key for 127\.0\.0\.1\. Tried env: skipped \(LABKEY_API_KEY not set\); keychain: .*; netrc: skipped \(.*\)\.$/);
   });
 
@@ -94,7 +94,7 @@ describe('check: key accepted', () => {
     h.write(`machine 127.0.0.1:${h.server.port} login apikey password ${h.key()}\n`);
     const r = await h.check(keyAccepted);
     expect(r.status).toBe('fail');
-    expect(r.authFailure).toBeUndefined();
+    expect(r.authError).toBeUndefined();
     expect(r.fix).toContain('`lk doctor --fix` can');
   });
 

@@ -31,7 +31,7 @@ export const keyAccepted: Check = {
       if (facts.pendingRepairs.length > 0) {
         return result(this, 'fail', detail, `Fix the netrc entry as the checks above say (\`lk doctor --fix\` can), or run \`${login}\`.`);
       }
-      return result(this, 'fail', detail, `Run \`${login}\`.`, { authFailure: true });
+      return result(this, 'fail', detail, `Run \`${login}\`.`, { authError: 'LK_NO_CREDENTIALS' });
     }
     const where = `key ${eff.fingerprint} from ${describeSourceId(eff.source)}`;
     const verdict = await facts.verify(eff.apiKey);
@@ -51,7 +51,7 @@ export const keyAccepted: Check = {
         if (repair) fix = `Remove \`${prefix}\` from the password in ${describeSourceId(eff.source)} (\`lk doctor --fix\` does this).`;
         else if (eff.source.startsWith('env:')) fix = `Set ${eff.source.slice(4)} to the key without the \`${prefix}\` prefix.`;
         else fix = `Store the key without the \`${prefix}\` prefix: \`${login}\`.`;
-        return result(this, 'fail', detail, fix, { authFailure: true, ...(repair ? { repairs: [repair] } : {}) });
+        return result(this, 'fail', detail, fix, { authError: 'LK_API_KEY_REJECTED', ...(repair ? { repairs: [repair] } : {}) });
       }
     }
     // Another source may hold a key that works.
@@ -62,7 +62,7 @@ export const keyAccepted: Check = {
         const fix = eff.source.startsWith('env:')
           ? `Unset ${eff.source.slice(4)}: the key in ${describeSourceId(c.source)} is accepted.`
           : `Remove the rejected key (${eff.fingerprint}); the key in ${describeSourceId(c.source)} is accepted.`;
-        return result(this, 'fail', `${where} is rejected (${verdict.why}); key ${c.fingerprint} from ${describeSourceId(c.source)} is accepted (it belongs to ${v.email}).`, fix, { authFailure: true });
+        return result(this, 'fail', `${where} is rejected (${verdict.why}); key ${c.fingerprint} from ${describeSourceId(c.source)} is accepted (it belongs to ${v.email}).`, fix, { authError: 'LK_API_KEY_REJECTED' });
       }
     }
     return result(
@@ -70,7 +70,7 @@ export const keyAccepted: Check = {
       'fail',
       `${where} is rejected: ${verdict.why}. It is expired, revoked, or for another server.`,
       `Create a new key on ${base} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`,
-      { authFailure: true },
+      { authError: 'LK_API_KEY_REJECTED' },
     );
   },
 };

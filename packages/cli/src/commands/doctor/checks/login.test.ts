@@ -1,4 +1,4 @@
-import { exitCodeOf } from '../doctor.js';
+import { outcomeOf } from '../doctor.js';
 import { useDoctorHarness } from '../testing.js';
 import { login } from './login.js';
 
@@ -23,7 +23,7 @@ describe('check: netrc login must be apikey', () => {
     const f = await h.diagnose({ fix: true });
     expect(f.fixed.map((x) => x.id)).toEqual(['login-apikey']);
     expect(h.read()).toBe(before.replace('login alice@lk.test', 'login apikey'));
-    expect(exitCodeOf(f.checks)).toBe(0);
+    expect(outcomeOf(f.checks)).toBe('ok');
   });
 
   it('no login at all, with an accepted key: --fix adds login apikey', async () => {

@@ -1,4 +1,4 @@
-import { exitCodeOf } from '../doctor.js';
+import { outcomeOf } from '../doctor.js';
 import { useDoctorHarness } from '../testing.js';
 import { machineNames } from './machine-names.js';
 
@@ -21,12 +21,12 @@ describe('check: machine names (scheme, port, path never match)', () => {
       fix: 'change line 4 to `machine 127.0.0.1` (`lk doctor --fix` rewrites the names it can)',
     });
     const d = await h.diagnose();
-    expect(exitCodeOf(d.checks)).toBe(1); // misnamed, not rejected
+    expect(outcomeOf(d.checks)).toBe('problems'); // misnamed, not rejected
     const f = await h.diagnose({ fix: true });
     expect(f.fixed).toEqual([{ id: 'rewrite-machine', description: `rewrote \`machine ${h.server.url}\` (lines 4-6) to \`machine 127.0.0.1\`` }]);
     expect(h.read()).toBe(before.replace(`machine ${h.server.url}`, 'machine 127.0.0.1'));
     expect(h.read(h.backups()[0]!)).toBe(before);
-    expect(exitCodeOf(f.checks)).toBe(0);
+    expect(outcomeOf(f.checks)).toBe('ok');
   });
 
   it('another host with a port: a warning, and --fix rewrites it too', async () => {
