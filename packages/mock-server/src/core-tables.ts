@@ -1,5 +1,5 @@
 // core.Users, core.UserAPIKeys and core.APIKeys, served from the mock's state through the query
-// engine's virtual tables (protocol §6.2). Crypt is never exposed; session keys never appear.
+// engine's virtual tables. Crypt is never exposed; session keys never appear.
 import { ActionError, UNAUTHORIZED_EXCEPTION } from './errors.js';
 import type { ColumnDef, QueryEngine, QueryUser, VirtualTable } from './query/types.js';
 import type { StateStore } from './state.js';

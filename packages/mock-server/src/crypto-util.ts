@@ -32,9 +32,3 @@ export function hashPassword(password: string, salt: string): string {
 export function newSalt(): string {
   return randomBytes(16).toString('hex');
 }
-
-/** A GUID-looking id for containers and sessions. */
-export function newGuid(): string {
-  const h = randomBytes(16).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}

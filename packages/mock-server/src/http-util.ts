@@ -57,14 +57,9 @@ export function firstHeader(req: IncomingMessage, name: string): string | undefi
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** A JSON answer: pretty-printed, as LabKey writes it, unless `compact` (respFormat=json_compact). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}, compact = false): void {
-  const text = compact ? JSON.stringify(body) : JSON.stringify(body, null, 2);
-  const buf = Buffer.from(text, 'utf8');
-  res.statusCode = status;
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-  res.setHeader('Content-Length', buf.length);
-  res.end(buf);
+  sendText(res, status, JSON_CONTENT_TYPE, compact ? JSON.stringify(body) : JSON.stringify(body, null, 2), headers);
 }
 
 export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string | string[]> = {}): void {

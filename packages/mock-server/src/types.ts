@@ -1,5 +1,5 @@
-// Public types of @lk/mock-server. This file is the contract other packages code against
-// (see the mock-server contract); extend only compatibly.
+// Public types of @lk/mock-server. This file is the contract other packages code against;
+// extend only compatibly.
 
 /** Options for {@link startMockServer}. @public */
 export interface MockServerOptions {

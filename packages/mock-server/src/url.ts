@@ -1,4 +1,4 @@
-// LabKey action URLs, both styles (labkey-protocol.md §1.1):
+// LabKey action URLs, both styles:
 //   new: {ctx}/{container…}/{controller}-{action}.{ext}
 //   old: {ctx}/{controller}/{container…}/{action}.{ext}
 

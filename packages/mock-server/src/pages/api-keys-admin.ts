@@ -1,6 +1,6 @@
 // The API Keys admin list, at the URL the real Admin Console links to:
 //   {ctx}/query-executeQuery.view?schemaName=core&query.queryName=APIKeys
-// (every user's keys; site admins only; others get the query-not-found page, as in protocol §6.2),
+// (every user's keys; site admins only; others get the query-not-found page, as on LabKey),
 // and the grid's delete post, query-deleteQueryRows.post (schemaName, query.queryName, `.select`
 // row ids, returnUrl), which also serves the Delete buttons of External Tool Access
 // (core.UserAPIKeys: your own keys, refused while impersonating).

@@ -1,10 +1,9 @@
 // Sign in (login-login.view), sign out (login-logout.post), stop impersonating, and a small start
 // page (project-begin.view, where the real server sends people after sign-in).
-import { principalFromSession } from '../authenticate.js';
 import { MSG_BAD_CREDENTIALS } from '../errors.js';
 import type { ActionContext } from '../route.js';
 import { logoutApi, stopImpersonating } from '../routes/login.js';
-import { setSessionCookie } from '../routes/session-cookie.js';
+import { signIn } from '../routes/session-cookie.js';
 import { actionUrl, csrfField, esc, frame, rootUrl, safeReturnUrl } from './html.js';
 import { definePage } from './page-route.js';
 
@@ -61,11 +60,7 @@ export const loginPage = definePage({
     }
     const user = ctx.services.state.checkPassword(email, password);
     if (!user) return renderLogin(ctx, { email, error: MSG_BAD_CREDENTIALS, ...(returnUrl ? { returnUrl } : {}) });
-    // A fresh session id on every sign-in (no session fixation); an earlier session ends.
-    if (ctx.principal.session) ctx.services.state.invalidateSession(ctx.principal.session.id);
-    const session = ctx.services.state.createSession(user.id);
-    setSessionCookie(ctx, session);
-    ctx.principal = principalFromSession(ctx.services.state, session);
+    signIn(ctx, user);
     return { redirect: returnUrl ?? defaultLanding(ctx) };
   },
 });

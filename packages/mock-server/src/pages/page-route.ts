@@ -1,4 +1,4 @@
-// How a page becomes a route. Pages differ from `.api` actions in one way (protocol §2.6): a guest
+// How a page becomes a route. Pages differ from `.api` actions in one way: a guest
 // in a browser is redirected to the sign-in page instead of getting a 401. Non-browser clients
 // (curl, undici, the SDK) still get exactly the API answers: 401 with WWW-Authenticate for guests,
 // 403 for signed-in users without permission.

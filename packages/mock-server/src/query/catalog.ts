@@ -108,11 +108,7 @@ export class Catalog {
     }
     const vs = this.vschemas.get(schemaName.toLowerCase());
     if (!vs) throw unknownSchema();
-    const entry = vs.tables.get(queryName.toLowerCase());
-    if (!entry) throw unknownQuery();
-    const vis = entry.vt.visible(user, container);
-    if (vis === 'not-found') throw unknownQuery();
-    if (vis !== true) throw forbidden(user);
+    const entry = visibleTable(vs, container, user, queryName, unknownQuery);
     const dispose = this.store.materialize(vs.name, entry.name, entry.vt, entry.vt.rows(user, container));
     const pks = entry.vt.columns.filter((c) => c.keyField);
     return {
@@ -131,6 +127,25 @@ export class Catalog {
       dispose,
     };
   }
+}
+
+/**
+ * The table `queryName` of a virtual schema as `user` sees it in `container`: `unknownQuery()`
+ * when it does not exist or answers 'not-found', 401/403 when it is forbidden.
+ */
+export function visibleTable(
+  vs: VirtualSchema,
+  container: string,
+  user: QueryUser,
+  queryName: string,
+  unknownQuery: () => ActionError,
+): { name: string; vt: VirtualTable } {
+  const entry = vs.tables.get(queryName.toLowerCase());
+  if (!entry) throw unknownQuery();
+  const vis = entry.vt.visible(user, container);
+  if (vis === 'not-found') throw unknownQuery();
+  if (vis !== true) throw forbidden(user);
+  return entry;
 }
 
 /** A statement on an open table's connection (cached for lists). */

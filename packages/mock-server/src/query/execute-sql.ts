@@ -31,7 +31,7 @@ export function executeSql(env: SqlEnv, { params, container, user }: ReadRequest
   const { catalog, cache, sqlContext, rowCap, countCap } = env;
   const apiVersion = parseApiVersion(one(params, 'apiVersion'));
   const schemaName = one(params, 'schemaName');
-  // The schema check runs before the required-parameter check (§4.3).
+  // As on LabKey, the schema check runs before the required-parameter check.
   if (!schemaName || !catalog.schemaExists(schemaName)) throw notFound('The specified schema does not exist');
   const rawSql = one(params, 'sql');
   if (rawSql === undefined || rawSql.trim() === '') throw new ActionError(400, 'SQL not specified');

@@ -1,5 +1,5 @@
 /**
- * URL filters (`query.<column>~<op>=<value>`, protocol §4.6) turned into an SQLite WHERE clause
+ * URL filters (`query.<column>~<op>=<value>`) turned into an SQLite WHERE clause
  * with bound parameters. As LabKey's `SimpleFilter.addUrlFilters`: a parameter without `~` or with
  * an unknown operator is ignored; a filter on a column that does not exist is ignored with a
  * data-region message; a value that does not convert fails the request.
@@ -217,21 +217,14 @@ function compile(col: ColumnDef, op: string, raw: string, args: unknown[]): stri
       return op === 'between' ? `${c} BETWEEN ? AND ?` : `${c} NOT BETWEEN ? AND ?`;
     }
     case 'contains':
-      if (raw === '') return null;
-      args.push(like(raw, '%', '%'));
-      return `${c} LIKE ? ESCAPE '\\'`;
     case 'doesnotcontain':
-      if (raw === '') return null;
-      args.push(like(raw, '%', '%'));
-      return `(${c} IS NULL OR ${c} NOT LIKE ? ESCAPE '\\')`;
     case 'startswith':
+    case 'doesnotstartwith': {
       if (raw === '') return null;
-      args.push(like(raw, '', '%'));
-      return `${c} LIKE ? ESCAPE '\\'`;
-    case 'doesnotstartwith':
-      if (raw === '') return null;
-      args.push(like(raw, '', '%'));
-      return `(${c} IS NULL OR ${c} NOT LIKE ? ESCAPE '\\')`;
+      args.push(like(raw, op === 'startswith' || op === 'doesnotstartwith' ? '' : '%', '%'));
+      // The negated forms also match blanks, as LabKey's do.
+      return op.startsWith('doesnot') ? `(${c} IS NULL OR ${c} NOT LIKE ? ESCAPE '\\')` : `${c} LIKE ? ESCAPE '\\'`;
+    }
     case 'isblank':
       return blank;
     case 'isnonblank':

@@ -1,5 +1,5 @@
 /**
- * Response formats of selectRows and executeSql (protocol §4.2): 8.3 classic, 9.1 extended and
+ * Response formats of selectRows and executeSql: 8.3 classic, 9.1 extended and
  * 13.2+ reporting (17.1 adds `formattedValue`).
  *
  * Rows come out of SQLite as arrays in storage form. A row builder is compiled once per column

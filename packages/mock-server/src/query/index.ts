@@ -1,5 +1,5 @@
 /**
- * The query engine of the mock LabKey server (protocol §4): selectRows, executeSql,
+ * The query engine of the mock LabKey server: selectRows, executeSql,
  * insertRows/updateRows/deleteRows/saveRows, getSchemas and getQueries.
  *
  * - **Lists** live in in-memory SQLite (better-sqlite3), one connection per container with the
@@ -11,14 +11,14 @@
  * - **Permissions** are the router's job: the engine assumes the caller may run the action in
  *   the container. The only checks here are a virtual table's own `visible()` (404, 401 or 403)
  *   and its `deleteRows` (which may throw {@link ActionError}).
- * - **Reads**: filters (`query.<col>~<op>`, §4.6; unknown operators are ignored as LabKey does),
+ * - **Reads**: filters (`query.<col>~<op>`; unknown operators are ignored as LabKey does),
  *   sorts, `query.columns` (one-level lookups such as `CreatedBy/DisplayName` on virtual tables),
  *   paging (maxRows/offset, limit/start, showRows=all; key-order paging of lists resumes after the
  *   previous page's last key), a cached total count, formats 8.3 / 9.1 / 13.2+ (17.1 adds
  *   `formattedValue` to dates). executeSql takes one SELECT (or WITH … SELECT), plain or
  *   WAF-encoded, with LabKey functions SQLite lacks (NOW, CURDATE, YEAR…, USERID…) added.
  * - **Errors** never escape: every method returns `{status, body}` with LabKey's bodies
- *   (§2.7, §4.8): `ActionError.toBody()` for exceptions, {@link ValidationFailure} for 400s.
+ *   `ActionError.toBody()` for exceptions, {@link ValidationFailure} for 400s.
  *   A 401 from `visible()` is returned like any other; add `WWW-Authenticate` in the router.
  * - **Requests**: read actions take `params` (query string, form and top-level JSON keys merged,
  *   values as strings; `apiVersion` from the `LABKEY-apiVersion` header should be merged by the

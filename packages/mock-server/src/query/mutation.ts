@@ -5,8 +5,8 @@
  * @module
  */
 import { ActionError } from '../errors.js';
-import type { Catalog } from './catalog.js';
-import { DUPLICATE_KEY, forbidden, illegal, notFound, ValidationFailure, type BatchJson, type FieldError, type RowError } from './errors.js';
+import { visibleTable, type Catalog } from './catalog.js';
+import { DUPLICATE_KEY, illegal, notFound, ValidationFailure, type BatchJson, type FieldError, type RowError } from './errors.js';
 import { parseApiVersion, plainRows } from './format.js';
 import { cachedPrepare, type ListDef } from './store.js';
 import type { ApiResult, ColumnDef, QueryUser, WriteRequest } from './types.js';
@@ -58,11 +58,7 @@ export function mutate(catalog: Catalog, command: Command, body: unknown, contai
   try {
     if (!catalog.isLists(schemaName)) {
       const vs = catalog.virtualSchema(schemaName)!;
-      const entry = vs.tables.get(queryName.toLowerCase());
-      if (!entry) throw noQuery();
-      const vis = entry.vt.visible(user, container);
-      if (vis === 'not-found') throw noQuery();
-      if (vis !== true) throw forbidden(user);
+      const entry = visibleTable(vs, container, user, queryName, noQuery);
       if (command !== 'delete' || !entry.vt.deleteRows) throw notUpdatable();
       const pks = entry.vt.columns.filter((c) => c.keyField);
       if (!pks.length) throw illegal(`The table '${vs.name}.${entry.name}' cannot be updated because it has no primary key defined!`);

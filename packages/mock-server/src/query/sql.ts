@@ -1,6 +1,6 @@
 /**
  * executeSql helpers: WAF decoding, the SELECT-only check and SQLite errors turned into
- * LabKey's QueryParseException (protocol §4.3).
+ * LabKey's QueryParseException.
  * @module
  */
 import type Database from 'better-sqlite3';

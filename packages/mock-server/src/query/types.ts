@@ -112,21 +112,21 @@ export interface WriteRequest {
 
 /** The query engine of the mock server: lists in SQLite plus registered virtual tables. */
 export interface QueryEngine {
-  /** `query-selectRows.api` / `query-getQuery.api` (protocol §4.1, §4.2, §4.8). */
+  /** `query-selectRows.api` / `query-getQuery.api` (one table, filtered, sorted and paged). */
   selectRows(req: ReadRequest): ApiResult;
-  /** `query-executeSql.api` (§4.3). */
+  /** `query-executeSql.api`. */
   executeSql(req: ReadRequest): ApiResult;
-  /** `query-insertRows.api` (§4.4). */
+  /** `query-insertRows.api`. */
   insertRows(req: WriteRequest): ApiResult;
-  /** `query-updateRows.api` (§4.4). */
+  /** `query-updateRows.api`. */
   updateRows(req: WriteRequest): ApiResult;
-  /** `query-deleteRows.api` (§4.4); on a virtual table this calls its `deleteRows`. */
+  /** `query-deleteRows.api`; on a virtual table this calls its `deleteRows`. */
   deleteRows(req: WriteRequest): ApiResult;
-  /** `query-saveRows.api` (§4.5). */
+  /** `query-saveRows.api`: several commands, all or nothing. */
   saveRows(req: WriteRequest): ApiResult;
-  /** `query-getSchemas.api` (§4.7). */
+  /** `query-getSchemas.api`. */
   getSchemas(req: ReadRequest): ApiResult;
-  /** `query-getQueries.api` (§4.7). */
+  /** `query-getQueries.api`. */
   getQueries(req: ReadRequest): ApiResult;
   /** Expose a table kept elsewhere (e.g. `core.Users`) to all query calls, in every container. */
   registerVirtualTable(schemaName: string, queryName: string, provider: VirtualTable): void;

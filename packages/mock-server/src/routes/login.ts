@@ -2,7 +2,7 @@
 import { principalFromSession } from '../authenticate.js';
 import { ActionError, API_USAGE_EXCEPTION, MSG_BAD_CREDENTIALS } from '../errors.js';
 import type { ActionContext, RouteDef } from '../route.js';
-import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
+import { clearSessionCookie, signIn } from './session-cookie.js';
 
 export const whoAmI: RouteDef = {
   name: 'login-whoAmI',
@@ -44,11 +44,7 @@ export const loginApi: RouteDef = {
     if (!user) {
       return { status: 400, body: { success: false, exception: MSG_BAD_CREDENTIALS, errors: [{ id: 'form', msg: MSG_BAD_CREDENTIALS, message: MSG_BAD_CREDENTIALS, severity: 'ERROR' }] } };
     }
-    // A fresh session id on login (no session fixation); the old session, if any, ends.
-    if (ctx.principal.session) ctx.services.state.invalidateSession(ctx.principal.session.id);
-    const s = ctx.services.state.createSession(user.id);
-    setSessionCookie(ctx, s);
-    ctx.principal = principalFromSession(ctx.services.state, s);
+    signIn(ctx, user);
     const base = ctx.services.contextPath;
     return {
       body: {

@@ -136,7 +136,7 @@ export const getContainers: RouteDef = {
           return c;
         })
       : [ctx.container];
-    // containerFilter: a flat list of the readable containers it names, without children (§5).
+    // containerFilter: a flat list of the readable containers it names, without children.
     const cf = ctx.param('containerFilter');
     if (cf !== undefined && cf !== '') {
       if (!(CONTAINER_FILTERS as readonly string[]).includes(cf)) {

@@ -73,7 +73,7 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
   });
   const readReq = (ctx: ActionContext) => {
     const params = mergedParams(ctx);
-    // apiVersion: JSON body, then parameter, then the LABKEY-apiVersion header (§1.2).
+    // apiVersion: JSON body, then parameter, then the LABKEY-apiVersion header.
     if (params.apiVersion === undefined) {
       const h = ctx.req.headers['labkey-apiversion'];
       if (typeof h === 'string' && h !== '') params.apiVersion = [h];

@@ -1,4 +1,5 @@
-import { SESSION_COOKIE } from '../authenticate.js';
+import { principalFromSession, SESSION_COOKIE } from '../authenticate.js';
+import type { UserRecord } from '../records.js';
 import type { ActionContext } from '../route.js';
 import type { Session } from '../state.js';
 
@@ -12,6 +13,14 @@ export function setSessionCookie(ctx: ActionContext, s: Session): void {
 
 export function clearSessionCookie(ctx: ActionContext): void {
   ctx.setCookie(`${SESSION_COOKIE}=; Path=${cookiePath(ctx)}; Max-Age=0; HttpOnly; SameSite=Lax`);
+}
+
+/** Sign `user` in: a fresh session id every time (no session fixation; an earlier session ends), its cookie, and the request's principal. */
+export function signIn(ctx: ActionContext, user: UserRecord): void {
+  if (ctx.principal.session) ctx.services.state.invalidateSession(ctx.principal.session.id);
+  const s = ctx.services.state.createSession(user.id);
+  setSessionCookie(ctx, s);
+  ctx.principal = principalFromSession(ctx.services.state, s);
 }
 
 /** The request's session, creating one (and its cookie) for the signed-in user when there is none. */
