@@ -8,7 +8,7 @@
  */
 import type { Credential, Netrc, NetrcLocation, NetrcSyntaxError, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
-import { errorSummary } from '../../handle-error.js';
+import { errorSummary, errorText } from '../../handle-error.js';
 import { ENV_SERVER, guestWhoAmI, PROBE_TIMEOUTS, resolveServer, type ResolvedServer } from '../shared/server.js';
 import type { Repair } from './repair.js';
 import { probeContextPath, type ContextPathReport } from './probe-server.js';
@@ -82,10 +82,11 @@ export async function resolveDoctorServer(opts: DoctorOptions, deps: Deps): Prom
   } catch (e) {
     // A bad --server or LABKEY_SERVER is a usage error; only "none at all" is fine here.
     if (opts.server !== undefined || deps.env[ENV_SERVER]) throw e;
-    const err = e as { code?: string; message?: string; hint?: string };
+    const err = e as { code?: string; hint?: string };
     if (err.code === 'LK_USAGE') return { reason: 'no --server given, LABKEY_SERVER is not set and lk knows no default server' };
     // A broken lk config must not stop the diagnosis: the server check reports it.
-    return { reason: `the lk config cannot be used (${err.message ?? String(e)})`, configError: `${err.message ?? String(e)}${err.hint ? ` ${err.hint}` : ''}` };
+    const text = errorText(e);
+    return { reason: `the lk config cannot be used (${text})`, configError: `${text}${err.hint ? ` ${err.hint}` : ''}` };
   }
   const hostname = new URL(chosen.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
   const from = chosen.from === 'config default' ? 'the default server in the lk config' : chosen.from === 'config' ? 'the lk config' : chosen.from;

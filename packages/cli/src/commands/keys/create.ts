@@ -38,8 +38,9 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
 
 /** LabKey answers 404 "Creation of API keys is disabled" when the site setting is off: say who can turn it on. */
 function keysDisabled(e: unknown, server: string): unknown {
-  const x = e as { code?: string; message?: string };
-  if (x.code !== 'LK_NOT_FOUND' || !/creation of api keys is disabled/i.test(x.message ?? '')) return e;
+  // The server's own text (the error's `serverException` field), never the SDK's message.
+  const x = e as { code?: string; serverException?: string };
+  if (x.code !== 'LK_NOT_FOUND' || !/creation of api keys is disabled/i.test(x.serverException ?? '')) return e;
   return new CliError('LK_API_KEYS_DISABLED', `${server} does not let users create API keys (the site setting is off).`, {
     hint: 'Ask a site administrator to turn on "Let users create API keys" (Admin Console → Site Settings), then run `lk keys create` again.',
     cause: e,

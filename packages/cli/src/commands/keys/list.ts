@@ -63,8 +63,9 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
  * schema name" or "an internal error".
  */
 export function adminOnly(e: unknown, server: string): unknown {
-  const x = e as { code?: string; message?: string };
-  const hidden = x.code === 'LK_NOT_FOUND' || x.code === 'LK_FORBIDDEN' || (x.code === 'LK_SERVER_ERROR' && /APIKeys/.test(x.message ?? ''));
+  // The server's own text (the error's `serverException` field), never the SDK's message.
+  const x = e as { code?: string; serverException?: string };
+  const hidden = x.code === 'LK_NOT_FOUND' || x.code === 'LK_FORBIDDEN' || (x.code === 'LK_SERVER_ERROR' && /APIKeys/.test(x.serverException ?? ''));
   if (!hidden) return e;
   return new CliError('LK_ADMIN_ONLY', `--all needs a site administrator: ${server} shows every user's keys (core.APIKeys) only to site administrators, and the key lk uses is not one.`, {
     hint: 'Leave out --all to work with your own keys, or use a site administrator\'s key.',
