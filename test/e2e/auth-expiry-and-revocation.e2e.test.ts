@@ -1,6 +1,6 @@
 /** A key that expires (the mock's clock moves) or is revoked: lk says which, exit 4. */
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { useTempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
@@ -11,11 +11,7 @@ describe('expired and revoked keys, end to end', () => {
   // The server decides expiry by its clock, and lk judges "expired" by the server's Date header
   // against the expiry it recorded at login, so moving only the server's clock is enough.
   const mock = withMockServer();
-  let home: TempHome;
-  beforeEach(() => {
-    home = createTempHome();
-  });
-  afterEach(() => home.cleanup());
+  const home = useTempHome();
 
   it('an expired key: the error says it expired and when, exit 4', async () => {
     const { key } = mock.server.state.issueApiKey('alice@lk.test', { expirationSeconds: 3600 });

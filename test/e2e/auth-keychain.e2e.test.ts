@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { useTempHome, type TempHome } from '../helpers/temp-home.js';
 import { LK_BIN, expectNoLeaks, recordRun, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
@@ -68,11 +68,7 @@ exit 0
 
 describe('lk auth with the OS keychain (real Secret Service), end to end', () => {
   const mock = withMockServer();
-  let home: TempHome;
-  beforeEach(() => {
-    home = createTempHome();
-  });
-  afterEach(() => home.cleanup());
+  const home = useTempHome();
 
   it('login --store keychain, then status, token and logout use the keychain item; netrc is never written', async () => {
     const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);

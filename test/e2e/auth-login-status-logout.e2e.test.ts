@@ -3,7 +3,7 @@
  * server. netrc is checked byte for byte: the entry is added and removed, everything else stays.
  */
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { createTempHome, useTempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
@@ -15,11 +15,7 @@ const DEFAULT = 'default login anonymous password guest\n';
 
 describe('lk auth, end to end', () => {
   const mock = withMockServer();
-  let home: TempHome;
-  beforeEach(() => {
-    home = createTempHome();
-  });
-  afterEach(() => home.cleanup());
+  const home = useTempHome();
 
   const issue = (email = 'alice@lk.test', o?: { expirationSeconds?: number }) => trackSecret(mock.server.state.issueApiKey(email, o).key);
 

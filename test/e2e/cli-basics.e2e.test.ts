@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { useTempHome, type TempHome } from '../helpers/temp-home.js';
 import { LK_BIN, ROOT, baseEnv, expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
@@ -57,11 +57,7 @@ function runInPty(args: string[], home: TempHome, input: Array<{ afterMs: number
 
 describe('lk as a program', () => {
   const mock = withMockServer();
-  let home: TempHome;
-  beforeEach(() => {
-    home = createTempHome();
-  });
-  afterEach(() => home.cleanup());
+  const home = useTempHome();
 
   it('--version prints the version and loads nothing but lk’s own small modules', async () => {
     const r = await runLk(['--version'], { home });

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectNoLeaks, LK_BIN, runLk, trackSecret } from '../helpers/run-lk.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { useTempHome } from '../helpers/temp-home.js';
 import { withMockServer } from '../helpers/with-mock-server.js';
 
 const HEX32 = 'fedcba9876543210fedcba9876543210';
@@ -19,15 +19,11 @@ expectNoLeaks();
 
 describe('lk doctor (e2e)', () => {
   const mock = withMockServer();
-  let home: TempHome;
+  const home = useTempHome();
 
   beforeAll(() => {
     expect(existsSync(LK_BIN)).toBe(true); // built by `pnpm test` (tsc -b) before the e2e tier runs
   });
-  beforeEach(() => {
-    home = createTempHome();
-  });
-  afterEach(() => home.cleanup());
 
   const newKey = (email = 'alice@lk.test') => trackSecret(mock.server.state.issueApiKey(email).key);
   const netrc = () => home.netrcPath;

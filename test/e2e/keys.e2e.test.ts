@@ -1,6 +1,6 @@
 /** lk keys list / create / revoke end to end. */
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { createTempHome, useTempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
@@ -9,11 +9,7 @@ jest.setTimeout(120_000);
 
 describe('lk keys, end to end', () => {
   const mock = withMockServer();
-  let home: TempHome;
-  beforeEach(() => {
-    home = createTempHome();
-  });
-  afterEach(() => home.cleanup());
+  const home = useTempHome();
 
   const login = async (email: string) => {
     const { key, rowId } = mock.server.state.issueApiKey(email, { description: `${email} laptop` });

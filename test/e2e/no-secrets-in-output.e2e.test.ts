@@ -5,16 +5,12 @@
  * `lk auth token` and `lk auth status --show-token` (and a new key in `lk keys create`'s stdout).
  */
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { useBlockTempHome } from '../helpers/temp-home.js';
 import { allRuns, findLeaks, mayPrintKeys, runLk, trackSecret } from '../helpers/run-lk.js';
 
 describe('no key in any output', () => {
   const mock = withMockServer({ bearer: true, now: new Date(Date.now() - 2 * 3600 * 1000) });
-  let home: TempHome;
-  beforeAll(() => {
-    home = createTempHome();
-  });
-  afterAll(() => home.cleanup());
+  const home = useBlockTempHome();
 
   it('runs the tour, then finds the keys only where printing them is the point', async () => {
     const debug = { NODE_DEBUG: 'lk,labkey' };

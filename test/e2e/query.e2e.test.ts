@@ -1,6 +1,6 @@
 /** lk query select / sql end to end: every flag and format, every credential form, exit codes. */
 import { withMockServer } from '../helpers/with-mock-server.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { createTempHome, useTempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
@@ -9,15 +9,13 @@ jest.setTimeout(120_000);
 
 describe('lk query, end to end', () => {
   const mock = withMockServer({ bearer: true, generatedRows: 1500 });
-  let home: TempHome;
+  const home = useTempHome();
   let key: string;
   beforeEach(async () => {
-    home = createTempHome();
     key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
     const r = await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key });
     expect(r.code).toBe(0);
   });
-  afterEach(() => home.cleanup());
 
   it('select with --columns, --filter (repeated), --sort, --format csv', async () => {
     const r = await runLk(['query', 'select', 'lists', 'People', '--columns', 'Name,Age', '--filter', 'Age~gt=40', '--filter', 'Age~lt=100', '--sort', '-Age', '--format', 'csv'], { home });

@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { perBlock, perTest } from '../../packages/cli/src/testing/lifecycle.js';
 
 export interface TempHome {
   dir: string;
@@ -33,4 +34,14 @@ export function createTempHome(): TempHome {
     readConfig: () => JSON.parse(readFileSync(configPath, 'utf8')),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A fresh temporary HOME for each test of the enclosing block, removed after it. */
+export function useTempHome(): TempHome {
+  return perTest('the temporary HOME', createTempHome, (h) => h.cleanup());
+}
+
+/** One temporary HOME for all the tests of the enclosing block, removed after the last. */
+export function useBlockTempHome(): TempHome {
+  return perBlock('the temporary HOME', createTempHome, (h) => h.cleanup());
 }

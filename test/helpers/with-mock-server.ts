@@ -1,5 +1,6 @@
 /** Starts the real mock LabKey server (in this process, port 0) for a describe block. */
 import { startMockServer, type MockServer, type MockServerOptions } from '@lk/mock-server';
+import { perBlock } from '../../packages/cli/src/testing/lifecycle.js';
 
 export interface MockServerHandle {
   readonly server: MockServer;
@@ -7,20 +8,11 @@ export interface MockServerHandle {
 }
 
 export function withMockServer(options: MockServerOptions = {}): MockServerHandle {
-  let server: MockServer | undefined;
-  beforeAll(async () => {
-    server = await startMockServer(options);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = perBlock('the mock server (use it inside a test)', () => startMockServer(options), (s) => s.close());
   return {
-    get server() {
-      if (!server) throw new Error('mock server not started yet (use it inside a test)');
-      return server;
-    },
+    server,
     get url() {
-      return this.server.url;
+      return server.url;
     },
   };
 }

@@ -7,7 +7,8 @@
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MockServer } from '@lk/mock-server';
-import { standIn, useMockServer } from '../../testing/harness.js';
+import { useMockServer } from '../../testing/harness.js';
+import { perTest } from '../../testing/lifecycle.js';
 import { createTestDeps, type TestDeps, type TestDepsOptions } from '../../testing/test-deps.js';
 import type { Check, CheckResult } from './check.js';
 import { diagnose, runChecks } from './doctor.js';
@@ -45,16 +46,14 @@ export interface DoctorHarness {
  * test's harness, so `h.write(…)`, `h.server` and the rest read as if `h` were the harness itself.
  */
 export function useDoctorHarness(server: MockServer = useMockServer()): DoctorHarness {
-  let current: DoctorHarness | undefined;
-  beforeEach(async () => {
-    current = await doctorHarness(server);
-  });
-  afterEach(() => {
-    expect(current!.leaks()).toEqual([]);
-    current!.cleanup();
-    current = undefined;
-  });
-  return standIn('useDoctorHarness: the harness', () => current);
+  return perTest(
+    'useDoctorHarness: the harness',
+    () => doctorHarness(server),
+    (h) => {
+      expect(h.leaks()).toEqual([]);
+      h.cleanup();
+    },
+  );
 }
 
 export async function doctorHarness(server: MockServer, o: TestDepsOptions = {}): Promise<DoctorHarness> {
