@@ -10,6 +10,13 @@ const outDir = join(root, '.test-output');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'jest-results.json');
 
+// The e2e tiers run the bundled bin (packages/cli/dist/lk.cjs); bundle what tsc built last, so
+// a `tsc -b` before the tests is enough and the bundle is never older than the code it holds.
+if (existsSync(join(root, 'packages', 'cli', 'dist', 'bin', 'lk.js'))) {
+  const b = spawnSync(process.execPath, [join(root, 'packages', 'cli', 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(1);
+}
+
 const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const args = [jestBin, '--json', `--outputFile=${outFile}`, ...process.argv.slice(2)];
 const run = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const root = join(import.meta.dirname, '..', '..');
-const lk = join(root, 'packages', 'cli', 'dist', 'bin', 'lk.js');
+const lk = join(root, 'packages', 'cli', 'dist', 'lk.cjs');
 const mockBin = join(root, 'packages', 'mock-server', 'dist', 'bin', 'lk-mock-server.js');
 if (!existsSync(lk) || !existsSync(mockBin)) {
   console.error(`bench/cli-startup: ${lk} or ${mockBin} is missing; run pnpm build first`);

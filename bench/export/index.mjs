@@ -19,7 +19,7 @@ import { request } from 'undici';
 const ROWS = (process.env.BENCH_ROWS ?? '200000,1000000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const root = join(import.meta.dirname, '..', '..');
-const lk = join(root, 'packages', 'cli', 'dist', 'bin', 'lk.js');
+const lk = join(root, 'packages', 'cli', 'dist', 'lk.cjs');
 const mockBin = join(root, 'packages', 'mock-server', 'dist', 'bin', 'lk-mock-server.js');
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const TIME = '/usr/bin/time';

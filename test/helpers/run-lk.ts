@@ -1,5 +1,6 @@
 /**
- * Runs the BUILT `lk` (packages/cli/dist/bin/lk.js; `tsc -b` first) as a child process with a
+ * Runs the BUILT `lk` (the bundled bin packages/cli/dist/lk.cjs; `pnpm build` first, or
+ * `tsc -b` and scripts/run-tests.mjs, which bundles) as a child process with a
  * temporary HOME, an environment built from scratch (no LABKEY_*, NETRC, XDG_* or NO_COLOR leaking
  * in from the outer shell), and stdin piped.
  *
@@ -14,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { TempHome } from './temp-home.js';
 
 export const ROOT = join(__dirname, '..', '..');
-export const LK_BIN = join(ROOT, 'packages', 'cli', 'dist', 'bin', 'lk.js');
+export const LK_BIN = join(ROOT, 'packages', 'cli', 'dist', 'lk.cjs');
 
 export interface LkRun {
   args: string[];

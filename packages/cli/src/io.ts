@@ -90,7 +90,9 @@ function readHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, questi
 
 /** The real process streams. */
 export function createProcessIO(env: Readonly<Record<string, string | undefined>>): IO {
-  const { stdin, stdout, stderr } = process;
+  // process.stdin is created on first access (a stream over fd 0, a few ms): only reading
+  // commands touch it, so `lk auth token` in a loop does not pay for it.
+  const { stdout, stderr } = process;
   let closed = false;
   stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') closed = true;
@@ -113,7 +115,9 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
     err(s) {
       stderr.write(s);
     },
-    stdinIsTTY: stdin.isTTY === true,
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     stdoutIsTTY: stdout.isTTY === true,
     stderrIsTTY: stderr.isTTY === true,
     style: styleFor(useColor(stderr.isTTY === true, env)),
@@ -121,16 +125,19 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
       return closed;
     },
     async readStdin() {
+      const { stdin } = process;
       stdin.setEncoding('utf8');
       let text = '';
       for await (const chunk of stdin) text += chunk as string;
       return text;
     },
     promptSecret(question) {
+      const { stdin } = process;
       if (!stdin.isTTY) return Promise.reject(new CliError('LK_NOT_A_TERMINAL', 'Cannot prompt: stdin is not a terminal.', { kind: 'usage' }));
       return readHidden(stdin, stderr, question, false);
     },
     prompt(question) {
+      const { stdin } = process;
       if (!stdin.isTTY) return Promise.reject(new CliError('LK_NOT_A_TERMINAL', 'Cannot prompt: stdin is not a terminal.', { kind: 'usage' }));
       return readHidden(stdin, stderr, question, true);
     },

@@ -2,23 +2,16 @@
  * Runs lk: builds the program from deps, parses argv, and turns any error into a message and an
  * exit code through `handleError`. Returns the exit code; never calls `process.exit`.
  *
- * `lk --version` is answered before commander or anything else is loaded (the start-up bench's
- * goal is 1.3× `node -e 0`): this module imports only version.js up front; deps, the program and
- * the error handler are imported when needed.
+ * Deps, the program and the error handler are imported when needed, so a test importing this
+ * module loads nothing else up front.
  */
 import type { Deps } from './deps.js';
-import { VERSION } from './version.js';
 
 export type { Deps } from './deps.js';
 export { VERSION } from './version.js';
 
 export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
   const args = argv.slice(2);
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    if (deps) await deps.io.out(`${VERSION}\n`);
-    else process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
   let d = deps;
   if (!d) {
     const { createDefaultDeps } = await import('./deps.js');

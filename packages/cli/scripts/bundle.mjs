@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Bundles the built CLI (dist/bin/lk.js and everything it imports, the SDK and commander
+// included) into one CommonJS file, dist/lk.cjs: the `lk` bin. Node then reads and compiles one
+// file instead of resolving and loading ~80 ES modules (each costs a file lookup, a read and a
+// link), which is most of lk's start-up: measured with `pnpm bench cli-startup`, see the README.
+// undici (about 1 MB, only needed once a request is sent) is bundled on its own into
+// dist/undici.cjs and required on first use, so `lk --help` and `lk auth token` never parse it.
+// @napi-rs/keyring stays a normal dependency (a native module, resolved at run time).
+// Runs after `tsc -b` (pnpm build, pnpm test and pnpm bench run it).
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+
+const cli = join(import.meta.dirname, '..');
+const dist = join(cli, 'dist');
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true, legalComments: 'none' };
+
+const lazyUndici = {
+  name: 'lazy-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.cjs', external: true }));
+  },
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: [join(dist, 'bin', 'lk.js')],
+    outfile: join(dist, 'lk.cjs'),
+    plugins: [lazyUndici],
+    external: ['@napi-rs/keyring'],
+    // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.
+    logOverride: { 'empty-import-meta': 'silent' },
+  }),
+  build({
+    ...common,
+    stdin: { contents: "module.exports = require('undici');", resolveDir: join(cli, '..', 'sdk'), sourcefile: 'undici-entry.cjs' },
+    outfile: join(dist, 'undici.cjs'),
+  }),
+]);
+chmodSync(join(dist, 'lk.cjs'), 0o755);
