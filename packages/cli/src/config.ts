@@ -9,6 +9,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join, dirname } from 'node:path';
+import type { KeyInfo } from '@lk/sdk';
 import { CliError } from './cli-error.js';
 
 export type AuthScheme = 'apikey' | 'basic' | 'bearer';
@@ -22,15 +23,8 @@ export interface ServerEntry {
   store?: KeyStore;
 }
 
-/** Mirrors the SDK's KeyInfo: facts about a key that are safe to write down. */
-export interface StoredKeyInfo {
-  fingerprint: string;
-  server?: string;
-  rowId?: number;
-  createdAt?: string;
-  expiresAt?: string | null;
-  description?: string;
-}
+/** Facts about a key that are safe to write down: the SDK's KeyInfo, which it reads back to explain a 401. */
+export type StoredKeyInfo = KeyInfo;
 
 export interface ConfigData {
   version: 1;
