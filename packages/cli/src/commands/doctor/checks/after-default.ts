@@ -1,4 +1,5 @@
-import { result, type Check, type Repair } from '../check.js';
+import { result, type Repair } from '../check.js';
+import { parsedNetrcCheck } from './netrc-check.js';
 import { defaultEntry, entriesAfterDefault, hostKey, lines } from './shared.js';
 
 /**
@@ -6,12 +7,10 @@ import { defaultEntry, entriesAfterDefault, hostKey, lines } from './shared.js';
  * `default` matches every host, so the reader stops there. The repair moves them above `default`,
  * except an entry for a host that already has one before it (moving it would not make it live).
  */
-export const afterDefault: Check = {
+export const afterDefault = parsedNetrcCheck({
   id: 'entries-after-default',
   title: 'entries after default',
-  run(facts) {
-    const netrc = facts.netrc.parsed;
-    if (!netrc) return result(this, 'skip', 'No parsed netrc file.');
+  run(netrc, facts) {
     const dflt = defaultEntry(netrc);
     const after = entriesAfterDefault(netrc);
     if (!dflt || after.length === 0) return result(this, 'pass', dflt ? '`default` is the last entry.' : 'No `default` entry.');
@@ -48,4 +47,4 @@ export const afterDefault: Check = {
       { repairs },
     );
   },
-};
+});

@@ -1,5 +1,6 @@
 import type { NetrcEntry } from '@lk/sdk';
 import { result, type Check } from '../check.js';
+import { parsedNetrcCheck } from './netrc-check.js';
 import { hostKey, lines } from './shared.js';
 
 /**
@@ -7,12 +8,10 @@ import { hostKey, lines } from './shared.js';
  * is left to the user (it is not a safe repair), but for the server's own host the check asks the
  * server which key works, so the fix can say "keep line 7, delete lines 3-5".
  */
-export const duplicates: Check = {
+export const duplicates = parsedNetrcCheck({
   id: 'duplicate-machines',
   title: 'duplicate machines',
-  async run(facts) {
-    const netrc = facts.netrc.parsed;
-    if (!netrc) return result(this, 'skip', 'No parsed netrc file.');
+  async run(netrc, facts) {
     const groups = new Map<string, NetrcEntry[]>();
     for (const e of netrc.entries) {
       if (e.kind !== 'machine') continue;
@@ -36,7 +35,7 @@ export const duplicates: Check = {
     if (details.length === 0) return result(this, 'pass', 'No machine is listed twice.');
     return result(this, 'warn', details.join('\n'), `Edit ${facts.netrc.location.path}: ${fixes.join('; ')}.`);
   },
-};
+});
 
 async function workingDeadEntry(facts: Parameters<Check['run']>[0], winner: NetrcEntry, dead: NetrcEntry[]): Promise<{ entry: NetrcEntry; email: string } | undefined> {
   if (!winner.password || winner.login !== 'apikey') return undefined;

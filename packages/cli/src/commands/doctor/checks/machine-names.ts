@@ -1,4 +1,5 @@
-import { result, type Check, type Repair } from '../check.js';
+import { result, type Repair } from '../check.js';
+import { parsedNetrcCheck } from './netrc-check.js';
 import { hostKey, lines, malformedMachines } from './shared.js';
 
 /**
@@ -6,12 +7,10 @@ import { hostKey, lines, malformedMachines } from './shared.js';
  * matches (readers compare the bare hostname). The repair rewrites the name to the bare hostname,
  * only where no entry for that hostname exists yet (else the rewrite would change which key wins).
  */
-export const machineNames: Check = {
+export const machineNames = parsedNetrcCheck({
   id: 'machine-names',
   title: 'machine names',
-  run(facts) {
-    const netrc = facts.netrc.parsed;
-    if (!netrc) return result(this, 'skip', 'No parsed netrc file.');
+  run(netrc, facts) {
     const bad = malformedMachines(netrc);
     if (bad.length === 0) return result(this, 'pass', 'Every machine is a bare hostname.');
     const bareHosts = new Set(netrc.entries.filter((e) => e.kind === 'machine').map((e) => hostKey(e.machine!)));
@@ -49,4 +48,4 @@ export const machineNames: Check = {
     const fix = fixes.join('; ') + (repairs.length ? ' (`lk doctor --fix` rewrites the names it can)' : '');
     return result(this, forServer ? 'fail' : 'warn', details.join('\n'), fix, { repairs });
   },
-};
+});

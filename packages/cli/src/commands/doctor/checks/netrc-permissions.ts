@@ -1,12 +1,11 @@
-import { result, type Check } from '../check.js';
+import { result } from '../check.js';
+import { netrcFileCheck } from './netrc-check.js';
 
 /** A netrc file others can read gives away the key (Python's netrc module refuses such a file). */
-export const netrcPermissions: Check = {
+export const netrcPermissions = netrcFileCheck({
   id: 'netrc-permissions',
   title: 'netrc permissions',
-  run(facts) {
-    const file = facts.netrc.location.path;
-    if (!file || facts.netrc.text === undefined) return result(this, 'skip', 'No netrc file to check.');
+  run(file, facts) {
     if (facts.platform === 'win32' || facts.netrc.mode === undefined) return result(this, 'skip', 'Permission bits are not checked on this platform.');
     const mode = facts.netrc.mode;
     const bits = mode.toString(8).padStart(4, '0');
@@ -17,4 +16,4 @@ export const netrcPermissions: Check = {
       repairs: [{ id: 'chmod-600', kind: 'mode', description: `set the mode of ${file} to 0600 (was ${bits})` }],
     });
   },
-};
+});

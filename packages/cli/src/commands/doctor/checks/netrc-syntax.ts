@@ -1,15 +1,14 @@
-import { result, type Check } from '../check.js';
+import { result } from '../check.js';
+import { netrcFileCheck } from './netrc-check.js';
 
 /** Warning codes other checks explain better (duplicates, after default, machine names). */
 const COVERED = new Set(['duplicate-machine', 'entry-after-default', 'machine-not-hostname']);
 
 /** Syntax errors (with line and column) and skipped tokens. Never shows a token's value. */
-export const netrcSyntax: Check = {
+export const netrcSyntax = netrcFileCheck({
   id: 'netrc-syntax',
   title: 'netrc syntax',
-  run(facts) {
-    const file = facts.netrc.location.path;
-    if (!file || facts.netrc.text === undefined) return result(this, 'skip', 'No netrc file to check.');
+  run(file, facts) {
     const err = facts.netrc.syntaxError;
     if (err) {
       return result(
@@ -25,4 +24,4 @@ export const netrcSyntax: Check = {
     const list = warnings.map((w) => `line ${w.line}, column ${w.column}: ${w.message}`).join('\n');
     return result(this, 'warn', `${file} parses, but some tokens are skipped:\n${list}`, `Edit ${file} at the lines above (each entry is \`machine HOST login apikey password KEY\`).`);
   },
-};
+});
