@@ -24,7 +24,7 @@ interface Coded {
   message: string;
   /** An SDK error's text without its prefix. */
   detail?: string;
-  /** An SDK error's first line of `detail`. */
+  /** An SDK error's first line of `detail`, without a closing period. */
   summary?: string;
   hint?: string;
   kind?: string;
@@ -74,8 +74,8 @@ function firstLine(text: string): string {
 /**
  * The exit code for `e`: 0 for help or version, 2 for usage errors (commander's, a CliError of
  * kind `usage`, the SDK's InvalidArgumentError), 4 for an SDK auth error (`isAuthError`, i.e. a
- * code in the SDK's `AUTH_ERROR_CODES`, whichever side raised it), else 1. The SDK is loaded
- * only for an error that may be one of its auth errors (it is already loaded when it is one).
+ * code in the SDK's `AUTH_ERROR_CODES`, whichever side raised it), else 1. Help, version and
+ * usage errors never load the SDK (`lk --help` stays light); an SDK error means it is loaded already.
  */
 export async function exitCodeFor(e: unknown): Promise<ExitCodeValue> {
   if (!coded(e)) return ExitCode.ERROR;
