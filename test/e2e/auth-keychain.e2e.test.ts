@@ -84,7 +84,7 @@ describe('lk auth with the OS keychain (real Secret Service), end to end', () =>
     expect(home.netrcExists()).toBe(false);
     expect(home.readConfig().servers[mock.url]).toMatchObject({ store: 'keychain' });
     expect(status?.code).toBe(0);
-    expect(status?.stdout).toContain(`  - Key source: keychain:lk/${mock.url}`);
+    expect(status?.stdout).toContain(`  - Key source: the keychain entry lk/${mock.url}`);
     expect(token).toMatchObject({ code: 0, stdout: `${key}\n` });
     expect(logout?.code).toBe(0);
     expect(logout?.stderr).toContain(`✓ Removed the key for ${mock.url} from the Secret Service keychain (service lk, account ${mock.url})`);

@@ -47,7 +47,7 @@ describe('lk auth, end to end', () => {
     expect(status.code).toBe(0);
     expect(status.stderr).toBe('');
     expect(status.stdout).toContain(`${mock.url} (default)\n  ✓ Logged in as alice@lk.test`);
-    expect(status.stdout).toContain(`  - Key source: netrc:${home.netrcPath}:`);
+    expect(status.stdout).toContain(`  - Key source: ${home.netrcPath} line `);
     expect(status.stdout).toContain(`  - Key: ${key.slice(0, 4)}******** (64 chars)`);
 
     const shown = await runLk(['auth', 'status', '--show-token'], { home });

@@ -38,7 +38,8 @@ export type {
 } from './credentials/types.js';
 
 // ── netrc engine ─────────────────────────────────────────────────────────────
-export { parseNetrc, netrcHostname } from './credentials/netrc/parse-netrc.js';
+export { parseNetrc, netrcHostname, netrcHostKey } from './credentials/netrc/parse-netrc.js';
+export { netrcMachineShape } from './credentials/netrc/machine-shape.js';
 export type {
   Netrc,
   NetrcEntry,
@@ -90,6 +91,9 @@ export type { MemoryKeychain, MemoryKeychainOptions } from './credentials/keycha
 export { KeychainError, isKeychainFailure } from './credentials/keychain/keychain-error.js';
 export type { KeychainFailureKind } from './credentials/keychain/keychain-error.js';
 export type { ShadowedCredential } from './credentials/types.js';
+export { analyzeKeyShape, legacyKeyPrefix, stripLegacyPrefix, looksLikeKey, LEGACY_KEY_PREFIXES } from './credentials/key-shape.js';
+export type { KeyShape, LegacyKeyPrefix } from './credentials/key-shape.js';
+export { describeSource } from './auth/diagnose-rejection.js';
 export { maskKey } from './redact/mask.js';
 export { fingerprintKey } from './redact/fingerprint.js';
 export { setDebugSink } from './debug.js';

@@ -5,6 +5,7 @@
  */
 import type { Credential } from '../credentials/types.js';
 import type { RejectionReason } from '../errors/api-key-rejected-error.js';
+import { analyzeKeyShape } from '../credentials/key-shape.js';
 
 /** What is known locally about an issued key (recorded by `lk auth login` / createApiKey). @public */
 export interface KeyInfo {
@@ -58,11 +59,13 @@ export interface DiagnoseInput {
   server?: string | undefined;
 }
 
-const PREFIX = /^(apikey|session)\|/;
-const HEX64 = /^[0-9a-f]{64}$/;
-const LEGACY = /^(apikey|session)\|[0-9a-f]{32}$/;
 
-/** "the environment variable LABKEY_API_KEY", "/home/me/.netrc line 3", … */
+/**
+ * Where a credential came from, in words, the one form used in SDK errors, `lk auth status` and
+ * `lk doctor`: "the environment variable LABKEY_API_KEY", "/home/me/.netrc line 3", "the keychain
+ * entry lk/https://host/labkey", "the apiKey option"; else the source id. From the source's
+ * `details`, never by parsing the id. @public
+ */
 export function describeSource(c: Pick<Credential, 'source' | 'details'>): string {
   const d = c.details ?? {};
   if (d.variable) return `the environment variable ${d.variable}`;
@@ -73,8 +76,7 @@ export function describeSource(c: Pick<Credential, 'source' | 'details'>): strin
 }
 
 function isNetrcDefault(input: DiagnoseInput): boolean {
-  const d = (input.credential.details ?? {}) as Record<string, unknown>;
-  return input.netrc?.isDefault === true || d.machine === 'default' || d.isDefault === true;
+  return input.netrc?.isDefault === true || input.credential.details?.entry === 'default';
 }
 
 function changeAt(c: DiagnoseInput['credential']): string {
@@ -116,8 +118,8 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
   if (shape?.kind === 'prefixed') {
     return {
       reason: 'prefixed',
-      because: `it starts with "${shape.prefix}|": keys issued before LabKey 23.3 carried this prefix, but keys since then do not, and the server never adds or strips it`,
-      hint: `If the key was issued without the prefix, remove "${shape.prefix}|" in ${where}; if it is a pre-23.3 key, it has been revoked or expired. Run \`lk doctor\` to check.`,
+      because: `it starts with "${shape.prefix}": keys issued before LabKey 23.3 carried this prefix, but keys since then do not, and the server never adds or strips it`,
+      hint: `If the key was issued without the prefix, remove "${shape.prefix}" in ${where}; if it is a pre-23.3 key, it has been revoked or expired. Run \`lk doctor\` to check.`,
     };
   }
   if (shape?.kind === 'malformed') {
@@ -171,16 +173,13 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
 }
 
 function shapeProblem(raw: string): { kind: 'prefixed'; prefix: string; text: string } | { kind: 'malformed'; text: string } | undefined {
-  const m = PREFIX.exec(raw);
-  if (m) {
-    if (LEGACY.test(raw)) return { kind: 'prefixed', prefix: m[1] as string, text: `starts with "${m[1]}|"` };
-    return { kind: 'prefixed', prefix: m[1] as string, text: `starts with "${m[1]}|"` };
-  }
-  if (/^\s|\s$/.test(raw)) return { kind: 'malformed', text: 'has whitespace around it' };
-  if (/^["'`]|["'`]$/.test(raw)) return { kind: 'malformed', text: 'is wrapped in quotes' };
-  if (/\s/.test(raw)) return { kind: 'malformed', text: 'contains whitespace' };
-  if (!HEX64.test(raw)) {
-    if (/^[0-9a-fA-F]{64}$/.test(raw)) return { kind: 'malformed', text: 'has upper-case letters' };
+  const s = analyzeKeyShape(raw);
+  if (s.prefix) return { kind: 'prefixed', prefix: s.prefix, text: `starts with "${s.prefix}"` };
+  if (s.surroundingWhitespace) return { kind: 'malformed', text: 'has whitespace around it' };
+  if (s.quoted) return { kind: 'malformed', text: 'is wrapped in quotes' };
+  if (s.innerWhitespace) return { kind: 'malformed', text: 'contains whitespace' };
+  if (!s.modern) {
+    if (s.upperCaseHex && s.bodyLength === 64) return { kind: 'malformed', text: 'has upper-case letters' };
     return { kind: 'malformed', text: `is ${raw.length} characters long and not 64 hex characters` };
   }
   return undefined;

@@ -37,7 +37,7 @@ export function authContextFor(o: RejectionSetting, a: ResolvedAuth, credentialS
             keyInfo = undefined;
           }
           const shadowed = legacyGuest ? undefined : await inspectShadowed(o.credentials, ctx, c);
-          const netrc = c.source.startsWith('netrc:') ? await inspectNetrc(o.baseUrl, ctx, c) : undefined;
+          const netrc = c.source.startsWith('netrc:') ? await inspectNetrc(ctx, c) : undefined;
           return diagnoseRejection({ credential: c, legacyGuest, scheme: o.auth, keyInfo, now: serverNow ?? ctx.now(), shadowed, netrc, server: o.baseUrl });
         }
       : undefined,
@@ -64,14 +64,13 @@ async function inspectShadowed(credentials: CredentialSource, ctx: ResolveContex
 }
 
 /** Whether the key came from the netrc `default` entry, and which machines the file names. */
-async function inspectNetrc(baseUrl: string, ctx: ResolveContext, c: Credential): Promise<NetrcFacts | undefined> {
+async function inspectNetrc(ctx: ResolveContext, c: Credential): Promise<NetrcFacts | undefined> {
   try {
     const read = await readNetrc(ctx);
     if (!read.netrc) return undefined;
-    const host = new URL(baseUrl).hostname;
-    const entry = read.netrc.find(host);
     return {
-      isDefault: entry?.kind === 'default' && (c.details?.line === undefined || c.details.line === entry.line),
+      // The netrc source says which entry held the key.
+      isDefault: c.details?.entry === 'default',
       machines: read.netrc.entries.flatMap((e) => (e.kind === 'machine' && e.machine !== undefined ? [e.machine] : [])),
     };
   } catch {

@@ -143,7 +143,7 @@ async function findShadowed(
     }
     if (isSkipped(result)) continue;
     if (result.fingerprint !== winner.fingerprint) {
-      shadowed.push({ source: result.source, fingerprint: result.fingerprint });
+      shadowed.push({ source: result.source, fingerprint: result.fingerprint, ...(result.details ? { details: result.details } : {}) });
       warnIfDisagree(ctx, winner, result);
     }
   }

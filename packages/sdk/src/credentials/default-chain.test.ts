@@ -105,7 +105,9 @@ describe('defaultChain precedence: option → env → keychain → netrc', () =>
     const { ctx } = setup({ env: true });
     const credential = await defaultChain().resolve(ctx, { inspectShadowed: true });
     expect(credential.source).toBe('env:LABKEY_API_KEY');
-    expect(credential.shadowed).toEqual([{ source: `netrc:${netrcFile}:1`, fingerprint: fingerprintKey(NETRC_KEY) }]);
+    expect(credential.shadowed).toEqual([
+      { source: `netrc:${netrcFile}:1`, fingerprint: fingerprintKey(NETRC_KEY), details: { file: netrcFile, line: 1, entry: 'machine', machine: 'lk.example.org' } },
+    ]);
 
     const reports = await defaultChain().resolveAll(ctx);
     expect(reports.map((r) => [r.source, r.outcome, r.credential?.fingerprint])).toEqual([

@@ -28,7 +28,7 @@ describe('fromNetrc', () => {
     expect(result.source).toBe(`netrc:${file}:4`);
     expect(result.apiKey.reveal()).toBe(KEY);
     expect(result.fingerprint).toBe(fingerprintKey(KEY));
-    expect(result.details).toEqual({ file, line: 4 });
+    expect(result.details).toEqual({ file, line: 4, entry: 'machine', machine: 'lk.example.org' });
   });
 
   it('carries a warning (never a value) when other users can read the file, and none at 0600', async () => {
@@ -126,7 +126,7 @@ describe('fromNetrc', () => {
 
   it('uses the default entry when no machine matches', async () => {
     const { ctx, file } = withNetrc(`machine other.example.org login apikey password x\ndefault login apikey password ${KEY}\n`);
-    expect(await fromNetrc().resolve(ctx)).toMatchObject({ source: `netrc:${file}:2` });
+    expect(await fromNetrc().resolve(ctx)).toMatchObject({ source: `netrc:${file}:2`, details: { file, line: 2, entry: 'default' } });
   });
 
   it('keeps a legacy apikey| key whole and trims a quoted key with whitespace', async () => {

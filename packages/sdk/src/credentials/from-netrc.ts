@@ -1,7 +1,8 @@
 import { fingerprintKey } from '../redact/fingerprint.js';
 import { debugTo } from '../debug.js';
 import { readNetrc } from './netrc/locate-netrc.js';
-import { netrcHostname, type Netrc } from './netrc/parse-netrc.js';
+import { netrcHostKey, netrcHostname, type Netrc } from './netrc/parse-netrc.js';
+import { netrcMachineShape } from './netrc/machine-shape.js';
 import { normalizeApiKey } from './normalize-key.js';
 import type { CredentialSource, ResolveContext, SourceResult } from './types.js';
 
@@ -60,17 +61,13 @@ export function fromNetrc(): CredentialSource {
         apiKey: key,
         source: `netrc:${file}:${line}`,
         fingerprint: fingerprintKey(key),
-        details: { file, line },
+        details: match.entry.kind === 'default' ? { file, line, entry: 'default' } : { file, line, entry: 'machine', machine: match.entry.machine! },
         ...(read.warnings.length ? { warnings: read.warnings.map((w) => w.message) } : {}),
       };
     },
   };
 }
 
-/**
- * When an entry's machine is the host written with a scheme, port or path (`https://host`,
- * `host:8080`, `host/labkey`), netrc never matches it: say which line to fix.
- */
 /**
  * The machine names the file does have (host names, never a token value), so a near miss such as
  * `localhost` for `127.0.0.1`, or an old host name, shows in the trail. At most five.
@@ -82,17 +79,15 @@ function machinesNote(netrc: Netrc): string {
   return ` (its machines: ${shown}${names.length > 5 ? ` and ${names.length - 5} more` : ''})`;
 }
 
+/**
+ * When an entry's machine is the host written with a scheme, port or path (`https://host`,
+ * `host:8080`, `host/labkey`), netrc never matches it: say which line to fix.
+ */
 function misspelledMachineHint(netrc: Netrc, host: string, file: string): string {
   for (const entry of netrc.entries) {
     if (entry.kind !== 'machine' || entry.machine === undefined) continue;
-    if (entry.machine.toLowerCase() === host) continue;
-    let hostname: string;
-    try {
-      hostname = netrcHostname(entry.machine);
-    } catch {
-      continue;
-    }
-    if (hostname === host) {
+    const shape = netrcMachineShape(entry.machine);
+    if (shape && netrcHostKey(shape.bare) === host) {
       return `; ${file}:${entry.line} has machine "${entry.machine}", but a netrc machine is a bare hostname (no scheme, port or path): write "machine ${host}"`;
     }
   }

@@ -21,8 +21,20 @@ export interface Credential {
    * other users can read, or a token the netrc parser skipped. Callers show them (the CLI on stderr).
    */
   warnings?: string[];
-  /** Extra, non-secret facts from the source: netrc file and line, keychain service and account. */
-  details?: { file?: string; line?: number; service?: string; account?: string; variable?: string };
+  /**
+   * Extra, non-secret facts the source knows, so nobody re-derives them: the netrc file, line,
+   * which kind of entry held the key (`machine`, with its name, or `default`), the keychain
+   * service and account, the environment variable.
+   */
+  details?: {
+    file?: string;
+    line?: number;
+    entry?: 'machine' | 'default';
+    machine?: string;
+    service?: string;
+    account?: string;
+    variable?: string;
+  };
   /**
    * Sources later in the chain that hold a *different* key (by source id and fingerprint, never the
    * value). Only filled when asked for (`chain.resolve(ctx, { inspectShadowed: true })`), since
@@ -35,6 +47,8 @@ export interface Credential {
 export interface ShadowedCredential {
   source: CredentialSourceId;
   fingerprint: string;
+  /** The source's non-secret facts (file and line, keychain account…), as on a {@link Credential}. */
+  details?: Credential['details'];
 }
 
 /** One line of the resolution trail. Never holds a value. @public */

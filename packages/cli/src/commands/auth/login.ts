@@ -17,7 +17,6 @@ import {
   type ResolvedServer,
 } from '../shared/server.js';
 import { folderInBase, probeWhoAmI } from '../doctor/probe-server.js';
-import { legacyPrefixOf, stripLegacyPrefix } from './shared/legacy-prefix.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { dropKeychainItem, storeKey } from './shared/key-store.js';
 import { serverCommand } from '../shared/command.js';
@@ -97,19 +96,19 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
 
   // 2. A pasted `apikey|` prefix: keys since LabKey 23.3 have none; older keys need it as issued.
   let alternative: string | undefined;
-  const prefix = legacyPrefixOf(key);
+  const prefix = sdk.legacyKeyPrefix(key);
   if (prefix) {
     io.err(
-      `${io.style.warn('!')} The key starts with "${prefix}|". Keys issued since LabKey 23.3 have no prefix; only older keys carry it, exactly as issued.\n`,
+      `${io.style.warn('!')} The key starts with "${prefix}". Keys issued since LabKey 23.3 have no prefix; only older keys carry it, exactly as issued.\n`,
     );
     let strip = opts.stripPrefix === true;
     if (!strip && interactive && io.stdinIsTTY) {
-      const a = (await io.prompt(`Strip the "${prefix}|" prefix? [Y/n] `)).trim().toLowerCase();
+      const a = (await io.prompt(`Strip the "${prefix}" prefix? [Y/n] `)).trim().toLowerCase();
       strip = a === '' || a === 'y' || a === 'yes';
     } else if (!strip) {
       io.err(`  Keeping it as given (pass --strip-prefix to remove it); if the server rejects it, lk tries it without the prefix.\n`);
     }
-    const stripped = stripLegacyPrefix(key);
+    const stripped = key.slice(prefix.length);
     if (strip) key = stripped;
     else alternative = stripped;
   }
@@ -139,7 +138,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
       if ((e2 as { code?: string }).code !== 'LK_API_KEY_REJECTED') throw e2;
       throw loginRejection(e2, server.url, container, sdk.fingerprintKey(new sdk.Secret(key)));
     }
-    io.err(`${io.style.warn('!')} The server rejected the key with its "${prefix}|" prefix and accepted it without: storing it without the prefix.\n`);
+    io.err(`${io.style.warn('!')} The server rejected the key with its "${prefix}" prefix and accepted it without: storing it without the prefix.\n`);
     key = alternative;
   }
   const { who, client } = verified;

@@ -44,7 +44,7 @@ describe('lk auth status', () => {
       expect(deps.io.stdout()).toBe(
         `${server.url} (default)\n` +
           '  ✓ Logged in as alice@lk.test (alice)\n' +
-          `  - Key source: netrc:${deps.home}/.netrc:1\n` +
+          `  - Key source: ${deps.home}/.netrc line 1\n` +
           `  - Key: ${key.slice(0, 4)}******** (64 chars) (fingerprint ${r?.fingerprint})\n` +
           '  - Sent as: apikey header\n' +
           '  - Expires: never\n',
@@ -109,7 +109,7 @@ describe('lk auth status', () => {
         const [r] = await runStatus({ server: server.url }, d);
         expect(r?.source).toBe('env:LABKEY_API_KEY');
         expect(r?.user?.email).toBe('bob@lk.test');
-        expect(d.io.stdout()).toMatch(new RegExp(`  ! netrc:${deps.home}/\\.netrc:1 holds a different key \\(fingerprint [0-9a-f]{8}\\), which is not used\n`));
+        expect(d.io.stdout()).toMatch(new RegExp(`  ! ${deps.home}/\\.netrc line 1 holds a different key \\(fingerprint [0-9a-f]{8}\\), which is not used\n`));
       } finally {
         d.cleanup();
       }

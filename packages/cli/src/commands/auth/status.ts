@@ -32,14 +32,17 @@ export interface ServerStatus {
   server: string;
   default: boolean;
   ok: boolean;
+  /** The source id, e.g. `netrc:/home/me/.netrc:4`. */
   source?: string;
+  /** The same, in words (the SDK's describeSource), e.g. `/home/me/.netrc line 4`. */
+  from?: string;
   fingerprint?: string;
   key?: string;
   auth: string;
   user?: { id: number; email: string; displayName: string };
   expiresAt?: string | null;
   /** Later sources holding a different key, which is not used (source and fingerprint only). */
-  shadowed?: { source: string; fingerprint: string }[];
+  shadowed?: { source: string; from: string; fingerprint: string }[];
   trail?: { source: string; outcome: string; reason?: string }[];
   error?: { code: string; message: string; hint?: string };
 }
@@ -76,6 +79,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
       try {
         cred = await client.credential();
         r.source = cred.source;
+        r.from = sdk.describeSource(cred);
         r.fingerprint = cred.fingerprint;
         r.key = opts.showToken ? cred.apiKey.reveal() : sdk.maskKey(cred.apiKey);
         r.shadowed = await shadowedKeys(deps, s.url, cred.fingerprint);
@@ -125,11 +129,11 @@ function render(r: ServerStatus, deps: Deps): string {
     const text = r.error.message;
     lines.push(`  ${style.fail('✗')} ${text.replaceAll('\n', '\n    ')}`);
   }
-  if (r.source) lines.push(`  - Key source: ${r.source}`);
+  if (r.from) lines.push(`  - Key source: ${r.from}`);
   if (r.key) lines.push(`  - Key: ${r.key}${r.fingerprint ? ` (fingerprint ${r.fingerprint})` : ''}`);
   lines.push(`  - Sent as: ${AUTH_LABEL[r.auth] ?? r.auth}`);
   for (const sh of r.shadowed ?? []) {
-    lines.push(`  ${style.warn('!')} ${sh.source} holds a different key (fingerprint ${sh.fingerprint}), which is not used`);
+    lines.push(`  ${style.warn('!')} ${sh.from} holds a different key (fingerprint ${sh.fingerprint}), which is not used`);
   }
   if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : r.expiresAt}`);
   if (r.error?.hint) lines.push(`  - hint: ${r.error.hint}`);
@@ -141,12 +145,12 @@ function render(r: ServerStatus, deps: Deps): string {
  * disagree, say so). Asks the same chain the client uses, with the shadow check on; a failure here
  * never fails the status.
  */
-async function shadowedKeys(deps: Deps, server: string, fingerprint: string): Promise<{ source: string; fingerprint: string }[] | undefined> {
+async function shadowedKeys(deps: Deps, server: string, fingerprint: string): Promise<ServerStatus['shadowed']> {
   try {
     const sdk = await deps.sdk();
     const ctx = sdk.defaultResolveContext(server, await deps.resolveContext(server));
     const cred = await sdk.defaultChain().resolve(ctx, { inspectShadowed: true });
-    const list = (cred.shadowed ?? []).filter((x) => x.fingerprint !== fingerprint).map((x) => ({ source: x.source, fingerprint: x.fingerprint }));
+    const list = (cred.shadowed ?? []).filter((x) => x.fingerprint !== fingerprint).map((x) => ({ source: x.source, from: sdk.describeSource(x), fingerprint: x.fingerprint }));
     return list.length ? list : undefined;
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
-import { analyzeKeyShape, describeShapeProblems, stripPrefix } from './key-shape.js';
+import { analyzeKeyShape } from '@lk/sdk';
+import { describeShapeProblems } from './key-shape.js';
 
 const HEX64 = 'a'.repeat(32) + '0123456789abcdef0123456789abcdef';
 const HEX32 = '0123456789abcdef0123456789abcdef';
@@ -40,14 +41,5 @@ describe('analyzeKeyShape', () => {
     for (const k of [`apikey|${HEX64}`, `"${HEX64}"`, HEX64.toUpperCase(), 'lk_test_0000000000000001']) {
       for (const d of describeShapeProblems(analyzeKeyShape(k))) expect(d).not.toContain(k.replace(/^"|"$/g, '').slice(7, 20));
     }
-  });
-});
-
-describe('stripPrefix', () => {
-  it('removes apikey| or session|, else undefined', () => {
-    expect(stripPrefix(`apikey|${HEX64}`)).toBe(HEX64);
-    expect(stripPrefix(`session|${HEX32}`)).toBe(HEX32);
-    expect(stripPrefix(HEX64)).toBeUndefined();
-    expect(stripPrefix(`APIKEY|${HEX64}`)).toBeUndefined();
   });
 });

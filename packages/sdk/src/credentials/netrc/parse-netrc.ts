@@ -295,8 +295,9 @@ class Scanner {
 }
 
 /**
- * Normalises a host for comparison: lower case, IPv6 brackets removed.
- * @internal
+ * Normalises a host for comparison, as netrc readers compare `machine` names: lower case, IPv6
+ * brackets removed.
+ * @public
  */
 export function netrcHostKey(host: string): string {
   let h = host.toLowerCase();

@@ -1,7 +1,6 @@
-import { Secret, type Credential } from '@lk/sdk';
+import { describeSource, Secret, stripLegacyPrefix, type Credential } from '@lk/sdk';
 import { result, type Check, type Repair } from '../check.js';
-import { stripPrefix } from '../key-shape.js';
-import { describeSourceId, lines } from './shared.js';
+import { lines } from './shared.js';
 
 /**
  * The key lk would use is accepted: whoAmI answers with a user (not guest, no 401). When a key
@@ -33,13 +32,13 @@ export const keyAccepted: Check = {
       }
       return result(this, 'fail', detail, `Run \`${login}\`.`, { authError: 'LK_NO_CREDENTIALS' });
     }
-    const where = `key ${eff.fingerprint} from ${describeSourceId(eff.source)}`;
+    const where = `key ${eff.fingerprint} from ${describeSource(eff)}`;
     const verdict = await facts.verify(eff.apiKey);
     if (verdict.kind === 'accepted') return result(this, 'pass', `${where} is accepted${at}: it belongs to ${verdict.email}.`);
     if (verdict.kind === 'error') return result(this, 'fail', `Could not check ${where}: ${verdict.why}.`, 'Run `lk doctor` again; if it persists, check the server.');
 
     const raw = eff.apiKey.reveal();
-    const stripped = stripPrefix(raw);
+    const stripped = stripLegacyPrefix(raw);
     if (stripped !== undefined && stripped !== '') {
       const bare = new Secret(stripped);
       const v2 = await facts.verify(bare);
@@ -48,7 +47,7 @@ export const keyAccepted: Check = {
         const detail = `${where} is rejected (${verdict.why}), but the same key without the \`${prefix}\` prefix is accepted (it belongs to ${v2.email}): the prefix does not belong to this key (keys since LabKey 23.3 have none).`;
         const repair = eff.source.startsWith('netrc:') ? stripRepair(facts, eff, prefix) : undefined;
         let fix: string;
-        if (repair) fix = `Remove \`${prefix}\` from the password in ${describeSourceId(eff.source)} (\`lk doctor --fix\` does this).`;
+        if (repair) fix = `Remove \`${prefix}\` from the password in ${describeSource(eff)} (\`lk doctor --fix\` does this).`;
         else if (eff.source.startsWith('env:')) fix = `Set ${eff.source.slice(4)} to the key without the \`${prefix}\` prefix.`;
         else fix = `Store the key without the \`${prefix}\` prefix: \`${login}\`.`;
         return result(this, 'fail', detail, fix, { authError: 'LK_API_KEY_REJECTED', ...(repair ? { repairs: [repair] } : {}) });
@@ -60,9 +59,9 @@ export const keyAccepted: Check = {
       const v = await facts.verify(c.apiKey);
       if (v.kind === 'accepted') {
         const fix = eff.source.startsWith('env:')
-          ? `Unset ${eff.source.slice(4)}: the key in ${describeSourceId(c.source)} is accepted.`
-          : `Remove the rejected key (${eff.fingerprint}); the key in ${describeSourceId(c.source)} is accepted.`;
-        return result(this, 'fail', `${where} is rejected (${verdict.why}); key ${c.fingerprint} from ${describeSourceId(c.source)} is accepted (it belongs to ${v.email}).`, fix, { authError: 'LK_API_KEY_REJECTED' });
+          ? `Unset ${eff.source.slice(4)}: the key in ${describeSource(c)} is accepted.`
+          : `Remove the rejected key (${eff.fingerprint}); the key in ${describeSource(c)} is accepted.`;
+        return result(this, 'fail', `${where} is rejected (${verdict.why}); key ${c.fingerprint} from ${describeSource(c)} is accepted (it belongs to ${v.email}).`, fix, { authError: 'LK_API_KEY_REJECTED' });
       }
     }
     return result(

@@ -1,6 +1,6 @@
-import type { Secret } from '@lk/sdk';
+import { analyzeKeyShape, type Secret } from '@lk/sdk';
 import { result, type Check, type CheckStatus } from '../check.js';
-import { analyzeKeyShape, describeShapeProblems } from '../key-shape.js';
+import { describeShapeProblems } from '../key-shape.js';
 import { lines, liveMachineEntry } from './shared.js';
 
 interface Candidate {

@@ -1,6 +1,5 @@
-import { Secret } from '@lk/sdk';
+import { Secret, stripLegacyPrefix } from '@lk/sdk';
 import type { SdkModule } from '../../../deps.js';
-import { stripPrefix } from '../key-shape.js';
 import { result, type Check } from '../check.js';
 import { lines, liveMachineEntry, printableLogin } from './shared.js';
 
@@ -27,7 +26,7 @@ export const login: Check = {
       let accepted = await facts.verify(e.password);
       let stripped: string | undefined;
       if (accepted.kind !== 'accepted') {
-        const bare = stripPrefix(e.password.reveal().trim());
+        const bare = stripLegacyPrefix(e.password.reveal().trim());
         if (bare) {
           const v = await facts.verify(new Secret(bare));
           if (v.kind === 'accepted') {

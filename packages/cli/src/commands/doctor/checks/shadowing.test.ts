@@ -34,7 +34,7 @@ describe('check: key sources (shadowing)', () => {
     await h.deps.keychain.set(KEYCHAIN_SERVICE, keychainAccountFor(h.server.url), h.key('bob@lk.test'));
     const r = await h.check(shadowing);
     expect(r.status).toBe('warn');
-    expect(r.detail).toContain(`from the keychain item lk/${h.server.url}; ${h.netrc} line 1 holds a different key`);
+    expect(r.detail).toContain(`from the keychain entry lk/${h.server.url}; ${h.netrc} line 1 holds a different key`);
     expect(r.fix).toBe(`Run \`lk auth logout --server ${h.server.url}\` to remove the keychain item, or \`lk auth login\` to store the right key there.`);
   });
 

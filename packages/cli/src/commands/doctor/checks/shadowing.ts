@@ -1,5 +1,5 @@
 import { result, type Check } from '../check.js';
-import { describeSourceId } from './shared.js';
+import { describeSource } from '@lk/sdk';
 
 /**
  * LABKEY_API_KEY wins over the keychain, which wins over the netrc file. When an earlier source
@@ -21,13 +21,13 @@ export const shadowing: Check = {
     const others = found.slice(1).map((r) => r.credential!);
     const different = others.filter((c) => c.fingerprint !== winner.fingerprint);
     const same = others.filter((c) => c.fingerprint === winner.fingerprint);
-    const used = `lk uses key ${winner.fingerprint} from ${describeSourceId(winner.source)}`;
+    const used = `lk uses key ${winner.fingerprint} from ${describeSource(winner)}`;
     const tail = errors.length ? `\n${errorText}` : '';
     if (different.length === 0) {
-      const also = same.length ? `; ${same.map((c) => describeSourceId(c.source)).join(' and ')} hold${same.length === 1 ? 's' : ''} the same key` : '';
+      const also = same.length ? `; ${same.map((c) => describeSource(c)).join(' and ')} hold${same.length === 1 ? 's' : ''} the same key` : '';
       return result(this, errors.length ? 'warn' : 'pass', `${used}${also}.${tail}`);
     }
-    const shadowed = different.map((c) => `${describeSourceId(c.source)} holds a different key (${c.fingerprint}), which is ignored`).join('; ');
+    const shadowed = different.map((c) => `${describeSource(c)} holds a different key (${c.fingerprint}), which is ignored`).join('; ');
     let fix: string;
     if (winner.source.startsWith('env:')) {
       const v = winner.source.slice(4);

@@ -1,12 +1,8 @@
 /** Small helpers the checks share: where things are in the netrc file, and how to name them. */
-import type { Netrc, NetrcEntry } from '@lk/sdk';
-import { machineShape } from '../machine-shape.js';
+import { looksLikeKey, netrcHostKey, netrcMachineShape, type Netrc, type NetrcEntry } from '@lk/sdk';
 
-export function hostKey(host: string): string {
-  let h = host.toLowerCase();
-  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  return h;
-}
+/** How netrc readers compare host names (the SDK's rule). */
+export const hostKey = netrcHostKey;
 
 /** `line 3` or `lines 3-5`. */
 export function lines(e: Pick<NetrcEntry, 'line' | 'endLine'>): string {
@@ -36,7 +32,7 @@ export function malformedMachines(netrc: Netrc): { entry: NetrcEntry; bare: stri
   const out: { entry: NetrcEntry; bare: string; problems: string[] }[] = [];
   for (const e of netrc.entries) {
     if (e.kind !== 'machine') continue;
-    const shape = machineShape(e.machine!);
+    const shape = netrcMachineShape(e.machine!);
     if (shape) out.push({ entry: e, ...shape });
   }
   return out;
@@ -44,16 +40,6 @@ export function malformedMachines(netrc: Netrc): { entry: NetrcEntry; bare: stri
 
 /** A login worth printing: an e-mail or user name, never something that looks like a key. */
 export function printableLogin(login: string): string {
-  if (login.length > 80 || /\|/.test(login) || /^[0-9a-f]{24,}$/i.test(login)) return '(a value that looks like a key)';
+  if (looksLikeKey(login)) return '(a value that looks like a key)';
   return `\`${login}\``;
-}
-
-export function describeSourceId(source: string): string {
-  if (source.startsWith('env:')) return `the environment variable ${source.slice(4)}`;
-  if (source.startsWith('keychain:')) return `the keychain item ${source.slice('keychain:'.length)}`;
-  if (source.startsWith('netrc:')) {
-    const m = /^netrc:(.*):(\d+)$/.exec(source);
-    return m ? `${m[1]} line ${m[2]}` : source.slice(6);
-  }
-  return source;
 }

@@ -1,9 +1,10 @@
 /**
  * What is wrong with a `machine` name that is not a bare hostname (`https://host`, `host:8443`,
- * `host/labkey`, `user@host`), and the hostname it was meant to be.
+ * `host/labkey`, `user@host`, a trailing slash or comma), as short phrases, and the hostname it
+ * was meant to be. Undefined for a bare hostname (netrc readers compare the hostname only, so
+ * any of these never matches). @public
  */
-/** The hostname a machine value would match if written properly, and what is wrong with it. */
-export function machineShape(machine: string): { bare: string; problems: string[] } | undefined {
+export function netrcMachineShape(machine: string): { bare: string; problems: string[] } | undefined {
   const problems: string[] = [];
   let rest = machine.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
