@@ -69,6 +69,15 @@ export {
   updateNetrcFile,
 } from './credentials/netrc/write-netrc.js';
 export type { NetrcCredentials, NetrcEntryRef, NetrcWriteOptions, NetrcWriteResult } from './credentials/netrc/write-netrc.js';
+export { netrcReaders, netrcReadersView } from './credentials/netrc/netrc-readers.js';
+export type {
+  NetrcReaderId,
+  NetrcReaderView,
+  NetrcReaderFinding,
+  NetrcReaderFindingCode,
+  NetrcReadersReport,
+  NetrcReadersFiles,
+} from './credentials/netrc/netrc-readers.js';
 export type { NetrcLockOptions } from './credentials/netrc/netrc-lock.js';
 // Not exported on purpose: the lock (acquireNetrcLock) and netrcValueProblem are internals of the writer.
 

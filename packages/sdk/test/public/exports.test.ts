@@ -25,7 +25,7 @@ const EXPECTED = [
   'serverOrigin', 'setDebugSink', 'setNetrcEntry', 'setNetrcEntryText', 'stripLegacyPrefix',
   'updateNetrcFile', 'wafEncode',
   // netrc readers (issue 11)
-  'NetrcValueError', 'tidyNetrcEntryText',
+  'NetrcValueError', 'tidyNetrcEntryText', 'netrcReaders', 'netrcReadersView',
 ];
 
 test('the public exports are exactly the reviewed list', () => {

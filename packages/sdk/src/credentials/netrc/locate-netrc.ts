@@ -55,7 +55,8 @@ export interface NetrcReadResult extends NetrcLocation {
   warnings: NetrcReadWarning[];
 }
 
-function homeOf(ctx: ResolveContext): string | undefined {
+/** The home folder netrc files are looked up in: `HOME`, then `USERPROFILE`, then `ctx.homedir`. @internal */
+export function netrcHome(ctx: Pick<ResolveContext, 'env' | 'homedir'>): string | undefined {
   return ctx.env.HOME || ctx.env.USERPROFILE || ctx.homedir || undefined;
 }
 
@@ -90,7 +91,7 @@ export async function locateNetrc(ctx: ResolveContext): Promise<NetrcLocation> {
       candidates: [{ path: fromEnv, why: 'NETRC is set', exists: ok }],
     };
   }
-  const home = homeOf(ctx);
+  const home = netrcHome(ctx);
   if (!home) {
     return { path: undefined, exists: false, reason: 'NETRC is not set and no home folder is known (HOME, USERPROFILE)', candidates: [] };
   }
