@@ -50,13 +50,14 @@ export type {
   NetrcWarningCode,
   ParseNetrcOptions,
 } from './credentials/netrc/parse-netrc.js';
-export { ENV_NETRC, locateNetrc, readNetrc } from './credentials/netrc/locate-netrc.js';
+export { ENV_NETRC, locateNetrc, readNetrc, readNetrcFile } from './credentials/netrc/locate-netrc.js';
 export type {
   NetrcCandidate,
   NetrcLocation,
   NetrcPermissionWarning,
   NetrcReadWarning,
   NetrcReadResult,
+  NetrcFileRead,
 } from './credentials/netrc/locate-netrc.js';
 export {
   setNetrcEntry,

@@ -21,7 +21,7 @@ const EXPECTED = [
   'isWrongContextPathError', 'keychainAccountFor', 'legacyKeyPrefix', 'locateNetrc',
   'looksLikeKey', 'maskKey', 'memoize', 'moveNetrcEntryBeforeDefaultText', 'netrcHostKey',
   'netrcHostname', 'netrcMachineShape', 'normalizeServerUrl', 'parseFilter', 'parseNetrc',
-  'readNetrc', 'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText',
+  'readNetrc', 'readNetrcFile', 'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText',
   'serverOrigin', 'setDebugSink', 'setNetrcEntry', 'setNetrcEntryText', 'stripLegacyPrefix',
   'updateNetrcFile', 'wafEncode',
   // netrc readers (issue 11)

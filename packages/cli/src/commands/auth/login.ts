@@ -171,8 +171,8 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     if (info?.expiresAt) io.err(`  The key expires at ${info.expiresAt}.\n`);
     else if (info && info.expiresAt === null) io.err('  The key never expires.\n');
     if (stored.store === 'netrc') {
-      const host = new URL(server.url).hostname;
-      const others = Object.keys(config.servers).filter((u) => u !== server.url && new URL(u).hostname === host);
+      const host = sdk.netrcHostname(server.url);
+      const others = Object.keys(config.servers).filter((u) => u !== server.url && sdk.netrcHostname(u) === host);
       if (others.length > 0) {
         io.err(`${io.style.warn('!')} netrc entries match the host name only: this key is now also used for ${others.join(', ')}.\n`);
       }

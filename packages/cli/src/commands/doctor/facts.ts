@@ -88,7 +88,7 @@ export async function resolveDoctorServer(opts: DoctorOptions, deps: Deps): Prom
     const text = errorText(e);
     return { reason: `the lk config cannot be used (${text})`, configError: `${text}${err.hint ? ` ${err.hint}` : ''}` };
   }
-  const hostname = new URL(chosen.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const hostname = (await deps.sdk()).netrcHostname(chosen.url);
   const from = chosen.from === 'config default' ? 'the default server in the lk config' : chosen.from === 'config' ? 'the lk config' : chosen.from;
   return { server: { url: chosen.url, hostname, from } };
 }
@@ -102,21 +102,17 @@ export async function doctorResolveContext(deps: Deps, server: string | undefine
 
 async function gatherNetrc(deps: Deps, ctx: ResolveContext): Promise<NetrcFacts> {
   const sdk = await deps.sdk();
-  const location = await sdk.locateNetrc(ctx);
+  // Found and read as every SDK reader finds and reads it; doctor parses it itself to see why it fails.
+  const { text, mode, problem, ...location } = await sdk.readNetrcFile(ctx);
   const facts: NetrcFacts = { location };
   if (!location.path || !location.exists) return facts;
-  try {
-    const st = await ctx.fs.stat(location.path);
-    if (!st.isFile) {
-      facts.readError = 'it is not a regular file';
-      return facts;
-    }
-    if (deps.platform !== 'win32') facts.mode = st.mode & 0o777;
-    facts.text = await ctx.fs.readFile(location.path);
-  } catch (e) {
-    facts.readError = `it cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+  if (problem) {
+    facts.readError = problem.kind === 'not-a-file' ? 'it is not a regular file' : `it cannot be read (${problem.code})`;
     return facts;
   }
+  if (text === undefined) return facts;
+  facts.text = text;
+  if (mode !== undefined) facts.mode = mode;
   try {
     facts.parsed = sdk.parseNetrc(facts.text, { file: location.path });
   } catch (e) {

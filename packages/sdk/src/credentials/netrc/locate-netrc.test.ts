@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { locateNetrc, readNetrc } from './locate-netrc.js';
+import { locateNetrc, readNetrc, readNetrcFile } from './locate-netrc.js';
 import type { CredentialFs, ResolveContext } from '../types.js';
 
 const realFs: CredentialFs = {
@@ -148,5 +148,25 @@ describe('readNetrc', () => {
     const err = await readNetrc(ctx({ HOME: home })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'LK_NETRC_SYNTAX', file: p, line: 2, column: 10 });
     expect(String(err)).not.toContain('lk_test_open');
+  });
+});
+
+describe('readNetrcFile (the file as found, not parsed, never throwing for a bad file)', () => {
+  it('gives the text and permission bits of the file every reader uses, even one that does not parse', async () => {
+    const path = put('.netrc', 'machine "unterminated\n', 0o644);
+    const r = await readNetrcFile(ctx({ HOME: home }));
+    expect(r).toMatchObject({ path, exists: true, text: 'machine "unterminated\n', mode: 0o644 });
+    expect(r.problem).toBeUndefined();
+    await expect(readNetrc(ctx({ HOME: home }))).rejects.toMatchObject({ code: 'LK_NETRC_SYNTAX' });
+    expect((await readNetrcFile(ctx({ HOME: home }, { platform: 'win32' }))).mode).toBeUndefined();
+  });
+
+  it('says why a file that exists cannot be read, where readNetrc throws', async () => {
+    mkdirSync(join(home, '.netrc'));
+    expect(await readNetrcFile(ctx({ HOME: home }))).toMatchObject({ exists: true, problem: { kind: 'not-a-file' } });
+    await expect(readNetrc(ctx({ HOME: home }))).rejects.toMatchObject({ code: 'LK_CREDENTIAL_STORE' });
+    const nofile = await readNetrcFile(ctx({ NETRC: join(home, 'missing') }));
+    expect(nofile).toMatchObject({ exists: false });
+    expect(nofile.text).toBeUndefined();
   });
 });

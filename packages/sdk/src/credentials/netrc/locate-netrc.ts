@@ -105,6 +105,36 @@ export async function locateNetrc(ctx: ResolveContext): Promise<NetrcLocation> {
   return { path: undefined, exists: false, reason: 'NETRC is not set and there is no ~/.netrc or ~/_netrc', candidates };
 }
 
+/** The netrc file's text, without parsing it (what {@link readNetrcFile} returns). @public */
+export interface NetrcFileRead extends NetrcLocation {
+  /** The text, when the file exists and could be read. */
+  text?: string;
+  /** Permission bits (e.g. 0o644); undefined on Windows. */
+  mode?: number;
+  /** Why a file that exists could not be read: not a regular file, or the error code (EACCES…). */
+  problem?: { kind: 'not-a-file' } | { kind: 'unreadable'; code: string };
+}
+
+/**
+ * Finds the netrc file as {@link locateNetrc} does and reads its text and mode, without parsing
+ * it and without throwing for a file that cannot be read (`problem` says why). For tools that
+ * look at the file itself (lk doctor); {@link readNetrc} is the reader credential sources use.
+ * @public
+ */
+export async function readNetrcFile(ctx: ResolveContext): Promise<NetrcFileRead> {
+  const loc = await locateNetrc(ctx);
+  if (!loc.path || !loc.exists) return loc;
+  try {
+    const st = await ctx.fs.stat(loc.path);
+    if (!st.isFile) return { ...loc, problem: { kind: 'not-a-file' } };
+    const mode = ctx.platform === 'win32' ? undefined : st.mode & 0o777;
+    const text = await ctx.fs.readFile(loc.path);
+    return mode === undefined ? { ...loc, text } : { ...loc, text, mode };
+  } catch (e) {
+    return { ...loc, problem: { kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'error' } };
+  }
+}
+
 /**
  * Locates and parses the netrc file.
  *
@@ -117,28 +147,17 @@ export async function locateNetrc(ctx: ResolveContext): Promise<NetrcLocation> {
  * @public
  */
 export async function readNetrc(ctx: ResolveContext): Promise<NetrcReadResult> {
-  const loc = await locateNetrc(ctx);
+  const { text, mode, problem, ...loc } = await readNetrcFile(ctx);
   if (!loc.path || !loc.exists) return { ...loc, netrc: undefined, warnings: [] };
   const path = loc.path;
-  let text: string;
-  let mode: number | undefined;
-  try {
-    const st = await ctx.fs.stat(path);
-    if (!st.isFile) {
-      throw new CredentialStoreError('netrc', `${path} is not a regular file`, {
-        file: path,
-        hint: `Point NETRC at a file, or remove ${path}.`,
-      });
-    }
-    mode = st.mode;
-    text = await ctx.fs.readFile(path);
-  } catch (e) {
-    if (e instanceof CredentialStoreError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new CredentialStoreError('netrc', `Cannot read ${path} (${code})`, {
-      file: path,
+  if (problem?.kind === 'not-a-file') {
+    throw new CredentialStoreError('netrc', `${path} is not a regular file`, {
+      hint: `Point NETRC at a file, or remove ${path}.`,
+    });
+  }
+  if (problem || text === undefined) {
+    throw new CredentialStoreError('netrc', `Cannot read ${path} (${problem?.code ?? 'error'})`, {
       hint: `Check that you own ${path} and can read it: chmod 600 ${path}`,
-      cause: e,
     });
   }
   const netrc = parseNetrc(text, { file: path });
