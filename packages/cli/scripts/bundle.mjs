@@ -15,10 +15,23 @@ const cli = join(import.meta.dirname, '..');
 const dist = join(cli, 'dist');
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true, legalComments: 'none' };
 
+// lk's only WebAssembly is undici's HTTP parser (llhttp). V8 compiles it twice, Liftoff then
+// TurboFan; the TurboFan tier alone raised lk's peak RSS by ~35 MB (94 -> 58 MB for one request,
+// GNU time), a third of the 100 MB an export of any size may use, while the body bytes of a big
+// export are not parsed by llhttp (it only hands out spans). So the lk process, which owns its
+// V8, keeps Liftoff code only. Set before undici compiles the module; the SDK as a library does
+// not do this (the process is not its own).
+const LOAD_UNDICI = "require('node:v8').setFlagsFromString('--liftoff-only');\nmodule.exports = require('./undici.cjs');";
+
+// The SDK's `import('undici')` resolves to a one-line module that requires ./undici.cjs: esbuild
+// turns the dynamic import into a lazy require (an external `import()` would go through the ES
+// module loader, which runs cjs-module-lexer over the whole 700 kB file first: ~150 ms).
 const lazyUndici = {
   name: 'lazy-undici',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.cjs', external: true }));
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'lazy-undici' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, () => ({ contents: LOAD_UNDICI, loader: 'js' }));
+    b.onResolve({ filter: /^\.\/undici\.cjs$/ }, () => ({ path: './undici.cjs', external: true }));
   },
 };
 

@@ -17,6 +17,20 @@ export function csvField(s: string): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** `csvField(cellText(v))`, without the detours for the common cells (numbers, booleans, plain strings). */
+export function csvCell(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v); // never a comma, quote or space
+  if (v === null || v === undefined) return '';
+  return csvField(typeof v === 'string' ? v : cellText(v));
+}
+
+/** `tsvField(cellText(v))`, likewise. */
+export function tsvCell(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return '';
+  return tsvField(typeof v === 'string' ? v : cellText(v));
+}
+
 /**
  * TSV cannot quote (IANA text/tab-separated-values forbids tabs and newlines in fields), so
  * backslash, tab, LF and CR are escaped as `\\`, `\t`, `\n`, `\r` (the "linear TSV" convention,

@@ -61,6 +61,33 @@ describe('row writer', () => {
     }
   });
 
+  it('rows go to stdout in chunks (one write per ~64k characters), or one write a row with chunkChars 0; same text', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ Key: i + 1, Name: `Row ${i + 1}`, Flag: i % 2 === 0, Note: i % 7 ? null : 'a, "b"' }));
+    const run = async (format: Format, chunkChars?: number) => {
+      const io = createTestIO();
+      let writes = 0;
+      const out = io.out.bind(io);
+      io.out = (t: string) => {
+        writes++;
+        return out(t);
+      };
+      const w = createRowWriter(io, { format, firstPage: 100, ...(chunkChars === undefined ? {} : { chunkChars }) });
+      for (const r of many) await w.row(r);
+      await w.end();
+      return { text: io.stdout(), writes };
+    };
+    for (const format of ['csv', 'tsv', 'ndjson', 'json'] as const) {
+      const chunked = await run(format);
+      const each = await run(format, 0);
+      expect(chunked.text).toBe(each.text);
+      expect(chunked.writes).toBeLessThanOrEqual(Math.ceil(chunked.text.length / 65_536) + 2);
+      expect(each.writes).toBeGreaterThan(4900);
+    }
+    const csv = (await run('csv')).text.split('\n');
+    expect(csv.slice(0, 3)).toEqual(['Key,Name,Flag,Note', '1,Row 1,true,"a, ""b"""', '2,Row 2,false,']);
+    expect(csv).toHaveLength(5002);
+  });
+
   it('with --columns, an empty result still prints the header', async () => {
     expect(await write('csv', [], { columns: ['x', 'y'] })).toBe('x,y\n');
   });

@@ -6,8 +6,16 @@ import { InvalidArgumentError } from '../errors/credential-errors.js';
 
 type Params = Record<string, string | number | boolean | undefined | (string | number | boolean)[]>;
 
+/**
+ * Asked of every query action: JSON without the indentation LabKey adds by default
+ * (`respFormat=json_compact`, read by every server's action controller). Rows are data for the
+ * SDK, not for eyes: a 5,000-row page of lists.Generated is 862 kB indented and 568 kB compact (the mock),
+ * less to send and to parse.
+ */
+const COMPACT = 'json_compact';
+
 function selectParams(o: SelectRowsOptions): Params {
-  const p: Params = { schemaName: o.schemaName, 'query.queryName': o.queryName };
+  const p: Params = { schemaName: o.schemaName, 'query.queryName': o.queryName, respFormat: COMPACT };
   if (o.viewName !== undefined) p['query.viewName'] = o.viewName;
   const cols = columnsParam(o.columns);
   if (cols !== undefined) p['query.columns'] = cols;
@@ -74,7 +82,7 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
   if (o.includeTotalCount !== undefined) body.includeTotalCount = o.includeTotalCount;
   if (o.containerFilter !== undefined) body.containerFilter = o.containerFilter;
   if (o.apiVersion !== undefined) body.apiVersion = o.apiVersion;
-  const params: Params = {};
+  const params: Params = { respFormat: COMPACT };
   const sort = sortParam(o.sort);
   if (sort !== undefined) params['query.sort'] = sort;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) params[`query.param.${k}`] = v;
@@ -95,7 +103,12 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
 /**
  * Pages through a result in bounded memory: one page of `pageSize` rows (default 5 000) at a
  * time, `maxRows` + `offset` per request. Stops on a short page, at the first page's `rowCount`,
- * or after `maxRows` rows in total when the caller gave one. Only the current page is held.
+ * or after `maxRows` rows in total when the caller gave one.
+ *
+ * The next page is requested as soon as a page has arrived, while the caller works through its
+ * rows: at most one page in flight and one being read, so fetching overlaps writing without
+ * memory growing with the result. A page that was requested but is no longer wanted (the caller
+ * stopped early) is left to finish and dropped; its failure is ignored.
  */
 export async function* paginate<R>(
   fetchPage: (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>,
@@ -105,18 +118,26 @@ export async function* paginate<R>(
   if (!Number.isInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError('pageSize must be a positive integer.');
   let offset = o.offset ?? 0;
   let remaining = o.maxRows !== undefined && o.maxRows >= 0 ? o.maxRows : Infinity;
+  if (remaining <= 0) return;
   let total: number | undefined;
-  let first = true;
-  while (remaining > 0) {
-    const want = Math.min(pageSize, remaining);
-    const page = await fetchPage(want, offset, first);
+  let want = Math.min(pageSize, remaining);
+  let next: Promise<QueryResult<R>> | undefined = fetchPage(want, offset, true);
+  for (let first = true; next; first = false) {
+    const page: QueryResult<R> = await next;
+    next = undefined;
     if (first) total = page.rowCount;
-    first = false;
     const n = page.rows.length;
-    for (let i = 0; i < n; i++) yield page.rows[i] as R;
     offset += n;
     remaining -= n;
-    if (n < want || n === 0) return;
-    if (total !== undefined && offset >= total) return;
+    const more = n === want && n > 0 && remaining > 0 && (total === undefined || offset < total);
+    if (more) {
+      want = Math.min(pageSize, remaining);
+      next = fetchPage(want, offset, false);
+      // It may fail while the caller is still busy with this page: mark it handled now (the
+      // error still reaches the caller through the await above), or Node reports it unhandled.
+      next.catch(() => {});
+    }
+    const rows = page.rows;
+    for (let i = 0; i < n; i++) yield rows[i] as R;
   }
 }

@@ -95,6 +95,54 @@ describe('iterators page in bounded requests', () => {
     expect(logFor(server, 'selectRows').length - before).toBe(3);
   });
 
+  test('selectRowsIter asks for the next page while the caller reads this one, never more than one ahead', async () => {
+    const before = logFor(server, 'selectRows').length;
+    const seen: number[] = []; // requests the server had received when each page's first row arrived
+    const settle = async () => {
+      // Long enough for a request in flight to reach the in-process server several times over.
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    let n = 0;
+    for await (const row of alice.selectRowsIter<{ Key: number }>({ schemaName: 'lists', queryName: 'Generated', columns: ['Key'], sort: 'Key', pageSize: 1000 })) {
+      if (n++ % 1000 === 0) {
+        await settle(); // the caller is slow with this page
+        seen.push(logFor(server, 'selectRows').length - before);
+        expect(row.Key).toBe(n);
+      }
+    }
+    expect(n).toBe(2500);
+    // Page 1 arrived: page 2 was already asked for (2 requests), not page 3; page 3 (the last,
+    // a short one) was asked for while page 2 was read; nothing after it.
+    expect(seen).toEqual([2, 3, 3]);
+    expect(logFor(server, 'selectRows').length - before).toBe(3);
+  });
+
+  test('selectRowsIter: a next page that fails while this one is read reaches the caller after its rows', async () => {
+    const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+    const client = clientFor(server, { apiKey: key });
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    const keys: number[] = [];
+    try {
+      const err = await (async () => {
+        for await (const row of client.selectRowsIter<{ Key: number }>({ schemaName: 'lists', queryName: 'Generated', columns: ['Key'], sort: 'Key', pageSize: 1000 })) {
+          keys.push(row.Key);
+          if (row.Key === 1) {
+            await settle(); // page 2 has been served
+            server.state.revokeApiKey(rowId); // so page 3 is refused
+          }
+          if (row.Key === 1001) await settle(); // page 3's refusal arrives while page 2 is read
+        }
+      })().then(() => undefined, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'LK_API_KEY_REJECTED' });
+      expect(keys).toHaveLength(2000);
+      expect(keys[1999]).toBe(2000);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('selectRowsIter honours offset and maxRows across pages', async () => {
     const got: number[] = [];
     for await (const row of alice.selectRowsIter<{ Key: number }>({ schemaName: 'lists', queryName: 'Generated', sort: 'Key', offset: 10, maxRows: 25, pageSize: 10 })) {

@@ -36,13 +36,16 @@ export function addQueryOptions(cmd: Command): Command {
 export async function streamRows(deps: Deps, rows: AsyncIterable<Record<string, unknown>>, o: OutputOptions & { columns?: string[] | undefined }): Promise<number> {
   const { io } = deps;
   const format: Format = o.format ?? (io.stdoutIsTTY ? 'table' : 'tsv');
-  const writer = createRowWriter(io, { format, columns: o.columns, firstPage: o.pageSize ?? 1000 });
+  // On a terminal each row shows as it comes; elsewhere rows are written in chunks.
+  const tty = io.stdoutIsTTY;
+  const writer = createRowWriter(io, { format, columns: o.columns, firstPage: o.pageSize ?? 1000, ...(tty ? { chunkChars: 0 } : {}) });
   const progress = createProgress(io, () => deps.now().getTime());
   try {
     for await (const row of rows) {
       // Rows on the same terminal would land after the progress text: erase it first.
-      if (io.stdoutIsTTY) progress.hide();
-      await writer.row(row);
+      if (tty) progress.hide();
+      const wrote = writer.row(row);
+      if (wrote) await wrote;
       progress.tick(writer.count);
       if (io.stdoutClosed) break;
     }
