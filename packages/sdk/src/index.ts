@@ -50,7 +50,7 @@ export type {
   NetrcWarningCode,
   ParseNetrcOptions,
 } from './credentials/netrc/parse-netrc.js';
-export { ENV_NETRC, locateNetrc, readNetrc, readNetrcFile } from './credentials/netrc/locate-netrc.js';
+export { ENV_NETRC, locateNetrc, netrcWritePath, readNetrc, readNetrcFile } from './credentials/netrc/locate-netrc.js';
 export type {
   NetrcCandidate,
   NetrcLocation,
@@ -112,7 +112,7 @@ export { setDebugSink } from './debug.js';
 
 // ── client, HTTP errors, API ─────────────────────────────────────────────────
 export { createClient, SDK_VERSION } from './client.js';
-export { normalizeServerUrl, serverOrigin, folderSplits } from './transport/url.js';
+export { normalizeServerUrl, serverOrigin, folderSplits, otherContextPath } from './transport/url.js';
 export type { ServerUrlOptions } from './transport/url.js';
 export type { ClientOptions, LabKeyClient } from './client.js';
 export type { Timeouts, DebugSink } from './transport/transport.js';

@@ -1,4 +1,4 @@
-import { actionUrl, encodeContainerPath, encodeParams, folderSplits, normalizeServerUrl, serverOrigin } from './url.js';
+import { actionUrl, encodeContainerPath, encodeParams, folderSplits, normalizeServerUrl, otherContextPath, serverOrigin } from './url.js';
 
 describe('normalizeServerUrl', () => {
   test.each([
@@ -36,6 +36,15 @@ describe('normalizeServerUrl', () => {
     expect(normalizeServerUrl('https://me:secret@lk.example.org/labkey?x=1#y', { dropUserinfo: true })).toBe('https://lk.example.org/labkey');
     expect(serverOrigin('https://me:secret@LK.example.org:443/labkey')).toBe('https://lk.example.org');
   });
+});
+
+describe('otherContextPath (the other usual context path)', () => {
+  test.each([
+    ['https://h/labkey', 'https://h'],
+    ['https://h/LabKey/', 'https://h'],
+    ['https://h', 'https://h/labkey'],
+    ['http://h:8080/x', 'http://h:8080/x/labkey'],
+  ])('%s → %s', (url, other) => expect(otherContextPath(url)).toBe(other));
 });
 
 describe('folderSplits (a base URL that may end in a folder path)', () => {

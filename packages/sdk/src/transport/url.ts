@@ -73,6 +73,18 @@ export function serverOrigin(server: string): string {
 }
 
 /**
+ * The other usual context path for a base URL: without `/labkey` if it ends in it, else with it
+ * (deployments use `/labkey`, traditional, or the root context, embedded Tomcat in 24.x and later).
+ * @public
+ */
+export function otherContextPath(baseUrl: string): string {
+  const u = new URL(normalizeServerUrl(baseUrl));
+  const path = u.pathname.replace(/\/+$/, '');
+  if (path.toLowerCase().endsWith('/labkey')) return `${u.origin}${path.slice(0, -'/labkey'.length)}`;
+  return `${u.origin}${path}/labkey`;
+}
+
+/**
  * The ways a base URL could really be a shorter base plus a folder (container) path, shortest
  * base first: `https://host/labkey/home/a` → `https://host/labkey` + `/home/a`, then
  * `https://host/labkey/home` + `/a`. A leading `/labkey` stays in the base (the usual context

@@ -146,7 +146,10 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
     pendingRepairs: [],
     probe() {
       if (!server) return Promise.reject(new Error('no server'));
-      probe ??= probeContextPath(server.url, (base) => guestWhoAmI(deps, base), sdk.folderSplits(server.url));
+      probe ??= probeContextPath(server.url, (base) => guestWhoAmI(deps, base), {
+        splits: sdk.folderSplits(server.url),
+        alternative: sdk.otherContextPath(server.url),
+      });
       return probe;
     },
     async workingBase() {

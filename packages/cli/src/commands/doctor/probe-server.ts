@@ -58,14 +58,6 @@ export async function probeWhoAmI(base: string, whoAmI: AnonymousWhoAmI): Promis
   }
 }
 
-/** The other usual context path for `base`: without `/labkey` if it has it, else with it. */
-export function alternativeBase(base: string): string {
-  const u = new URL(base);
-  const path = u.pathname.replace(/\/+$/, '');
-  if (path.toLowerCase().endsWith('/labkey')) return `${u.origin}${path.slice(0, -'/labkey'.length)}`;
-  return `${u.origin}${path}/labkey`;
-}
-
 /**
  * The first split (shortest base first, from the SDK's `folderSplits`) whose base answers too:
  * then the given URL ends in a folder (container) path. Only asks when the given URL answered.
@@ -77,19 +69,22 @@ export async function folderInBase(splits: readonly { base: string; container: s
   return undefined;
 }
 
-/** Probes `base`; `splits` are the SDK's `folderSplits(base)`, tried when it answers. */
-export async function probeContextPath(
-  base: string,
-  whoAmI: AnonymousWhoAmI,
-  splits: readonly { base: string; container: string }[],
-): Promise<ContextPathReport> {
+/** The other bases to try, from the SDK's URL rules: `folderSplits(base)` and `otherContextPath(base)`. */
+export interface BaseCandidates {
+  /** Tried when `base` answers, shortest first: is its end a folder? */
+  splits: readonly { base: string; container: string }[];
+  /** Tried when `base` answers, but not like LabKey. */
+  alternative: string;
+}
+
+export async function probeContextPath(base: string, whoAmI: AnonymousWhoAmI, candidates: BaseCandidates): Promise<ContextPathReport> {
   const given = await probeWhoAmI(base, whoAmI);
   if (given.kind === 'ok') {
-    const folder = await folderInBase(splits, whoAmI);
+    const folder = await folderInBase(candidates.splits, whoAmI);
     return folder ? { base, given, folder } : { base, given };
   }
   if (given.kind !== 'not-labkey') return { base, given };
-  const alt = alternativeBase(base);
+  const alt = candidates.alternative;
   const outcome = await probeWhoAmI(alt, whoAmI);
   return { base, given, alternative: { base: alt, outcome } };
 }

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { locateNetrc, readNetrc, readNetrcFile } from './locate-netrc.js';
+import { locateNetrc, netrcWritePath, readNetrc, readNetrcFile } from './locate-netrc.js';
 import type { CredentialFs, ResolveContext } from '../types.js';
 
 const realFs: CredentialFs = {
@@ -168,5 +168,15 @@ describe('readNetrcFile (the file as found, not parsed, never throwing for a bad
     const nofile = await readNetrcFile(ctx({ NETRC: join(home, 'missing') }));
     expect(nofile).toMatchObject({ exists: false });
     expect(nofile.text).toBeUndefined();
+  });
+});
+
+describe('netrcWritePath (the file a writer uses)', () => {
+  it('the file readers find, else a new ~/.netrc, else undefined', async () => {
+    expect(await netrcWritePath(ctx({ HOME: home }))).toBe(join(home, '.netrc'));
+    const underscore = put('_netrc', 'machine a.org login apikey password x\n');
+    expect(await netrcWritePath(ctx({ HOME: home }))).toBe(underscore);
+    expect(await netrcWritePath(ctx({ NETRC: join(home, 'elsewhere') }))).toBe(join(home, 'elsewhere'));
+    expect(await netrcWritePath(ctx({}))).toBeUndefined();
   });
 });

@@ -105,6 +105,18 @@ export async function locateNetrc(ctx: ResolveContext): Promise<NetrcLocation> {
   return { path: undefined, exists: false, reason: 'NETRC is not set and there is no ~/.netrc or ~/_netrc', candidates };
 }
 
+/**
+ * The netrc file a writer should use: the one {@link locateNetrc} finds (`NETRC`, `~/.netrc`,
+ * `~/_netrc`), else a new `.netrc` in the home folder; undefined when neither NETRC nor a home
+ * folder is known. @public
+ */
+export async function netrcWritePath(ctx: ResolveContext): Promise<string | undefined> {
+  const loc = await locateNetrc(ctx);
+  if (loc.path) return loc.path;
+  const home = netrcHome(ctx);
+  return home ? (ctx.platform === 'win32' ? win32 : posix).join(home, '.netrc') : undefined;
+}
+
 /** The netrc file's text, without parsing it (what {@link readNetrcFile} returns). @public */
 export interface NetrcFileRead extends NetrcLocation {
   /** The text, when the file exists and could be read. */

@@ -3,7 +3,6 @@
  * the SDK's format-preserving atomic writer) or the OS keychain (through the SDK's time-boxed
  * adapter, service `lk`, account = the server's base URL). The only CLI module that writes keys.
  */
-import { join } from 'node:path';
 import type { NetrcSyntaxError, ResolveContext, Secret } from '@lk/sdk';
 import { CliError } from '../../../cli-error.js';
 import type { KeyStore } from '../../../config.js';
@@ -30,16 +29,13 @@ async function contextFor(deps: Deps, server: string, withKeychain: boolean): Pr
 
 /** The netrc file lk writes: the one that is read (`NETRC`, `~/.netrc`, `~/_netrc`), else a new `~/.netrc`. */
 export async function netrcPathFor(deps: Deps, ctx: ResolveContext): Promise<string> {
-  const sdk = await deps.sdk();
-  const loc = await sdk.locateNetrc(ctx);
-  if (loc.path) return loc.path;
-  const home = ctx.env.HOME || ctx.env.USERPROFILE || ctx.homedir;
-  if (!home) {
+  const path = await (await deps.sdk()).netrcWritePath(ctx);
+  if (path === undefined) {
     throw new CliError('LK_NO_HOME', 'Cannot tell where the netrc file goes: neither HOME nor NETRC is set.', {
       hint: 'Set NETRC to the file to write, or use --store keychain.',
     });
   }
-  return join(home, '.netrc');
+  return path;
 }
 
 /** Writes the key for `server` to the chosen store. A keychain that is not there falls back to netrc, with a note. */
