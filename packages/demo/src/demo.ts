@@ -6,10 +6,11 @@
  *
  * Keys are never printed: the narration shows them masked, and no step runs `lk auth token`.
  *
- * Not loaded by `lk` itself; the mock server is imported lazily so nothing here is on lk's path.
+ * A private workspace package: `@lk/cli` does not depend on it, nor on the mock server.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MockServer } from '@lk/mock-server';
@@ -132,8 +133,9 @@ class Browser {
 }
 
 async function run(): Promise<void> {
-  // This file is packages/cli/dist/demo/demo.js; the binary is ../bin/lk.js.
-  const lkBin = join(dirname(process.argv[1] ?? '.'), '..', 'bin', 'lk.js');
+  // The built `lk` is the @lk/cli package's `bin.lk`.
+  const cliPackageJson = createRequire(import.meta.url).resolve('@lk/cli/package.json');
+  const lkBin = join(dirname(cliPackageJson), (JSON.parse(readFileSync(cliPackageJson, 'utf8')) as { bin: { lk: string } }).bin.lk);
   const home = mkdtempSync(join(tmpdir(), 'lk-demo-home-'));
   const netrc = join(home, '.netrc');
   const env: Record<string, string> = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
