@@ -1,7 +1,7 @@
 // One jest configuration for the whole workspace. Sources are ESM TypeScript (NodeNext); @swc/jest
 // compiles them to CommonJS for jest, so `.js` suffixes in relative imports are mapped back to the
 // `.ts` sources and `@lk/*` imports resolve to each package's src/index.ts (no build needed for
-// unit tests). The e2e and browser tiers spawn the built binaries, so `pnpm test` builds first.
+// unit tests). The e2e, browser and pack tiers use the built packages, so `pnpm test` builds first.
 const swc = [
   '@swc/jest',
   {
@@ -30,6 +30,7 @@ export default {
     { ...shared, displayName: 'architecture', testMatch: ['<rootDir>/test/architecture/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'] },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'] },
+    { ...shared, displayName: 'pack', testMatch: ['<rootDir>/test/pack/**/*.test.ts'] },
   ],
   testTimeout: 30000,
 };
