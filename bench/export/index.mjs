@@ -8,6 +8,7 @@
 // runs in its own process; the arms take turns round by round (the order rotates), each writing
 // its output to a file that is checked for the right number of lines. Wall time, client CPU and
 // peak RSS come from GNU time (`/usr/bin/time`, Debian package `time`). Medians of the rounds.
+// lk runs as a user runs it: the bin itself (its #! line gives node lk's heap flags).
 // The mock's own cost is shown beside: the whole table in one request, body read and dropped.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -116,8 +117,8 @@ try {
       const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LABKEY_API_KEY: mock.key, LK_KEYCHAIN: 'off' };
       const arms = [
         { name: 'python requests+json+csv', argv: [PYTHON, '-c', PY, mock.url], lines: rows + 1 },
-        { name: 'lk --format csv', argv: [process.execPath, lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
-        { name: 'lk --format ndjson', argv: [process.execPath, lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'ndjson'], lines: rows },
+        { name: 'lk --format csv', argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
+        { name: 'lk --format ndjson', argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'ndjson'], lines: rows },
       ];
       const results = new Map(arms.map((a) => [a.name, []]));
       const alone = [];
