@@ -31,6 +31,7 @@ export default {
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'] },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'] },
     { ...shared, displayName: 'pack', testMatch: ['<rootDir>/test/pack/**/*.test.ts'] },
+    { ...shared, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.interop.test.ts'] },
   ],
   testTimeout: 30000,
 };

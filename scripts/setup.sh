@@ -34,6 +34,9 @@ if [ "$want_test" = 1 ]; then
   command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
   command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # the interop tier (test/interop) reads lk's netrc files with the real readers
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v python3 >/dev/null 2>&1 && python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
   command -v curl >/dev/null 2>&1 || need+=(curl)
   /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
   [ -x /usr/bin/time ] || need+=(time)

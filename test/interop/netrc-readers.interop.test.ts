@@ -1,0 +1,285 @@
+/**
+ * Interop tier: the netrc files lk writes, read by the REAL readers of LabKey's other clients.
+ *
+ * For each pre-existing layout in CORPUS: run the built `lk auth login --with-token` against the
+ * real mock server, then read the file with
+ * - python3's `netrc` module and requests' `get_netrc_auth`, plus a real `requests.get` of
+ *   whoAmI (what LabKey's Python client does), with every python3 here that has requests
+ *   (Debian's /usr/bin/python3 with python3-requests, and `python3` on PATH when it is another);
+ * - curl `--netrc` (what Rlabkey's libcurl does: `$HOME/.netrc`) making a real request to whoAmI,
+ *   and curl's trace of the Authorization header it sends for every other machine in the file;
+ * - lk's own parser.
+ * Every other entry must read back as it did before, in each reader. Then the same after
+ * `lk doctor --fix`, and after `lk auth logout` (the server's host then reads as any unknown host
+ * does). Where a real reader cannot read a layout at all (Python and a `port` token on another
+ * entry; curl and a `_netrc` or `NETRC` file), the test asserts what that reader really does.
+ * Every case also checks lk's reader models (netrcReadersView) against what the real readers did.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { netrcReadersView, parseNetrc, type NetrcReadersFiles } from '@lk/sdk';
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { useTempHome, type TempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
+
+expectNoLeaks();
+jest.setTimeout(240_000);
+
+const H = '127.0.0.1';
+const OLD = trackSecret('b'.repeat(64), 'stale key');
+const UNKNOWN = 'nothere.example';
+
+interface Case {
+  name: string;
+  /** ~/.netrc before login (undefined: no such file). `H` stands for the server's host. */
+  dot?: string;
+  /** ~/_netrc before login. */
+  underscore?: string;
+  /** A file elsewhere that NETRC names. */
+  netrcEnv?: string;
+  /** Python rejects the whole file (a `port` token on an entry that is not lk's): before and after. */
+  pythonRejects?: boolean;
+  /** Python rejects the file before login only (a macdef with no empty line after it, which lk closes). */
+  pythonRejectsBefore?: boolean;
+  /** `lk doctor --fix` moves other entries above `default`, where curl reads them. */
+  fixMovesAboveDefault?: boolean;
+}
+
+const OTHERS = 'machine git.example.org login me password lk_test_git_pw\nmachine files.example.org\n  login u2\n  password "p q"\n';
+const CORPUS: Case[] = [
+  { name: 'none' },
+  { name: 'empty', dot: '' },
+  { name: 'other hosts', dot: OTHERS },
+  { name: 'comments', dot: '# my machines\nmachine git.example.org login me password pw1 # the git box\n\n# machine old.example.org login x password gone\n' },
+  { name: 'default before', dot: 'default login anonymous password guest\nmachine git.example.org login me password pw1\n', fixMovesAboveDefault: true },
+  { name: 'default after', dot: 'machine git.example.org login me password pw1\ndefault login anonymous password guest\n' },
+  { name: 'CRLF with final newline', dot: 'machine git.example.org\r\nlogin me\r\npassword pw1\r\n' },
+  { name: 'CRLF without final newline', dot: 'machine git.example.org\r\nlogin me\r\npassword pw1' },
+  { name: 'quoted values', dot: 'machine git.example.org login "me" password "with space"\n' },
+  { name: 'stale key, one line', dot: `machine H login apikey password ${OLD}\nmachine git.example.org login me password pw1\n` },
+  { name: 'stale key, several lines', dot: `machine git.example.org login me password pw1\n\nmachine H\n    login apikey\n    password ${OLD}\n` },
+  { name: 'email login with account', dot: 'machine H login alice@lk.test password hunter2 account lab1\nmachine git.example.org login me password pw1 account acct\n' },
+  { name: 'duplicates', dot: `machine H login apikey password ${OLD}\nmachine git.example.org login me password pw1\nmachine H login apikey password ${'c'.repeat(64)}\n` },
+  { name: 'macdef at the end', dot: 'machine git.example.org login me password pw1\nmacdef init\ncd /pub\nbinary\n', pythonRejectsBefore: true },
+  { name: 'tabs', dot: 'machine\tgit.example.org\tlogin\tme\tpassword\tpw1\n' },
+  { name: 'no final newline', dot: 'machine git.example.org login me password pw1' },
+  { name: '# in a password', dot: 'machine git.example.org login me password ab#cd\n' },
+  { name: 'port on another entry', dot: 'machine git.example.org login me password pw1 port 22\n', pythonRejects: true },
+  { name: 'password before login', dot: `machine H password ${OLD} login apikey\nmachine git.example.org login me password pw1\n` },
+  { name: '_netrc only', underscore: 'machine git.example.org login me password pw1\n' },
+  { name: 'NETRC elsewhere', netrcEnv: 'machine git.example.org login me password pw1\n', dot: 'machine files.example.org login u2 password pw2\n' },
+  { name: 'commented-out entry for the server', dot: `# machine H login apikey password ${OLD}\nmachine git.example.org login me password pw1\n` },
+];
+
+// ── the real readers ──────────────────────────────────────────────────────────
+
+const PYTHONS = [...new Set(['/usr/bin/python3', 'python3'].filter((p) => spawnSync(p, ['-c', 'import requests'], { encoding: 'utf8' }).status === 0))];
+
+interface PyOut {
+  python: string;
+  requests: string;
+  netrc?: { hosts?: Record<string, [string, string, string] | null>; error?: string };
+  get_netrc_auth: Record<string, [string, string] | null>;
+  whoami: { status: number; email: string | null };
+}
+
+interface Reading {
+  lk: Record<string, string | undefined>;
+  python: PyOut[];
+  /** curl --netrc: the whoAmI answer, and the Basic credentials it sends per host. */
+  curl: { email: string | undefined; auth: Record<string, string | undefined> };
+  /** curl --netrc-file <the file lk wrote>: the whoAmI answer. */
+  curlFile: { email: string | undefined };
+}
+
+// Asynchronous: the mock server answers from this very process.
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { env, encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function curl(args: string[], env: Record<string, string>): Promise<{ body: string; auth: string | undefined }> {
+  const r = await run('curl', ['-s', '-v', '--max-time', '20', ...args], env);
+  const m = /^> Authorization: Basic ([A-Za-z0-9+/=]+)\r?$/m.exec(r.stderr);
+  return { body: r.stdout, auth: m ? Buffer.from(m[1]!, 'base64').toString('utf8') : undefined };
+}
+
+const emailOf = (body: string): string | undefined => {
+  try {
+    return (JSON.parse(body) as { email?: string }).email;
+  } catch {
+    return undefined;
+  }
+};
+
+describe('netrc interop: lk auth login, doctor --fix, logout, read by the real readers', () => {
+  const mock = withMockServer();
+  const home = useTempHome();
+
+  test('the real readers are here (python3 with requests, curl)', () => {
+    expect(PYTHONS.length).toBeGreaterThan(0);
+    expect(spawnSync('curl', ['--version']).status).toBe(0);
+  });
+
+  const port = () => Number(new URL(mock.url).port);
+  const whoamiUrl = () => `${mock.url}/login-whoAmI.api`;
+
+  function place(home: TempHome, text: string | undefined, where: 'dot' | 'underscore' | 'env'): void {
+    if (text === undefined) return;
+    const t = text.replace(/\bH\b/g, H);
+    const path = where === 'dot' ? home.netrcPath : where === 'underscore' ? join(home.dir, '_netrc') : envFile(home);
+    if (where === 'env') mkdirSync(join(home.dir, 'elsewhere'), { recursive: true });
+    writeFileSync(path, t, { mode: 0o600 });
+  }
+  const envFile = (home: TempHome) => join(home.dir, 'elsewhere', 'netrc');
+  const envOf = (c: Case, home: TempHome): Record<string, string> => ({
+    HOME: home.dir,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    ...(c.netrcEnv !== undefined ? { NETRC: envFile(home) } : {}),
+  });
+  /** The file lk reads and writes: NETRC, else ~/.netrc, else ~/_netrc (else ~/.netrc, created). */
+  const lkFile = (c: Case, home: TempHome): string =>
+    c.netrcEnv !== undefined ? envFile(home) : existsSync(home.netrcPath) ? home.netrcPath : existsSync(join(home.dir, '_netrc')) ? join(home.dir, '_netrc') : home.netrcPath;
+
+  async function read(c: Case, home: TempHome, hosts: string[]): Promise<Reading> {
+    const env = envOf(c, home);
+    const file = lkFile(c, home);
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const parsed = parseNetrc(text);
+    const lk: Record<string, string | undefined> = {};
+    for (const h of hosts) {
+      const l = parsed.lookup(h);
+      lk[h] = l ? `${l.login}:${l.password.reveal()}` : undefined;
+    }
+    const python: PyOut[] = [];
+    for (const py of PYTHONS) {
+      const r = await run(py, [join(__dirname, 'readers.py'), JSON.stringify({ file: existsSync(file) ? file : null, whoami: whoamiUrl(), hosts, port: port() })], env);
+      if (r.code !== 0) throw new Error(`${py} readers.py failed: ${r.stderr}`);
+      python.push(JSON.parse(r.stdout) as PyOut);
+    }
+    const auth: Record<string, string | undefined> = {};
+    for (const h of hosts) {
+      const url = h === H ? whoamiUrl() : `http://${h}:${port()}/labkey/login-whoAmI.api`;
+      auth[h] = (await curl(['--netrc', ...(h === H ? [] : ['--resolve', `${h}:${port()}:127.0.0.1`]), url], env)).auth;
+    }
+    const email = emailOf((await curl(['--netrc', whoamiUrl()], env)).body);
+    const curlFile = { email: existsSync(file) ? emailOf((await curl(['--netrc-file', file, whoamiUrl()], env)).body) : undefined };
+    return { lk, python, curl: { email, auth }, curlFile };
+  }
+
+  /**
+   * Every other entry reads back as before, in every reader; where a reader could not read it
+   * before (and lk's edit or doctor's fix makes it readable), it now reads what lk reads.
+   */
+  function expectOthersUnchanged(c: Case, stage: 'login' | 'fix' | 'logout', before: Reading, after: Reading, others: string[]): void {
+    for (const h of [...others, UNKNOWN]) {
+      expect({ host: h, lk: after.lk[h] }).toEqual({ host: h, lk: before.lk[h] });
+      const curlWant = c.fixMovesAboveDefault && stage !== 'login' ? after.lk[h] : before.curl.auth[h];
+      expect({ host: h, curl: after.curl.auth[h] }).toEqual({ host: h, curl: curlWant });
+      after.python.forEach((p, i) => {
+        if (c.pythonRejects) return; // asserted in expectKeyRead: it reads nothing
+        if (c.pythonRejectsBefore) {
+          const lk = after.lk[h];
+          expect({ host: h, python: p.python, get_netrc_auth: p.get_netrc_auth[h] }).toEqual({ host: h, python: p.python, get_netrc_auth: lk === undefined ? null : lk.split(':') });
+          return;
+        }
+        expect({ host: h, python: p.python, get_netrc_auth: p.get_netrc_auth[h] }).toEqual({ host: h, python: p.python, get_netrc_auth: before.python[i]!.get_netrc_auth[h] });
+        if (p.netrc?.hosts && before.python[i]!.netrc?.hosts) expect({ host: h, netrc: p.netrc.hosts[h] }).toEqual({ host: h, netrc: before.python[i]!.netrc!.hosts![h] });
+      });
+    }
+  }
+
+  /** The server's key is read by every reader that can read this layout; the others as they really behave. */
+  function expectKeyRead(c: Case, r: Reading, key: string): void {
+    expect(r.lk[H]).toBe(`apikey:${key}`);
+    for (const p of r.python) {
+      if (c.pythonRejects) {
+        expect({ python: p.python, netrc: p.netrc?.error }).toEqual({ python: p.python, netrc: 'NetrcParseError' });
+        expect({ python: p.python, auth: p.get_netrc_auth[H] }).toEqual({ python: p.python, auth: null });
+        expect({ python: p.python, whoami: p.whoami.email }).toEqual({ python: p.python, whoami: 'guest' });
+      } else {
+        expect({ python: p.python, netrc: p.netrc?.hosts?.[H] }).toEqual({ python: p.python, netrc: ['apikey', '', key] });
+        expect({ python: p.python, auth: p.get_netrc_auth[H] }).toEqual({ python: p.python, auth: ['apikey', key] });
+        expect({ python: p.python, whoami: p.whoami.email }).toEqual({ python: p.python, whoami: 'alice@lk.test' });
+      }
+    }
+    expect(r.curlFile.email).toBe('alice@lk.test');
+    if (c.underscore !== undefined || c.netrcEnv !== undefined) {
+      // curl 7.88 / libcurl reads only $HOME/.netrc on Linux: the key lk wrote is not in it.
+      expect(r.curl.auth[H]).toBeUndefined();
+      expect(r.curl.email).toBe('guest');
+    } else {
+      expect(r.curl.auth[H]).toBe(`apikey:${key}`);
+      expect(r.curl.email).toBe('alice@lk.test');
+    }
+  }
+
+  /** lk's models of the readers agree with what the real readers did (same key as lk, or not). */
+  function expectModelsMatch(c: Case, home: TempHome, r: Reading): void {
+    const f = (path: string) => ({ path, text: existsSync(path) ? readFileSync(path, 'utf8') : undefined });
+    const files: NetrcReadersFiles = { platform: 'linux', dotNetrc: f(home.netrcPath), underscoreNetrc: f(join(home.dir, '_netrc')) };
+    if (c.netrcEnv !== undefined) files.netrcEnv = f(envFile(home));
+    files.lkFile = f(lkFile(c, home));
+    const view = netrcReadersView(mock.url, files);
+    const v = (id: string) => view.readers.find((x) => x.reader === id)!;
+    const lkPw = r.lk[H]?.slice(r.lk[H]!.indexOf(':') + 1);
+    for (const p of r.python) {
+      const real = lkPw !== undefined && p.get_netrc_auth[H]?.[1] === lkPw;
+      expect({ reader: 'python', python: p.python, predicted: v('python').sameKeyAsLk }).toEqual({ reader: 'python', python: p.python, predicted: real });
+    }
+    const sent = r.curl.auth[H];
+    const realCurl = lkPw !== undefined && sent !== undefined && sent.slice(sent.indexOf(':') + 1) === lkPw;
+    expect({ reader: 'curl', predicted: v('curl').sameKeyAsLk }).toEqual({ reader: 'curl', predicted: realCurl });
+    expect({ reader: 'r', predicted: v('r').sameKeyAsLk }).toEqual({ reader: 'r', predicted: realCurl });
+  }
+
+  test.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    place(home, c.dot, 'dot');
+    place(home, c.underscore, 'underscore');
+    place(home, c.netrcEnv, 'env');
+    const env = c.netrcEnv !== undefined ? { NETRC: envFile(home) } : {};
+    const startText = existsSync(lkFile(c, home)) ? readFileSync(lkFile(c, home), 'utf8') : '';
+    const others = parseNetrc(startText)
+      .entries.filter((e) => e.kind === 'machine' && e.machine !== H)
+      .map((e) => e.machine!);
+    const hosts = [H, ...new Set(others), UNKNOWN];
+    const before = await read(c, home, hosts);
+    expectModelsMatch(c, home, before);
+    if (c.pythonRejects || c.pythonRejectsBefore) for (const p of before.python) expect(p.netrc?.error).toBe('NetrcParseError');
+
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    const login = await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `${key}\n`, env });
+    expect({ code: login.code, stderr: login.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('✓ Logged in') });
+    const afterLogin = await read(c, home, hosts);
+    expectKeyRead(c, afterLogin, key);
+    expectOthersUnchanged(c, 'login', before, afterLogin, others);
+    expectModelsMatch(c, home, afterLogin);
+    expect(parseNetrc(readFileSync(lkFile(c, home), 'utf8')).entriesFor(H)).toHaveLength(1);
+
+    const fix = await runLk(['doctor', '--fix', '--server', mock.url], { home, env });
+    expect(fix.code === 0 || fix.code === 1).toBe(true);
+    const afterFix = await read(c, home, hosts);
+    expectKeyRead(c, afterFix, key);
+    expectOthersUnchanged(c, 'fix', before, afterFix, others);
+    expectModelsMatch(c, home, afterFix);
+
+    const logout = await runLk(['auth', 'logout', '--server', mock.url], { home, env });
+    expect(logout.code).toBe(0);
+    const afterLogout = await read(c, home, hosts);
+    expect(parseNetrc(existsSync(lkFile(c, home)) ? readFileSync(lkFile(c, home), 'utf8') : '').entriesFor(H)).toEqual([]);
+    // the server's host now reads as any host the file does not name
+    expect(afterLogout.lk[H]).toEqual(afterLogout.lk[UNKNOWN]);
+    expect(afterLogout.curl.auth[H]).toEqual(afterLogout.curl.auth[UNKNOWN]);
+    for (const p of afterLogout.python) {
+      expect({ python: p.python, auth: p.get_netrc_auth[H] }).toEqual({ python: p.python, auth: p.get_netrc_auth[UNKNOWN] });
+      if (p.netrc?.hosts) expect(p.netrc.hosts[H]).toEqual(p.netrc.hosts[UNKNOWN]);
+    }
+    expectOthersUnchanged(c, 'logout', before, afterLogout, others);
+    expectModelsMatch(c, home, afterLogout);
+  });
+});
