@@ -16,6 +16,7 @@ import { normalizeServerUrl } from './transport/url.js';
 import { executeSql, paginate, selectRows } from './api/query.js';
 import { createApiKey, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
+import { getQueries, getQueryDetails, getSchemas } from './api/discovery.js';
 import type {
   ActionRequest,
   ApiKeyRow,
@@ -24,10 +25,16 @@ import type {
   CreatedApiKey,
   ExecuteSqlOptions,
   GetContainersOptions,
+  GetQueriesOptions,
+  GetQueryDetailsOptions,
+  GetSchemasOptions,
   IterOptions,
   ModifyRowsOptions,
   ModifyRowsResult,
+  QueryDetails,
+  QueryInfo,
   QueryResult,
+  SchemaInfo,
   SelectRowsOptions,
   WhoAmI,
 } from './api/types.js';
@@ -90,6 +97,12 @@ export interface LabKeyClient {
   updateRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   deleteRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   getContainers(o?: GetContainersOptions): Promise<ContainerInfo>;
+  /** The folder's schemas (`query-getSchemas.api`), nested ones by dotted name. */
+  getSchemas(o?: GetSchemasOptions): Promise<SchemaInfo[]>;
+  /** A schema's queries (`query-getQueries.api`); an unknown schema's NotFoundError carries `suggestions`. */
+  getQueries(o: GetQueriesOptions): Promise<QueryInfo[]>;
+  /** A query's columns (`query-getQueryDetails.api`); an unknown schema or query's NotFoundError carries `suggestions`. */
+  getQueryDetails(o: GetQueryDetailsOptions): Promise<QueryDetails>;
   createApiKey(o?: CreateApiKeyOptions): Promise<CreatedApiKey>;
   listApiKeys(o?: { signal?: AbortSignal }): Promise<ApiKeyRow[]>;
   listAllApiKeys(o?: { signal?: AbortSignal }): Promise<ApiKeyRow[]>;
@@ -233,6 +246,18 @@ class Client implements LabKeyClient {
 
   getContainers(o: GetContainersOptions = {}): Promise<ContainerInfo> {
     return getContainers(this.core, this.container, this.withSignal(o));
+  }
+
+  getSchemas(o: GetSchemasOptions = {}): Promise<SchemaInfo[]> {
+    return getSchemas(this.core, this.container, this.withSignal(o));
+  }
+
+  getQueries(o: GetQueriesOptions): Promise<QueryInfo[]> {
+    return getQueries(this.core, this.container, this.withSignal(o));
+  }
+
+  getQueryDetails(o: GetQueryDetailsOptions): Promise<QueryDetails> {
+    return getQueryDetails(this.core, this.container, this.withSignal(o));
   }
 
   createApiKey(o: CreateApiKeyOptions = {}): Promise<CreatedApiKey> {

@@ -134,7 +134,7 @@ export {
   AbortedError,
   TooManyRedirectsError,
 } from './errors/http-error.js';
-export type { HttpErrorOptions, ValidationIssue } from './errors/http-error.js';
+export type { HttpErrorOptions, NotFoundErrorOptions, ValidationIssue } from './errors/http-error.js';
 export { ApiKeyRejectedError } from './errors/api-key-rejected-error.js';
 export type { RejectionReason } from './errors/api-key-rejected-error.js';
 export {
@@ -160,6 +160,8 @@ export {
 export { filter, Filter, parseFilter, FILTER_OPERATORS } from './api/filter.js';
 export type { FilterOperator, FilterValue, FilterScalar } from './api/filter.js';
 export { wafEncode } from './api/query.js';
+export { editDistance, closestNames } from './api/suggest.js';
+export { KNOWN_ACTIONS } from './api/known-actions.js';
 // Deliberately not exported: toLabKeyError (the one response → error mapping stays internal; match
 // errors by code), the transport, the cookie jar and the redirect policy (tested beside their source).
 export type {
@@ -179,4 +181,11 @@ export type {
   CreateApiKeyOptions,
   CreatedApiKey,
   ActionRequest,
+  GetSchemasOptions,
+  SchemaInfo,
+  GetQueriesOptions,
+  QueryInfo,
+  GetQueryDetailsOptions,
+  ColumnInfo,
+  QueryDetails,
 } from './api/types.js';

@@ -41,7 +41,7 @@ const httpDebug: DebugSink = (line) => debug('http', '%s', line);
 /** Longest GET URL sent; longer read-only requests become form POSTs. */
 const MAX_GET_URL = 6000;
 
-const READ_ONLY_POST_ACTIONS = new Set(['selectrows', 'getquery', 'executesql', 'whoami', 'getcontainers', 'getschemas', 'getqueries']);
+const READ_ONLY_POST_ACTIONS = new Set(['selectrows', 'getquery', 'executesql', 'whoami', 'getcontainers', 'getschemas', 'getqueries', 'getquerydetails']);
 
 export class Core {
   readonly opts: CoreOptions;

@@ -1,10 +1,11 @@
 /**
- * getSchemas and getQueries: which schemas and tables exist, as the user sees them.
+ * getSchemas, getQueries and getQueryDetails: which schemas, tables and columns exist, as the
+ * user sees them.
  * @module
  */
 import type { Catalog } from './catalog.js';
 import { illegal, notFound } from './errors.js';
-import { parseApiVersion } from './format.js';
+import { fieldMeta, parseApiVersion } from './format.js';
 import { bool, one } from './read.js';
 import type { ApiResult, ColumnDef, ReadRequest } from './types.js';
 import { captionFor } from './values.js';
@@ -76,4 +77,47 @@ export function getQueries(catalog: Catalog, contextPath: string, req: ReadReque
       : {}),
   }));
   return { status: 200, body: { schemaName: canonical, queries } };
+}
+
+/**
+ * getQueryDetails: one table's columns with their field metadata (type, key, hidden, lookup), as
+ * JsonWriter writes them for selectRows' `metaData.fields`, plus the default view's columns.
+ */
+export function getQueryDetails(catalog: Catalog, req: ReadRequest): ApiResult {
+  const { params, container, user } = req;
+  const schemaName = one(params, 'schemaName');
+  const queryName = one(params, 'queryName');
+  if (!schemaName) throw illegal("You must supply a value for the 'schemaName' parameter!");
+  if (!catalog.schemaExists(schemaName)) throw notFound(`Could not find the schema '${schemaName}' in the folder '${container}'!`);
+  if (!queryName) throw illegal("You must supply a value for the 'queryName' parameter!");
+  const t = catalog.open(
+    container,
+    user,
+    schemaName,
+    queryName,
+    () => notFound(`Could not find the schema '${schemaName}' in the folder '${container}'!`),
+    () => notFound(`Could not find the query '${queryName}' in the schema '${schemaName}'!`),
+  );
+  try {
+    const columns = t.columns.map((c) => fieldMeta(c, 9.1, t.readOnly));
+    return {
+      status: 200,
+      body: {
+        schemaName: t.schemaName,
+        name: t.queryName,
+        title: t.title ?? t.queryName,
+        ...(t.description ? { description: t.description } : {}),
+        isUserDefined: false,
+        canEdit: false,
+        isInherited: false,
+        isMetadataOverrideable: true,
+        isTemporary: false,
+        columns,
+        defaultView: { columns: t.columns.filter((c) => !c.hidden).map((c) => fieldMeta(c, 9.1, t.readOnly)) },
+        views: [],
+      },
+    };
+  } finally {
+    t.dispose();
+  }
 }

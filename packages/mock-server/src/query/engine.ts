@@ -7,7 +7,7 @@
  */
 import { errorResult } from '../errors.js';
 import { Catalog } from './catalog.js';
-import { getQueries, getSchemas } from './discovery.js';
+import { getQueries, getQueryDetails, getSchemas } from './discovery.js';
 import { executeSql, type SqlEnv } from './execute-sql.js';
 import { mutate, saveRows } from './mutation.js';
 import { loadLists, serializeLists } from './persistence.js';
@@ -89,6 +89,10 @@ class Engine implements QueryEngine {
 
   getQueries(req: ReadRequest): ApiResult {
     return guard(() => getQueries(this.catalog, this.contextPath, req));
+  }
+
+  getQueryDetails(req: ReadRequest): ApiResult {
+    return guard(() => getQueryDetails(this.catalog, req));
   }
 
   registerVirtualTable(schemaName: string, queryName: string, provider: VirtualTable): void {

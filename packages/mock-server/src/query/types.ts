@@ -128,6 +128,8 @@ export interface QueryEngine {
   getSchemas(req: ReadRequest): ApiResult;
   /** `query-getQueries.api`. */
   getQueries(req: ReadRequest): ApiResult;
+  /** `query-getQueryDetails.api`: one table's columns and their field metadata. */
+  getQueryDetails(req: ReadRequest): ApiResult;
   /** Expose a table kept elsewhere (e.g. `core.Users`) to all query calls, in every container. */
   registerVirtualTable(schemaName: string, queryName: string, provider: VirtualTable): void;
   /** Lists (definitions and rows) as plain JSON, for `--data` persistence. */

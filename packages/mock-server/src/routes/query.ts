@@ -107,6 +107,7 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
     read('query-executeSql', [], (e, ctx) => e.executeSql(readReq(ctx))),
     read('query-getQueries', [], (e, ctx) => e.getQueries(readReq(ctx))),
     read('query-getSchemas', [], (e, ctx) => e.getSchemas(readReq(ctx))),
+    read('query-getQueryDetails', [], (e, ctx) => e.getQueryDetails(readReq(ctx))),
     write('query-insertRows', [], ['insert'], (e, ctx, b) => e.insertRows(writeReq(ctx, b))),
     write('query-updateRows', [], ['update'], (e, ctx, b) => e.updateRows(writeReq(ctx, b))),
     write('query-deleteRows', ['query-delRows'], ['delete'], (e, ctx, b) => e.deleteRows(writeReq(ctx, b))),

@@ -3,6 +3,7 @@ import { columnsParam, filterParam, sortParam } from './filter.js';
 import { normalizeQueryResponse } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, SelectRowsOptions } from './types.js';
 import { InvalidArgumentError } from '../errors/credential-errors.js';
+import { withNameSuggestions } from './discovery.js';
 
 type Params = Record<string, string | number | boolean | undefined | (string | number | boolean)[]>;
 
@@ -46,7 +47,7 @@ export async function selectRows<R>(core: Core, defaultContainer: string, o: Sel
   if (!o.schemaName || !o.queryName) throw new InvalidArgumentError('selectRows needs schemaName and queryName.');
   const params = selectParams(o);
   const container = o.container ?? defaultContainer;
-  const json = await core.call<Record<string, unknown>>({
+  const call = core.call<Record<string, unknown>>({
     controller: 'query',
     action: 'selectRows',
     container,
@@ -55,6 +56,8 @@ export async function selectRows<R>(core: Core, defaultContainer: string, o: Sel
     mutating: false,
     ...(o.signal ? { signal: o.signal } : {}),
   });
+  // A schema or query the server does not have: the error names the closest ones it has.
+  const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName });
   return normalizeQueryResponse<R>(json);
 }
 

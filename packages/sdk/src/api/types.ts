@@ -155,6 +155,70 @@ export interface CreatedApiKey {
   info: KeyInfo;
 }
 
+/** @public */
+export interface GetSchemasOptions {
+  container?: string;
+  /** Include schemas the server marks hidden (server default true). */
+  includeHidden?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A schema as `query-getSchemas.api` describes it; nested schemas by their dotted name. @public */
+export interface SchemaInfo {
+  name: string;
+  description?: string;
+  hidden: boolean;
+}
+
+/** @public */
+export interface GetQueriesOptions {
+  schemaName: string;
+  container?: string;
+  /** Include saved (user-defined) queries (server default true). */
+  includeUserQueries?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A query (table or saved query) as `query-getQueries.api` describes it. @public */
+export interface QueryInfo {
+  name: string;
+  title?: string;
+  description?: string;
+  hidden: boolean;
+  isUserDefined: boolean;
+}
+
+/** @public */
+export interface GetQueryDetailsOptions {
+  schemaName: string;
+  queryName: string;
+  container?: string;
+  signal?: AbortSignal;
+}
+
+/** A column as `query-getQueryDetails.api` describes it. @public */
+export interface ColumnInfo {
+  name: string;
+  caption?: string;
+  /** LabKey's JSON type: `string`, `int`, `float`, `boolean`, `date`. */
+  type: string | undefined;
+  /** Part of the primary key. */
+  keyField: boolean;
+  hidden: boolean;
+  nullable: boolean;
+  /** The table this column looks up into (a foreign key). */
+  lookup?: { schemaName: string; queryName: string; keyColumn?: string; displayColumn?: string; containerPath?: string };
+}
+
+/** @public */
+export interface QueryDetails {
+  schemaName: string;
+  name: string;
+  title?: string;
+  description?: string;
+  columns: ColumnInfo[];
+}
+
 /** A low-level call to any LabKey action. @public */
 export interface ActionRequest {
   controller: string;

@@ -57,14 +57,30 @@ export class CsrfError extends HttpError {
   }
 }
 
-/** A JSON 404: the container, schema, query or view does not exist (or is not visible to this user). @public */
+/** What a {@link NotFoundError} carries besides the HTTP facts. @public */
+export interface NotFoundErrorOptions extends HttpErrorOptions {
+  what?: NotFoundError['what'];
+  missing?: string;
+  suggestions?: readonly string[];
+}
+
+/**
+ * A 404 from LabKey: the container, schema, query, view or action does not exist (or is not
+ * visible to this user). @public
+ */
 export class NotFoundError extends HttpError {
   override readonly name = 'NotFoundError';
-  /** What was not found, as far as the server's message tells. */
-  readonly what: 'container' | 'schema' | 'query' | 'view' | 'resource';
-  constructor(message: string, options: HttpErrorOptions & { what?: NotFoundError['what'] } = {}) {
+  /** What was not found, as far as the server's message (or the request) tells. */
+  readonly what: 'container' | 'schema' | 'query' | 'view' | 'action' | 'resource';
+  /** The name that was not found (`Peple`, `query-selctRows`), when the SDK knows it. */
+  readonly missing: string | undefined;
+  /** The closest names the server has (or, for an action, that LabKey has), best first; undefined when none was looked up. */
+  readonly suggestions: readonly string[] | undefined;
+  constructor(message: string, options: NotFoundErrorOptions = {}) {
     super(message, options, ErrorCodes.NOT_FOUND);
     this.what = options.what ?? 'resource';
+    this.missing = options.missing;
+    this.suggestions = options.suggestions ? Object.freeze([...options.suggestions]) : undefined;
   }
 }
 

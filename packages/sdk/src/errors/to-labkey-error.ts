@@ -7,6 +7,8 @@ import type { AuthScheme } from '../auth/auth-scheme.js';
 import { diagnoseRejection, describeSource, type Diagnosis } from '../auth/diagnose-rejection.js';
 import { ApiKeyRejectedError } from './api-key-rejected-error.js';
 import { NoCredentialsError } from './credential-errors.js';
+import { KNOWN_ACTIONS } from '../api/known-actions.js';
+import { closestNames, didYouMean } from '../api/suggest.js';
 import type { LabKeyError, RedactedRequest } from './labkey-error.js';
 import {
   AbortedError,
@@ -147,6 +149,31 @@ function flattenErrors(errors: unknown): ValidationIssue[] {
   return out;
 }
 
+const QUOTE = `(?:'|&#0?39;|&apos;)`;
+const NO_ACTION = new RegExp(`Unable to find action ${QUOTE}([^'&<]*)${QUOTE} to handle request in controller ${QUOTE}([^'&<]*)${QUOTE}`);
+const NO_CONTROLLER = /No LabKey Server module registered to handle request for controller: ([\w.-]+)/;
+
+/**
+ * LabKey's answer for an action or a controller it does not have (a JSON body, or the HTML error
+ * page: the action is looked up before the response format is chosen), as `controller-action`
+ * and the server's words; undefined for any other 404.
+ */
+function unknownAction(text: string, url: string): { name: string; text: string } | undefined {
+  const head = text.slice(0, 50_000);
+  const a = NO_ACTION.exec(head);
+  if (a) return { name: `${a[2]}-${a[1]}`, text: `Unable to find action '${a[1]}' to handle request in controller '${a[2]}'` };
+  const c = NO_CONTROLLER.exec(head);
+  if (!c) return undefined;
+  let last = '';
+  try {
+    last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '').replace(/\.[^.]*$/, '');
+  } catch {
+    /* keep empty */
+  }
+  const name = last.includes('-') ? last : `${c[1]}-${last}`;
+  return { name, text: `No LabKey Server module registered to handle request for controller: ${c[1]}` };
+}
+
 function notFoundWhat(msg: string): NotFoundError['what'] {
   if (/no such (project|folder)|could not find requested container|container/i.test(msg)) return 'container';
   if (/view .*does not exist/i.test(msg)) return 'view';
@@ -174,6 +201,28 @@ export async function toLabKeyError(res: ResponseLike, request: RedactedRequest,
   const base = { status, request, ...(exception !== undefined ? { serverException: exception } : {}), ...(exceptionClass !== undefined ? { exceptionClass } : {}) };
   const what = `${request.method} ${request.url}`;
   const keySent = auth.credential !== undefined && auth.credentialSent;
+
+  if (status === 404) {
+    const unknown = unknownAction(json ? (exception ?? '') : res.body, res.url);
+    if (unknown) {
+      // An action LabKey has that this server does not (its module is missing) is no suggestion.
+      const suggestions = closestNames(unknown.name, KNOWN_ACTIONS.filter((a) => a.toLowerCase() !== unknown.name.toLowerCase()));
+      const t = about(what, ': ', unknown.text);
+      return new NotFoundError(t.detail, {
+        ...base,
+        problem: t.problem,
+        what: 'action',
+        missing: unknown.name,
+        suggestions,
+        hint: [
+          didYouMean(suggestions),
+          'An action is named controller-action (e.g. query-selectRows); a module\'s actions exist only on servers that have the module.',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      });
+    }
+  }
 
   if (!json && looksHtml(res) && (status === 404 || looksLikeLoginPage(res.body) || (status >= 200 && status < 300) || status === 401)) {
     const t = about(what, ' ', `answered ${status} with an HTML ${looksLikeLoginPage(res.body) ? 'login page' : 'page'} instead of LabKey JSON: the base URL does not point at LabKey's API`, '.');

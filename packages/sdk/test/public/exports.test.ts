@@ -26,6 +26,8 @@ const EXPECTED = [
   'updateNetrcFile', 'wafEncode',
   // netrc readers (issue 11)
   'NetrcValueError', 'tidyNetrcEntryText', 'netrcReaders', 'netrcReadersView',
+  // discovery and "did you mean" (issue 14)
+  'KNOWN_ACTIONS', 'closestNames', 'editDistance',
 ];
 
 test('the public exports are exactly the reviewed list', () => {
