@@ -37,7 +37,7 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
 }
 
 /** LabKey answers 404 "Creation of API keys is disabled" when the site setting is off: say who can turn it on. */
-function keysDisabled(e: unknown, server: string): unknown {
+export function keysDisabled(e: unknown, server: string): unknown {
   // The server's own text (the error's `serverException` field), never the SDK's message.
   const x = e as { code?: string; serverException?: string };
   if (x.code !== 'LK_NOT_FOUND' || !/creation of api keys is disabled/i.test(x.serverException ?? '')) return e;

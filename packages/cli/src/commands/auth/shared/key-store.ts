@@ -135,3 +135,45 @@ export async function dropKeychainItem(deps: Deps, server: string): Promise<stri
     return undefined;
   }
 }
+
+/** The place a key lk uses is stored, which `replaceKey` can overwrite in place. */
+export interface KeySlot {
+  store: KeyStore;
+  where: string;
+  /** The netrc file, when store is netrc. */
+  file?: string;
+}
+
+/**
+ * Where the credential lk uses lives, when lk can put another key in exactly that place: the
+ * keychain item, or the netrc `machine` entry for the host. Undefined for the environment, an
+ * `option`, or a netrc `default` entry (writing would add a new entry, not replace that one).
+ */
+export async function keySlotOf(deps: Deps, server: string, cred: { source: string; details?: { file?: string; line?: number } }): Promise<KeySlot | undefined> {
+  const sdk = await deps.sdk();
+  if (cred.source.startsWith('keychain:')) {
+    const ctx = await contextFor(deps, server, true);
+    return { store: 'keychain', where: `the ${ctx.keychain!.name} keychain (service ${sdk.KEYCHAIN_SERVICE}, account ${sdk.keychainAccountFor(server)})` };
+  }
+  if (!cred.source.startsWith('netrc:') || !cred.details?.file) return undefined;
+  const host = sdk.netrcHostname(server);
+  const read = await sdk.readNetrc(await contextFor(deps, server, false));
+  const entry = read.path === cred.details.file ? read.netrc?.find(host) : undefined;
+  if (!entry || entry.kind !== 'machine' || entry.line !== cred.details.line) return undefined;
+  return { store: 'netrc', where: `${cred.details.file} (machine ${host})`, file: cred.details.file };
+}
+
+/**
+ * Puts `key` in `slot` in place of the key there: the same keychain item, or the password of the
+ * same netrc entry (its login and account kept; the SDK's atomic writer, so the file holds either
+ * the old key or the new one). Never falls back to another store.
+ */
+export async function replaceKey(deps: Deps, server: string, slot: KeySlot, key: Secret): Promise<void> {
+  const sdk = await deps.sdk();
+  if (slot.store === 'keychain') {
+    const ctx = await contextFor(deps, server, true);
+    await ctx.keychain!.set(sdk.KEYCHAIN_SERVICE, sdk.keychainAccountFor(server), key.reveal());
+    return;
+  }
+  await sdk.setNetrcEntry(slot.file!, sdk.netrcHostname(server), { password: key });
+}
