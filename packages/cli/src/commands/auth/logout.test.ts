@@ -12,12 +12,51 @@ describe('lk auth logout', () => {
     it('maps --server', async () => {
       expect(await parseOnly(logoutCommand, deps, ['logout', '--server', 'http://h'])).toEqual([{ server: 'http://h' }]);
       expect(await parseOnly(logoutCommand, deps, ['logout'])).toEqual([{}]);
+      expect(await parseOnly(logoutCommand, deps, ['logout', '--revoke'])).toEqual([{ revoke: true }]);
     });
   });
 
   describe('behaviour given stubbed deps', () => {
     const server = useMockServer();
     let deps: TestDeps;
+
+    it('--revoke revokes the key on the server, then removes it locally', async () => {
+      const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+      const other = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      await runLogout({ server: server.url, revoke: true }, deps);
+      expect(server.state.lookupApiKey(key)).toBeUndefined();
+      expect(server.state.lookupApiKey(other.key)).toBeDefined();
+      expect(readFileSync(join(deps.home, '.netrc'), 'utf8')).not.toContain(key);
+      expect(deps.io.stderr()).toContain(`✓ Revoked the key (row ${rowId}) on ${server.url}\n✓ Removed the key for ${server.url} from`);
+      expect(deps.io.stderr()).not.toContain('stays valid');
+      expect(Object.keys((await deps.config.load()).keys)).toEqual([]);
+    });
+
+    it('--revoke with a key whose row lk does not know revokes nothing, keeps the key, lists the rows it may be', async () => {
+      const a = server.state.issueApiKey('alice@lk.test', { description: 'typed by hand' });
+      deps = await createTestDeps();
+      const netrc = join(deps.home, '.netrc');
+      writeFileSync(netrc, `machine 127.0.0.1 login apikey password ${a.key}\n`, { mode: 0o600 });
+      await expect(runLogout({ server: server.url, revoke: true }, deps)).rejects.toMatchObject({
+        code: 'LK_KEY_NOT_IDENTIFIED',
+        message: expect.stringContaining(`row ${a.rowId}: created`),
+        hint: 'Revoke the right row with `lk keys revoke ROWID`, then run `lk auth logout`.',
+      });
+      expect(server.state.lookupApiKey(a.key)).toBeDefined();
+      expect(readFileSync(netrc, 'utf8')).toContain(a.key);
+    });
+
+    it('--revoke with a key the server no longer accepts removes it locally and says there was nothing to revoke', async () => {
+      const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      expect(server.state.revokeApiKey(rowId)).toBe(true);
+      await runLogout({ server: server.url, revoke: true }, deps);
+      expect(deps.io.stderr()).toContain('no longer accepts the key (revoked or expired): there is nothing to revoke.');
+      expect(readFileSync(join(deps.home, '.netrc'), 'utf8')).not.toContain(key);
+    });
 
     it('removes only the netrc entry, keeps comments and other entries, keeps 0600, says how to revoke', async () => {
       const { key, rowId } = server.state.issueApiKey('alice@lk.test');

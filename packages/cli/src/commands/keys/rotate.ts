@@ -83,7 +83,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<Rotate
       const result: RotateResult = { server: server.url, fingerprint: created.info.fingerprint, stored: slot.where, ...(newRow !== undefined ? { rowId: newRow } : {}) };
 
       if (oldRow === undefined) {
-        io.err(`${io.style.warn('!')} The old key (fingerprint ${cred.fingerprint}) still works: lk does not know its row for certain, so it did not revoke it.\n${candidates(before)}`);
+        io.err(`${io.style.warn('!')} The old key (fingerprint ${cred.fingerprint}) still works: lk does not know its row for certain, so it did not revoke it.\n${keyRowsList(before)}`);
         return result;
       }
       try {
@@ -131,8 +131,8 @@ async function step(what: string, slot: KeySlot, client: LabKeyClient, newRow: n
   }
 }
 
-/** The rows that may be the old key (every row the user had before the new one), for the user to pick. */
-function candidates(rows: ApiKeyRow[]): string {
+/** Rows that may be a key lk cannot identify (every row the user has), as lines for the user to pick from. */
+export function keyRowsList(rows: ApiKeyRow[]): string {
   if (rows.length === 0) return '';
   const lines = rows.map((r) => `    row ${r.rowId}: created ${r.created ?? '?'}${r.description ? `, "${r.description}"` : ''}${r.lastUsed ? `, last used ${r.lastUsed}` : ''}`);
   return `  It is one of these rows; revoke it with \`lk keys revoke ROWID\`:\n${lines.join('\n')}\n`;
