@@ -17,6 +17,58 @@ describe('lk auth status', () => {
     it('needs no flags', async () => {
       expect(await parseOnly(statusCommand, deps, ['status'])).toEqual([{}]);
     });
+
+    it('maps --check and --within', async () => {
+      expect(await parseOnly(statusCommand, deps, ['status', '--check', '--within', '12h'])).toEqual([{ check: true, within: '12h' }]);
+    });
+  });
+
+  describe('--check, for cron and CI', () => {
+    const server = useMockServer();
+    const DAY = 86_400;
+    const loginWith = async (expirationSeconds: number) => {
+      const { key } = server.state.issueApiKey('alice@lk.test', { expirationSeconds });
+      const deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      deps.io.stderr();
+      return deps;
+    };
+
+    it('fails (exit 1) when the key expires within 7 days by default, says so, and passes with a shorter --within', async () => {
+      const deps = await loginWith(3 * DAY);
+      const e = await runStatus({ check: true }, deps).then(() => undefined, (x: unknown) => x);
+      expect(e).toMatchObject({ code: 'LK_KEY_EXPIRES_SOON', reported: true });
+      expect(await exitCodeFor(e)).toBe(1);
+      expect(deps.io.stderr()).toContain('! The key expires soon: run `lk keys rotate` for a new one');
+      expect(deps.io.stdout()).toBe('');
+      await expect(runStatus({ check: true, within: '2d' }, deps)).resolves.toHaveLength(1);
+      await expect(runStatus({ within: '72h1m' }, deps)).rejects.toMatchObject({ code: 'LK_KEY_EXPIRES_SOON' });
+      // Without --check, an expiring key that works is not a failure.
+      await expect(runStatus({}, deps)).resolves.toMatchObject([{ ok: true }]);
+    });
+
+    it('passes for a key that expires later or never', async () => {
+      const later = await loginWith(30 * DAY);
+      await expect(runStatus({ check: true }, later)).resolves.toMatchObject([{ ok: true }]);
+      const never = await loginWith(-1);
+      await expect(runStatus({ check: true, within: '3650d' }, never)).resolves.toMatchObject([{ ok: true, expiresAt: null }]);
+    });
+
+    it('fails (exit 4) for a key the server rejects', async () => {
+      const { key, rowId } = server.state.issueApiKey('alice@lk.test');
+      const deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      server.state.revokeApiKey(rowId);
+      const e = await runStatus({ check: true }, deps).then(() => undefined, (x: unknown) => x);
+      expect(await exitCodeFor(e)).toBe(4);
+    });
+
+    it('a bad --within is a usage error', async () => {
+      const deps = await loginWith(30 * DAY);
+      for (const bad of ['7', 'd7', '7 days', '-1d', '']) {
+        await expect(runStatus({ check: true, within: bad }, deps)).rejects.toMatchObject({ code: 'LK_USAGE', message: `Not a duration: "${bad}".` });
+      }
+    });
   });
 
   describe('behaviour given stubbed deps', () => {

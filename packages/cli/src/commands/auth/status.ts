@@ -5,7 +5,7 @@
  * auth error (no key, key not accepted), as any other command exits for that error, else exit 1.
  */
 import type { Credential } from '@lk/sdk';
-import { CliError } from '../../cli-error.js';
+import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { clientFor, ENV_SERVER, serverUrlFrom, type ResolvedServer } from '../shared/server.js';
 import type { ServerEntry } from '../../config.js';
@@ -16,6 +16,8 @@ export interface StatusOptions {
   server?: string;
   showToken?: boolean;
   json?: boolean;
+  check?: boolean;
+  within?: string;
 }
 
 export const statusCommand = serverCommand(
@@ -24,7 +26,9 @@ export const statusCommand = serverCommand(
       .command('status')
       .description('show, for each known server, where the key comes from and whether the server accepts it')
       .option('--show-token', 'print the full key instead of a masked one')
-      .option('--json', 'print the report as JSON'),
+      .option('--json', 'print the report as JSON')
+      .option('--check', 'for cron and CI: fail (exit 1) also when a key expires within --within')
+      .option('--within <duration>', 'with --check: how soon counts as expiring, e.g. 7d, 12h, 30m (default 7d; implies --check)'),
   runStatus,
 );
 
@@ -45,12 +49,29 @@ export interface ServerStatus {
   shadowed?: { source: string; from: string; fingerprint: string }[];
   trail?: { source: string; outcome: string; reason?: string }[];
   error?: { code: string; message: string; hint?: string };
+  /** With --check: the key works but expires within the given time. */
+  expiresSoon?: boolean;
+}
+
+const DURATION_UNITS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** `7d`, `12h`, `30m`, `90s`, `2w` (or several, `1d12h`) in milliseconds; a usage error otherwise. */
+export function parseDuration(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (!/^(\d+[wdhms])+$/.test(t)) {
+    throw usageError(`Not a duration: "${text}".`, 'Give a number and a unit: 7d (days), 12h (hours), 30m (minutes), 90s, 2w; e.g. --within 7d.');
+  }
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+)([wdhms])/g)) ms += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  return ms;
 }
 
 const AUTH_LABEL: Record<string, string> = { apikey: 'apikey header', basic: 'Basic apikey:<key>', bearer: 'Authorization: Bearer' };
 
 export async function runStatus(opts: StatusOptions, deps: Deps): Promise<ServerStatus[]> {
   const { io } = deps;
+  const check = opts.check === true || opts.within !== undefined;
+  const within = check ? parseDuration(opts.within ?? '7d') : 0;
   const config = await deps.config.load();
   let servers: ResolvedServer[];
   const only = opts.server ?? (deps.env[ENV_SERVER] || undefined);
@@ -88,6 +109,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
         const who = await client.whoAmI(); // a guest answer despite the key is an ApiKeyRejectedError
         r.user = { id: who.id, email: who.email, displayName: who.displayName };
         r.ok = true;
+        if (check && typeof r.expiresAt === 'string' && Date.parse(r.expiresAt) - deps.now().getTime() <= within) r.expiresSoon = true;
       } catch (e) {
         const err = e as { code?: string; hint?: string; trail?: Credential['trail'] };
         r.error = { code: err.code ?? 'LK_UNEXPECTED', message: errorText(e) };
@@ -102,17 +124,23 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
   }
 
   const failed = results.filter((r) => !r.ok).length;
+  const expiring = results.filter((r) => r.expiresSoon).length;
   if (opts.json) {
     await io.out(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const text = results.map((r) => render(r, deps)).join('\n');
-    if (failed === 0) await io.out(text);
+    if (failed === 0 && expiring === 0) await io.out(text);
     else io.err(text);
   }
   if (failed > 0) {
     // Every failure is the key's: the error's own code, so the exit code is the one for that error.
     const code = authErrors.length === failed ? authErrors[0]! : 'LK_AUTH_STATUS_FAILED';
     throw new CliError(code, `${failed} of ${results.length} server${results.length === 1 ? '' : 's'} failed`, {
+      reported: true,
+    });
+  }
+  if (expiring > 0) {
+    throw new CliError('LK_KEY_EXPIRES_SOON', `${expiring} of ${results.length} key${results.length === 1 ? '' : 's'} expire${expiring === 1 ? 's' : ''} within ${opts.within ?? '7d'}`, {
       reported: true,
     });
   }
@@ -136,6 +164,7 @@ function render(r: ServerStatus, deps: Deps): string {
     lines.push(`  ${style.warn('!')} ${sh.from} holds a different key (fingerprint ${sh.fingerprint}), which is not used`);
   }
   if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : r.expiresAt}`);
+  if (r.expiresSoon) lines.push(`  ${style.warn('!')} The key expires soon: run \`lk keys rotate\` for a new one`);
   if (r.error?.hint) lines.push(`  - hint: ${r.error.hint}`);
   return `${lines.join('\n')}\n`;
 }
