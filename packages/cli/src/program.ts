@@ -10,11 +10,12 @@ import { registerAuth } from './commands/auth/index.js';
 import { registerQuery } from './commands/query/index.js';
 import { registerKeys } from './commands/keys/index.js';
 import { registerDoctor } from './commands/doctor/index.js';
+import { registerApi } from './commands/api/index.js';
 
 export function createProgram(deps: Deps): Command {
   const program = new Command('lk');
   program
-    .description('LabKey Server from the command line: API keys that just work (auth, doctor, query, keys)')
+    .description('LabKey Server from the command line: API keys that just work (auth, doctor, query, keys, api)')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
@@ -42,5 +43,6 @@ Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
   registerQuery(program, deps);
   registerKeys(program, deps);
   registerDoctor(program, deps);
+  registerApi(program, deps);
   return program;
 }
