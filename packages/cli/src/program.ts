@@ -11,6 +11,7 @@ import { registerQuery } from './commands/query/index.js';
 import { registerKeys } from './commands/keys/index.js';
 import { registerDoctor } from './commands/doctor/index.js';
 import { registerApi } from './commands/api/index.js';
+import { registerCompletion } from './commands/completion/index.js';
 
 export function createProgram(deps: Deps): Command {
   const program = new Command('lk');
@@ -44,5 +45,6 @@ Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
   registerKeys(program, deps);
   registerDoctor(program, deps);
   registerApi(program, deps);
+  registerCompletion(program, deps);
   return program;
 }
