@@ -18,6 +18,7 @@ import {
 } from '../shared/server.js';
 import { folderInBase, probeWhoAmI } from '../doctor/probe-server.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
+import { openBrowser } from './shared/open-browser.js';
 import { dropKeychainItem, storeKey } from './shared/key-store.js';
 import { serverCommand } from '../shared/command.js';
 
@@ -28,6 +29,7 @@ export interface LoginOptions {
   auth?: AuthScheme;
   stripPrefix?: boolean;
   container?: string;
+  web?: boolean;
 }
 
 export const loginCommand = serverCommand(
@@ -40,6 +42,7 @@ export const loginCommand = serverCommand(
       .addOption(new Option('--auth <scheme>', 'how to send the key (remembered for this server)').choices([...AUTH_SCHEMES]))
       .option('--strip-prefix', 'remove a pasted "apikey|" prefix without asking')
       .option('--container <path>', 'default container for this server (remembered), e.g. /home')
+      .option('--web', "open the server's External Tool Access page in the browser, then wait for the key to be pasted")
       .addHelpText(
         'after',
         `
@@ -49,6 +52,7 @@ prefixed key but accepts the bare one, the bare one is stored.
 
 Examples:
   $ lk auth login --server https://labkey.example.org/labkey
+  $ lk auth login --server https://labkey.example.org/labkey --web
   $ lk auth login --server https://labkey.example.org/labkey --with-token < key.txt
   $ lk auth login --with-token --store keychain --auth bearer < key.txt`,
       ),
@@ -69,6 +73,9 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
       hint: `Unset it first (\`unset ${ENV_API_KEY}\`), then run \`lk auth login\` again; or keep using the variable and skip login.`,
     });
   }
+  if (opts.web && (opts.withToken || !io.stdinIsTTY)) {
+    throw usageError('--web waits for the key to be pasted on a terminal.', opts.withToken ? 'Leave out --with-token (it reads the key from stdin instead).' : 'Run it in a terminal, or pipe the key in with --with-token.');
+  }
   const server = await serverForLogin(opts, deps);
   await refuseFolderUrl(deps, server);
   const container = opts.container ?? server.entry?.container ?? '/home';
@@ -83,7 +90,13 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     if (io.stdinIsTTY) io.err('Reading the key from stdin; paste it, then press Enter and Ctrl-D.\n');
     raw = await io.readStdin();
   } else if (io.stdinIsTTY) {
-    io.err(`Create a key on the External Tool Access page of ${server.url}:\n  ${externalToolAccessUrl(server.url, container)}\n`);
+    const page = externalToolAccessUrl(server.url, container);
+    const opened = opts.web ? await openBrowser(deps, page) : undefined;
+    if (opened?.opened) io.err(`Opened the External Tool Access page of ${server.url} in your browser (${opened.via}):\n  ${page}\nCreate a key there, copy it, and come back here.\n`);
+    else {
+      if (opened) io.err(`${io.style.warn('!')} Could not open a browser: ${opened.why}.\n`);
+      io.err(`Create a key on the External Tool Access page of ${server.url}:\n  ${page}\n`);
+    }
     raw = await io.promptSecret('Paste your API key (input is hidden): ');
   } else {
     throw usageError('No key to read: stdin is not a terminal, and --with-token was not given.', 'Pipe the key in: `lk auth login --with-token < key.txt`.');
