@@ -41,7 +41,7 @@ describe('lk query discovery, end to end', () => {
     expect(data.servers[mock.url].queries.lists.names).toEqual(['Generated', 'People']);
   });
 
-  it('select lists Peple suggests People; columns and queries suggest too (exit 1)', async () => {
+  it('select lists Peple suggests People; columns and queries suggest too (exit 1); a missing column is a warning', async () => {
     const r = await runLk(['query', 'select', 'lists', 'Peple'], { home });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("The specified query 'Peple' does not exist in schema 'lists'");
@@ -49,6 +49,10 @@ describe('lk query discovery, end to end', () => {
     const c = await runLk(['query', 'columns', 'lsts', 'People'], { home });
     expect(c).toMatchObject({ code: 1 });
     expect(c.stderr).toContain('Did you mean lists?');
+    // A column the query does not have: the rows still come, with a warning naming the closest.
+    const col = await runLk(['query', 'select', 'lists', 'People', '--columns', 'Name,Agee', '--max-rows', '1', '--format', 'csv'], { home });
+    expect(col).toMatchObject({ code: 0, stdout: 'Name\nAda Lovelace\n' });
+    expect(col.stderr).toContain('warning: lists.People has no column Agee (asked for; the server left it out). Did you mean Age?');
     const j = await runLk(['query', 'queries', 'List', '--json'], { home });
     expect(JSON.parse(j.stdout).error).toMatchObject({ code: 'LK_NOT_FOUND', what: 'schema', missing: 'List', suggestions: ['lists'] });
   });

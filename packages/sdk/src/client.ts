@@ -75,7 +75,8 @@ export interface ClientOptions {
   debug?: DebugSink;
   /**
    * Called once per resolved credential with each of its warnings (a netrc file other users can
-   * read, a skipped netrc token). Never holds a key. Default: ignored (they reach the debug log).
+   * read, a skipped netrc token), and for each column a selectRows named that the query does not
+   * have (with the closest names it has). Never holds a key. Default: ignored (they reach the debug log).
    */
   onWarning?: (message: string) => void;
 }
@@ -196,13 +197,18 @@ class Client implements LabKeyClient {
     const signal = this.sig(o.signal);
     return paginate<R>(
       (maxRows, offset, first) =>
-        selectRows<R>(this.core, this.container, {
-          ...o,
-          maxRows,
-          offset,
-          includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
-          ...(signal ? { signal } : {}),
-        }),
+        selectRows<R>(
+          this.core,
+          this.container,
+          {
+            ...o,
+            maxRows,
+            offset,
+            includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
+            ...(signal ? { signal } : {}),
+          },
+          first,
+        ),
       o,
     );
   }

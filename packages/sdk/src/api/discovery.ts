@@ -8,7 +8,8 @@ import { InvalidArgumentError } from '../errors/credential-errors.js';
 import { NotFoundError } from '../errors/http-error.js';
 import { isNotFoundError } from '../errors/guards.js';
 import { closestNames, didYouMean } from './suggest.js';
-import type { ColumnInfo, GetQueriesOptions, GetQueryDetailsOptions, GetSchemasOptions, QueryDetails, QueryInfo, SchemaInfo } from './types.js';
+import { columnsParam } from './filter.js';
+import type { ColumnInfo, FieldInfo, GetQueriesOptions, GetQueryDetailsOptions, GetSchemasOptions, QueryDetails, QueryInfo, SchemaInfo, SelectRowsOptions } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -163,4 +164,41 @@ async function suggestNames(core: Core, container: string, e: unknown, names: { 
     hint: mean ? `${mean} ${e.hint ?? ''}`.trim() : e.hint,
     cause: e.cause,
   });
+}
+
+/** LabKey's warning for a filter or sort on a column the query does not have (the request still runs). */
+const IGNORED_COLUMN = /^Ignoring filter\/sort on column '(.+)' because it does not exist\.?$/;
+
+/**
+ * The columns a selectRows named that the query does not have: asked for in `columns` but not
+ * answered (LabKey leaves them out without a word), or filtered or sorted on (LabKey's `messages`
+ * say it ignored them). Each becomes one warning for the client's `onWarning`, with the closest
+ * column names of the query (one getQueryDetails, only when a column is missing).
+ */
+export async function warnUnknownColumns(core: Core, container: string, o: SelectRowsOptions, json: Json, fields: readonly FieldInfo[]): Promise<void> {
+  const warn = core.opts.onWarning;
+  const sink = core.debugSink();
+  if (!warn && !sink) return;
+  const answered = new Set(fields.flatMap((f) => [f.name.toLowerCase(), f.fieldKey.toLowerCase()]));
+  const missing = new Map<string, 'asked for' | 'filtered or sorted on'>();
+  for (const c of (columnsParam(o.columns) ?? '').split(',').map((x) => x.trim())) {
+    if (c !== '' && c !== '*' && !answered.has(c.toLowerCase())) missing.set(c, 'asked for');
+  }
+  for (const m of Array.isArray(json.messages) ? (json.messages as Json[]) : []) {
+    const hit = typeof m?.content === 'string' ? IGNORED_COLUMN.exec(m.content) : null;
+    if (hit && !missing.has(hit[1]!)) missing.set(hit[1]!, 'filtered or sorted on');
+  }
+  if (missing.size === 0) return;
+  let have: string[] = [];
+  try {
+    have = (await getQueryDetails(core, container, { schemaName: o.schemaName, queryName: o.queryName, ...(o.signal ? { signal: o.signal } : {}) })).columns.map((c) => c.name);
+  } catch {
+    /* no suggestions, the warning still goes out */
+  }
+  for (const [name, how] of missing) {
+    const mean = didYouMean(closestNames(name, have));
+    const text = `${o.schemaName}.${o.queryName} has no column ${name} (${how}; the server ${how === 'asked for' ? 'left it out' : 'ignored it'}).${mean ? ` ${mean}` : ''}`;
+    sink?.(`column warning: ${text}`);
+    warn?.(text);
+  }
 }

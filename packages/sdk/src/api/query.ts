@@ -3,7 +3,7 @@ import { columnsParam, filterParam, sortParam } from './filter.js';
 import { normalizeQueryResponse } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, SelectRowsOptions } from './types.js';
 import { InvalidArgumentError } from '../errors/credential-errors.js';
-import { withNameSuggestions } from './discovery.js';
+import { warnUnknownColumns, withNameSuggestions } from './discovery.js';
 
 type Params = Record<string, string | number | boolean | undefined | (string | number | boolean)[]>;
 
@@ -42,8 +42,12 @@ function selectParams(o: SelectRowsOptions): Params {
   return p;
 }
 
-/** `query-selectRows.api` (GET; the core turns it into a form POST when the URL would be too long). Rows come back as plain objects. */
-export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions): Promise<QueryResult<R>> {
+/**
+ * `query-selectRows.api` (GET; the core turns it into a form POST when the URL would be too long).
+ * Rows come back as plain objects. Unless `checkColumns` is false (the later pages of an
+ * iterator), columns the query does not have are reported to the client's `onWarning`.
+ */
+export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true): Promise<QueryResult<R>> {
   if (!o.schemaName || !o.queryName) throw new InvalidArgumentError('selectRows needs schemaName and queryName.');
   const params = selectParams(o);
   const container = o.container ?? defaultContainer;
@@ -58,7 +62,9 @@ export async function selectRows<R>(core: Core, defaultContainer: string, o: Sel
   });
   // A schema or query the server does not have: the error names the closest ones it has.
   const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName });
-  return normalizeQueryResponse<R>(json);
+  const result = normalizeQueryResponse<R>(json);
+  if (checkColumns) await warnUnknownColumns(core, container, o, json, result.fields);
+  return result;
 }
 
 const WAF_PREFIX = '/*{{base64/x-www-form-urlencoded/wafText}}*/';

@@ -95,3 +95,31 @@ describe('not found: the closest names the server has', () => {
     }
   });
 });
+
+describe('columns the query does not have: a warning with the closest names', () => {
+  test('asked for, filtered on or sorted on: one warning each; a clean request asks nothing more', async () => {
+    const warnings: string[] = [];
+    const c = clientFor(server, { apiKey: server.state.issueApiKey('alice@lk.test').key, onWarning: (w) => warnings.push(w) });
+    try {
+      const before = logFor(server, 'getQueryDetails').length;
+      await c.selectRows({ schemaName: 'lists', queryName: 'People', columns: ['Name', 'Age'], sort: '-Age' });
+      expect(warnings).toEqual([]);
+      expect(logFor(server, 'getQueryDetails').length).toBe(before);
+
+      const r = await c.selectRows({ schemaName: 'lists', queryName: 'People', columns: 'Name,Nmae', sort: 'Agee' });
+      expect(r.rows.length).toBeGreaterThan(0); // the server still answers
+      expect(warnings).toEqual([
+        'lists.People has no column Nmae (asked for; the server left it out). Did you mean Name?',
+        'lists.People has no column Agee (filtered or sorted on; the server ignored it). Did you mean Age?',
+      ]);
+      warnings.length = 0;
+      // An iterator checks its first page only.
+      const rows: unknown[] = [];
+      for await (const row of c.selectRowsIter({ schemaName: 'lists', queryName: 'Generated', columns: ['Key', 'Zzzzzz'], pageSize: 4 })) rows.push(row);
+      expect(rows).toHaveLength(10);
+      expect(warnings).toEqual(['lists.Generated has no column Zzzzzz (asked for; the server left it out).']);
+    } finally {
+      await c.close();
+    }
+  });
+});
