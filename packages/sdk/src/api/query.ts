@@ -95,10 +95,11 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
   const sort = sortParam(o.sort);
   if (sort !== undefined) params['query.sort'] = sort;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) params[`query.param.${k}`] = v;
-  const json = await core.call<Record<string, unknown>>({
+  const container = o.container ?? defaultContainer;
+  const call = core.call<Record<string, unknown>>({
     controller: 'query',
     action: 'executeSql',
-    container: o.container ?? defaultContainer,
+    container,
     method: 'POST',
     json: body,
     params,
@@ -106,6 +107,8 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
     mutating: false,
     ...(o.signal ? { signal: o.signal } : {}),
   });
+  // A schema the server does not have: the error names the closest ones it has.
+  const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName });
   return normalizeQueryResponse<R>(json);
 }
 

@@ -123,3 +123,8 @@ describe('columns the query does not have: a warning with the closest names', ()
     }
   });
 });
+
+test('executeSql on a misspelt schema suggests lists', async () => {
+  const e = await rejection(alice.executeSql({ schemaName: 'lsts', sql: 'SELECT 1 AS x' }));
+  expect(e).toMatchObject({ code: 'LK_NOT_FOUND', what: 'schema', missing: 'lsts', suggestions: ['lists'] });
+});
