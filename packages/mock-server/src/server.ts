@@ -58,19 +58,15 @@ export class MockLabKey {
   /** What the routes get to use (see RouteServices). */
   private readonly services: RouteServices;
 
+  /** Routes are found by `controller-action`, case-insensitively (names and aliases). */
   register(route: RouteDef): void {
-    for (const n of [route.name, ...(route.aliases ?? [])]) {
-      const dash = n.lastIndexOf('-');
-      const key = n.slice(0, dash).toLowerCase() + '-' + n.slice(dash + 1).toLowerCase();
-      this.routes.set(key, route);
-    }
+    for (const n of [route.name, ...(route.aliases ?? [])]) this.routes.set(n.toLowerCase(), route);
   }
 
   /** Web pages (src/pages/): they answer `.view`/`.post` URLs before an API route of the same name. */
   private readonly pages = new Map<string, RouteDef>();
   registerPage(route: RouteDef): void {
-    const dash = route.name.lastIndexOf('-');
-    this.pages.set(route.name.slice(0, dash).toLowerCase() + '-' + route.name.slice(dash + 1).toLowerCase(), route);
+    this.pages.set(route.name.toLowerCase(), route);
   }
 
   /** The `node:http` request listener. */
