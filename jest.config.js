@@ -32,6 +32,7 @@ export default {
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'] },
     { ...shared, displayName: 'pack', testMatch: ['<rootDir>/test/pack/**/*.test.ts'] },
     { ...shared, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.interop.test.ts'] },
+    { ...shared, displayName: 'hostile', testMatch: ['<rootDir>/test/hostile/**/*.hostile.test.ts'] },
   ],
   testTimeout: 30000,
 };

@@ -14,6 +14,7 @@ export type { AuthErrorCode, ErrorCode, LabKeyErrorOptions, RedactedRequest } fr
 export {
   NoCredentialsError,
   CredentialStoreError,
+  UnsafeNetrcFileError,
   NetrcSyntaxError,
   NetrcLockError,
   InvalidArgumentError,
@@ -22,7 +23,8 @@ export {
 } from './errors/credential-errors.js';
 export { NetrcValueError } from './errors/netrc-value-error.js';
 export type { NetrcValueProblem } from './errors/netrc-value-error.js';
-export type { CredentialStoreErrorOptions } from './errors/credential-errors.js';
+export type { CredentialStoreErrorOptions, NetrcFileProblem } from './errors/credential-errors.js';
+export { MAX_NETRC_BYTES } from './credentials/netrc/netrc-file.js';
 
 // ── credential types ─────────────────────────────────────────────────────────
 export type {

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readNetrcText } from './netrc/netrc-file.js';
 import type { Secret } from '../redact/secret.js';
 import { chain, type CredentialChain } from './chain.js';
 import { fromEnv } from './from-env.js';
@@ -50,7 +51,7 @@ export function defaultChain(options: DefaultChainOptions = {}): CredentialChain
 export function defaultResolveContext(server?: string, overrides: Partial<ResolveContext> = {}): ResolveContext {
   const env = process.env;
   const fs: CredentialFs = {
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: readNetrcText,
     stat: async (path) => {
       const s = await stat(path);
       return { mode: s.mode & 0o7777, isFile: s.isFile() };

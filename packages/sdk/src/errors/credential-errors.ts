@@ -32,7 +32,7 @@ export interface CredentialStoreErrorOptions extends LabKeyErrorOptions {
 
 /** A configured credential store (keychain, netrc) could not be used: locked, unreachable, unreadable. @public */
 export class CredentialStoreError extends LabKeyError {
-  override readonly name = 'CredentialStoreError';
+  override readonly name: string = 'CredentialStoreError';
   readonly store: 'keychain' | 'netrc' | 'config';
   /** The file concerned, when the problem is a file's (always set by the netrc reader and writer). */
   readonly file: string | undefined;
@@ -112,5 +112,62 @@ export class CredentialSourceError extends LabKeyError {
     });
     this.source = source;
     this.trail = trail;
+  }
+}
+
+/** Why a netrc path is not a file lk may read or replace. @public */
+export type NetrcFileProblem =
+  | 'character-device'
+  | 'block-device'
+  | 'fifo'
+  | 'socket'
+  | 'directory'
+  | 'other-owner'
+  | 'symlink-loop'
+  | 'too-large';
+
+const NETRC_FILE_WHY: Record<NetrcFileProblem, string> = {
+  'character-device': 'is a character device (such as /dev/null), not a file',
+  'block-device': 'is a block device, not a file',
+  fifo: 'is a named pipe (FIFO), not a file',
+  socket: 'is a socket, not a file',
+  directory: 'is a folder, not a file',
+  'other-owner': 'belongs to another user',
+  'symlink-loop': 'is a chain of symbolic links that is too long or loops',
+  'too-large': 'is too large for a netrc file',
+};
+
+/**
+ * A netrc path the writer (or reader) will not use: it is not a regular file owned by the user, or
+ * reaching it takes too many symbolic links, or it is too large. Nothing was read from it or
+ * written to it. Code `LK_CREDENTIAL_STORE` (store `netrc`); `problem` says what the path is,
+ * `file` the path that was checked (the end of the symlink chain).
+ * @public
+ */
+export class UnsafeNetrcFileError extends CredentialStoreError {
+  override readonly name: string = 'UnsafeNetrcFileError';
+  readonly problem: NetrcFileProblem;
+
+  constructor(file: string, problem: NetrcFileProblem, options: LabKeyErrorOptions & { limit?: number } = {}) {
+    const what = problem === 'too-large' && options.limit !== undefined ? `${NETRC_FILE_WHY[problem]} (over ${options.limit} bytes)` : NETRC_FILE_WHY[problem];
+    super('netrc', `${file} ${what}; lk neither reads nor replaces it`, {
+      file,
+      hint: options.hint ?? netrcFileHint(file, problem),
+      cause: options.cause,
+    });
+    this.problem = problem;
+  }
+}
+
+function netrcFileHint(file: string, problem: NetrcFileProblem): string {
+  switch (problem) {
+    case 'other-owner':
+      return `Store the key in a netrc file of your own: set NETRC to one, or check who owns ${file} (ls -l ${file}).`;
+    case 'symlink-loop':
+      return `Point the link at a file (ls -l ${file}), or set NETRC to a regular file.`;
+    case 'too-large':
+      return `Check that ${file} really is your netrc file, or set NETRC to another file.`;
+    default:
+      return `Remove ${file} or the link to it, or set NETRC to a regular file (e.g. NETRC=~/.netrc-lk), then try again.`;
   }
 }

@@ -9,7 +9,8 @@
  */
 import { posix, win32 } from 'node:path';
 import type { ResolveContext } from '../types.js';
-import { CredentialStoreError } from '../../errors/credential-errors.js';
+import { CredentialStoreError, UnsafeNetrcFileError } from '../../errors/credential-errors.js';
+import { MAX_NETRC_BYTES } from './netrc-file.js';
 import { parseNetrc, type Netrc, type NetrcWarning } from './parse-netrc.js';
 
 /** Environment variable naming the netrc file. @public */
@@ -143,7 +144,8 @@ export async function readNetrcFile(ctx: ResolveContext): Promise<NetrcFileRead>
     const text = await ctx.fs.readFile(loc.path);
     return mode === undefined ? { ...loc, text } : { ...loc, text, mode };
   } catch (e) {
-    return { ...loc, problem: { kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'error' } };
+    const code = e instanceof UnsafeNetrcFileError && e.problem === 'too-large' ? 'EFBIG' : (e as NodeJS.ErrnoException).code;
+    return { ...loc, problem: { kind: 'unreadable', code: code ?? 'error' } };
   }
 }
 
@@ -167,6 +169,7 @@ export async function readNetrc(ctx: ResolveContext): Promise<NetrcReadResult> {
       hint: `Point NETRC at a file, or remove ${path}.`,
     });
   }
+  if (problem?.kind === 'unreadable' && problem.code === 'EFBIG') throw new UnsafeNetrcFileError(path, 'too-large', { limit: MAX_NETRC_BYTES });
   if (problem || text === undefined) {
     throw new CredentialStoreError('netrc', `Cannot read ${path} (${problem?.code ?? 'error'})`, {
       hint: `Check that you own ${path} and can read it: chmod 600 ${path}`,

@@ -18,12 +18,13 @@
  *
  * File functions do the same under a lock file, with an atomic replace (see {@link updateNetrcFile}).
  */
-import { open, readFile, rename, unlink, lstat, readlink, realpath, stat, chmod } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { open, rename, unlink, chmod } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isSecret, type Secret } from '../../redact/secret.js';
 import { CredentialStoreError, InvalidArgumentError, NetrcSyntaxError } from '../../errors/credential-errors.js';
 import { NetrcValueError, type NetrcValueProblem } from '../../errors/netrc-value-error.js';
 import { netrcHostKey, netrcHostname, parseNetrc, type NetrcEntry, type NetrcField } from './parse-netrc.js';
+import { netrcWriteTarget, readNetrcForWrite } from './netrc-file.js';
 import { acquireNetrcLock, netrcTempName, removeDeadWritersTempFiles, type NetrcLockOptions } from './netrc-lock.js';
 
 /**
@@ -437,36 +438,6 @@ export function moveNetrcEntryBeforeDefaultText(text: string, ref: NetrcEntryRef
   return without.slice(0, at) + raw + eolOf(text) + without.slice(at);
 }
 
-/** The file a write to `path` lands in: symlinks followed, even one whose target is missing. */
-async function writeTarget(path: string): Promise<string> {
-  let p = resolve(path);
-  for (let hops = 0; hops < 40; hops++) {
-    try {
-      return await realpath(p);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    let st;
-    try {
-      st = await lstat(p);
-    } catch {
-      // missing: the file will be created here, in its (real) folder
-      try {
-        return join(await realpath(dirname(p)), basename(p));
-      } catch (e) {
-        throw new CredentialStoreError('netrc', `The folder of ${path} does not exist`, {
-          file: path,
-          hint: `Create ${dirname(path)} first, or set NETRC to a file in an existing folder.`,
-          cause: e,
-        });
-      }
-    }
-    if (!st.isSymbolicLink()) return p;
-    p = resolve(dirname(p), await readlink(p));
-  }
-  throw new CredentialStoreError('netrc', `Too many symbolic links at ${path}`, { file: path });
-}
-
 async function fsyncDir(dir: string): Promise<void> {
   // Makes the rename durable. Not possible on Windows (EISDIR/EPERM): the rename is still atomic.
   let fh;
@@ -484,7 +455,8 @@ async function fsyncDir(dir: string): Promise<void> {
  * Applies `edit` to a netrc file atomically, under the file's lock. The generic form of
  * {@link setNetrcEntry}; `lk doctor --fix` passes {@link renameNetrcMachineText} and friends.
  *
- * Steps: follow symlinks to the real file; take `<file>.lock` (waiting for other writers,
+ * Steps: follow symlinks to the real file (at most 8; the end must be a regular file of the user's
+ * or nothing, see netrc-file.ts); take `<file>.lock` (waiting for other writers,
  * breaking a stale lock); read; edit; write a temp file in the same folder (mode 0600 from
  * creation), fsync it, rename it over the file, fsync the folder; release the lock. The read,
  * edit and rename all happen under the lock, so concurrent writers never lose each other's
@@ -494,12 +466,14 @@ async function fsyncDir(dir: string): Promise<void> {
  * creates nothing.
  *
  * Throws: NetrcSyntaxError, naming the file, when it cannot be parsed (it is left as it was);
- * NetrcLockError when another writer holds the lock past `lockTimeoutMs`;
+ * NetrcLockError when another writer holds the lock past `lockTimeoutMs`; UnsafeNetrcFileError,
+ * before anything is read, when the path is a device, FIFO, socket, folder, another user's file,
+ * a link loop or larger than MAX_NETRC_BYTES;
  * CredentialStoreError when the folder is missing or the file cannot be read or written.
  * @public
  */
 export async function updateNetrcFile(path: string, edit: (text: string) => string, options: NetrcWriteOptions = {}): Promise<NetrcWriteResult> {
-  const target = await writeTarget(path);
+  const target = await netrcWriteTarget(path);
   const dir = dirname(target);
   for (let attempt = 0; ; attempt++) {
     const lock = await acquireNetrcLock(target, options);
@@ -509,19 +483,19 @@ export async function updateNetrcFile(path: string, edit: (text: string) => stri
       let text = '';
       let previousMode: number | undefined;
       let created = false;
+      let read;
       try {
-        text = await readFile(target, 'utf8');
-        previousMode = (await stat(target)).mode & 0o777;
+        read = await readNetrcForWrite(target);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw new CredentialStoreError('netrc', `Cannot read ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
-            file: target,
-            hint: `Check that you own ${target}: ls -l ${target}`,
-            cause: e,
-          });
-        }
-        created = true;
+        if (!(e instanceof Error) || !('syscall' in e)) throw e;
+        throw new CredentialStoreError('netrc', `Cannot read ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+          file: target,
+          hint: `Check that you own ${target}: ls -l ${target}`,
+          cause: e,
+        });
       }
+      if (read) ({ text, mode: previousMode } = read);
+      else created = true;
       const next = editNaming(target, edit, text);
       const modeTightened = previousMode !== undefined && process.platform !== 'win32' && (previousMode & 0o077) !== 0;
       const base = { path: target, previousMode, modeTightened, recoveredStaleLock: lock.recoveredStale };
