@@ -108,6 +108,7 @@ export type { KeyShape, LegacyKeyPrefix } from './credentials/key-shape.js';
 export { describeSource } from './auth/diagnose-rejection.js';
 export { maskKey } from './redact/mask.js';
 export { fingerprintKey } from './redact/fingerprint.js';
+export { scrubKey } from './redact/scrub.js';
 export { setDebugSink } from './debug.js';
 // Deliberately not exported: normalizeApiKey (the client normalises keys through the sources),
 // and the keychain helper-process plumbing.

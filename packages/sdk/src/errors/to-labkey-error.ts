@@ -6,6 +6,7 @@ import type { Credential, ResolveStep } from '../credentials/types.js';
 import type { AuthScheme } from '../auth/auth-scheme.js';
 import { diagnoseRejection, describeSource, type Diagnosis } from '../auth/diagnose-rejection.js';
 import { ApiKeyRejectedError } from './api-key-rejected-error.js';
+import { scrubKey } from '../redact/scrub.js';
 import { NoCredentialsError } from './credential-errors.js';
 import { KNOWN_ACTIONS } from '../api/known-actions.js';
 import { closestNames, didYouMean } from '../api/suggest.js';
@@ -193,7 +194,9 @@ function notFoundWhat(msg: string): NotFoundError['what'] {
  *   WrongContextPathError; 405 → MethodNotAllowedError; 400 with `errors` → ValidationError;
  *   5xx → ServerError; a 2xx body that is not a JSON object → BadResponseError; else HttpError.
  */
-export async function toLabKeyError(res: ResponseLike, request: RedactedRequest, auth: AuthContext): Promise<LabKeyError> {
+export async function toLabKeyError(response: ResponseLike, request: RedactedRequest, auth: AuthContext): Promise<LabKeyError> {
+  // Server text is scrubbed of the key in use before any of it reaches an error (a reflecting proxy).
+  const res = { ...response, body: scrubKey(response.body, auth.credential?.apiKey) };
   const json = parseJsonObject(res.body) as ServerBody | undefined;
   const exception = typeof json?.exception === 'string' ? json.exception : undefined;
   const exceptionClass = typeof json?.exceptionClass === 'string' ? json.exceptionClass : undefined;
