@@ -137,7 +137,10 @@ export async function* paginate<R>(
   for (let first = true; next; first = false) {
     const page: QueryResult<R> = await next;
     next = undefined;
-    if (first) total = page.rowCount;
+    if (first) {
+      total = page.rowCount;
+      o.onMetadata?.({ fields: page.fields, rowCount: page.rowCount });
+    }
     const n = page.rows.length;
     offset += n;
     remaining -= n;

@@ -71,6 +71,11 @@ export interface ExecuteSqlOptions extends QueryOptionsBase {
 export interface IterOptions {
   /** Rows per request. Default 5 000. */
   pageSize?: number;
+  /**
+   * Called once, with the first page's column metadata and row count, before its first row is
+   * yielded (also when there are no rows): e.g. to choose typed columns for a columnar file.
+   */
+  onMetadata?: (meta: { fields: FieldInfo[]; rowCount: number | undefined }) => void;
 }
 
 /** Rows normalised to plain `{ column: value }` objects, whatever format the server used. @public */

@@ -95,6 +95,20 @@ describe('iterators page in bounded requests', () => {
     expect(logFor(server, 'selectRows').length - before).toBe(3);
   });
 
+  test('onMetadata gets the first page\'s fields and row count once, before the first row (also with no rows)', async () => {
+    const events: string[] = [];
+    let meta: { fields: { name: string; type: string | undefined }[]; rowCount: number | undefined } | undefined;
+    for await (const row of alice.selectRowsIter<{ Key: number }>({ schemaName: 'lists', queryName: 'Generated', sort: 'Key', pageSize: 1000, maxRows: 1500, onMetadata: (m) => { events.push('meta'); meta = m; } })) {
+      if (row.Key === 1 || row.Key === 1001) events.push(`row ${row.Key}`);
+    }
+    expect(events).toEqual(['meta', 'row 1', 'row 1001']);
+    expect(meta?.rowCount).toBe(2500);
+    expect(meta?.fields.map((f) => [f.name, f.type])).toEqual([['Key', 'int'], ['Name', 'string'], ['Value', 'float'], ['Category', 'string'], ['Flag', 'boolean'], ['Created', 'date']]);
+    let empty: unknown;
+    for await (const _ of alice.executeSqlIter({ schemaName: 'lists', sql: 'SELECT Key, Name FROM Generated WHERE Key < 0', onMetadata: (m) => { empty = m; } })) throw new Error('no rows expected');
+    expect(empty).toMatchObject({ fields: [expect.objectContaining({ name: 'Key', type: 'int' }), expect.objectContaining({ name: 'Name', type: 'string' })] });
+  });
+
   test('selectRowsIter asks for the next page while the caller reads this one, never more than one ahead', async () => {
     const before = logFor(server, 'selectRows').length;
     const seen: number[] = []; // requests the server had received when each page's first row arrived
