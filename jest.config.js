@@ -21,6 +21,9 @@ const shared = {
   },
   rootDir: import.meta.dirname,
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+  // hyparquet-writer (and its hyparquet) ship ES modules only: compiled like the sources, so the
+  // unit tests of lk's parquet export can load them (the bundled bin needs no such step).
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?hyparquet)'],
 };
 
 export default {

@@ -5,6 +5,9 @@
 // link), which is most of lk's start-up: measured with `pnpm bench cli-startup`, see the README.
 // undici (about 1 MB, only needed once a request is sent) is bundled on its own into
 // dist/undici.cjs and required on first use, so `lk --help` and `lk auth token` never parse it.
+// The typed export libraries (apache-arrow, hyparquet-writer; ~500 kB, used only by
+// `--format arrow|parquet`) are bundled apart the same way, into dist/arrow.cjs and
+// dist/parquet.cjs, and required when an export of that format starts.
 // @napi-rs/keyring stays a normal dependency (a native module, resolved at run time).
 // Runs after `tsc -b` (pnpm build, pnpm test and pnpm bench run it).
 import { build } from 'esbuild';
@@ -35,12 +38,23 @@ const lazyUndici = {
   },
 };
 
+// `import('apache-arrow')` / `import('hyparquet-writer')` in the CLI: a lazy require of a file of its own.
+const LAZY_EXPORTS = { 'apache-arrow': './arrow.cjs', 'hyparquet-writer': './parquet.cjs' };
+const lazyExports = {
+  name: 'lazy-exports',
+  setup(b) {
+    b.onResolve({ filter: /^(apache-arrow|hyparquet-writer)$/ }, (a) => ({ path: a.path, namespace: 'lazy-exports' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-exports' }, (a) => ({ contents: `module.exports = require('${LAZY_EXPORTS[a.path]}');`, loader: 'js' }));
+    b.onResolve({ filter: /^\.\/(arrow|parquet)\.cjs$/ }, (a) => ({ path: a.path, external: true }));
+  },
+};
+
 await Promise.all([
   build({
     ...common,
     entryPoints: [join(dist, 'bin', 'lk.js')],
     outfile: join(dist, 'lk.cjs'),
-    plugins: [lazyUndici],
+    plugins: [lazyUndici, lazyExports],
     external: ['@napi-rs/keyring'],
     // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.
     logOverride: { 'empty-import-meta': 'silent' },
@@ -50,5 +64,12 @@ await Promise.all([
     stdin: { contents: "module.exports = require('undici');", resolveDir: join(cli, '..', 'sdk'), sourcefile: 'undici-entry.cjs' },
     outfile: join(dist, 'undici.cjs'),
   }),
+  ...Object.entries(LAZY_EXPORTS).map(([name, file]) =>
+    build({
+      ...common,
+      stdin: { contents: `module.exports = require('${name}');`, resolveDir: cli, sourcefile: `${name}-entry.cjs` },
+      outfile: join(dist, file),
+    }),
+  ),
 ]);
 chmodSync(join(dist, 'lk.cjs'), 0o755);

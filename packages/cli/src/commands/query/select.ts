@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.js';
 import { usageError } from '../../cli-error.js';
 import { errorText } from '../../handle-error.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
-import { addQueryOptions, splitList, streamRows, type OutputOptions } from './shared.js';
+import { addQueryOptions, collectMetadata, splitList, streamRows, type OutputOptions } from './shared.js';
 import { command } from '../shared/command.js';
 
 export interface SelectOptions extends OutputOptions {
@@ -45,6 +45,7 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
   const columns = splitList(opts.columns);
   const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
   return withClient(client, async (c) => {
+    const { metadata, onMetadata } = collectMetadata();
     const rows = c.selectRowsIter<Record<string, unknown>>({
       schemaName,
       queryName,
@@ -53,7 +54,8 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
       sort: splitList(opts.sort),
       maxRows: opts.maxRows,
       pageSize: opts.pageSize,
+      onMetadata,
     });
-    return streamRows(deps, rows, { ...opts, columns });
+    return streamRows(deps, rows, { ...opts, columns, metadata });
   });
 }

@@ -1,14 +1,38 @@
+import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { usageError } from '../../cli-error.js';
+import type { FieldInfo } from '@lk/sdk';
+import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
+import type { IO } from '../../io.js';
+import { openAtomicFile, type AtomicFile } from '../../output/atomic-file.js';
 import { createProgress } from '../../output/progress.js';
 import { createRowWriter, FORMATS, type Format } from '../../output/row-writer.js';
+import { typedColumns, type TypedFileWriter } from '../../output/typed-columns.js';
+import { VERSION } from '../../version.js';
 import { addServerOption, AUTH_SCHEMES } from '../shared/server.js';
 
+/** Typed, binary formats: written to a file (--output) with column types from the server's metadata. */
+export const TYPED_FORMATS = ['parquet', 'arrow'] as const;
+export type QueryFormat = Format | (typeof TYPED_FORMATS)[number];
+const QUERY_FORMATS: readonly QueryFormat[] = [...FORMATS, ...TYPED_FORMATS];
+
 export interface OutputOptions {
-  format?: Format;
+  format?: QueryFormat;
+  output?: string;
   maxRows?: number;
   pageSize?: number;
+}
+
+/** What the first page said about the result, filled by the iterator's `onMetadata`. */
+export interface QueryMetadata {
+  fields?: FieldInfo[];
+  rowCount?: number | undefined;
+}
+
+/** A {@link QueryMetadata} and the `onMetadata` callback that fills it, for `selectRowsIter`/`executeSqlIter`. */
+export function collectMetadata(): { metadata: QueryMetadata; onMetadata: (m: { fields: FieldInfo[]; rowCount: number | undefined }) => void } {
+  const metadata: QueryMetadata = {};
+  return { metadata, onMetadata: (m) => Object.assign(metadata, m) };
 }
 
 export function intArg(name: string, min: number): (v: string) => number {
@@ -29,19 +53,84 @@ export function addQueryOptions(cmd: Command): Command {
     .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]))
     .option('--max-rows <n>', 'stop after n rows', intArg('--max-rows', 0))
     .option('--page-size <n>', 'rows fetched per request', intArg('--page-size', 1))
-    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices([...FORMATS]));
+    .addOption(new Option('--format <format>', 'output format (default: from --output\'s extension, else table on a terminal, else tsv); parquet and arrow are typed files for --output').choices([...QUERY_FORMATS]))
+    .option('--output <file>', 'write to FILE (atomically: it appears only when complete) instead of stdout, with a progress bar on a terminal');
 }
 
-/** Writes rows from an async iterator page by page, with a progress line on a terminal. Returns the row count. */
-export async function streamRows(deps: Deps, rows: AsyncIterable<Record<string, unknown>>, o: OutputOptions & { columns?: string[] | undefined }): Promise<number> {
-  const { io } = deps;
-  const format: Format = o.format ?? (io.stdoutIsTTY ? 'table' : 'tsv');
+const BY_EXTENSION: Record<string, QueryFormat> = { '.parquet': 'parquet', '.arrow': 'arrow', '.feather': 'arrow', '.csv': 'csv', '.tsv': 'tsv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+
+/** The format asked for, else the one --output's extension names, else table on a terminal, else tsv. */
+function formatFor(o: OutputOptions, io: IO): QueryFormat {
+  if (o.format) return o.format;
+  if (o.output !== undefined) return BY_EXTENSION[extname(o.output).toLowerCase()] ?? 'tsv';
+  return io.stdoutIsTTY ? 'table' : 'tsv';
+}
+
+/** stdout for the row writers, going to the --output file instead. */
+function fileIO(io: IO, file: AtomicFile): IO {
+  return Object.create(io, {
+    out: { value: async (s: string) => file.write(s) },
+    stdoutIsTTY: { value: false },
+    stdoutClosed: { value: false },
+  }) as IO;
+}
+
+/** Rows expected, for the progress bar: the server's count, or --max-rows when fewer. */
+function expectedRows(o: OutputOptions & { metadata?: QueryMetadata | undefined }): number | undefined {
+  const total = o.metadata?.rowCount;
+  if (total === undefined) return undefined;
+  return o.maxRows !== undefined ? Math.min(total, o.maxRows) : total;
+}
+
+
+/**
+ * Writes rows from an async iterator page by page, with a progress line on a terminal (a bar with
+ * --output, once the server's row count is known), to stdout or, with --output, to a file that
+ * appears only when complete. Returns the row count.
+ */
+export async function streamRows(
+  deps: Deps,
+  rows: AsyncIterable<Record<string, unknown>>,
+  o: OutputOptions & { columns?: string[] | undefined; metadata?: QueryMetadata | undefined },
+): Promise<number> {
+  const format = formatFor(o, deps.io);
+  if (format === 'parquet' || format === 'arrow') {
+    if (o.output === undefined) throw usageError(`--format ${format} writes a binary file: give it --output FILE.`, `e.g. --format ${format} --output result.${format}`);
+    return exportTyped(deps, rows, format, o.output, o);
+  }
+  if (o.output === undefined) return writeRows(deps, deps.io, rows, format, o);
+  const file = openAtomicFile(o.output);
+  try {
+    const n = await writeRows(deps, fileIO(deps.io, file), rows, format, o);
+    file.commit();
+    deps.io.err(`${deps.io.style.ok('✓')} Wrote ${n} row${n === 1 ? '' : 's'} to ${o.output}\n`);
+    return n;
+  } catch (e) {
+    file.discard();
+    throw e;
+  }
+}
+
+async function writeRows(
+  deps: Deps,
+  io: IO,
+  rows: AsyncIterable<Record<string, unknown>>,
+  format: Format,
+  o: OutputOptions & { columns?: string[] | undefined; metadata?: QueryMetadata | undefined },
+): Promise<number> {
   // On a terminal each row shows as it comes; elsewhere rows are written in chunks.
   const tty = io.stdoutIsTTY;
   const writer = createRowWriter(io, { format, columns: o.columns, firstPage: o.pageSize ?? 1000, ...(tty ? { chunkChars: 0 } : {}) });
   const progress = createProgress(io, () => deps.now().getTime());
+  // With --output, the bar's total: the first page's metadata is in before its first row.
+  let total = o.output !== undefined;
   try {
     for await (const row of rows) {
+      if (total) {
+        total = false;
+        const expected = expectedRows(o);
+        if (expected !== undefined) progress.total(expected);
+      }
       // Rows on the same terminal would land after the progress text: erase it first.
       if (tty) progress.hide();
       const wrote = writer.row(row);
@@ -55,6 +144,53 @@ export async function streamRows(deps: Deps, rows: AsyncIterable<Record<string, 
   await writer.end();
   if (writer.count === 0 && format === 'table') io.err('(no rows)\n');
   return writer.count;
+}
+
+/** `--format parquet|arrow --output FILE`: typed columns from the first page's metadata, one batch in memory at a time. */
+async function exportTyped(
+  deps: Deps,
+  rows: AsyncIterable<Record<string, unknown>>,
+  format: 'parquet' | 'arrow',
+  output: string,
+  o: OutputOptions & { metadata?: QueryMetadata | undefined },
+): Promise<number> {
+  const { io } = deps;
+  const file = openAtomicFile(output);
+  const progress = createProgress(io, () => deps.now().getTime());
+  let writer: TypedFileWriter | undefined;
+  // The iterator has called onMetadata before its first row (or before ending, with no rows).
+  const open = async (): Promise<TypedFileWriter> => {
+    const columns = typedColumns(o.metadata?.fields ?? []);
+    if (columns.length === 0) {
+      throw new CliError('LK_EXPORT_NO_COLUMNS', `The server sent no column metadata, so lk cannot type a ${format} file; nothing was written to ${output}.`, {
+        hint: 'Export with --format csv or ndjson instead.',
+      });
+    }
+    const expected = expectedRows(o);
+    if (expected !== undefined) progress.total(expected);
+    return format === 'parquet'
+      ? (await import('../../output/parquet-writer.js')).createParquetWriter(file, columns, `lk ${VERSION}`)
+      : (await import('../../output/arrow-writer.js')).createArrowWriter(file, columns);
+  };
+  try {
+    for await (const row of rows) {
+      writer ??= await open();
+      const wrote = writer.row(row);
+      if (wrote) await wrote;
+      progress.tick(writer.count);
+    }
+    writer ??= await open();
+    await writer.end();
+    progress.done();
+    file.commit();
+  } catch (e) {
+    progress.done();
+    file.discard();
+    throw e;
+  }
+  const n = writer.count;
+  io.err(`${io.style.ok('✓')} Wrote ${n} row${n === 1 ? '' : 's'} to ${output} (${format})\n`);
+  return n;
 }
 
 export function splitList(v: string | undefined): string[] | undefined {

@@ -2,7 +2,7 @@
 import type { AuthScheme } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
-import { addQueryOptions, streamRows, type OutputOptions } from './shared.js';
+import { addQueryOptions, collectMetadata, streamRows, type OutputOptions } from './shared.js';
 import { command } from '../shared/command.js';
 
 export interface SqlOptions extends OutputOptions {
@@ -28,7 +28,8 @@ export async function runSql(sql: string, opts: SqlOptions, deps: Deps): Promise
   const server = await resolveServer(deps, opts.server);
   const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
   return withClient(client, async (c) => {
-    const rows = c.executeSqlIter<Record<string, unknown>>({ schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize });
-    return streamRows(deps, rows, opts);
+    const { metadata, onMetadata } = collectMetadata();
+    const rows = c.executeSqlIter<Record<string, unknown>>({ schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata });
+    return streamRows(deps, rows, { ...opts, metadata });
   });
 }

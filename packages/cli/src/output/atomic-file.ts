@@ -1,0 +1,70 @@
+/**
+ * `--output FILE`, written atomically: a temp file in the same folder (so the rename cannot cross
+ * file systems), fsynced and renamed over FILE only once the export is complete. Until then FILE
+ * is as it was; a failed or interrupted export leaves no partial FILE and removes its temp file.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CliError } from '../cli-error.js';
+
+export interface AtomicFile {
+  /** The file being written (the temp file). */
+  readonly tmp: string;
+  readonly fd: number;
+  /** Appends bytes or text at the end. */
+  write(chunk: Uint8Array | string): void;
+  /** fsync, close, rename over the target. */
+  commit(): void;
+  /** Close and remove the temp file (after a failure). Never throws. */
+  discard(): void;
+}
+
+export function openAtomicFile(target: string): AtomicFile {
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch (e) {
+    throw new CliError('LK_OUTPUT', `Cannot write ${target}: ${(e as Error).message}.`, {
+      hint: 'Give --output a file in a folder that exists and that you may write to.',
+      cause: e,
+    });
+  }
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    tmp,
+    fd,
+    write(chunk) {
+      if (typeof chunk === 'string') writeSync(fd, chunk);
+      else for (let off = 0; off < chunk.byteLength; ) off += writeSync(fd, chunk, off);
+    },
+    commit() {
+      fsyncSync(fd);
+      close();
+      renameSync(tmp, target);
+      try {
+        const dir = openSync(dirname(target), 'r');
+        try {
+          fsyncSync(dir);
+        } finally {
+          closeSync(dir);
+        }
+      } catch {
+        // Not every platform can fsync a folder; the rename is atomic all the same.
+      }
+    },
+    discard() {
+      try {
+        close();
+      } catch {
+        // already closed
+      }
+      rmSync(tmp, { force: true });
+    },
+  };
+}
