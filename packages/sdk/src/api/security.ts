@@ -62,7 +62,8 @@ export async function listApiKeys(core: Core, container: string, signal?: AbortS
     sort: '-RowId',
     maxRows: -1,
     ...(signal ? { signal } : {}),
-  });
+    // Columns the SDK picked, some of which a server may lack: no warning for them.
+  }, false);
   return r.rows.map(toApiKeyRow);
 }
 
@@ -75,7 +76,8 @@ export async function listAllApiKeys(core: Core, signal?: AbortSignal): Promise<
     sort: '-RowId',
     maxRows: -1,
     ...(signal ? { signal } : {}),
-  });
+    // Columns the SDK picked, some of which a server may lack: no warning for them.
+  }, false);
   return r.rows.map(toApiKeyRow);
 }
 
