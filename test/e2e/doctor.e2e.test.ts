@@ -142,7 +142,7 @@ describe('lk doctor (e2e)', () => {
     write(before);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(0);
-    expect(found.stdout).toContain('[warn] duplicate machines: machine 127.0.0.1 at line 7 is never read: the entry at line 6 comes first and wins.');
+    expect(found.stdout).toContain('[warn] duplicate machines: machine 127.0.0.1 at line 7 is read by Python only (the last entry wins there); lk, curl, R and the Java client read the entry at line 6.');
     expect(found.stdout).toContain('delete line 7');
     expect(fixed.stdout).toContain('Nothing to repair automatically.');
     expect(readFileSync(netrc(), 'utf8')).toBe(before);

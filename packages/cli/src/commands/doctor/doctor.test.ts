@@ -46,12 +46,13 @@ describe('lk doctor', () => {
         'netrc-login:pass',
         'duplicate-machines:pass',
         'entries-after-default:pass',
+        'netrc-readers:pass',
         'key-shape:pass',
         'shadowing:pass',
         'server:pass',
         'key-accepted:pass',
       ]);
-      const fp = /key ([0-9a-f]{8})/.exec(report.checks[11]!.detail)![1];
+      const fp = /key ([0-9a-f]{8})/.exec(report.checks[12]!.detail)![1];
       expect(h.deps.io.stderr()).toBe('');
       expect(h.deps.io.stdout()).toBe(
         `lk doctor: ${server.url}\n` +
@@ -63,6 +64,7 @@ describe('lk doctor', () => {
           '[ok]   netrc login: login apikey (lines 1-3).\n' +
           '[ok]   duplicate machines: No machine is listed twice.\n' +
           '[ok]   entries after default: No `default` entry.\n' +
+          `[ok]   other netrc readers: Python (requests, netrc), R (Rlabkey, libcurl), curl and LabKey Java client all send key ${fp}, the one lk uses.\n` +
           `[ok]   key format: key ${fp} in ${h.netrc} lines 1-3: 64 lower-case hex characters.\n` +
           `[ok]   key sources: lk uses key ${fp} from ${h.netrc} line 1.\n` +
           `[ok]   server and context path: ${server.url} (from --server) answers login-whoAmI.api.\n` +

@@ -6,7 +6,7 @@
  *
  * Keys stay in {@link Secret}s here; only fingerprints reach the checks' output.
  */
-import type { Credential, Netrc, NetrcLocation, NetrcSyntaxError, ResolveContext, Secret, SourceReport } from '@lk/sdk';
+import type { Credential, Netrc, NetrcLocation, NetrcReadersReport, NetrcSyntaxError, ResolveContext, Secret, SourceReport } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
 import { errorSummary, errorText } from '../../handle-error.js';
 import { ENV_SERVER, guestWhoAmI, PROBE_TIMEOUTS, resolveServer, type ResolvedServer } from '../shared/server.js';
@@ -45,6 +45,8 @@ export interface DoctorFacts {
   /** The lk config file could not be read (message and hint). */
   configError?: string;
   netrc: NetrcFacts;
+  /** How Python, R, curl and LabKey's Java client read the netrc files for the server (SDK netrcReaders). */
+  readers?: NetrcReadersReport;
   platform: NodeJS.Platform;
   /** One report per credential source (env, keychain, netrc), in chain order. */
   sources: SourceReport[];
@@ -133,6 +135,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
   let sources: SourceReport[] = [];
   if (server) sources = await sdk.defaultChain().resolveAll(ctx);
   const effective = sources.find((r) => r.outcome === 'found')?.credential;
+  const readers = server ? await sdk.netrcReaders(ctx, server.url) : undefined;
 
   let probe: Promise<ContextPathReport> | undefined;
   const verdicts = new Map<string, Promise<KeyVerdict>>();
@@ -170,6 +173,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
       return v;
     },
   };
+  if (readers) facts.readers = readers;
   if (reason !== undefined) facts.noServerReason = reason;
   if (configError !== undefined) facts.configError = configError;
   return facts;

@@ -70,7 +70,10 @@ export interface NetrcReaderFinding {
   message: string;
   /** The readers that miss the key lk uses because of it. */
   readers: NetrcReaderId[];
-  /** True when {@link tidyNetrcEntryText} on lk's file repairs it (what `lk doctor --fix` does). */
+  /**
+   * True when {@link tidyNetrcEntryText} on lk's file repairs it (what `lk doctor --fix` does):
+   * only for duplicates, a token Python rejects and token order, in lk's own entry.
+   */
   fixable: boolean;
   /** What the user can do when it is not fixable. */
   hint?: string;
@@ -369,6 +372,9 @@ function tryParse(text: string | undefined, file: string): Netrc | undefined {
   }
 }
 
+/** What the tidy edit is for: one entry for the host, in order, without `port`. */
+const TIDY_FIXES: ReadonlySet<NetrcReaderFindingCode> = new Set(['duplicate-machine', 'python-rejects-file', 'token-order']);
+
 /**
  * Reads the file as each reader would and says which send the key lk uses for `server` (a URL
  * or hostname), and why the others do not. Pure: the caller passes the files' text.
@@ -395,6 +401,7 @@ export function netrcReadersView(server: string, files: NetrcReadersFiles): Netr
         lkFile: swap(lkFile)!,
       });
       for (const f of report.findings) {
+        if (!TIDY_FIXES.has(f.code)) continue;
         f.fixable = !after.findings.some((g) => g.code === f.code && g.readers.join() === f.readers.join());
       }
     }

@@ -1,7 +1,7 @@
 import { useDoctorHarness } from '../testing.js';
 import { duplicates } from './duplicates.js';
 
-describe('check: duplicate machines (later ones are dead)', () => {
+describe('check: duplicate machines (Python reads the last, the others the first)', () => {
   const h = useDoctorHarness();
 
   it('no duplicates: pass', async () => {
@@ -9,11 +9,11 @@ describe('check: duplicate machines (later ones are dead)', () => {
     expect((await h.check(duplicates)).status).toBe('pass');
   });
 
-  it('a host listed twice (case differs): the later entry is named dead, by line', async () => {
+  it('a host listed twice (case differs): the later entry is named, by line, with who reads it', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\nmachine A.org login apikey password lk_test_0001\n\nmachine a.ORG\n  login apikey\n  password lk_test_0002\n`);
     expect(await h.check(duplicates)).toMatchObject({
       status: 'warn',
-      detail: 'machine a.ORG at lines 4-6 is never read: the entry at line 2 comes first and wins.',
+      detail: 'machine a.ORG at lines 4-6 is read by Python only (the last entry wins there); lk, curl, R and the Java client read the entry at line 2.',
       fix: `Edit ${h.netrc}: delete lines 4-6.`,
     });
   });
@@ -25,11 +25,11 @@ describe('check: duplicate machines (later ones are dead)', () => {
     h.write(before);
     const r = await h.check(duplicates);
     expect(r.detail.split('\n')).toEqual([
-      'machine 127.0.0.1 at line 2 is never read: the entry at line 1 comes first and wins.',
+      'machine 127.0.0.1 at line 2 is read by Python only (the last entry wins there); lk, curl, R and the Java client read the entry at line 1.',
       'The server rejects the key at line 1 but accepts the one at line 2 (it belongs to alice@lk.test).',
     ]);
     expect(r.fix).toBe(`Edit ${h.netrc}: delete line 1 so that the entry at line 2 is used.`);
-    // Deleting an entry is not a safe repair: --fix leaves the file to the user.
+    // The server rejects the key lk keeps: removing the duplicate would drop the working key, so --fix leaves the file to the user.
     await h.diagnose({ fix: true });
     expect(h.read()).toBe(before);
   });

@@ -4,9 +4,10 @@ import { parsedNetrcCheck } from './netrc-check.js';
 import { hostKey, lines } from './shared.js';
 
 /**
- * A machine listed twice: readers use the first entry, the later ones are dead. Deleting entries
- * is left to the user (it is not a safe repair), but for the server's own host the check asks the
- * server which key works, so the fix can say "keep line 7, delete lines 3-5".
+ * A machine listed twice: lk, curl, R and Java use the first entry, Python the last. For the
+ * server's own host the readers check removes later duplicates when the server accepts the first
+ * key; otherwise this check asks the server which key works, so the fix can say "keep line 7,
+ * delete lines 3-5". Other hosts' duplicates are left to the user.
  */
 export const duplicates = parsedNetrcCheck({
   id: 'duplicate-machines',
@@ -23,7 +24,13 @@ export const duplicates = parsedNetrcCheck({
     for (const [host, entries] of groups) {
       if (entries.length < 2) continue;
       const [winner, ...dead] = entries as [NetrcEntry, ...NetrcEntry[]];
-      for (const e of dead) details.push(`machine ${e.machine} at ${lines(e)} is never read: the entry at ${lines(winner)} comes first and wins.`);
+      for (const [i, e] of dead.entries()) {
+        details.push(
+          i === dead.length - 1
+            ? `machine ${e.machine} at ${lines(e)} is read by Python only (the last entry wins there); lk, curl, R and the Java client read the entry at ${lines(winner)}.`
+            : `machine ${e.machine} at ${lines(e)} is never read: the entry at ${lines(winner)} comes first (Python reads the last).`,
+        );
+      }
       const working = facts.server && hostKey(facts.server.hostname) === host ? await workingDeadEntry(facts, winner, dead) : undefined;
       if (working) {
         details.push(`The server rejects the key at ${lines(winner)} but accepts the one at ${lines(working.entry)} (it belongs to ${working.email}).`);

@@ -10,6 +10,7 @@ import { machineNames } from './machine-names.js';
 import { netrcFile } from './netrc-file.js';
 import { netrcPermissions } from './netrc-permissions.js';
 import { netrcSyntax } from './netrc-syntax.js';
+import { readers } from './readers.js';
 import { serverReachable } from './server-reachable.js';
 import { shadowing } from './shadowing.js';
 
@@ -22,6 +23,7 @@ export const ALL_CHECKS: readonly Check[] = Object.freeze([
   login,
   duplicates,
   afterDefault,
+  readers,
   keyShape,
   shadowing,
   serverReachable,
