@@ -135,7 +135,7 @@ describe('lk doctor (e2e)', () => {
     expect(readFileSync(netrc(), 'utf8')).toBe(before.replace('login alice@lk.test', 'login apikey'));
   });
 
-  it('duplicates: found (warning, the later one is dead); --fix leaves them for the user', async () => {
+  it('duplicates: found (Python reads the stale later one); --fix removes it after a backup, as the server accepts the first', async () => {
     const key = newKey();
     const stale = `${'0'.repeat(63)}1`;
     const before = `${OTHER}machine 127.0.0.1 login apikey password ${key}\nmachine 127.0.0.1 login apikey password ${stale}\n${TAIL}`;
@@ -143,10 +143,11 @@ describe('lk doctor (e2e)', () => {
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(0);
     expect(found.stdout).toContain('[warn] duplicate machines: machine 127.0.0.1 at line 7 is read by Python only (the last entry wins there); lk, curl, R and the Java client read the entry at line 6.');
-    expect(found.stdout).toContain('delete line 7');
-    expect(fixed.stdout).toContain('Nothing to repair automatically.');
-    expect(readFileSync(netrc(), 'utf8')).toBe(before);
-    expect(backups()).toEqual([]);
+    expect(found.stdout).toContain('✗ Python (requests, netrc): ');
+    expect(found.stdout).toContain('Python reads the last (line 7)');
+    expect(fixed.stdout).toContain('rewrote the entry for 127.0.0.1 as one entry');
+    expect(readFileSync(netrc(), 'utf8')).toBe(`${OTHER}machine 127.0.0.1 login apikey password ${key}\n${TAIL}`);
+    expect(backups()).toHaveLength(1);
   });
 
   it('env shadowing: LABKEY_API_KEY holds another key; named by fingerprint, never changed by --fix', async () => {

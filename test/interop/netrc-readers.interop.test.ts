@@ -255,6 +255,8 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
     const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
     const login = await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `${key}\n`, env });
     expect({ code: login.code, stderr: login.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('✓ Logged in') });
+    // one line when the file lk wrote is not the one every client reads
+    expect({ note: login.stderr.includes('not every client reads') }).toEqual({ note: c.underscore !== undefined || c.netrcEnv !== undefined });
     const afterLogin = await read(c, home, hosts);
     expectKeyRead(c, afterLogin, key);
     expectOthersUnchanged(c, 'login', before, afterLogin, others);
@@ -282,4 +284,87 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
     expectOthersUnchanged(c, 'logout', before, afterLogout, others);
     expectModelsMatch(c, home, afterLogout);
   });
+
+  // ── lk doctor on layouts where lk's own entry is one some reader misses ──
+  interface DoctorCase {
+    name: string;
+    /** ~/.netrc, ~/_netrc or the NETRC file; KEY is the good key, OLD a stale one. */
+    text: string;
+    where: 'dot' | 'underscore' | 'env';
+    /** What doctor must say: the reader that fails, and why. */
+    says: string[];
+    /** `--fix` makes every reader send the key. */
+    fixes: boolean;
+    /** Python rejects the whole file until the fix (then it reads every entry, as lk does). */
+    pythonRejectsBefore?: boolean;
+  }
+  const DOCTOR: DoctorCase[] = [
+    {
+      name: 'duplicates',
+      where: 'dot',
+      text: `machine H login apikey password KEY\nmachine git.example.org login me password pw1\nmachine H login apikey password ${OLD}\n`,
+      says: ['✗ Python (requests, netrc): ', 'it sends another key', 'Python reads the last (line 3)'],
+      fixes: true,
+    },
+    {
+      name: 'port on lk\'s entry',
+      where: 'dot',
+      text: 'machine git.example.org login me password pw1\nmachine H login apikey password KEY port 8080\n',
+      says: ['✗ Python (requests, netrc): ', "Python's netrc module rejects", 'runs as guest'],
+      fixes: true,
+      pythonRejectsBefore: true,
+    },
+    {
+      name: 'password before login',
+      where: 'dot',
+      text: 'machine H password KEY login apikey\nmachine git.example.org login me password pw1\n',
+      says: ['✗ LabKey Java client: ', 'not in the order machine, login, password'],
+      fixes: true,
+    },
+    {
+      name: 'NETRC elsewhere',
+      where: 'env',
+      text: 'machine H login apikey password KEY\n',
+      says: ['✗ R (Rlabkey, libcurl): ', '✗ curl: ', '✗ LabKey Java client: ', 'NETRC points at', 'read ~/.netrc'],
+      fixes: false,
+    },
+    {
+      name: '_netrc only',
+      where: 'underscore',
+      text: 'machine H login apikey password KEY\n',
+      says: ['✗ R (Rlabkey, libcurl): ', '✗ curl: ', '✓ LabKey Java client', 'there is only', 'read only ~/.netrc here'],
+      fixes: false,
+    },
+  ];
+
+  test.each(DOCTOR.map((d) => [d.name, d] as const))('lk doctor on %s names the reader that fails and why', async (_name, d) => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    const c: Case = { name: d.name, ...(d.where === 'env' ? { netrcEnv: '' } : {}), ...(d.pythonRejectsBefore ? { pythonRejectsBefore: true } : {}) };
+    place(home, d.text.replace('KEY', key), d.where);
+    const env = d.where === 'env' ? { NETRC: envFile(home) } : {};
+    const others = ['git.example.org'];
+    const hosts = [H, ...others, UNKNOWN];
+    const before = await read(c, home, hosts);
+    expectModelsMatch(c, home, before);
+
+    const doctor = await runLk(['doctor', '--server', mock.url], { home, env });
+    for (const s of d.says) expect({ says: s, stdout: doctor.stdout.includes(s) }).toEqual({ says: s, stdout: true });
+
+    const fix = await runLk(['doctor', '--fix', '--server', mock.url], { home, env });
+    expect(fix.code === 0 || fix.code === 1).toBe(true);
+    const after = await read(c, home, hosts);
+    expectModelsMatch(c, home, after);
+    if (d.fixes) {
+      expect(fix.stdout).toContain('rewrote the entry for 127.0.0.1');
+      expectKeyRead(c, after, key);
+      if (d.text.includes('git.example.org')) expectOthersUnchanged(c, 'fix', before, after, others.filter((o) => before.lk[o] !== undefined));
+      const again = await runLk(['doctor', '--server', mock.url], { home, env });
+      expect(again.stdout).toContain('all send key');
+    } else {
+      // not a safe repair: the file stays as it was, and curl --netrc still sends nothing
+      expect(after.curl.auth[H]).toBeUndefined();
+      expect(readFileSync(lkFile(c, home), 'utf8')).toBe(d.text.replace('KEY', key).replace(/\bH\b/g, H));
+    }
+  });
 });
+

@@ -75,6 +75,24 @@ describe('lk auth login', () => {
       expect(JSON.stringify(config)).not.toContain(key);
     });
 
+    it('only ~/_netrc: the key goes there, and one line names the clients that do not read it', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: `${key}\n` });
+      const underscore = join(deps.home, '_netrc');
+      writeFileSync(underscore, 'machine other.example.org login bob password x\n', { mode: 0o600 });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      expect(readFileSync(underscore, 'utf8')).toContain(`machine 127.0.0.1 login apikey password ${key}`);
+      const lines = deps.io.stderr().split('\n').filter((l) => l.includes('not every client reads'));
+      expect(lines).toEqual([`  not every client reads ${underscore}: R (Rlabkey, libcurl) and curl read ${netrc()} (which does not exist) (see lk doctor)`]);
+    });
+
+    it('a file every client reads: no such line', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: `${key}\n` });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      expect(deps.io.stderr()).not.toContain('not every client reads');
+    });
+
     it('learns the expiry of the key when it can tell which row it is', async () => {
       server.state.addUser({ email: 'carol@lk.test', password: 'carol-password' });
       const { key, rowId } = server.state.issueApiKey('carol@lk.test', { expirationSeconds: 3600 });

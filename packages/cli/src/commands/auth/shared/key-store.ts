@@ -73,7 +73,33 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
     });
   }
   if (r.modeTightened && r.previousMode !== undefined) notes.push(`tightened the permissions of ${r.path} from ${r.previousMode.toString(8)} to 600`);
+  const unseen = await readersElsewhere(deps, ctx, server, r.path);
+  if (unseen) notes.push(unseen);
   return { store: 'netrc', where: `${r.path} (machine ${host}, login apikey)`, file: r.path, notes };
+}
+
+/**
+ * One line when some of LabKey's other clients do not read the file lk wrote (NETRC set, only
+ * `~/_netrc`): which, and what they read instead. The SDK's netrcReaders knows where each looks.
+ * Best effort: undefined when every reader sees the file, or the check itself fails.
+ */
+async function readersElsewhere(deps: Deps, ctx: ResolveContext, server: string, written: string): Promise<string | undefined> {
+  try {
+    const report = await (await deps.sdk()).netrcReaders(ctx, server);
+    const others = report.readers.filter((v) => v.file !== written);
+    if (others.length === 0) return undefined;
+    const byFile = new Map<string, string[]>();
+    for (const v of others) byFile.set(v.file ?? '', [...(byFile.get(v.file ?? '') ?? []), v.name]);
+    const list = (names: string[]) => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+    const parts = [...byFile].map(([file, names]) => `${list(names)} read${names.length === 1 ? 's' : ''} ${file ? `${file} ${existsNote(others, file)}`.trim() : 'no netrc file'}`);
+    return `not every client reads ${written}: ${parts.join('; ')} (see lk doctor)`;
+  } catch {
+    return undefined;
+  }
+}
+
+function existsNote(views: { file?: string; outcome: string }[], file: string): string {
+  return views.some((v) => v.file === file && v.outcome === 'no-file') ? '(which does not exist)' : 'instead';
 }
 
 /** `<file> line <n>` of the netrc `machine` entry for the server's host, if any (best effort, never throws). */

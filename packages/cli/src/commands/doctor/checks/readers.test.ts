@@ -23,7 +23,7 @@ describe('check: other netrc readers (Python, R, curl, LabKey Java)', () => {
     expect(r.detail).toContain('✗ Python (requests, netrc): ');
     expect(r.detail).toContain('it sends another key');
     expect(r.detail).toContain('Python reads the last (line 4)');
-    expect(r.fix).toContain('`lk doctor --fix` rewrites the entry');
+    expect(r.fix).toContain('`lk doctor --fix` rewrites lk\'s entry');
     const f = await h.diagnose({ fix: true });
     expect(f.fixed.map((x) => x.id)).toContain('readers-tidy-entry');
     expect(h.read()).toBe(`# mine\nmachine 127.0.0.1 login apikey password ${key}\nmachine git.example.org login me password pw\n`);

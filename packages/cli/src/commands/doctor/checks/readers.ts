@@ -39,7 +39,7 @@ export const readers: Check = {
       });
     }
     const fix = [
-      ...(fixable.length ? ['`lk doctor --fix` rewrites the entry so that every reader reads it.'] : []),
+      ...(fixable.length ? ["`lk doctor --fix` rewrites lk's entry: one entry, in the order machine, login, password, without port."] : []),
       ...manual.map((f) => f.hint ?? `The server does not accept the key at line ${report.lk!.line}: keep the entry whose key it accepts (see duplicate machines), then run lk doctor --fix.`),
     ].join(' ');
     return result(this, 'warn', details.join('\n'), fix, { repairs });
