@@ -29,8 +29,10 @@ if (( $+functions[compdef] )); then compdef _lk lk; fi
 const FISH = `# lk completion for fish. Load it with: lk completion fish | source
 # or save it: lk completion fish > ~/.config/fish/completions/lk.fish
 function __lk_complete
-    set -l words (commandline -opc) (commandline -ct)
-    lk __complete -- $words[2..-1] 2>/dev/null
+    # The words before the cursor (without lk), then the one being completed, even when empty.
+    set -l before (commandline -opc)
+    set -l current (commandline -ct)
+    lk __complete -- $before[2..-1] "$current" 2>/dev/null
 end
 complete -c lk -f -a '(__lk_complete)'
 `;
