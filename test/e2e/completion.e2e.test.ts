@@ -48,7 +48,8 @@ describe('lk completion bash in a real bash', () => {
   it('subcommands, flags and flag choices', async () => {
     expect(await bashComplete(home, ['query', 'sel'])).toEqual(['select']);
     expect(await bashComplete(home, ['query', 'select', '--for'])).toEqual(['--format']);
-    expect(await bashComplete(home, ['query', 'select', 'lists', 'People', '--format', ''])).toEqual(['table', 'csv', 'tsv', 'json', 'ndjson']);
+    expect(await bashComplete(home, ['query', 'select', 'lists', 'People', '--format', ''])).toEqual(expect.arrayContaining(['table', 'csv', 'tsv', 'json', 'ndjson']));
+    expect(await bashComplete(home, ['query', 'select', 'lists', 'People', '--format', 'n'])).toEqual(['ndjson']);
     expect(await bashComplete(home, ['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     expect(await bashComplete(home, ['api', 'query-insertR'])).toEqual(['query-insertRows']);
   });
