@@ -70,6 +70,22 @@ describe('lk api, end to end', () => {
     expect((await runLk(['api', `${mock.url}/home/query-selectRows.api`], { home })).code).toBe(2);
   });
 
+  it('403: the SDK says the key works but its user lacks the permission (exit 1)', async () => {
+    const r = await runLk(['api', 'admin-customizeSite', '-f', 'x=1'], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('admin-customizeSite.api is forbidden for the owner of the key');
+    expect(r.stderr).toContain('hint: The key works but its user lacks permission here');
+  });
+
+  it('a revoked key: the 401 explained with its cause, exit 4', async () => {
+    const { key, rowId } = mock.server.state.issueApiKey('alice@lk.test');
+    trackSecret(key);
+    mock.server.state.revokeApiKey(rowId);
+    const r = await runLk(['api', 'login-whoAmI'], { home, env: { LABKEY_API_KEY: key } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('The server did not accept the API key from the environment variable LABKEY_API_KEY');
+  });
+
   it('no key: the 401 explained, exit 4', async () => {
     const nokey = createTempHome();
     try {
