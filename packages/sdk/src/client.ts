@@ -13,7 +13,7 @@ import { InvalidArgumentError } from './errors/credential-errors.js';
 import { Core } from './request.js';
 import type { DebugSink, Timeouts } from './transport/transport.js';
 import { normalizeServerUrl } from './transport/url.js';
-import { executeSql, paginate, selectRows } from './api/query.js';
+import { executeSql, paginate, paginatePages, selectRows } from './api/query.js';
 import { createApiKey, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
 import { getQueries, getQueryDetails, getSchemas } from './api/discovery.js';
@@ -92,8 +92,12 @@ export interface LabKeyClient {
   whoAmI(o?: { signal?: AbortSignal }): Promise<WhoAmI>;
   selectRows<R = Record<string, unknown>>(o: SelectRowsOptions): Promise<QueryResult<R>>;
   selectRowsIter<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R>;
+  /** The pages selectRowsIter reads, each an array of rows (for writers that handle a page at once). */
+  selectRowsPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R[]>;
   executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>>;
   executeSqlIter<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R>;
+  /** The pages executeSqlIter reads, each an array of rows. */
+  executeSqlPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R[]>;
   insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   updateRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   deleteRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
@@ -194,23 +198,28 @@ class Client implements LabKeyClient {
   }
 
   selectRowsIter<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R> {
+    return paginate<R>(this.selectPage<R>(o), o);
+  }
+
+  selectRowsPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R[]> {
+    return paginatePages<R>(this.selectPage<R>(o), o);
+  }
+
+  private selectPage<R>(o: SelectRowsOptions & IterOptions): (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>> {
     const signal = this.sig(o.signal);
-    return paginate<R>(
-      (maxRows, offset, first) =>
-        selectRows<R>(
-          this.core,
-          this.container,
-          {
-            ...o,
-            maxRows,
-            offset,
-            includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
-            ...(signal ? { signal } : {}),
-          },
-          first,
-        ),
-      o,
-    );
+    return (maxRows, offset, first) =>
+      selectRows<R>(
+        this.core,
+        this.container,
+        {
+          ...o,
+          maxRows,
+          offset,
+          includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
+          ...(signal ? { signal } : {}),
+        },
+        first,
+      );
   }
 
   executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>> {
@@ -219,18 +228,23 @@ class Client implements LabKeyClient {
   }
 
   executeSqlIter<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R> {
+    return paginate<R>(this.sqlPage<R>(o), o);
+  }
+
+  executeSqlPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R[]> {
+    return paginatePages<R>(this.sqlPage<R>(o), o);
+  }
+
+  private sqlPage<R>(o: ExecuteSqlOptions & IterOptions): (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>> {
     const signal = this.sig(o.signal);
-    return paginate<R>(
-      (maxRows, offset, first) =>
-        executeSql<R>(this.core, this.container, {
-          ...o,
-          maxRows,
-          offset,
-          includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
-          ...(signal ? { signal } : {}),
-        }),
-      o,
-    );
+    return (maxRows, offset, first) =>
+      executeSql<R>(this.core, this.container, {
+        ...o,
+        maxRows,
+        offset,
+        includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
+        ...(signal ? { signal } : {}),
+      });
   }
 
   insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>> {

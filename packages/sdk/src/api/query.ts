@@ -113,19 +113,19 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
 }
 
 /**
- * Pages through a result in bounded memory: one page of `pageSize` rows (default 5 000) at a
- * time, `maxRows` + `offset` per request. Stops on a short page, at the first page's `rowCount`,
- * or after `maxRows` rows in total when the caller gave one.
+ * Pages through a result in bounded memory, yielding each page's rows as one array: `pageSize`
+ * rows (default 5 000) at a time, `maxRows` + `offset` per request. Stops on a short page, at the
+ * first page's `rowCount`, or after `maxRows` rows in total when the caller gave one.
  *
  * The next page is requested as soon as a page has arrived, while the caller works through its
  * rows: at most one page in flight and one being read, so fetching overlaps writing without
  * memory growing with the result. A page that was requested but is no longer wanted (the caller
  * stopped early) is left to finish and dropped; its failure is ignored.
  */
-export async function* paginate<R>(
+export async function* paginatePages<R>(
   fetchPage: (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>,
   o: QueryOptionsBase & IterOptions,
-): AsyncGenerator<R, void, undefined> {
+): AsyncGenerator<R[], void, undefined> {
   const pageSize = o.pageSize ?? 5000;
   if (!Number.isInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError('pageSize must be a positive integer.');
   let offset = o.offset ?? 0;
@@ -152,7 +152,17 @@ export async function* paginate<R>(
       // error still reaches the caller through the await above), or Node reports it unhandled.
       next.catch(() => {});
     }
-    const rows = page.rows;
+    if (n > 0) yield page.rows;
+  }
+}
+
+/** {@link paginatePages}, row by row. */
+export async function* paginate<R>(
+  fetchPage: (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>,
+  o: QueryOptionsBase & IterOptions,
+): AsyncGenerator<R, void, undefined> {
+  for await (const rows of paginatePages(fetchPage, o)) {
+    const n = rows.length;
     for (let i = 0; i < n; i++) yield rows[i] as R;
   }
 }

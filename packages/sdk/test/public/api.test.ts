@@ -157,6 +157,19 @@ describe('iterators page in bounded requests', () => {
     }
   });
 
+  test('selectRowsPages and executeSqlPages yield the same rows a page (one array) at a time', async () => {
+    const sizes: number[] = [];
+    let last = 0;
+    for await (const page of alice.selectRowsPages<{ Key: number }>({ schemaName: 'lists', queryName: 'Generated', columns: ['Key'], sort: 'Key', pageSize: 1000 })) {
+      sizes.push(page.length);
+      for (const r of page) expect(r.Key).toBe(++last);
+    }
+    expect(sizes).toEqual([1000, 1000, 500]);
+    const sql: number[] = [];
+    for await (const page of alice.executeSqlPages<{ Key: number }>({ schemaName: 'lists', sql: 'SELECT Key FROM Generated WHERE Key <= 1234 ORDER BY Key', pageSize: 500 })) sql.push(page.length);
+    expect(sql).toEqual([500, 500, 234]);
+  });
+
   test('selectRowsIter honours offset and maxRows across pages', async () => {
     const got: number[] = [];
     for await (const row of alice.selectRowsIter<{ Key: number }>({ schemaName: 'lists', queryName: 'Generated', sort: 'Key', offset: 10, maxRows: 25, pageSize: 10 })) {

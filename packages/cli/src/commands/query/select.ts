@@ -46,7 +46,7 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
   const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
   return withClient(client, async (c) => {
     const { metadata, onMetadata } = collectMetadata();
-    const rows = c.selectRowsIter<Record<string, unknown>>({
+    const pages = c.selectRowsPages<Record<string, unknown>>({
       schemaName,
       queryName,
       columns,
@@ -56,6 +56,6 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
       pageSize: opts.pageSize,
       onMetadata,
     });
-    return streamRows(deps, rows, { ...opts, columns, metadata });
+    return streamRows(deps, pages, { ...opts, columns, metadata });
   });
 }

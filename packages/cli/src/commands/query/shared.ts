@@ -84,24 +84,25 @@ function expectedRows(o: OutputOptions & { metadata?: QueryMetadata | undefined 
 
 
 /**
- * Writes rows from an async iterator page by page, with a progress line on a terminal (a bar with
+ * Writes the rows of each page as it arrives (one await per page and per chunk written, not per
+ * row), with a progress line on a terminal (a bar with
  * --output, once the server's row count is known), to stdout or, with --output, to a file that
  * appears only when complete. Returns the row count.
  */
 export async function streamRows(
   deps: Deps,
-  rows: AsyncIterable<Record<string, unknown>>,
+  pages: AsyncIterable<Record<string, unknown>[]>,
   o: OutputOptions & { columns?: string[] | undefined; metadata?: QueryMetadata | undefined },
 ): Promise<number> {
   const format = formatFor(o, deps.io);
   if (format === 'parquet' || format === 'arrow') {
     if (o.output === undefined) throw usageError(`--format ${format} writes a binary file: give it --output FILE.`, `e.g. --format ${format} --output result.${format}`);
-    return exportTyped(deps, rows, format, o.output, o);
+    return exportTyped(deps, pages, format, o.output, o);
   }
-  if (o.output === undefined) return writeRows(deps, deps.io, rows, format, o);
+  if (o.output === undefined) return writeRows(deps, deps.io, pages, format, o);
   const file = openAtomicFile(o.output);
   try {
-    const n = await writeRows(deps, fileIO(deps.io, file), rows, format, o);
+    const n = await writeRows(deps, fileIO(deps.io, file), pages, format, o);
     file.commit();
     deps.io.err(`${deps.io.style.ok('✓')} Wrote ${n} row${n === 1 ? '' : 's'} to ${o.output}\n`);
     return n;
@@ -114,7 +115,7 @@ export async function streamRows(
 async function writeRows(
   deps: Deps,
   io: IO,
-  rows: AsyncIterable<Record<string, unknown>>,
+  pages: AsyncIterable<Record<string, unknown>[]>,
   format: Format,
   o: OutputOptions & { columns?: string[] | undefined; metadata?: QueryMetadata | undefined },
 ): Promise<number> {
@@ -125,18 +126,20 @@ async function writeRows(
   // With --output, the bar's total: the first page's metadata is in before its first row.
   let total = o.output !== undefined;
   try {
-    for await (const row of rows) {
+    reading: for await (const rows of pages) {
       if (total) {
         total = false;
         const expected = expectedRows(o);
         if (expected !== undefined) progress.total(expected);
       }
-      // Rows on the same terminal would land after the progress text: erase it first.
-      if (tty) progress.hide();
-      const wrote = writer.row(row);
-      if (wrote) await wrote;
-      progress.tick(writer.count);
-      if (io.stdoutClosed) break;
+      for (const row of rows) {
+        // Rows on the same terminal would land after the progress text: erase it first.
+        if (tty) progress.hide();
+        const wrote = writer.row(row);
+        if (wrote) await wrote;
+        progress.tick(writer.count);
+        if (io.stdoutClosed) break reading;
+      }
     }
   } finally {
     progress.done();
@@ -149,7 +152,7 @@ async function writeRows(
 /** `--format parquet|arrow --output FILE`: typed columns from the first page's metadata, one batch in memory at a time. */
 async function exportTyped(
   deps: Deps,
-  rows: AsyncIterable<Record<string, unknown>>,
+  pages: AsyncIterable<Record<string, unknown>[]>,
   format: 'parquet' | 'arrow',
   output: string,
   o: OutputOptions & { metadata?: QueryMetadata | undefined },
@@ -173,11 +176,13 @@ async function exportTyped(
       : (await import('../../output/arrow-writer.js')).createArrowWriter(file, columns);
   };
   try {
-    for await (const row of rows) {
+    for await (const rows of pages) {
       writer ??= await open();
-      const wrote = writer.row(row);
-      if (wrote) await wrote;
-      progress.tick(writer.count);
+      for (const row of rows) {
+        const wrote = writer.row(row);
+        if (wrote) await wrote;
+        progress.tick(writer.count);
+      }
     }
     writer ??= await open();
     await writer.end();

@@ -29,7 +29,7 @@ export async function runSql(sql: string, opts: SqlOptions, deps: Deps): Promise
   const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
   return withClient(client, async (c) => {
     const { metadata, onMetadata } = collectMetadata();
-    const rows = c.executeSqlIter<Record<string, unknown>>({ schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata });
-    return streamRows(deps, rows, { ...opts, metadata });
+    const pages = c.executeSqlPages<Record<string, unknown>>({ schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata });
+    return streamRows(deps, pages, { ...opts, metadata });
   });
 }
