@@ -27,6 +27,8 @@ export interface Deps {
   resolveContext(server: string): Promise<Partial<ResolveContext>>;
   /** Builds a client; defaults to the SDK's createClient with the CLI's resolve context and key info. */
   createClient(options: ClientOptions): Promise<LabKeyClient>;
+  /** `--timeout` / `LK_TIMEOUT` in ms: each request's deadline and longest wait (set before a command runs). */
+  timeoutMs?: number | undefined;
 }
 
 export const USER_AGENT = `lk/${VERSION}`;
@@ -96,6 +98,7 @@ export async function defaultCreateClient(deps: Deps, options: ClientOptions): P
     // so `lk auth token` output stays the key alone.
     onWarning: (message) => deps.io.err(`${deps.io.style.warn('!')} warning: ${message}\n`),
     ...options,
+    ...(deps.timeoutMs !== undefined ? { timeouts: { ...options.timeouts, headers: deps.timeoutMs, body: deps.timeoutMs, total: deps.timeoutMs } } : {}),
     resolveContext: { ...(await deps.resolveContext(options.baseUrl)), ...options.resolveContext },
   });
 }

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import type { Deps } from './deps.js';
 import { VERSION } from './version.js';
+import { usageError } from './cli-error.js';
 import { registerAuth } from './commands/auth/index.js';
 import { registerQuery } from './commands/query/index.js';
 import { registerKeys } from './commands/keys/index.js';
@@ -19,6 +20,10 @@ export function createProgram(deps: Deps): Command {
     .description('LabKey Server from the command line: API keys that just work (auth, doctor, query, keys, api)')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .option('--timeout <seconds>', 'longest a request may take, and its longest wait for the server (default: $LK_TIMEOUT, else 300 s in all, 30 s for an answer, 60 s of silence)')
+    .hook('preAction', () => {
+      deps.timeoutMs = requestTimeoutMs(program.opts<{ timeout?: string }>().timeout, deps.env.LK_TIMEOUT);
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void deps.io.out(s),
@@ -34,6 +39,7 @@ Environment:
   NETRC            netrc file to read instead of ~/.netrc
   LK_CONFIG_DIR    where lk keeps its list of servers (default ~/.config/lk)
   LK_KEYCHAIN=off  never ask the OS keychain
+  LK_TIMEOUT       seconds a request may take (as --timeout)
   NO_COLOR         no colors
   NODE_DEBUG=lk    print stack traces on errors
 
@@ -47,4 +53,15 @@ Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
   registerApi(program, deps);
   registerCompletion(program, deps);
   return program;
+}
+
+/** `--timeout` (else `LK_TIMEOUT`) in ms: a positive number of seconds; undefined when neither is set. */
+export function requestTimeoutMs(flag: string | undefined, env: string | undefined): number | undefined {
+  const raw = flag ?? (env === '' ? undefined : env);
+  if (raw === undefined) return undefined;
+  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(seconds > 0) || seconds > 86_400) {
+    throw usageError(`${flag !== undefined ? '--timeout' : 'LK_TIMEOUT'} must be a number of seconds between 0 and 86400, not ${JSON.stringify(raw)}`, 'e.g. --timeout 120');
+  }
+  return Math.round(seconds * 1000);
 }

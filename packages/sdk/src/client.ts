@@ -54,8 +54,10 @@ export interface ClientOptions {
   apiKey?: string | Secret;
   /** How the key is sent. Default `apikey` (the header every server since 2015 reads). */
   auth?: AuthScheme;
-  /** Milliseconds; defaults connect 10 s, headers 30 s, body 60 s. */
+  /** Milliseconds; defaults connect 10 s, headers 30 s, body 60 s (silence), total 300 s (the whole request). */
   timeouts?: Timeouts;
+  /** Largest response body read, in bytes; a longer one is a ResponseTooLargeError. Default 32 MiB. */
+  maxResponseBytes?: number;
   /** Retries for idempotent requests (GET, selectRows, executeSql) on network errors, 502, 503, 504. Default 2. */
   retries?: number;
   /** Default `lk-sdk/<version> (node <version>)`: not browser-like, so LabKey answers 401s with WWW-Authenticate. */
@@ -145,6 +147,9 @@ class Client implements LabKeyClient {
     if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
       throw new InvalidArgumentError('retries must be a whole number, 0 or more.');
     }
+    if (options.maxResponseBytes !== undefined && !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)) {
+      throw new InvalidArgumentError('maxResponseBytes must be a whole number of bytes, more than 0.');
+    }
     if (core) {
       this.core = core;
       return;
@@ -162,6 +167,7 @@ class Client implements LabKeyClient {
       userAgent: options.userAgent ?? defaultUserAgent(),
       timeouts: options.timeouts,
       retries: options.retries,
+      maxResponseBytes: options.maxResponseBytes,
       dispatcher: options.dispatcher,
       keyInfo: options.keyInfo,
       debug: options.debug,
@@ -171,7 +177,7 @@ class Client implements LabKeyClient {
 
   extend(overrides: Partial<ClientOptions>): LabKeyClient {
     const merged: ClientOptions = { ...this.options, ...overrides };
-    const transportSame = ['baseUrl', 'dispatcher', 'timeouts', 'retries'].every((k) => !(k in overrides) || overrides[k as keyof ClientOptions] === this.options[k as keyof ClientOptions]);
+    const transportSame = ['baseUrl', 'dispatcher', 'timeouts', 'retries', 'maxResponseBytes'].every((k) => !(k in overrides) || overrides[k as keyof ClientOptions] === this.options[k as keyof ClientOptions]);
     const authSame = ['credentials', 'apiKey', 'auth', 'resolveContext', 'userAgent', 'keyInfo', 'debug'].every(
       (k) => !(k in overrides) || overrides[k as keyof ClientOptions] === this.options[k as keyof ClientOptions],
     );

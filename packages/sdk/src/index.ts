@@ -132,6 +132,7 @@ export {
   ValidationError,
   ServerError,
   BadResponseError,
+  ResponseTooLargeError,
   NetworkError,
   TimeoutError,
   AbortedError,

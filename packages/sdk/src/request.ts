@@ -30,6 +30,7 @@ export interface CoreOptions {
   userAgent: string;
   timeouts?: Timeouts | undefined;
   retries?: number | undefined;
+  maxResponseBytes?: number | undefined;
   dispatcher?: Dispatcher | undefined;
   keyInfo?: KeyInfoStore | undefined;
   debug?: DebugSink | undefined;
@@ -58,6 +59,7 @@ export class Core {
         ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
         ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
         ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+        ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
       });
     this.authCache = new AuthCache(opts);
     this.csrf = new CsrfState(this.transport.jar, {

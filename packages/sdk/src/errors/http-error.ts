@@ -128,12 +128,27 @@ export class ServerError extends HttpError {
 
 /** A body that is not the JSON expected: HTML, plain text, cut off mid-way. @public */
 export class BadResponseError extends HttpError {
-  override readonly name = 'BadResponseError';
+  override readonly name: string = 'BadResponseError';
   /** The response's content type, if any. */
   readonly contentType: string | undefined;
   constructor(message: string, options: HttpErrorOptions & { contentType?: string } = {}) {
     super(message, options, ErrorCodes.BAD_RESPONSE);
     this.contentType = options.contentType;
+  }
+}
+
+/**
+ * The response body was longer than the client's `maxResponseBytes`: reading stopped there (the
+ * rest was never held in memory). Code `LK_BAD_RESPONSE`.
+ * @public
+ */
+export class ResponseTooLargeError extends BadResponseError {
+  override readonly name: string = 'ResponseTooLargeError';
+  /** The cap that was reached, in bytes. */
+  readonly limitBytes: number;
+  constructor(message: string, options: HttpErrorOptions & { contentType?: string; limitBytes: number }) {
+    super(message, options);
+    this.limitBytes = options.limitBytes;
   }
 }
 
@@ -151,7 +166,8 @@ export class NetworkError extends HttpError {
 /** A connect, headers or body timeout expired. @public */
 export class TimeoutError extends HttpError {
   override readonly name = 'TimeoutError';
-  readonly phase: 'connect' | 'headers' | 'body';
+  /** `total`: the whole request (redirects and retries included) took longer than `timeouts.total`. */
+  readonly phase: 'connect' | 'headers' | 'body' | 'total';
   readonly timeoutMs: number | undefined;
   constructor(message: string, options: HttpErrorOptions & { phase: TimeoutError['phase']; timeoutMs?: number }) {
     super(message, options, ErrorCodes.TIMEOUT);

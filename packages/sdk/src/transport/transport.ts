@@ -9,7 +9,7 @@ import { CookieJar } from './cookie-jar.js';
 import { CREDENTIAL_HEADERS, MAX_REDIRECTS, REDIRECT_STATUSES, mustDropCredentials, nextMethod, resolveLocation } from './redirect-policy.js';
 import { redactRequest, redactUrl } from './redacted-request.js';
 import { fromTransportError } from '../errors/to-labkey-error.js';
-import { TooManyRedirectsError } from '../errors/http-error.js';
+import { ResponseTooLargeError, TimeoutError, TooManyRedirectsError } from '../errors/http-error.js';
 import type { DebugSink } from '../debug.js';
 
 export type { DebugSink } from '../debug.js';
@@ -39,9 +39,20 @@ export interface Timeouts {
   headers?: number;
   /** Longest silence while the body streams in. Default 60 000. */
   body?: number;
+  /**
+   * Longest a whole request may take, redirects and retries included, however steadily the server
+   * keeps sending (the other timeouts measure silence only). Default 300 000.
+   */
+  total?: number;
 }
 
-export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connect: 10_000, headers: 30_000, body: 60_000 };
+export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connect: 10_000, headers: 30_000, body: 60_000, total: 300_000 };
+
+/**
+ * Largest response body read (32 MiB): a full page at lk's page size is a few MiB, and reading up
+ * to the cap costs well under 100 MB of memory. `maxResponseBytes` in the client's options.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface TransportOptions {
   /** Origin of the client's server: cookies and credentials stay with it. */
@@ -53,6 +64,8 @@ export interface TransportOptions {
   retryBaseMs?: number;
   /** Largest single backoff delay (ms). Default 3 000. */
   retryMaxMs?: number;
+  /** Largest response body read; a longer one is a ResponseTooLargeError. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
 }
 
 export interface SendOptions {
@@ -92,6 +105,7 @@ export class Transport {
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly maxResponseBytes: number;
   private closed = false;
 
   constructor(opts: TransportOptions) {
@@ -103,6 +117,7 @@ export class Transport {
     this.retries = Math.max(0, opts.retries ?? 2);
     this.retryBaseMs = opts.retryBaseMs ?? 200;
     this.retryMaxMs = opts.retryMaxMs ?? 3_000;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   private ready: { u: Undici; d: Dispatcher } | undefined;
@@ -130,24 +145,51 @@ export class Transport {
    */
   async send(req: SendOptions): Promise<RawResponse> {
     if (this.closed) throw fromTransportError(new Error('client is closed'), redactRequest(req.method, req.url, req.headers), 'request');
+    // The overall deadline: one signal for every hop, retry and backoff of this request.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeouts.total);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+    const r: SendOptions = { ...req, signal };
     let attempt = 0;
-    for (;;) {
-      try {
-        const res = await this.sendFollowingRedirects(req);
-        if (req.idempotent && attempt < this.retries && RETRY_STATUSES.has(res.status)) {
-          await this.backoff(attempt++, req, res.headers['retry-after']);
-          continue;
+    try {
+      for (;;) {
+        try {
+          const res = await this.sendFollowingRedirects(r);
+          if (r.idempotent && attempt < this.retries && RETRY_STATUSES.has(res.status)) {
+            await this.backoff(attempt++, r, res.headers['retry-after']);
+            continue;
+          }
+          return res;
+        } catch (e) {
+          const errno = (e as { errno?: string }).errno;
+          if (!deadline.signal.aborted && r.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno)) {
+            await this.backoff(attempt++, r, undefined);
+            continue;
+          }
+          throw e;
         }
-        return res;
-      } catch (e) {
-        const errno = (e as { errno?: string }).errno;
-        if (req.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno)) {
-          await this.backoff(attempt++, req, undefined);
-          continue;
-        }
-        throw e;
       }
+    } catch (e) {
+      if (deadline.signal.aborted && !req.signal?.aborted) throw this.deadlineError(req, e);
+      throw e;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private deadlineError(req: SendOptions, cause: unknown): TimeoutError {
+    const request = redactRequest(req.method, req.url, req.headers);
+    const ms = this.timeouts.total;
+    const status = (cause as { status?: number }).status;
+    return new TimeoutError(`${request.method} ${request.url}: not complete within ${ms} ms`, {
+      request,
+      problem: `not complete within ${ms} ms`,
+      ...(status !== undefined ? { status } : {}),
+      phase: 'total',
+      timeoutMs: ms,
+      hint: 'The whole request took too long (a slow server, or one that sends its answer a byte at a time). Raise the limit with `timeouts: { total }` (lk: --timeout SECONDS or LK_TIMEOUT), or check the server with `lk doctor`.',
+      cause,
+    });
   }
 
   private async backoff(attempt: number, req: SendOptions, retryAfter: string | string[] | undefined): Promise<void> {
@@ -241,12 +283,40 @@ export class Transport {
 
       let text: string;
       try {
-        text = await res.body.text();
+        text = await this.readBody(res, method, url, sendHeaders);
       } catch (e) {
+        if (e instanceof ResponseTooLargeError) throw e;
         throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'body', this.timeouts, res.statusCode, req.signal);
       }
       return { status: res.statusCode, headers: res.headers, body: text, url, credentialsSent: credentials, redirects: hop };
     }
+  }
+
+  /** The body as text, at most `maxResponseBytes` of it: past the cap the stream is destroyed and nothing more is held. */
+  private async readBody(res: Dispatcher.ResponseData<unknown>, method: string, url: string, headers: Record<string, string>): Promise<string> {
+    const max = this.maxResponseBytes;
+    const tooLarge = (): ResponseTooLargeError => {
+      res.body.destroy();
+      const request = redactRequest(method, url, headers);
+      const problem = `the response is larger than ${max} bytes (maxResponseBytes)`;
+      return new ResponseTooLargeError(`${request.method} ${request.url}: ${problem}`, {
+        request,
+        problem,
+        status: res.statusCode,
+        limitBytes: max,
+        hint: 'Ask for less per request (a smaller page size, fewer columns, a filter), or raise the cap with the client option `maxResponseBytes`.',
+      });
+    };
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > max) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, n).toString('utf8');
   }
 
   async close(): Promise<void> {

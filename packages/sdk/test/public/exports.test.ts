@@ -28,6 +28,8 @@ const EXPECTED = [
   'NetrcValueError', 'tidyNetrcEntryText', 'netrcReaders', 'netrcReadersView',
   // discovery and "did you mean" (issue 14)
   'KNOWN_ACTIONS', 'closestNames', 'editDistance',
+  // hostile files and servers (issue 12)
+  'UnsafeNetrcFileError', 'MAX_NETRC_BYTES', 'scrubKey', 'ResponseTooLargeError',
 ];
 
 test('the public exports are exactly the reviewed list', () => {
