@@ -1,5 +1,9 @@
 // The `/_mock/` control endpoint, for tests that drive the program from outside (`--control`).
-// Off by default; refused for non-loopback clients. Not part of LabKey's API.
+// Off by default. Not part of LabKey's API. A request is refused (403) unless it comes from a
+// loopback client, names in Host the loopback address and port the server listens on (or
+// localhost: a DNS-rebound name is refused), and is not a cross-origin browser request (Origin
+// of another host, Sec-Fetch-Site other than same-origin/none); a body must be
+// `application/json` (415), which a cross-site form or simple fetch cannot send.
 //
 //   GET  /_mock/state                 {now, settings, users, keys, sessions}
 //   POST /_mock/clock                 {advanceMs | advanceSeconds | advanceDays | set: ISO date} → {now}
@@ -19,11 +23,35 @@ function fail(res: ServerResponse, status: number, message: string): number {
   return status;
 }
 
+/** The Host values a request to this socket may carry: its own loopback address and port, or localhost. */
+function allowedHosts(req: IncomingMessage): Set<string> {
+  const addr = req.socket.localAddress ?? '';
+  const port = req.socket.localPort;
+  const plain = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+  const literal = plain.includes(':') ? `[${plain}]` : plain;
+  return new Set([`${literal}:${port}`, `localhost:${port}`]);
+}
+
+/** Why a request is not one from a local program (a browser page, a rebound name); undefined when it is. */
+export function foreignRequest(req: IncomingMessage): string | undefined {
+  const hosts = allowedHosts(req);
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!hosts.has(host)) return `The /_mock/ control endpoint only answers requests for ${[...hosts][0]} (Host was ${JSON.stringify(host)}).`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return 'The /_mock/ control endpoint refuses cross-origin requests.';
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'The /_mock/ control endpoint refuses cross-site requests.';
+  return undefined;
+}
+
 export async function handleControl(server: MockLabKey, req: IncomingMessage, res: ServerResponse, sub: string): Promise<number> {
   if (!isLoopback(req.socket.remoteAddress)) return fail(res, 403, 'The /_mock/ control endpoint only answers loopback clients.');
+  const foreign = foreignRequest(req);
+  if (foreign) return fail(res, 403, foreign);
   const method = (req.method ?? 'GET').toUpperCase();
   let body: Record<string, unknown> = {};
   if (method !== 'GET' && method !== 'HEAD') {
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return fail(res, 415, 'The /_mock/ control endpoint takes a JSON body: send Content-Type: application/json.');
     const raw = (await readBody(req, 1024 * 1024)).toString('utf8').trim();
     if (raw) {
       try {

@@ -33,7 +33,7 @@ beforeAll(async () => {
     server.on('exit', (code) => reject(new Error(`lk-mock-server exited with ${code} before listening:\n${out}`)));
   });
   const origin = new URL(url).origin;
-  const issued = await request(`${origin}/_mock/keys`, { method: 'POST', body: JSON.stringify({ email: 'alice@lk.test' }) });
+  const issued = await request(`${origin}/_mock/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@lk.test' }) });
   expect(issued.statusCode).toBe(200);
   ({ key } = (await issued.body.json()) as { key: string });
 });
