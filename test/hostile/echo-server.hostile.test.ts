@@ -1,5 +1,5 @@
 /**
- * A server that reflects the request into its 4xx/5xx bodies (issue 12, finding 2). The key in
+ * A server that reflects the request into its 4xx/5xx bodies. The key in
  * use, in every form it was sent (apikey header, Basic, Bearer, URL-encoded), must not appear in
  * any form of the SDK's error (message, stack, JSON.stringify, util.inspect, each field) nor in
  * lk's stdout, stderr or --json output.

@@ -1,5 +1,5 @@
 /**
- * Bodies that never end (issue 12, finding 3), read by the built SDK in a child process so its
+ * Bodies that never end, read by the built SDK in a child process so its
  * memory can be measured alone: an endless chunked body stops at the response-size cap with a
  * peak RSS growth under 100 MB; a body that drips a byte at a time (never silent long enough for
  * the body timeout) stops at the overall deadline. Both are typed errors whose hints say how to

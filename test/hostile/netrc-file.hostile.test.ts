@@ -1,6 +1,5 @@
 /**
- * The netrc writer and reader against paths that are not the user's regular file (issue 12,
- * finding 1): a link to a private character device made with mknod, a FIFO, a socket, a folder,
+ * The netrc writer and reader against paths that are not the user's regular file: a link to a private character device made with mknod, a FIFO, a socket, a folder,
  * another user's file, a link loop, a file past the size cap. Each is an UnsafeNetrcFileError
  * naming the path, nothing is read (no hang on the FIFO) and nothing is replaced.
  */

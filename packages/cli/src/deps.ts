@@ -1,5 +1,5 @@
 /**
- * Everything a command may use from the outside world, injected (style.md practice 9). Tests build
+ * Everything a command may use from the outside world, injected, so nothing reaches a global. Tests build
  * their own Deps with a test IO, a temporary config folder and a fake env; network behaviour still
  * goes to a real (in-process) mock server.
  *

@@ -170,8 +170,8 @@ function render(r: ServerStatus, deps: Deps): string {
 }
 
 /**
- * Sources after the one in use that hold a different key (style.md practice 2: when sources
- * disagree, say so). Asks the same chain the client uses, with the shadow check on; a failure here
+ * Sources after the one in use that hold a different key (when sources disagree, lk says
+ * so). Asks the same chain the client uses, with the shadow check on; a failure here
  * never fails the status.
  */
 async function shadowedKeys(deps: Deps, server: string, fingerprint: string): Promise<ServerStatus['shadowed']> {

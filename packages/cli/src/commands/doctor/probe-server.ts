@@ -1,7 +1,7 @@
 /**
  * Anonymous probes of `login-whoAmI.api`, to tell "server down" from "wrong context path".
  *
- * No credential is sent here: whoAmI answers guests with JSON (protocol notes §3.1), so a JSON
+ * No credential is sent here: whoAmI answers a guest (no credential) with JSON, so a JSON
  * answer means the base URL is right. The SDK turns everything else into typed errors in its one
  * mapping function: an HTML page, an HTML login page or LabKey's "no action here" 404 become
  * `LK_WRONG_CONTEXT_PATH`, "No such project: /labkey" (a root-context server asked with

@@ -1,4 +1,4 @@
-/** The "External Tool Access" page, where a user generates an API key (labkey-protocol.md §6.3). */
+/** The "External Tool Access" page, where a user generates an API key (https://www.labkey.org/Documentation/wiki-page.view?name=apikey). */
 export function externalToolAccessUrl(baseUrl: string, container = '/home'): string {
   const path = container
     .split('/')
