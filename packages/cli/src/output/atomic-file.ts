@@ -1,7 +1,9 @@
 /**
  * `--output FILE`, written atomically: a temp file in the same folder (so the rename cannot cross
  * file systems), fsynced and renamed over FILE only once the export is complete. Until then FILE
- * is as it was; a failed or interrupted export leaves no partial FILE and removes its temp file.
+ * is as it was; a failed export leaves no partial FILE and removes its temp file, and so does one
+ * stopped by Ctrl-C or `kill` (SIGINT, SIGTERM, SIGHUP: the temp file goes, then the signal ends
+ * lk as it would have).
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -20,6 +22,8 @@ export interface AtomicFile {
   discard(): void;
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export function openAtomicFile(target: string): AtomicFile {
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number;
@@ -36,6 +40,20 @@ export function openAtomicFile(target: string): AtomicFile {
     if (open) closeSync(fd);
     open = false;
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    unwatch();
+    try {
+      close();
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    process.kill(process.pid, signal);
+  };
+  const unwatch = () => {
+    for (const sig of SIGNALS) process.off(sig, onSignal);
+  };
+  for (const sig of SIGNALS) process.on(sig, onSignal);
   return {
     tmp,
     fd,
@@ -47,6 +65,7 @@ export function openAtomicFile(target: string): AtomicFile {
       fsyncSync(fd);
       close();
       renameSync(tmp, target);
+      unwatch();
       try {
         const dir = openSync(dirname(target), 'r');
         try {
@@ -59,6 +78,7 @@ export function openAtomicFile(target: string): AtomicFile {
       }
     },
     discard() {
+      unwatch();
       try {
         close();
       } catch {
