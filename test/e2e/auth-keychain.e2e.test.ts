@@ -91,4 +91,29 @@ describe('lk auth with the OS keychain (real Secret Service), end to end', () =>
     expect(after?.code).toBe(4);
     expect(home.netrcExists()).toBe(false);
   }, 60_000);
+
+  it('keys rotate replaces the keychain item in place and revokes the old key; netrc is never written', async () => {
+    const old = mock.server.state.issueApiKey('alice@lk.test', { description: 'alice laptop' });
+    trackSecret(old.key);
+    const [login, rotate, token] = await inKeyringSession(home, [
+      { args: ['auth', 'login', '--server', mock.url, '--with-token', '--store', 'keychain'], stdin: old.key },
+      { args: ['keys', 'rotate'] },
+      { args: ['auth', 'token'] },
+    ]);
+    expect(login?.code).toBe(0);
+    expect(rotate).toMatchObject({ code: 0, stdout: '' });
+    expect(rotate?.stderr).toContain(`checked and stored in the Secret Service keychain (service lk, account ${mock.url})`);
+    expect(rotate?.stderr).toContain(`✓ Revoked the old key (row ${old.rowId})`);
+    const fresh = token?.stdout.trim() ?? '';
+    trackSecret(fresh, 'rotated key');
+    expect(token?.code).toBe(0);
+    expect(fresh).toMatch(/^[0-9a-f]{64}$/);
+    expect(fresh).not.toBe(old.key);
+    expect(mock.server.state.lookupApiKey(fresh)?.user.email).toBe('alice@lk.test');
+    expect(mock.server.state.lookupApiKey(old.key)).toBeUndefined();
+    const rows = mock.server.state.listApiKeys('alice@lk.test');
+    expect(rows.map((r) => r.RowId)).not.toContain(old.rowId);
+    expect(rows.filter((r) => r.Description === 'alice laptop')).toHaveLength(1); // the new key, with the old one's description
+    expect(home.netrcExists()).toBe(false);
+  }, 60_000);
 });
