@@ -12,21 +12,90 @@ export class BodyTooLargeError extends FilterError {
   }
 }
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** Most bytes of request bodies held at once, all requests together; past it a request gets 503. */
+export const MAX_BODIES_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+
+/** The request bodies a server is receiving at once: each body's bytes count until it is read whole (or refused). */
+export class BodyBudget {
+  private held = 0;
+  constructor(readonly limit = MAX_BODIES_IN_FLIGHT_BYTES) {}
+  get inFlight(): number {
+    return this.held;
+  }
+  /** Takes `n` bytes; false when that would pass the limit. */
+  take(n: number): boolean {
+    if (this.held + n > this.limit) return false;
+    this.held += n;
+    return true;
+  }
+  give(n: number): void {
+    this.held -= n;
+  }
+}
+
+/** Too many request bodies at once: 503, try again. */
+export class BodiesInFlightError extends FilterError {
+  constructor(limit: number) {
+    super(503, `the server holds ${limit} bytes of request bodies already; try again`);
+    this.name = 'BodiesInFlightError';
+  }
+}
+
+/**
+ * The request body, at most `limit` bytes (413 past it, as soon as Content-Length says so); with a
+ * `budget`, every chunk is counted against the server's total being received (503 past it).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, budget?: BodyBudget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    const refuse = (e: Error): void => {
+      reject(e);
+      req.resume();
+    };
+    if (Number.isFinite(declared) && declared > limit) return refuse(new BodyTooLargeError(limit));
+    if (budget && Number.isFinite(declared) && budget.inFlight + declared > budget.limit) return refuse(new BodiesInFlightError(budget.limit));
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
+      budget?.give(held);
+      held = 0;
+      chunks.length = 0;
+    };
     req.on('data', (c: Buffer) => {
+      if (settled) return;
       size += c.length;
       if (size > limit) {
-        reject(new BodyTooLargeError(limit));
-        req.resume();
-        return;
+        settle();
+        return refuse(new BodyTooLargeError(limit));
+      }
+      if (budget) {
+        if (!budget.take(c.length)) {
+          settle();
+          return refuse(new BodiesInFlightError(budget.limit));
+        }
+        held += c.length;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => {
+      if (settled) return;
+      const body = Buffer.concat(chunks);
+      settle();
+      resolve(body);
+    });
+    req.on('error', (e) => {
+      if (!settled) settle();
+      reject(e);
+    });
+    req.on('close', () => {
+      if (!settled) {
+        settle();
+        reject(new Error('request closed before its body was complete'));
+      }
+    });
   });
 }
 

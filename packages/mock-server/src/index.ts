@@ -107,6 +107,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clock,
     state,
     requests: app.requests,
+    bodiesInFlight: () => app.bodyBudget.inFlight,
     close() {
       closing = true;
       closed ??= new Promise<void>((resolve) => {

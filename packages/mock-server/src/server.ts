@@ -4,7 +4,7 @@ import { guestUnauthorized } from './challenge.js';
 import type { Container, ContainerTree } from './containers.js';
 import { csrfRejection, csrfTokenFor, presentsCsrfToken } from './csrf.js';
 import { ActionError, errorResult, FilterError, filterErrorBody, MSG_BAD_CREDENTIALS, MSG_NO_PERMISSION, RUNTIME_EXCEPTION } from './errors.js';
-import { firstHeader, parseCookies, readBody, sendJson, sendText } from './http-util.js';
+import { BodyBudget, MAX_BODY_BYTES, firstHeader, parseCookies, readBody, sendJson, sendText } from './http-util.js';
 import { hasPerm } from './permissions.js';
 import type { ActionContext, ActionResult, RouteDef, RouteServices } from './route.js';
 import type { StateStore } from './state.js';
@@ -35,6 +35,8 @@ export class MockLabKey {
   /** Set when query rows changed; the persistence hook saves and clears it. */
   dataDirty = false;
   controlHandler: ControlHandler | undefined;
+  /** The request bodies held at once, all requests together (503 past the limit). */
+  readonly bodyBudget = new BodyBudget();
   afterRequest: (() => void) | undefined;
 
   constructor(
@@ -154,7 +156,7 @@ export class MockLabKey {
       this.checkPermission(route, principal, container, req, method);
 
       let body: Buffer = Buffer.alloc(0);
-      if (method !== 'GET' && method !== 'HEAD') body = await readBody(req);
+      if (method !== 'GET' && method !== 'HEAD') body = await readBody(req, MAX_BODY_BYTES, this.bodyBudget);
       const { params, json } = parseParams(url, req, body);
 
       if (route.csrf && method !== 'GET' && method !== 'HEAD') {

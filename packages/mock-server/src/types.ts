@@ -43,6 +43,8 @@ export interface MockServer {
   state: MockState;
   /** Live array, newest last. */
   requests: RequestLogEntry[];
+  /** Bytes of request bodies being received right now, all requests together (at most 64 MiB; past it, 503). */
+  bodiesInFlight(): number;
 }
 
 /** The server's injectable clock. @public */

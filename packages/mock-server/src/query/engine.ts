@@ -19,6 +19,9 @@ import type { ApiResult, QueryEngine, QueryEngineOptions, ReadRequest, VirtualTa
 /** executeSql defaults: most rows returned for maxRows=-1, and the highest total counted. */
 const SQL_ROW_CAP = 5_000_000;
 const SQL_COUNT_CAP = 10_000_000;
+/** executeSql: longest a statement may keep producing rows, and most bytes of values in one answer. */
+const SQL_TIME_CAP_MS = 5_000;
+const SQL_RESULT_CAP_BYTES = 64 * 1024 * 1024;
 
 /** Options beyond the public ones (tests and the server). */
 export interface EngineOptions extends QueryEngineOptions {
@@ -27,6 +30,10 @@ export interface EngineOptions extends QueryEngineOptions {
   sqlRowCap?: number;
   /** executeSql: rowCount stops counting here (default 10,000,000). */
   sqlCountCap?: number;
+  /** executeSql: a statement still producing rows after this many ms fails (default 5,000). */
+  sqlTimeCapMs?: number;
+  /** executeSql: an answer whose values pass this many bytes fails (default 64 MiB). */
+  sqlResultCapBytes?: number;
 }
 
 function guard(fn: () => ApiResult): ApiResult {
@@ -55,6 +62,8 @@ class Engine implements QueryEngine {
       sqlContext: this.sqlContext,
       rowCap: opts.sqlRowCap ?? SQL_ROW_CAP,
       countCap: opts.sqlCountCap ?? SQL_COUNT_CAP,
+      timeCapMs: opts.sqlTimeCapMs ?? SQL_TIME_CAP_MS,
+      resultCapBytes: opts.sqlResultCapBytes ?? SQL_RESULT_CAP_BYTES,
     };
     if ((opts.seed ?? 'demo') === 'demo') this.catalog.store.seedDemo(Math.max(0, Math.trunc(opts.generatedRows ?? 1000)), now());
   }

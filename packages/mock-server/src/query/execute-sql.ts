@@ -25,6 +25,38 @@ export interface SqlEnv {
   rowCap: number;
   /** rowCount stops counting here. */
   countCap: number;
+  /** A statement still producing rows after this many ms fails. */
+  timeCapMs: number;
+  /** An answer whose values pass this many bytes fails. */
+  resultCapBytes: number;
+}
+
+/** Bytes a value takes in the answer, roughly (strings and blobs by length). */
+function valueBytes(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v instanceof Uint8Array) return v.length * 2;
+  return 8;
+}
+
+/**
+ * The rows of `it`, stopped with a 500 when the statement runs past the time cap or its values
+ * pass the size cap (checked every 256 rows): a runaway statement costs bounded time and memory.
+ */
+function collectRows(it: IterableIterator<unknown[]>, env: Pick<SqlEnv, 'timeCapMs' | 'resultCapBytes'>): unknown[][] {
+  const deadline = Date.now() + env.timeCapMs;
+  const rows: unknown[][] = [];
+  let bytes = 0;
+  for (const row of it) {
+    rows.push(row);
+    for (const v of row) bytes += valueBytes(v);
+    if (bytes > env.resultCapBytes) {
+      throw new ActionError(500, `The query's result is larger than ${env.resultCapBytes} bytes; select fewer rows or columns.`, 'java.lang.IllegalStateException');
+    }
+    if ((rows.length & 255) === 0 && Date.now() > deadline) {
+      throw new ActionError(500, `The query ran longer than ${env.timeCapMs} ms and was stopped; use maxRows, or a simpler query.`, 'java.lang.IllegalStateException');
+    }
+  }
+  return rows;
 }
 
 export function executeSql(env: SqlEnv, { params, container, user }: ReadRequest): ApiResult {
@@ -108,7 +140,7 @@ export function executeSql(env: SqlEnv, { params, container, user }: ReadRequest
     if (!paging.metadataOnly) {
       const stmt = prep(`${inner}${orderBy} LIMIT ? OFFSET ?`).raw(true);
       // Caller SQL may never end (a recursive CTE): "all rows" stops at a cap instead of hanging.
-      rows = run(() => stmt.all(paging.limit ?? rowCap + 1, paging.offset)) as unknown[][];
+      rows = run(() => collectRows(stmt.iterate(paging.limit ?? rowCap + 1, paging.offset) as IterableIterator<unknown[]>, env)) as unknown[][];
       if (paging.limit === null && rows.length > rowCap) {
         throw new ActionError(500, `The query returned more than ${rowCap} rows; use maxRows and offset to page through it.`, 'java.lang.IllegalStateException');
       }

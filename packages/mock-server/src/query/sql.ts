@@ -3,6 +3,7 @@
  * LabKey's QueryParseException.
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ActionError, ILLEGAL_ARGUMENT_EXCEPTION } from '../errors.js';
 import { QUERY_PARSE } from './errors.js';
@@ -100,6 +101,9 @@ export interface SqlContext {
  * NOW(), CURDATE(), YEAR/MONTH/DAYOFMONTH/HOUR/MINUTE(d), LCASE/UCASE(s), LEFT/RIGHT(s, n),
  * USERID(), USERNAME(), ISEQUAL(a, b). (CONCAT, IFNULL, COALESCE, SUBSTRING, ROUND… are built in.)
  */
+/** Largest blob zeroblob() and randomblob() make (16 MiB). */
+export const MAX_SQL_BLOB_BYTES = 16 * 1024 * 1024;
+
 export function addLabKeyFunctions(db: Database.Database, ctx: SqlContext): void {
   const datePart = (start: number, end: number) => (v: unknown) => {
     const d = v === null || v === undefined ? undefined : parseDate(typeof v === 'number' ? v : String(v));
@@ -123,5 +127,14 @@ export function addLabKeyFunctions(db: Database.Database, ctx: SqlContext): void
   });
   db.function('USERID', { deterministic: false }, () => (ctx.user && !ctx.user.guest ? ctx.user.id : null));
   db.function('USERNAME', { deterministic: false }, () => (ctx.user && !ctx.user.guest ? ctx.user.displayName : null));
+  // SQLite's own zeroblob(N) and randomblob(N) allocate N bytes at once (zeroblob(3e8) aborted
+  // the process): these stand-ins refuse past MAX_SQL_BLOB_BYTES.
+  const blob = (name: string, fill: (n: number) => Buffer) => (n: unknown) => {
+    const size = Math.max(0, Math.trunc(Number(n) || 0));
+    if (size > MAX_SQL_BLOB_BYTES) throw new RangeError(`${name}(${size}) is larger than ${MAX_SQL_BLOB_BYTES} bytes`);
+    return fill(size);
+  };
+  db.function('zeroblob', { deterministic: true }, blob('zeroblob', (n) => Buffer.alloc(n)));
+  db.function('randomblob', { deterministic: false }, blob('randomblob', (n) => randomBytes(Math.max(1, n))));
   db.function('ISEQUAL', { deterministic: true }, (a: unknown, b: unknown) => ((a === null && b === null) || a === b ? 1 : 0));
 }
