@@ -13,11 +13,15 @@ describe('the key life cycle, end to end', () => {
   const storedKeys = () => [...home.readNetrc().matchAll(/password ([0-9a-f]{64})/g)].map((m) => m[1]!);
   const owner = (key: string) => mock.server.state.lookupApiKey(key)?.user.email;
 
+  let users = 0;
+  /** Logs a new user in with their only key (so lk knows its row for certain). */
   const login = async (opts: { expirationSeconds?: number } = {}) => {
-    const issued = mock.server.state.issueApiKey('bob@lk.test', { description: 'bob laptop', ...opts });
+    const email = `user${++users}@lk.test`;
+    mock.server.state.addUser({ email, password: `${email}-password` });
+    const issued = mock.server.state.issueApiKey(email, { description: 'laptop', ...opts });
     trackSecret(issued.key);
     expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: issued.key })).code).toBe(0);
-    return issued;
+    return { ...issued, email };
   };
 
   it('rotate leaves exactly one working key where lk stores it and revokes the old one; lk goes on working', async () => {
@@ -29,12 +33,12 @@ describe('the key life cycle, end to end', () => {
     trackSecret(fresh!, 'rotated key');
     expect(more).toEqual([]);
     expect(fresh).not.toBe(old.key);
-    expect(owner(fresh!)).toBe('bob@lk.test');
+    expect(owner(fresh!)).toBe(old.email);
     expect(owner(old.key)).toBeUndefined(); // the server answers the old key with a 401
     expect(home.readNetrc()).toContain('# mine\nmachine example.org login me password other\n');
     expect(r.stderr).toContain(`✓ Revoked the old key (row ${old.rowId})`);
-    const rows = mock.server.state.listApiKeys('bob@lk.test');
-    expect(rows.map((x) => x.Description)).toEqual(['bob laptop']);
+    const rows = mock.server.state.listApiKeys(old.email);
+    expect(rows.map((x) => x.Description)).toEqual(['laptop']);
     const q = await runLk(['query', 'select', 'lists', 'People', '--columns', 'Key', '--max-rows', '1', '--format', 'csv'], { home });
     expect(q).toMatchObject({ code: 0, stdout: 'Key\n1\n' });
   });

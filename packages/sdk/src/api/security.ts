@@ -122,6 +122,7 @@ export async function createApiKey(core: Core, container: string, o: CreateApiKe
       .sort((a, b) => b.rowId - a.rowId)[0];
     if (mine) {
       info.rowId = mine.rowId;
+      info.rowIdFrom = 'created';
       if (mine.created) info.createdAt = mine.created;
       info.expiresAt = mine.expiration;
       if (mine.description !== null) info.description = mine.description;

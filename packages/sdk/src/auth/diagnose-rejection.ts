@@ -13,6 +13,13 @@ export interface KeyInfo {
   fingerprint: string;
   server?: string;
   rowId?: number;
+  /**
+   * How `rowId` was learnt: `created` (the new row right after createApiKey), `only-key` (the
+   * user's only row when the key was checked), or `last-used` (the row the server said was used
+   * last; a guess: LastUsed is written at most every 10 minutes). Revoking by row id is safe only
+   * for the first two.
+   */
+  rowIdFrom?: 'created' | 'only-key' | 'last-used';
   createdAt?: string;
   /** ISO time, or null for "never expires". Undefined: not known. */
   expiresAt?: string | null;

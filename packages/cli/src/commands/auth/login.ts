@@ -276,12 +276,16 @@ async function learnKeyInfo(client: LabKeyClient, fingerprint: string, server: s
   } catch {
     return undefined;
   }
-  const row = rows.length === 1 ? rows[0] : lastUsedRow(rows);
+  const prev = await previousInfo(deps, fingerprint);
+  // A row lk knows for certain (it created the key, or it was the only one) and the server still lists wins over a guess.
+  const known = prev.rowIdFrom !== undefined && prev.rowIdFrom !== 'last-used' ? rows.find((r) => r.rowId === prev.rowId) : undefined;
+  const row = known ?? (rows.length === 1 ? rows[0] : lastUsedRow(rows));
   const base: StoredKeyInfo = { fingerprint, server };
-  if (!row) return { ...base, ...(await previousInfo(deps, fingerprint)) };
+  if (!row) return { ...base, ...prev };
   return {
     ...base,
     rowId: row.rowId,
+    rowIdFrom: known ? prev.rowIdFrom : rows.length === 1 ? 'only-key' : 'last-used',
     createdAt: toIso(row.created),
     expiresAt: row.expiration === null || row.expiration === undefined ? null : toIso(row.expiration),
     description: row.description ?? undefined,

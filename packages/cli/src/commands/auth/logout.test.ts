@@ -21,10 +21,11 @@ describe('lk auth logout', () => {
     let deps: TestDeps;
 
     it('--revoke revokes the key on the server, then removes it locally', async () => {
-      const { key, rowId } = server.state.issueApiKey('alice@lk.test');
-      const other = server.state.issueApiKey('alice@lk.test');
+      server.state.addUser({ email: 'lena@lk.test', password: 'lena-password' });
+      const { key, rowId } = server.state.issueApiKey('lena@lk.test');
       deps = await createTestDeps({ stdin: key });
-      await runLogin({ server: server.url, withToken: true }, deps);
+      await runLogin({ server: server.url, withToken: true }, deps); // her only key: lk knows its row
+      const other = server.state.issueApiKey('lena@lk.test');
       await runLogout({ server: server.url, revoke: true }, deps);
       expect(server.state.lookupApiKey(key)).toBeUndefined();
       expect(server.state.lookupApiKey(other.key)).toBeDefined();
@@ -32,6 +33,16 @@ describe('lk auth logout', () => {
       expect(deps.io.stderr()).toContain(`✓ Revoked the key (row ${rowId}) on ${server.url}\n✓ Removed the key for ${server.url} from`);
       expect(deps.io.stderr()).not.toContain('stays valid');
       expect(Object.keys((await deps.config.load()).keys)).toEqual([]);
+    });
+
+    it('--revoke with a row lk only guessed (from LastUsed, at login) revokes nothing and keeps the key', async () => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      await expect(runLogout({ server: server.url, revoke: true }, deps)).rejects.toMatchObject({ code: 'LK_KEY_NOT_IDENTIFIED' });
+      expect(server.state.lookupApiKey(key)).toBeDefined();
+      expect(readFileSync(join(deps.home, '.netrc'), 'utf8')).toContain(key);
     });
 
     it('--revoke with a key whose row lk does not know revokes nothing, keeps the key, lists the rows it may be', async () => {

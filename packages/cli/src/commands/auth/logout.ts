@@ -10,7 +10,7 @@ import { clientFor, ENV_API_KEY, resolveServer } from '../shared/server.js';
 import { keySlotOf, removeKey } from './shared/key-store.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { serverCommand } from '../shared/command.js';
-import { keyRowsList } from '../keys/rotate.js';
+import { certainRowId, keyRowsList } from '../keys/rotate.js';
 
 export interface LogoutOptions {
   server?: string;
@@ -102,8 +102,8 @@ async function revokeOnServer(deps: Deps, client: LabKeyClient, server: string, 
       io.err(`${io.style.warn('!')} ${server} no longer accepts the key (revoked or expired): there is nothing to revoke.\n`);
       return null;
     }
-    const rowId = (await deps.config.load()).keys[fingerprint]?.rowId;
-    if (rowId === undefined || !rows.some((r) => r.rowId === rowId)) {
+    const rowId = certainRowId((await deps.config.load()).keys[fingerprint], rows);
+    if (rowId === undefined) {
       throw new CliError('LK_KEY_NOT_IDENTIFIED', `lk does not know which of your keys on ${server} is this one (fingerprint ${fingerprint}), so it revoked nothing and kept the key stored.\n${keyRowsList(rows)}`, {
         hint: 'Revoke the right row with `lk keys revoke ROWID`, then run `lk auth logout`.',
       });

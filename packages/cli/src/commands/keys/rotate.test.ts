@@ -88,13 +88,14 @@ describe('lk keys rotate', () => {
     });
 
     it('replaces the keychain item when the key is kept there', async () => {
-      const old = await login('bob@lk.test', 'keychain');
+      server.state.addUser({ email: 'kai@lk.test', password: 'kai-password' });
+      const old = await login('kai@lk.test', 'keychain');
       const { KEYCHAIN_SERVICE, keychainAccountFor } = await deps.sdk();
       const r = await runRotate({}, deps);
       const item = await deps.keychain.get(KEYCHAIN_SERVICE, keychainAccountFor(server.url));
       expect(item).toMatch(/^[0-9a-f]{64}$/);
       expect(item).not.toBe(old.key);
-      expect(owner(item!)).toBe('bob@lk.test');
+      expect(owner(item!)).toBe('kai@lk.test');
       expect(owner(old.key)).toBeUndefined();
       expect(r.stored).toContain('keychain');
     });
@@ -141,6 +142,20 @@ describe('lk keys rotate', () => {
       } finally {
         proxy.server.close();
       }
+    });
+
+    it('an old key whose row lk only guessed at login (from LastUsed) is not revoked', async () => {
+      const old = server.state.issueApiKey('bob@lk.test');
+      server.state.issueApiKey('bob@lk.test');
+      deps = await createTestDeps({ stdin: old.key });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      expect(Object.values((await deps.config.load()).keys)).toContainEqual(expect.objectContaining({ rowId: old.rowId, rowIdFrom: 'last-used' }));
+      const r = await runRotate({}, deps);
+      expect(r.revoked).toBeUndefined();
+      expect(owner(old.key)).toBe('bob@lk.test');
+      expect(deps.io.stderr()).toContain(`row ${old.rowId}: created`);
+      // The new key's row is known for certain: the next rotation revokes it.
+      expect((await runRotate({}, deps)).revoked).toBe(r.rowId);
     });
 
     it('an old key whose row lk never recorded is not revoked: lk lists the rows it may be', async () => {

@@ -3,11 +3,10 @@
  * without a working stored key. Steps: check the current key (whoAmI) and list the user's rows;
  * create a new key with it; check the new key (whoAmI, same user); put it where the current one
  * is stored (the same netrc entry or keychain item, atomically); then revoke the old key, only
- * when lk knows its row for certain (the row id lk recorded for that key, still among the user's
- * rows). A failure before the new key is stored revokes the new key and leaves the old one as it
+ * when lk knows its row for certain ({@link certainRowId}). A failure before the new key is stored revokes the new key and leaves the old one as it
  * was; a failure revoking the old key keeps the new one stored and says so.
  */
-import type { ApiKeyRow, LabKeyClient } from '@lk/sdk';
+import type { ApiKeyRow, KeyInfo, LabKeyClient } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { errorSummary } from '../../handle-error.js';
@@ -61,7 +60,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<Rotate
     const me = await client.whoAmI(); // the current key works, or the SDK says why not
     const before = await client.listApiKeys();
     const oldInfo = (await deps.config.load()).keys[cred.fingerprint];
-    const oldRow = oldInfo?.rowId !== undefined && before.some((r) => r.rowId === oldInfo.rowId) ? oldInfo.rowId : undefined;
+    const oldRow = certainRowId(oldInfo, before);
     const description = opts.description ?? oldInfo?.description ?? before.find((r) => r.rowId === oldRow)?.description ?? undefined;
 
     const created = await client
@@ -77,7 +76,8 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<Rotate
       });
       await step('storing the new key', slot, client, newRow, before, () => replaceKey(deps, server.url, slot, created.apiKey));
       await deps.config.update((cfg) => {
-        cfg.keys[created.info.fingerprint] = { ...created.info, server: server.url, ...(newRow !== undefined ? { rowId: newRow } : {}) };
+        // The row only when it is new since the listing above (undefined fields are not written).
+        cfg.keys[created.info.fingerprint] = { ...created.info, server: server.url, rowId: newRow, rowIdFrom: newRow === undefined ? undefined : 'created' };
       });
       io.err(`${io.style.ok('✓')} New key${newRow !== undefined ? ` (row ${newRow})` : ''} checked and stored in ${slot.where}\n`);
       const result: RotateResult = { server: server.url, fingerprint: created.info.fingerprint, stored: slot.where, ...(newRow !== undefined ? { rowId: newRow } : {}) };
@@ -129,6 +129,16 @@ async function step(what: string, slot: KeySlot, client: LabKeyClient, newRow: n
       cause: e,
     });
   }
+}
+
+/**
+ * The row of a key, when lk knows it for certain: recorded when lk created the key, or when it was
+ * the user's only key, and still among the user's rows. A row guessed from LastUsed is not enough
+ * to revoke (LastUsed is written at most every 10 minutes, so another key may look newer).
+ */
+export function certainRowId(info: KeyInfo | undefined, rows: readonly ApiKeyRow[]): number | undefined {
+  if (info?.rowId === undefined || (info.rowIdFrom !== 'created' && info.rowIdFrom !== 'only-key')) return undefined;
+  return rows.some((r) => r.rowId === info.rowId) ? info.rowId : undefined;
 }
 
 /** Rows that may be a key lk cannot identify (every row the user has), as lines for the user to pick from. */
