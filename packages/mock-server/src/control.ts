@@ -12,6 +12,7 @@
 //                                     {email, rawKey, description?, expiresAt?} → {rowId}  (seed as given)
 //   POST /_mock/keys/revoke           {rowId} → {revoked}
 //   POST /_mock/users                 {email, password, displayName?, siteAdmin?} → {id}
+//   POST /_mock/users/active          {email, active: false | true} → {email, active}  (deactivate)
 //   GET  /_mock/requests              the request log
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { filterErrorBody } from './errors.js';
@@ -75,7 +76,8 @@ export async function handleControl(server: MockLabKey, req: IncomingMessage, re
         return ok({
           now: clock.now().toISOString(),
           settings: state.settings,
-          users: state.allUsers().map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, siteAdmin: u.siteAdmin })),
+          users: state.allUsers().map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, siteAdmin: u.siteAdmin, active: u.active })),
+          labkeyVersion: state.labkeyVersion,
           keys: state.listApiKeys(),
           sessions: state.sessionCount(),
         });
@@ -122,6 +124,11 @@ export async function handleControl(server: MockLabKey, req: IncomingMessage, re
             siteAdmin: body.siteAdmin === true,
           }),
         );
+      }
+      case 'POST users/active': {
+        if (typeof body.email !== 'string' || typeof body.active !== 'boolean') return fail(res, 400, 'email and active (true or false) are required');
+        state.setUserActive(body.email, body.active);
+        return ok({ email: body.email, active: body.active });
       }
       default:
         return fail(res, 404, `No control route ${route}`);

@@ -1,6 +1,7 @@
 // core.Users, core.UserAPIKeys and core.APIKeys, served from the mock's state through the query
 // engine's virtual tables. Crypt is never exposed; session keys never appear.
 import { ActionError, UNAUTHORIZED_EXCEPTION } from './errors.js';
+import type { Generation } from './generations.js';
 import type { ColumnDef, QueryEngine, QueryUser, VirtualTable } from './query/types.js';
 import type { StateStore } from './state.js';
 import type { ApiKeyRow } from './types.js';
@@ -12,10 +13,18 @@ const KEY_COLUMNS: ColumnDef[] = [
   { name: 'Expiration', type: 'date' },
   { name: 'LastUsed', type: 'date', caption: 'Last Used' },
   { name: 'Description', type: 'string' },
+  { name: 'RestrictionRole', type: 'string', caption: 'Restriction Role' },
 ];
 
+/** The key tables' columns in a generation: Description and LastUsed from 24.x, RestrictionRole in 26.7. */
+function keyColumns(gen: Generation): ColumnDef[] {
+  return KEY_COLUMNS.filter(
+    (c) => (gen.keyDescription || (c.name !== 'Description' && c.name !== 'LastUsed')) && (gen.restrictionRoleColumn || c.name !== 'RestrictionRole'),
+  );
+}
+
 function keyRow(r: ApiKeyRow): Record<string, unknown> {
-  return { RowId: r.RowId, CreatedBy: r.CreatedBy, Created: r.Created, Expiration: r.Expiration, LastUsed: r.LastUsed, Description: r.Description };
+  return { RowId: r.RowId, CreatedBy: r.CreatedBy, Created: r.Created, Expiration: r.Expiration, LastUsed: r.LastUsed, Description: r.Description, RestrictionRole: r.RestrictionRole };
 }
 
 function rowIdOf(k: Record<string, unknown>): number | undefined {
@@ -27,7 +36,8 @@ function forbiddenWhileImpersonating(u: QueryUser): boolean {
   return u.impersonated;
 }
 
-export function registerCoreTables(engine: QueryEngine, state: StateStore): void {
+export function registerCoreTables(engine: QueryEngine, state: StateStore, gen: Generation): void {
+  const columns = keyColumns(gen);
   const users: VirtualTable = {
     title: 'Users',
     description: 'Contains all users who are members of the current folder',
@@ -41,14 +51,14 @@ export function registerCoreTables(engine: QueryEngine, state: StateStore): void
     ],
     visible: (u) => (u.guest ? 'forbidden' : true),
     rows: () =>
-      state.allUsers().map((u) => ({ UserId: u.id, DisplayName: u.displayName, Email: u.email, FirstName: null, LastName: null, Active: true })),
+      state.allUsers().map((u) => ({ UserId: u.id, DisplayName: u.displayName, Email: u.email, FirstName: null, LastName: null, Active: u.active })),
   };
 
   /** Any signed-in user's own keys; not listed; refused while impersonating. */
   const userKeys: VirtualTable = {
     title: 'User API Keys',
     listed: false,
-    columns: KEY_COLUMNS.map((c) => (c.name === 'CreatedBy' ? { ...c, hidden: true } : c)),
+    columns: columns.map((c) => (c.name === 'CreatedBy' ? { ...c, hidden: true } : c)),
     visible: (u) => (u.guest || forbiddenWhileImpersonating(u) ? 'forbidden' : true),
     rows: (u) => state.listApiKeys().filter((r) => r.CreatedBy === u.id).map(keyRow),
     deleteRows(u, keys) {
@@ -68,7 +78,7 @@ export function registerCoreTables(engine: QueryEngine, state: StateStore): void
   /** Every key; only for users with User Management (site admins); others get query-not-found. */
   const allKeys: VirtualTable = {
     title: 'API Keys',
-    columns: KEY_COLUMNS,
+    columns,
     visible: (u) => (u.isSiteAdmin ? true : 'not-found'),
     rows: () => state.listApiKeys().map(keyRow),
     deleteRows(u, keys) {

@@ -12,13 +12,15 @@ import { customizeSite } from './routes/admin.js';
 import { loginRoutes } from './routes/login.js';
 import { getContainers } from './routes/project.js';
 import { queryRoutes } from './routes/query.js';
-import { securityRoutes } from './routes/security.js';
+import { generationOf } from './generations.js';
+import { securityRoutesFor } from './routes/security.js';
 import { seedState } from './seed.js';
 import { MockLabKey } from './server.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, StateStore } from './state.js';
 import type { MockServer, MockServerOptions } from './types.js';
 import { normalizeContextPath } from './url.js';
 
+export { LABKEY_VERSIONS, NEWEST_LABKEY_VERSION, type LabKeyVersion } from './generations.js';
 export type { ApiKeyRow, MockClock, MockServer, MockServerOptions, MockState, MockUser, RequestLogEntry, SiteSettings } from './types.js';
 export { SEEDED_ACCOUNTS } from './seed.js';
 
@@ -32,8 +34,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const contextPath = normalizeContextPath(options.contextPath);
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 'demo';
+  const generation = generationOf(options);
   const clock = createClock(options.now);
-  const state = new StateStore(clock, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+  const state = new StateStore(clock, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, generation);
   const engine = createEngine({ generatedRows: options.generatedRows ?? 1000, now: () => clock.now(), seed, contextPath });
 
   const persisted = options.dataFile ? readDataFile(options.dataFile) : undefined;
@@ -43,13 +46,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   } else {
     seedState(state, seed);
   }
-  if (engine) registerCoreTables(engine, state);
+  if (engine) registerCoreTables(engine, state, generation);
 
   const app = new MockLabKey(
     {
       contextPath,
-      legacyAuth: Boolean(options.legacyAuth),
-      bearer: Boolean(options.bearer),
+      generation,
       control: Boolean(options.control),
       realm: options.systemDescription ?? 'LabKey Mock Server',
       maxLogEntries: options.maxLogEntries ?? 10000,
@@ -58,7 +60,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clock,
     new ContainerTree(),
   );
-  for (const r of [...loginRoutes, ...securityRoutes, getContainers, customizeSite, ...queryRoutes(() => engine)]) app.register(r);
+  for (const r of [...loginRoutes, ...securityRoutesFor(generation.keyRoles), getContainers, customizeSite, ...queryRoutes(() => engine)]) app.register(r);
   for (const p of pageRoutes) app.registerPage(p);
   app.controlHandler = handleControl;
 

@@ -1,4 +1,5 @@
 import type { Container } from './containers.js';
+import { KEY_ROLES } from './generations.js';
 import type { UserRecord } from './records.js';
 
 /**
@@ -20,15 +21,23 @@ const CLASS: Record<Perm, string> = {
 
 const BITS: Record<Perm, number> = { read: 1, insert: 2, update: 4, delete: 8, admin: 32768, userManagement: 0 };
 
-export function permsFor(user: UserRecord | null, c: Container): Set<Perm> {
-  if (!user) return new Set();
-  if (user.siteAdmin) return new Set(['read', 'insert', 'update', 'delete', 'admin', 'userManagement']);
-  if (c.type === 'root') return new Set(['read']);
-  return new Set(['read', 'insert', 'update', 'delete']);
+/**
+ * The user's permissions in `c`; with a 26.7 key `role`, cut down to what that role grants (in
+ * every folder, as PermissionsRestrictedUser does).
+ */
+export function permsFor(user: UserRecord | null, c: Container, role: string | null = null): Set<Perm> {
+  let perms: Set<Perm>;
+  if (!user) perms = new Set();
+  else if (user.siteAdmin) perms = new Set(['read', 'insert', 'update', 'delete', 'admin', 'userManagement']);
+  else if (c.type === 'root') perms = new Set(['read']);
+  else perms = new Set(['read', 'insert', 'update', 'delete']);
+  if (role === null) return perms;
+  const granted = new Set<string>(KEY_ROLES.find((r) => r.uniqueName === role)?.perms ?? []);
+  return new Set([...perms].filter((p) => granted.has(p)));
 }
 
-export function hasPerm(user: UserRecord | null, c: Container, p: Perm): boolean {
-  return permsFor(user, c).has(p);
+export function hasPerm(user: UserRecord | null, c: Container, p: Perm, role: string | null = null): boolean {
+  return permsFor(user, c, role).has(p);
 }
 
 export function permClassNames(perms: Set<Perm>): string[] {

@@ -40,6 +40,7 @@ export function encodeState(s: StateSnapshot, query?: unknown): PersistedState {
       expiration: k.expiration ? k.expiration.toISOString() : null,
       lastUsed: k.lastUsed ? k.lastUsed.toISOString() : null,
       description: k.description,
+      role: k.role,
     })),
     ...(query === undefined ? {} : { query }),
   };
@@ -58,6 +59,8 @@ export function decodeState(p: PersistedState): StateSnapshot {
     siteAdmin: Boolean(u.siteAdmin),
     salt: u.salt,
     passwordHash: u.passwordHash,
+    // Files written before deactivation existed have no `active`: those users are active.
+    active: u.active !== false,
   }));
   const keys: KeyRecord[] = p.keys.map((k) => {
     if (!/^sha256:[0-9a-f]{64}$/.test(k.crypt)) throw new Error(`data file: key row ${k.rowId} has a malformed hash`);
@@ -69,6 +72,7 @@ export function decodeState(p: PersistedState): StateSnapshot {
       expiration: k.expiration ? new Date(k.expiration) : null,
       lastUsed: k.lastUsed ? new Date(k.lastUsed) : null,
       description: k.description ?? null,
+      role: typeof k.role === 'string' ? k.role : null,
     };
   });
   let nextUserId = Math.max(1001, Number(p.nextUserId) || 0);

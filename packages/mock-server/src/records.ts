@@ -5,6 +5,8 @@ import type { MockUser } from './types.js';
 export interface UserRecord extends MockUser {
   salt: string;
   passwordHash: string;
+  /** False once deactivated: its keys and password then get "Your account has been deactivated." */
+  active: boolean;
 }
 
 /** A stored API key: only its `sha256:<hex>` is kept (LabKey's core.APIKeys.Crypt). */
@@ -16,4 +18,6 @@ export interface KeyRecord {
   expiration: Date | null;
   lastUsed: Date | null;
   description: string | null;
+  /** The role class a 26.7 key is restricted to (core.APIKeys.RestrictionRole), or null. */
+  role: string | null;
 }

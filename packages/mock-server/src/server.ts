@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, GUEST, type Principal } from './authenticate.js';
+import { authenticate, GUEST, SESSION_COOKIE, type Principal } from './authenticate.js';
 import { guestUnauthorized } from './challenge.js';
 import type { Container, ContainerTree } from './containers.js';
 import { csrfRejection, csrfTokenFor, presentsCsrfToken } from './csrf.js';
-import { ActionError, errorResult, FilterError, filterErrorBody, MSG_BAD_CREDENTIALS, MSG_NO_PERMISSION, RUNTIME_EXCEPTION } from './errors.js';
+import { ActionError, errorResult, FilterError, filterErrorBody, MSG_NO_PERMISSION, RUNTIME_EXCEPTION } from './errors.js';
+import type { Generation } from './generations.js';
 import { BodyBudget, MAX_BODY_BYTES, firstHeader, parseCookies, readBody, sendJson, sendText } from './http-util.js';
 import { hasPerm } from './permissions.js';
 import type { ActionContext, ActionResult, RouteDef, RouteServices } from './route.js';
@@ -13,8 +14,8 @@ import { parseActionPath, type ParsedActionUrl } from './url.js';
 
 export interface ServerConfig {
   contextPath: string;
-  legacyAuth: boolean;
-  bearer: boolean;
+  /** The LabKey release the server behaves as (generations.ts). */
+  generation: Generation;
   control: boolean;
   realm: string;
   maxLogEntries: number;
@@ -133,15 +134,22 @@ export class MockLabKey {
     };
 
     try {
-      const auth = authenticate(req, cookies, this.state, { bearer: this.config.bearer });
+      const gen = this.config.generation;
+      const auth = authenticate(req, cookies, this.state, gen);
       entry.authForm = auth.authForm;
       if (auth.fingerprint) entry.credentialFingerprint = auth.fingerprint;
       let principal: Principal;
       if (auth.ok) principal = auth.principal;
-      else if (this.config.legacyAuth) principal = GUEST;
+      else if (gen.silentGuest) principal = GUEST;
       else {
-        respond(401, filterErrorBody(MSG_BAD_CREDENTIALS));
+        respond(401, filterErrorBody(auth.message));
         return;
+      }
+      if (auth.ok && auth.login && principal.realUser) {
+        // Basic or key authentication logs the user in for a server session (section 10.1).
+        const s = this.state.createSession(principal.realUser.id, auth.login.crypt ? { crypt: auth.login.crypt, role: principal.role } : undefined);
+        principal = { ...principal, session: s };
+        setCookies.push(`${SESSION_COOKIE}=${s.id}; Path=${this.config.contextPath === '' ? '/' : this.config.contextPath}; HttpOnly; SameSite=Lax`);
       }
       if (principal.user) entry.user = principal.user.email;
 
@@ -244,8 +252,8 @@ export class MockLabKey {
     if (need === 'none') return;
     let allowed: boolean;
     if (need === 'login') allowed = p.user !== null;
-    else if (need === 'siteAdmin') allowed = p.user?.siteAdmin === true;
-    else allowed = hasPerm(p.user, c, need);
+    else if (need === 'siteAdmin') allowed = p.user?.siteAdmin === true && p.role === null;
+    else allowed = hasPerm(p.user, c, need, p.role);
     if (allowed) return;
     if (p.user) throw new FilterError(403, MSG_NO_PERMISSION);
     throw guestUnauthorized(req, method, this.config.realm);

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { cryptOf, hashPassword, newHex64, newSalt, safeEqual } from './crypto-util.js';
 import { decodeState, encodeState, type PersistedState } from './persist.js';
+import { generationFor, type Generation } from './generations.js';
 import type { KeyRecord, UserRecord } from './records.js';
 import type { ApiKeyRow, MockClock, MockState, MockUser, SiteSettings } from './types.js';
 
@@ -15,6 +16,10 @@ export interface Session {
   lastAccess: number;
   /** Crypts of session keys bound to this session. */
   keys: Set<string>;
+  /** The crypt of the API key whose authentication started this session, if one did. */
+  startedByKey?: string;
+  /** The role the key that started it was restricted to (26.7), if any. */
+  role?: string | null;
 }
 
 export type KeyLookup =
@@ -49,7 +54,17 @@ export class StateStore implements MockState {
   constructor(
     readonly clock: MockClock,
     readonly sessionTimeoutMs: number = DEFAULT_SESSION_TIMEOUT_MS,
+    readonly generation: Generation = generationFor(undefined),
   ) {}
+
+  get labkeyVersion(): string {
+    return this.generation.version;
+  }
+
+  /** A new key in the generation's format: `apikey|` + 32 hex before 23.3, else 64 hex. */
+  private newKey(): string {
+    return this.generation.keyFormat === 'prefixed' ? `apikey|${newHex64().slice(0, 32)}` : newHex64();
+  }
 
   // ---- settings -------------------------------------------------------------------------
 
@@ -61,6 +76,7 @@ export class StateStore implements MockState {
     const next = { ...this._settings };
     if (patch.allowApiKeys !== undefined) next.allowApiKeys = Boolean(patch.allowApiKeys);
     if (patch.allowSessionKeys !== undefined) next.allowSessionKeys = Boolean(patch.allowSessionKeys);
+    if (patch.secondaryAuth !== undefined) next.secondaryAuth = Boolean(patch.secondaryAuth);
     if (patch.apiKeyExpirationSeconds !== undefined) {
       const s = Number(patch.apiKeyExpirationSeconds);
       if (!Number.isInteger(s) || (s !== -1 && s <= 0)) {
@@ -86,6 +102,7 @@ export class StateStore implements MockState {
       siteAdmin: Boolean(u.siteAdmin),
       salt,
       passwordHash: hashPassword(u.password, salt),
+      active: true,
     };
     this.usersById.set(rec.id, rec);
     this.usersByEmail.set(email.toLowerCase(), rec);
@@ -96,6 +113,11 @@ export class StateStore implements MockState {
   user(email: string): MockUser | undefined {
     const r = this.usersByEmail.get(email.trim().toLowerCase());
     return r ? publicUser(r) : undefined;
+  }
+
+  setUserActive(email: string, active: boolean): void {
+    this.requireUser(email).active = Boolean(active);
+    this.markDirty();
   }
 
   userRecord(email: string): UserRecord | undefined {
@@ -121,13 +143,13 @@ export class StateStore implements MockState {
 
   // ---- API keys -------------------------------------------------------------------------
 
-  issueApiKey(email: string, opts: { description?: string; expirationSeconds?: number } = {}): { key: string; rowId: number } {
+  issueApiKey(email: string, opts: { description?: string; expirationSeconds?: number; role?: string } = {}): { key: string; rowId: number } {
     const u = this.requireUser(email);
-    const key = newHex64();
+    const key = this.newKey();
     const seconds = opts.expirationSeconds ?? this._settings.apiKeyExpirationSeconds;
     const created = this.clock.now();
     const expiresAt = seconds === -1 || seconds === undefined ? null : new Date(created.getTime() + seconds * 1000);
-    const { rowId } = this.storeKey(u.id, key, opts.description, expiresAt, created);
+    const { rowId } = this.storeKey(u.id, key, opts.description, expiresAt, created, opts.role ?? null);
     return { key, rowId };
   }
 
@@ -138,13 +160,13 @@ export class StateStore implements MockState {
   }
 
   /** The key created by security-createApiKey: expiry fixed now from the site setting. */
-  createKeyForUser(userId: number, description: string | undefined): string {
-    const key = newHex64();
+  createKeyForUser(userId: number, description: string | undefined, role: string | null = null): string {
+    const key = this.newKey();
     const s = this._settings.apiKeyExpirationSeconds;
     // One clock reading for both Created and Expiration, so Expiration - Created is exactly the setting.
     const created = this.clock.now();
     const expiresAt = s === -1 ? null : new Date(created.getTime() + s * 1000);
-    this.storeKey(userId, key, description, expiresAt, created);
+    this.storeKey(userId, key, description, expiresAt, created, role);
     return key;
   }
 
@@ -154,6 +176,7 @@ export class StateStore implements MockState {
     description: string | undefined,
     expiresAt: Date | null,
     created: Date = this.clock.now(),
+    role: string | null = null,
   ): { rowId: number } {
     const crypt = cryptOf(rawKey);
     if (this.keysByCrypt.has(crypt)) throw new Error('a key with the same hash is already stored');
@@ -166,6 +189,7 @@ export class StateStore implements MockState {
       expiration: expiresAt,
       lastUsed: null,
       description: desc,
+      role,
     };
     this.keysByCrypt.set(crypt, rec);
     this.keysByRowId.set(rec.rowId, rec);
@@ -178,6 +202,10 @@ export class StateStore implements MockState {
     if (!rec) return false;
     this.keysByRowId.delete(rowId);
     this.keysByCrypt.delete(rec.crypt);
+    // 26.7: deleting a key ends the sessions it started; before, they live until idle.
+    if (this.generation.revokeEndsSessions) {
+      for (const sess of [...this.sessions.values()]) if (sess.startedByKey === rec.crypt) this.invalidateSession(sess.id);
+    }
     this.markDirty();
     return true;
   }
@@ -247,10 +275,14 @@ export class StateStore implements MockState {
 
   private sessionsCreated = 0;
 
-  createSession(userId: number): Session {
+  createSession(userId: number, startedBy?: { crypt: string; role: string | null }): Session {
     // Idle sessions are dropped when next looked up; sweep now and then so abandoned ones go too.
     if (++this.sessionsCreated % 256 === 0) this.sweepSessions();
     const s: Session = { id: newHex64().slice(0, 32).toUpperCase(), userId, impersonatedUserId: null, lastAccess: this.clock.now().getTime(), keys: new Set() };
+    if (startedBy) {
+      s.startedByKey = startedBy.crypt;
+      s.role = startedBy.role;
+    }
     this.sessions.set(s.id, s);
     return s;
   }
@@ -334,9 +366,9 @@ export class StateStore implements MockState {
 }
 
 export function publicUser(r: UserRecord): MockUser {
-  return { id: r.id, email: r.email, displayName: r.displayName, siteAdmin: r.siteAdmin };
+  return { id: r.id, email: r.email, displayName: r.displayName, siteAdmin: r.siteAdmin, active: r.active };
 }
 
 function toRow(k: KeyRecord): ApiKeyRow {
-  return { RowId: k.rowId, CreatedBy: k.userId, Created: new Date(k.created), Expiration: k.expiration ? new Date(k.expiration) : null, LastUsed: k.lastUsed ? new Date(k.lastUsed) : null, Description: k.description };
+  return { RowId: k.rowId, CreatedBy: k.userId, Created: new Date(k.created), Expiration: k.expiration ? new Date(k.expiration) : null, LastUsed: k.lastUsed ? new Date(k.lastUsed) : null, Description: k.description, RestrictionRole: k.role };
 }

@@ -11,9 +11,14 @@ export interface MockServerOptions {
   contextPath?: string;
   /** 'demo' (default): three users, API keys on, lists. 'empty': same users, no lists, keys off. */
   seed?: 'demo' | 'empty';
-  /** Pre-2024 behaviour: bad credentials silently become guest instead of a 401. */
+  /**
+   * The LabKey release to behave as: '22.11' (any release before 23.3), '23.3', '24.3', '24.11',
+   * '25.7', '26.3' or '26.7' (the default, the newest). See the README's table.
+   */
+  labkeyVersion?: string;
+  /** Shorthand for labkeyVersion '24.3' (bad credentials silently become guest). */
   legacyAuth?: boolean;
-  /** Accept `Authorization: Bearer <key>` (newer servers). */
+  /** Shorthand for labkeyVersion '26.3' (accepts `Authorization: Bearer <key>`). */
   bearer?: boolean;
   /** Enable the `/_mock/` control endpoint (loopback clients only). */
   control?: boolean;
@@ -60,6 +65,8 @@ export interface SiteSettings {
   /** -1 = never; otherwise seconds (604800, 2592000, 7776000, 15552000, 31536000). */
   apiKeyExpirationSeconds: number;
   allowSessionKeys: boolean;
+  /** Secondary authentication (TOTP, Duo) is on: a password over Basic gets the 401 that says so. */
+  secondaryAuth?: boolean;
 }
 
 /** A row of core.APIKeys as the state API returns it. @public */
@@ -71,6 +78,8 @@ export interface ApiKeyRow {
   Expiration: Date | null;
   LastUsed: Date | null;
   Description: string | null;
+  /** The role class the key is restricted to (26.7), or null. */
+  RestrictionRole: string | null;
 }
 
 /** A user of the mock server (no password material). @public */
@@ -79,6 +88,7 @@ export interface MockUser {
   email: string;
   displayName: string;
   siteAdmin: boolean;
+  active: boolean;
 }
 
 /** In-process access to the server's state, for tests. @public */
@@ -86,13 +96,17 @@ export interface MockState {
   readonly settings: SiteSettings;
   updateSettings(patch: Partial<SiteSettings>): void;
   /** Issue a key directly (as if the user clicked Generate). Returns the raw 64-hex key once. */
-  issueApiKey(email: string, opts?: { description?: string; expirationSeconds?: number }): { key: string; rowId: number };
+  issueApiKey(email: string, opts?: { description?: string; expirationSeconds?: number; role?: string }): { key: string; rowId: number };
   /** Store a key exactly as given (e.g. a legacy 'apikey|<32 hex>'); only its sha256 is kept. */
   seedApiKey(email: string, rawKey: string, opts?: { description?: string; expiresAt?: Date | null }): { rowId: number };
   revokeApiKey(rowId: number): boolean;
   listApiKeys(email?: string): ApiKeyRow[];
   addUser(u: { email: string; password: string; displayName?: string; siteAdmin?: boolean }): { id: number };
   user(email: string): MockUser | undefined;
+  /** Deactivate (or reactivate) a user: its keys and password then get "Your account has been deactivated." */
+  setUserActive(email: string, active: boolean): void;
+  /** The LabKey release the server behaves as. */
+  readonly labkeyVersion: string;
 }
 
 /** One handled request. Holds a short fingerprint of the credential, never the credential. @public */

@@ -1,5 +1,5 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { BAD_CREDENTIALS, basic, Client, LOGIN_REQUIRED, NO_PERMISSION } from './http';
+import { BAD_API_KEY, BAD_CREDENTIALS, basic, Client, LOGIN_REQUIRED, NO_PERMISSION } from './http';
 
 describe('credentials (protocol §2.1, §2.6, §8.2, §8.3)', () => {
   let server: MockServer;
@@ -42,25 +42,31 @@ describe('credentials (protocol §2.1, §2.6, §8.2, §8.3)', () => {
     expect(bad.body).toEqual(BAD_CREDENTIALS);
   });
 
-  it('ignores Authorization: Bearer unless bearer mode is on', async () => {
-    const who = await anon().req('/login-whoAmI.api', { headers: { authorization: `Bearer ${key}` } });
-    expect(who.status).toBe(200);
-    expect(who.body).toMatchObject({ id: 0, email: 'guest' });
-    const prot = await anon().req('/home/security-ensureLogin.api', { headers: { authorization: `Bearer ${key}` } });
-    expect(prot.status).toBe(401);
-    expect(prot.body).toEqual(LOGIN_REQUIRED);
+  it('ignores Authorization: Bearer before LabKey 26.3', async () => {
+    const old = await startMockServer({ labkeyVersion: '25.7' });
+    try {
+      const k = old.state.issueApiKey('alice@lk.test').key;
+      const who = await new Client(old.url).req('/login-whoAmI.api', { headers: { authorization: `Bearer ${k}` } });
+      expect(who.status).toBe(200);
+      expect(who.body).toMatchObject({ id: 0, email: 'guest' });
+      const prot = await new Client(old.url).req('/home/security-ensureLogin.api', { headers: { authorization: `Bearer ${k}` } });
+      expect(prot.status).toBe(401);
+      expect(prot.body).toEqual(LOGIN_REQUIRED);
+    } finally {
+      await old.close();
+    }
   });
 
   it.each([
-    ['wrong password', { authorization: basic('alice@lk.test', 'wrong') }],
-    ['unknown user', { authorization: basic('nobody@lk.test', 'x') }],
-    ['unknown key in Basic', { authorization: basic('apikey', 'a'.repeat(64)) }],
-    ['unknown key in the header', { apikey: 'b'.repeat(64) }],
-  ])('answers bad credentials (%s) with the modern 401 on any URL, before routing', async (_n, headers) => {
+    ['wrong password', { authorization: basic('alice@lk.test', 'wrong') }, BAD_CREDENTIALS],
+    ['unknown user', { authorization: basic('nobody@lk.test', 'x') }, BAD_CREDENTIALS],
+    ['unknown key in Basic', { authorization: basic('apikey', 'a'.repeat(64)) }, BAD_API_KEY],
+    ['unknown key in the header', { apikey: 'b'.repeat(64) }, BAD_API_KEY],
+  ])('answers bad credentials (%s) with the modern 401 on any URL, before routing', async (_n, headers, expected) => {
     for (const path of ['/login-whoAmI.api', '/home/project-getContainers.api', '/no/such/place-atAll.view', '/nope/login-whoAmI.api']) {
       const r = await anon().req(path, { headers });
       expect(r.status).toBe(401);
-      expect(r.body).toEqual(BAD_CREDENTIALS);
+      expect(r.body).toEqual(expected);
       expect(r.headers['www-authenticate']).toBeUndefined();
     }
   });
@@ -82,7 +88,7 @@ describe('credentials (protocol §2.1, §2.6, §8.2, §8.3)', () => {
   it('fails a key sent with a stray apikey| prefix: it is just another string', async () => {
     const r = await anon().req('/login-whoAmI.api', { headers: { apikey: `apikey|${key}` } });
     expect(r.status).toBe(401);
-    expect(r.body).toEqual(BAD_CREDENTIALS);
+    expect(r.body).toEqual(BAD_API_KEY);
   });
 
   it('accepts a seeded legacy apikey|… key exactly as issued, and not without its prefix', async () => {
@@ -178,7 +184,7 @@ describe('bearer mode', () => {
   it('rejects an unknown bearer token with the modern 401', async () => {
     const r = await new Client(server.url).req('/login-whoAmI.api', { headers: { authorization: `Bearer ${'c'.repeat(64)}` } });
     expect(r.status).toBe(401);
-    expect(r.body).toEqual(BAD_CREDENTIALS);
+    expect(r.body).toEqual(BAD_API_KEY);
   });
 
   it('still prefers the apikey header over Bearer', async () => {

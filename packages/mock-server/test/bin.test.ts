@@ -67,20 +67,20 @@ describe('the lk-mock-server program', () => {
     expect(await p.exited).toEqual({ code: 0, signal: null });
   });
 
-  it('takes --context-path "", --control, --bearer, --legacy-auth and --data', async () => {
+  it('takes --context-path "", --control, --labkey-version and --data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lk-mock-bin-'));
     try {
       const file = join(dir, 'data.json');
-      const args = ['--port', '0', '--context-path', '', '--control', '--bearer', '--legacy-auth', '--data', file];
+      const args = ['--port', '0', '--context-path', '', '--control', '--labkey-version', '24.3', '--data', file];
       const p = await startProgram(args);
       expect(p.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const origin = p.url;
       const issued = await request(`${origin}/_mock/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bob@lk.test' }) });
       const { key } = (await issued.body.json()) as { key: string };
       const bearer = await request(`${origin}/login-whoAmI.api`, { headers: { authorization: `Bearer ${key}` } });
-      expect(((await bearer.body.json()) as { email: string }).email).toBe('bob@lk.test');
+      expect(((await bearer.body.json()) as { email: string }).email).toBe('guest'); // 24.3 does not read Bearer
       const legacy = await request(`${origin}/login-whoAmI.api`, { headers: { apikey: 'f'.repeat(64) } });
-      expect(legacy.statusCode).toBe(200); // --legacy-auth: a bad key is just a guest
+      expect(legacy.statusCode).toBe(200); // before 24.8 a bad key is just a guest
       await legacy.body.text();
       p.child.kill('SIGTERM');
       await p.exited;
@@ -97,6 +97,15 @@ describe('the lk-mock-server program', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses an unknown --labkey-version, and --legacy-auth with --bearer, with the choices and exit code 2', () => {
+    const r = spawnSync(process.execPath, [bin, '--labkey-version', '25.1'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--labkey-version must be one of 22.11, 23.3, 24.3, 24.11, 25.7, 26.3, 26.7, got '25.1'");
+    const both = spawnSync(process.execPath, [bin, '--legacy-auth', '--bearer'], { encoding: 'utf8' });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('pick one --labkey-version');
   });
 
   it('rejects an unknown flag with usage and exit code 2', () => {

@@ -80,13 +80,15 @@ describe('the request log', () => {
     try {
       s.state.updateSettings({ allowSessionKeys: true });
       const { key } = s.state.issueApiKey('alice@lk.test');
+      // Each credential on its own: key and Basic authentication start a session (JSESSIONID),
+      // which would otherwise carry the next request.
       const c = new Client(s.url);
       await c.req('/login-whoAmI.api');
-      await c.req('/login-whoAmI.api', { headers: { apikey: key } });
-      await c.req('/login-whoAmI.api', { headers: { authorization: basic('apikey', key) } });
-      await c.req('/login-whoAmI.api', { headers: { authorization: `Bearer ${key}` } });
-      await c.req('/login-whoAmI.api', { headers: { authorization: basic('bob@lk.test', 'bob-password') } });
-      await c.req('/login-whoAmI.api', { headers: { authorization: basic('bob@lk.test', 'not-bobs-password') } });
+      await c.req('/login-whoAmI.api', { headers: { apikey: key }, noCookies: true });
+      await c.req('/login-whoAmI.api', { headers: { authorization: basic('apikey', key) }, noCookies: true });
+      await c.req('/login-whoAmI.api', { headers: { authorization: `Bearer ${key}` }, noCookies: true });
+      await c.req('/login-whoAmI.api', { headers: { authorization: basic('bob@lk.test', 'bob-password') }, noCookies: true });
+      await c.req('/login-whoAmI.api', { headers: { authorization: basic('bob@lk.test', 'not-bobs-password') }, noCookies: true });
       const login = new Client(s.url);
       await login.req('/login-loginAPI.api', { form: { email: 'alice@lk.test', password: 'alice-password' } });
       await login.primeCsrf();

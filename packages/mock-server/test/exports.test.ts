@@ -1,8 +1,8 @@
 import * as mock from '@lk/mock-server';
 
 describe('@lk/mock-server public surface', () => {
-  it('exports exactly startMockServer and SEEDED_ACCOUNTS (types aside)', () => {
-    expect(Object.keys(mock).sort()).toEqual(['SEEDED_ACCOUNTS', 'startMockServer']);
+  it('exports exactly startMockServer, SEEDED_ACCOUNTS and the LabKey versions it can be (types aside)', () => {
+    expect(Object.keys(mock).sort()).toEqual(['LABKEY_VERSIONS', 'NEWEST_LABKEY_VERSION', 'SEEDED_ACCOUNTS', 'startMockServer']);
   });
 
   it('lists the demo accounts', () => {

@@ -83,6 +83,8 @@ export class Client {
   }
 }
 
+/** The 401 for a bad, expired or revoked API key from LabKey 25.7 on (the mock's default generation is newer). */
+export const BAD_API_KEY = { success: false, exception: 'The API key you provided is invalid.' };
 export const BAD_CREDENTIALS = { success: false, exception: 'The email address and password you entered did not match any accounts on file.' };
 export const LOGIN_REQUIRED = { success: false, exception: 'You must log in to view this content.' };
 export const NO_PERMISSION = { success: false, exception: 'User does not have permission to perform this operation.' };

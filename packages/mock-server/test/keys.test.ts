@@ -1,5 +1,5 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { BAD_CREDENTIALS, basic, Client, DAY, NO_PERMISSION } from './http';
+import { BAD_API_KEY, basic, Client, DAY, NO_PERMISSION } from './http';
 
 const NOT_FOUND = 'org.labkey.api.view.NotFoundException';
 
@@ -128,7 +128,7 @@ describe('expiry (protocol §6.1): fixed at creation, checked against the clock'
     server.clock.advance(2 * 60_000);
     const after = await who(key);
     expect(after.status).toBe(401);
-    expect(after.body).toEqual(BAD_CREDENTIALS);
+    expect(after.body).toEqual(BAD_API_KEY);
   });
 
   it('a key created under "never" has no expiration and still works ten years later', async () => {
@@ -168,7 +168,7 @@ describe('revocation and LastUsed', () => {
     expect(server.state.revokeApiKey(rowId)).toBe(true);
     const r = await c.req('/login-whoAmI.api');
     expect(r.status).toBe(401);
-    expect(r.body).toEqual(BAD_CREDENTIALS);
+    expect(r.body).toEqual(BAD_API_KEY);
     expect(server.state.revokeApiKey(rowId)).toBe(false);
   });
 
@@ -177,15 +177,15 @@ describe('revocation and LastUsed', () => {
     const lastUsed = () => server.state.listApiKeys('bob@lk.test').find((r) => r.RowId === rowId)!.LastUsed;
     expect(lastUsed()).toBeNull();
     const c = new Client(server.url, { apikey: key });
-    await c.req('/login-whoAmI.api');
+    await c.req('/login-whoAmI.api', { noCookies: true });
     const first = lastUsed()!;
     expect(first).toBeInstanceOf(Date);
     expect(Math.abs(first.getTime() - server.clock.now().getTime())).toBeLessThan(5000);
     server.clock.advance(9 * 60_000);
-    await c.req('/login-whoAmI.api');
+    await c.req('/login-whoAmI.api', { noCookies: true });
     expect(lastUsed()!.getTime()).toBe(first.getTime());
     server.clock.advance(2 * 60_000);
-    await c.req('/login-whoAmI.api');
+    await c.req('/login-whoAmI.api', { noCookies: true });
     expect(lastUsed()!.getTime()).toBeGreaterThanOrEqual(first.getTime() + 11 * 60_000);
   });
 

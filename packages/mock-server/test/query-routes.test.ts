@@ -1,5 +1,5 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { BAD_CREDENTIALS, basic, Client, LOGIN_REQUIRED, NO_PERMISSION } from './http';
+import { BAD_API_KEY, basic, Client, LOGIN_REQUIRED, NO_PERMISSION } from './http';
 
 // The router's part of the query API: permissions, CSRF, methods, and the core key tables served
 // from the server's state. (The engine's formats, filters and SQL are tested in src/query/.)
@@ -93,7 +93,7 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     expect(r.status).toBe(200);
     const next = await c.req('/login-whoAmI.api');
     expect(next.status).toBe(401);
-    expect(next.body).toEqual(BAD_CREDENTIALS);
+    expect(next.body).toEqual(BAD_API_KEY);
     expect(server.state.listApiKeys().some((k) => k.RowId === rowId)).toBe(false);
   });
 
@@ -115,7 +115,7 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     expect(r.status).toBe(403);
   });
 
-  it('core.UserAPIKeys over HTTP: dates as yyyy-MM-dd HH:mm:ss.SSS (local time) in 8.3, 9.1 and 17.1; RowId and CreatedBy hidden by default', async () => {
+  it('core.UserAPIKeys over HTTP: dates as yyyy-MM-dd HH:mm:ss.SSS (local time) in 8.3, 9.1 and 17.1; CreatedBy hidden by default, the hidden key RowId forced in (protocol §10.2)', async () => {
     const { key, rowId } = server.state.issueApiKey('alice@lk.test', { description: 'dated', expirationSeconds: 604800 });
     const c = new Client(server.url, { apikey: key });
     await c.req('/login-whoAmI.api'); // sets LastUsed
@@ -127,11 +127,15 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     const classic = await c.req(q);
     expect(classic.status).toBe(200);
     expect(classic.body.formatVersion).toBe(8.3);
-    expect(classic.body.rows).toEqual([{ Created: fmt(row.Created), Expiration: fmt(row.Expiration!), LastUsed: fmt(row.LastUsed!), Description: 'dated' }]);
+    expect(classic.body.rows).toEqual([{ RowId: rowId, Created: fmt(row.Created), Expiration: fmt(row.Expiration!), LastUsed: fmt(row.LastUsed!), Description: 'dated', RestrictionRole: null }]);
+    expect(classic.body.metaData.id).toBe('RowId');
+    expect(classic.body.metaData.fields.find((f: any) => f.name === 'RowId')).toMatchObject({ hidden: true, isKeyField: true });
     expect(classic.body.rows[0].Created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
     const extended = await c.req(q + '&apiVersion=9.1');
     expect(extended.body.formatVersion).toBe(9.1);
-    expect(extended.body.rows).toEqual([{ Created: { value: fmt(row.Created) }, Expiration: { value: fmt(row.Expiration!) }, LastUsed: { value: fmt(row.LastUsed!) }, Description: { value: 'dated' } }]);
+    expect(extended.body.rows).toEqual([
+      { RowId: { value: rowId }, Created: { value: fmt(row.Created) }, Expiration: { value: fmt(row.Expiration!) }, LastUsed: { value: fmt(row.LastUsed!) }, Description: { value: 'dated' }, RestrictionRole: { value: null } },
+    ]);
     const reporting = await c.req(q + '&apiVersion=17.1');
     expect(reporting.body.schemaName).toEqual(['core']);
     expect(reporting.body).not.toHaveProperty('formatVersion');
@@ -172,7 +176,7 @@ describe('query routes and the core tables (protocol §4, §6.2, §8.8)', () => 
     const names = a.body.queries.map((q: any) => q.name);
     expect(names).toContain('APIKeys');
     expect(names).not.toContain('UserAPIKeys');
-    expect(a.body.queries.find((q: any) => q.name === 'APIKeys').columns.map((c: any) => c.name)).toEqual(['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description']);
+    expect(a.body.queries.find((q: any) => q.name === 'APIKeys').columns.map((c: any) => c.name)).toEqual(['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description', 'RestrictionRole']);
     const alice = await as('alice@lk.test', 'alice-password');
     const b = await alice.req('/home/query-getQueries.api?schemaName=core');
     expect(b.body.queries.map((q: any) => q.name)).not.toContain('APIKeys');

@@ -1,5 +1,5 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { BAD_CREDENTIALS, basic, Client, NO_PERMISSION } from './http';
+import { BAD_API_KEY, BAD_CREDENTIALS, basic, Client, NO_PERMISSION } from './http';
 
 describe('sessions: loginAPI, logout, idle timeout (protocol §2.4)', () => {
   let server: MockServer;
@@ -81,7 +81,7 @@ describe('sessions: loginAPI, logout, idle timeout (protocol §2.4)', () => {
     await c.req('/login-logoutAPI.api', { method: 'POST', csrf: true });
     const r = await new Client(server.url).req('/login-whoAmI.api', { headers: { apikey: sk } });
     expect(r.status).toBe(401);
-    expect(r.body).toEqual(BAD_CREDENTIALS);
+    expect(r.body).toEqual(BAD_API_KEY);
   });
 
   it('session keys die at the idle timeout, and using one keeps the session alive', async () => {
@@ -96,7 +96,7 @@ describe('sessions: loginAPI, logout, idle timeout (protocol §2.4)', () => {
     server.clock.advance(31 * 60_000);
     const r = await use();
     expect(r.status).toBe(401);
-    expect(r.body).toEqual(BAD_CREDENTIALS);
+    expect(r.body).toEqual(BAD_API_KEY);
   });
 
   it('a session key made with an API key gets its own session', async () => {

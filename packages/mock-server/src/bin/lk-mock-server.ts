@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // lk-mock-server: run the mock LabKey Server as a program.
 import { parseArgs } from 'node:util';
-import { SEEDED_ACCOUNTS, startMockServer } from '../index.js';
+import { LABKEY_VERSIONS, NEWEST_LABKEY_VERSION, SEEDED_ACCOUNTS, startMockServer } from '../index.js';
 import type { MockServerOptions } from '../types.js';
 
 const USAGE = `Usage: lk-mock-server [options]
@@ -11,8 +11,10 @@ const USAGE = `Usage: lk-mock-server [options]
   --context-path PATH    context path (default /labkey; "" or / for the root context)
   --seed demo|empty      demo: API keys on, lists.People and lists.Generated (default demo)
   --data FILE            keep users, settings, keys and rows in FILE across restarts
-  --legacy-auth          pre-2024 behaviour: bad credentials silently become guest
-  --bearer               accept Authorization: Bearer <key> (newer servers)
+  --labkey-version V     behave as LabKey V: ${LABKEY_VERSIONS.join(', ')} (default ${NEWEST_LABKEY_VERSION};
+                         22.11 = any release before 23.3); see the README's table
+  --legacy-auth          shorthand for --labkey-version 24.3 (bad credentials silently become guest)
+  --bearer               shorthand for --labkey-version 26.3 (accepts Authorization: Bearer)
   --control              enable the /_mock/ control endpoint (loopback clients only)
   --generated-rows N     rows in lists.Generated (default 1000)
   --session-timeout-minutes N   idle session timeout (default 30)
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
         'context-path': { type: 'string' },
         seed: { type: 'string' },
         data: { type: 'string' },
+        'labkey-version': { type: 'string' },
         'legacy-auth': { type: 'boolean' },
         bearer: { type: 'boolean' },
         control: { type: 'boolean' },
@@ -65,12 +68,19 @@ async function main(): Promise<void> {
   const generatedRows = int('generated-rows', values['generated-rows'] as string | undefined, 0);
   const timeoutMin = int('session-timeout-minutes', values['session-timeout-minutes'] as string | undefined, 1);
 
+  const version = values['labkey-version'] as string | undefined;
+  if (version !== undefined && !(LABKEY_VERSIONS as readonly string[]).includes(version)) {
+    fail(`--labkey-version must be one of ${LABKEY_VERSIONS.join(', ')}, got '${version}'`);
+  }
+  const legacy = Boolean(values['legacy-auth']);
+  const bearer = Boolean(values.bearer);
+  if (version !== undefined && (legacy || bearer)) fail('--labkey-version replaces --legacy-auth and --bearer; give only --labkey-version');
+  if (legacy && bearer) fail('--legacy-auth (before 24.8) and --bearer (26.3 and later) are different LabKey releases; pick one --labkey-version');
   const opts: MockServerOptions = {
     port: port ?? 8080,
     host: (values.host as string | undefined) ?? '127.0.0.1',
     seed,
-    legacyAuth: Boolean(values['legacy-auth']),
-    bearer: Boolean(values.bearer),
+    labkeyVersion: version ?? (legacy ? '24.3' : bearer ? '26.3' : NEWEST_LABKEY_VERSION),
     control: Boolean(values.control),
   };
   if (values['context-path'] !== undefined) opts.contextPath = values['context-path'] as string;
@@ -120,8 +130,7 @@ async function main(): Promise<void> {
   const s = server.state.settings;
   lines.push(
     `API keys: ${s.allowApiKeys ? 'on' : 'off'}; session keys: ${s.allowSessionKeys ? 'on' : 'off'}; expiry: ${s.apiKeyExpirationSeconds === -1 ? 'never' : `${s.apiKeyExpirationSeconds} s`}` +
-      (opts.bearer ? '; Bearer accepted' : '') +
-      (opts.legacyAuth ? '; legacy auth' : '') +
+      `; LabKey ${server.state.labkeyVersion}` +
       (opts.control ? `; control endpoint at ${server.origin}/_mock/` : '') +
       (opts.dataFile ? `; data in ${opts.dataFile}` : ''),
   );

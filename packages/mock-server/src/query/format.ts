@@ -197,6 +197,8 @@ export interface QueryResponseInput {
   rowCount: number | undefined;
   includeMetadata: boolean;
   readOnlyTable: boolean;
+  /** The table's single primary key, for metaData.id (selectRows); else the selected key column. */
+  idColumn?: string;
   sort: { field: string; direction: 'ASC' | 'DESC' }[];
   messages: string[];
   /** Per output column: index of its lookup display value in the storage row (9.1+). */
@@ -215,10 +217,11 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
   if (fmt !== 13.2) body.formatVersion = fmt;
   if (i.includeMetadata) {
     const pks = i.columns.filter((c) => c.keyField);
+    const id = i.idColumn ?? (pks.length === 1 ? pks[0]!.name : undefined);
     const meta: Record<string, unknown> = {
       root: 'rows',
       totalProperty: 'rowCount',
-      ...(pks.length === 1 ? { id: pks[0]!.name } : {}),
+      ...(id !== undefined ? { id } : {}),
       fields: i.columns.map((c) => fieldMeta(c, fmt, i.readOnlyTable)),
       title: i.title ?? i.queryName,
       ...(i.description ? { description: i.description } : {}),

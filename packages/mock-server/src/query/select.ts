@@ -33,7 +33,7 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
     const resolve = (name: string) => byLower.get(name.trim().toLowerCase()) ?? lookups.resolve(name.trim());
     const messages: string[] = [];
 
-    // Columns: requested (unknown dropped silently) or the default (non-hidden) set.
+    // Columns: requested (unknown dropped silently) or the default set.
     let columns: ColumnDef[] = [];
     const requested = (params[`${region}.columns`] ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
     if (requested.length) {
@@ -47,7 +47,9 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
         if (c && !seen.has(c.name)) (seen.add(c.name), columns.push(c));
       }
     }
-    if (!columns.length) columns = t.columns.filter((c) => !c.hidden);
+    // The default set is the non-hidden columns plus the primary key, hidden or not
+    // (QueryView.exportToApiResponse forces the pk into the default list).
+    if (!columns.length) columns = t.columns.filter((c) => !c.hidden || c.keyField);
 
     const where = buildWhere(params, region, resolve, t.columns.filter((c) => !c.hidden));
     messages.push(...where.messages);
@@ -130,6 +132,8 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
       rowCount,
       includeMetadata: bool(one(params, 'includeMetadata'), true),
       readOnlyTable: t.readOnly,
+      // metaData.id names the table's single primary key whatever was selected.
+      ...(t.pk ? { idColumn: t.pk.name } : {}),
       sort: one(params, `${region}.sort`) !== undefined ? sort : [],
       messages,
       display,

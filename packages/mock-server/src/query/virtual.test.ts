@@ -89,13 +89,14 @@ const select = (u: QueryUser, queryName: string, extra: Record<string, string> =
 };
 
 describe('selectRows on virtual tables', () => {
-  test('rows come from the provider for that user; hidden columns stay out of the default set', () => {
+  test('rows come from the provider for that user; hidden columns stay out of the default set, except the primary key', () => {
     const r = select(alice, 'UserAPIKeys');
     expect(r.status).toBe(200);
     expect(r.body.rows).toEqual([
-      { Created: '2024-01-01 09:30:00.000', Expiration: null, Description: 'laptop' },
-      { Created: '2024-01-02 09:30:00.000', Expiration: '2024-02-01 00:00:00.000', Description: 'ci' },
+      { RowId: 1, Created: '2024-01-01 09:30:00.000', Expiration: null, Description: 'laptop' },
+      { RowId: 2, Created: '2024-01-02 09:30:00.000', Expiration: '2024-02-01 00:00:00.000', Description: 'ci' },
     ]);
+    expect(r.body.metaData.id).toBe('RowId');
     expect(r.body.rowCount).toBe(2);
     expect(select(bob, 'userapikeys').body.rows.map((x: any) => x.Description)).toEqual(['bob']);
   });

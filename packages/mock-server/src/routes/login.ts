@@ -60,7 +60,7 @@ function logoutHandler(ctx: ActionContext) {
   const s = ctx.principal.session;
   if (s) ctx.services.state.invalidateSession(s.id); // session keys die with the session
   clearSessionCookie(ctx);
-  ctx.principal = { user: null, realUser: null, impersonated: false, session: null };
+  ctx.principal = { user: null, realUser: null, impersonated: false, session: null, role: null };
   return { body: { success: true } };
 }
 

@@ -10,7 +10,7 @@ import type { ApiResult, Params, QueryEngine, QueryUser } from '../query/types.j
 export function queryUserOf(p: Principal): QueryUser {
   const u = p.user;
   if (!u) return { id: 0, email: 'guest', displayName: 'guest', isSiteAdmin: false, impersonated: false, guest: true };
-  return { id: u.id, email: u.email, displayName: u.displayName, isSiteAdmin: u.siteAdmin, impersonated: p.impersonated, guest: false };
+  return { id: u.id, email: u.email, displayName: u.displayName, isSiteAdmin: u.siteAdmin && p.role === null, impersonated: p.impersonated, guest: false };
 }
 
 /** Query string + form body + the top-level keys of a JSON body (stringified; arrays → several values). */
@@ -37,7 +37,7 @@ function toResult(r: ApiResult): ActionResult {
 function checkWrite(ctx: ActionContext, perms: Perm[], schemaNames: unknown[]): void {
   const onlyCore = schemaNames.length > 0 && schemaNames.every((s) => typeof s === 'string' && s.toLowerCase() === 'core');
   if (onlyCore) return;
-  for (const p of perms) if (!hasPerm(ctx.principal.user, ctx.container, p)) throw new FilterError(403, MSG_NO_PERMISSION);
+  for (const p of perms) if (!hasPerm(ctx.principal.user, ctx.container, p, ctx.principal.role)) throw new FilterError(403, MSG_NO_PERMISSION);
 }
 
 function writeBody(ctx: ActionContext): Record<string, unknown> {

@@ -1,13 +1,15 @@
 // Controller `security`: createApiKey, ensureLogin; controller `user`: impersonateUser.
 import { principalFromSession } from '../authenticate.js';
 import { ActionError, API_USAGE_EXCEPTION, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
+import { KEY_ROLES } from '../generations.js';
 import type { RouteDef } from '../route.js';
 import { ensureSession } from './session-cookie.js';
 
 /**
- * POST {type: 'apikey' | 'session', description?} → `{"apikey": "<64 hex>"}` (SecurityController
+ * POST {type: 'apikey' | 'session', description?, role?} → `{"apikey": "<64 hex>"}` (SecurityController
  * CreateApiKeyAction). Disabled → 404; impersonating → 403 (API keys); unknown type → 404;
- * missing type → 500.
+ * missing type → 500. From 26.7 `role` (a role class) restricts the key, an unknown one is a 404;
+ * before, the server ignores it. Before 24.x there is no description to keep.
  */
 export const createApiKey: RouteDef = {
   name: 'security-createApiKey',
@@ -27,8 +29,13 @@ export const createApiKey: RouteDef = {
     if (type === 'apikey') {
       if (!state.settings.allowApiKeys) throw new ActionError(404, 'Creation of API keys is disabled', NOT_FOUND_EXCEPTION);
       if (ctx.principal.impersonated) throw new FilterError(403, "Can't create an API key while impersonating");
-      const description = ctx.param('description');
-      const key = state.createKeyForUser(ctx.principal.user!.id, description);
+      const gen = state.generation;
+      const description = gen.keyDescription ? ctx.param('description') : undefined;
+      const roleParam = gen.keyRoles ? ctx.param('role')?.trim() || undefined : undefined;
+      if (roleParam !== undefined && !KEY_ROLES.some((r) => r.uniqueName === roleParam)) {
+        throw new ActionError(404, 'Restiction role was not found!', NOT_FOUND_EXCEPTION);
+      }
+      const key = state.createKeyForUser(ctx.principal.user!.id, description, roleParam ?? null);
       return { body: { apikey: key } };
     }
     if (type === 'session') {
@@ -91,4 +98,17 @@ export const impersonateUser: RouteDef = {
   },
 };
 
+/** 26.7: the roles a key can be restricted to, `[{uniqueName, displayName}]`. */
+export const getApiKeyRoles: RouteDef = {
+  name: 'security-getApiKeyRoles',
+  postOnly: false,
+  csrf: false,
+  permission: 'login',
+  handler: () => ({ body: KEY_ROLES.map((r) => ({ uniqueName: r.uniqueName, displayName: r.displayName })) }),
+};
+
 export const securityRoutes = [createApiKey, ensureLogin, impersonateUser];
+/** The security routes a generation has. */
+export function securityRoutesFor(keyRoles: boolean): RouteDef[] {
+  return keyRoles ? [...securityRoutes, getApiKeyRoles] : securityRoutes;
+}
