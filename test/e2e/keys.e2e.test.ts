@@ -36,7 +36,7 @@ describe('lk keys, end to end', () => {
     expect(rows.find((r) => r.Description === 'bob@lk.test laptop')?.Current).toBe(true);
 
     const table = await runLk(['keys', 'list'], { home });
-    expect(table.stdout.split('\n')[0]).toBe('RowId\tCreated\tExpiration\tLastUsed\tDescription\tCurrent');
+    expect(table.stdout.split('\n')[0]).toBe('RowId\tCreated\tExpiration\tLastUsed\tDescription\tRole\tCurrent');
     expect(table.stdout).toContain('nightly job');
 
     const noYes = await runLk(['keys', 'revoke', String(nightly?.RowId)], { home });

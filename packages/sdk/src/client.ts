@@ -14,7 +14,8 @@ import { Core } from './request.js';
 import type { DebugSink, Timeouts } from './transport/transport.js';
 import { normalizeServerUrl } from './transport/url.js';
 import { executeSql, paginate, paginatePages, selectRows } from './api/query.js';
-import { createApiKey, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
+import { createApiKey, getApiKeyRoles, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
+import type { ApiKeyRole } from './api/key-roles.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
 import { getQueries, getQueryDetails, getSchemas } from './api/discovery.js';
 import type {
@@ -110,7 +111,10 @@ export interface LabKeyClient {
   getQueries(o: GetQueriesOptions): Promise<QueryInfo[]>;
   /** A query's columns (`query-getQueryDetails.api`); an unknown schema or query's NotFoundError carries `suggestions`. */
   getQueryDetails(o: GetQueryDetailsOptions): Promise<QueryDetails>;
+  /** A new key; `role` restricts it (LabKey 26.7; UnsupportedError from an older server). */
   createApiKey(o?: CreateApiKeyOptions): Promise<CreatedApiKey>;
+  /** The roles a key can be restricted to (`security-getApiKeyRoles.api`, LabKey 26.7; UnsupportedError before). */
+  getApiKeyRoles(o?: { signal?: AbortSignal }): Promise<ApiKeyRole[]>;
   listApiKeys(o?: { signal?: AbortSignal }): Promise<ApiKeyRow[]>;
   listAllApiKeys(o?: { signal?: AbortSignal }): Promise<ApiKeyRow[]>;
   revokeApiKey(rowId: number, o?: { all?: boolean; signal?: AbortSignal }): Promise<void>;
@@ -288,6 +292,10 @@ class Client implements LabKeyClient {
 
   createApiKey(o: CreateApiKeyOptions = {}): Promise<CreatedApiKey> {
     return createApiKey(this.core, this.container, this.withSignal(o));
+  }
+
+  getApiKeyRoles(o: { signal?: AbortSignal } = {}): Promise<ApiKeyRole[]> {
+    return getApiKeyRoles(this.core, this.container, this.sig(o.signal));
   }
 
   listApiKeys(o: { signal?: AbortSignal } = {}): Promise<ApiKeyRow[]> {

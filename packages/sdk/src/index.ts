@@ -19,6 +19,7 @@ export {
   NetrcLockError,
   InvalidArgumentError,
   CredentialSourceError,
+  UnsupportedError,
   formatTrail,
 } from './errors/credential-errors.js';
 export { NetrcValueError } from './errors/netrc-value-error.js';
@@ -193,3 +194,5 @@ export type {
   ColumnInfo,
   QueryDetails,
 } from './api/types.js';
+export { KEY_ROLE_NAMES, keyRoleName, describeKeyRole } from './api/key-roles.js';
+export type { ApiKeyRole, KeyRoleName } from './api/key-roles.js';

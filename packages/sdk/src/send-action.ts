@@ -11,6 +11,19 @@ import { guestDespiteKeyError, parseJsonObject, toLabKeyError, type AuthContext 
 import { redactRequest } from './transport/redacted-request.js';
 import type { DebugSink, Transport } from './transport/transport.js';
 
+/** Actions whose answer is a JSON array, in lower case. */
+const ARRAY_ACTIONS = new Set(['getapikeyroles']);
+
+function parseJsonArray(body: string): unknown[] | undefined {
+  if (!/^\s*\[/.test(body.slice(0, 64))) return undefined;
+  try {
+    const v: unknown = JSON.parse(body);
+    return Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One action request, built (method, URL with query, body) and classified. */
 export interface PreparedAction {
   method: 'GET' | 'POST';
@@ -59,6 +72,11 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
       debug: core.debugSink(),
     });
     if (res.status >= 200 && res.status < 300) {
+      // The few actions that answer a JSON array (security-getApiKeyRoles) get it as `{ list }`.
+      if (ARRAY_ACTIONS.has(p.action)) {
+        const list = parseJsonArray(res.body);
+        if (list) return { list } as T;
+      }
       const json = parseJsonObject(res.body);
       if (json && !(json.success === false && typeof json.exception === 'string')) {
         // whoAmI answering guest (id 0) although we hold a key: a pre-2024 server ignored the key,

@@ -1,7 +1,9 @@
 import type { Core } from '../request.js';
 import { Secret } from '../redact/secret.js';
 import { fingerprintKey } from '../redact/fingerprint.js';
-import { BadResponseError } from '../errors/http-error.js';
+import { BadResponseError, NotFoundError } from '../errors/http-error.js';
+import { InvalidArgumentError, UnsupportedError } from '../errors/credential-errors.js';
+import { describeKeyRole, findKeyRole, KEY_ROLE_NAMES, keyRoleName, type ApiKeyRole } from './key-roles.js';
 import { selectRows } from './query.js';
 import type { ApiKeyRow, CreateApiKeyOptions, CreatedApiKey, WhoAmI } from './types.js';
 import type { KeyInfo } from '../auth/diagnose-rejection.js';
@@ -41,6 +43,7 @@ function get(row: Record<string, unknown>, name: string): unknown {
 function toApiKeyRow(r: Record<string, unknown>): ApiKeyRow {
   const createdBy = get(r, 'CreatedBy');
   const desc = get(r, 'Description');
+  const role = get(r, 'RestrictionRole');
   return {
     rowId: Number(get(r, 'RowId')),
     createdBy: typeof createdBy === 'number' ? createdBy : createdBy == null ? undefined : Number(createdBy),
@@ -48,10 +51,13 @@ function toApiKeyRow(r: Record<string, unknown>): ApiKeyRow {
     expiration: labkeyDateToIso(get(r, 'Expiration')),
     lastUsed: labkeyDateToIso(get(r, 'LastUsed')),
     description: desc == null ? null : String(desc),
+    // Undefined when the server has no such column (before 26.7).
+    role: role === undefined ? undefined : role === null || role === '' ? null : String(role),
   };
 }
 
-const KEY_COLUMNS = ['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description'];
+/** Which columns a generation has varies (Description and LastUsed from 24.x, RestrictionRole in 26.7): the server drops the others, and that is no warning. */
+const KEY_COLUMNS = ['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description', 'RestrictionRole'];
 
 /** core.UserAPIKeys: the signed-in user's own keys (never the keys themselves). */
 export async function listApiKeys(core: Core, container: string, signal?: AbortSignal): Promise<ApiKeyRow[]> {
@@ -90,6 +96,19 @@ export async function createApiKey(core: Core, container: string, o: CreateApiKe
   const type = o.type ?? 'apikey';
   const body: Record<string, unknown> = { type };
   if (o.description !== undefined) body.description = o.description;
+  let role: ApiKeyRole | undefined;
+  if (o.role !== undefined) {
+    // Asked first: a server before 26.7 would ignore `role` and make an unrestricted key.
+    const roles = await getApiKeyRoles(core, container, o.signal);
+    role = findKeyRole(roles, o.role);
+    if (!role) {
+      const offered = roles.map((r) => r.name ?? r.uniqueName);
+      throw new InvalidArgumentError(`${core.opts.baseUrl} cannot restrict a key to the role ${JSON.stringify(o.role)}; it offers ${offered.join(', ')}.`, {
+        hint: `Use one of: ${offered.join(', ')}.`,
+      });
+    }
+    body.role = role.uniqueName;
+  }
   const j = await core.call<Record<string, unknown>>({
     controller: 'security',
     action: 'createApiKey',
@@ -106,6 +125,8 @@ export async function createApiKey(core: Core, container: string, o: CreateApiKe
   const apiKey = new Secret(j.apikey);
   const info: KeyInfo = { fingerprint: fingerprintKey(apiKey), server: core.opts.baseUrl };
   if (o.description !== undefined) info.description = o.description.trim().slice(0, 256);
+  if (type === 'apikey' && o.role !== undefined) info.role = role!.uniqueName;
+  else if (type === 'apikey' && role === undefined) info.role = null;
   if (type === 'apikey') {
     // The key exists now and is shown only once: a failed lookup must not lose it, so the key is
     // returned with what is known (no row id or expiry) and the failure goes to the debug log.
@@ -126,6 +147,7 @@ export async function createApiKey(core: Core, container: string, o: CreateApiKe
       if (mine.created) info.createdAt = mine.created;
       info.expiresAt = mine.expiration;
       if (mine.description !== null) info.description = mine.description;
+      if (mine.role !== undefined) info.role = mine.role;
     }
   }
   return { apiKey, info };
@@ -143,4 +165,31 @@ export async function revokeApiKey(core: Core, container: string, rowId: number,
     idempotent: false,
     ...(o.signal ? { signal: o.signal } : {}),
   });
+}
+
+/**
+ * `security-getApiKeyRoles.api` (LabKey 26.7): the roles a key can be restricted to. A server
+ * without the action (before 26.7) throws UnsupportedError `key-roles`.
+ */
+export async function getApiKeyRoles(core: Core, container: string, signal?: AbortSignal): Promise<ApiKeyRole[]> {
+  let j: Record<string, unknown>;
+  try {
+    j = await core.call<Record<string, unknown>>({ controller: 'security', action: 'getApiKeyRoles', container, method: 'GET', ...(signal ? { signal } : {}) });
+  } catch (e) {
+    if (e instanceof NotFoundError && e.what === 'action') {
+      throw new UnsupportedError(
+        `${core.opts.baseUrl} cannot restrict keys to a role: it has no security-getApiKeyRoles action, so it is older than LabKey 26.7 (which brought role-restricted keys). No key was created.`,
+        { feature: 'key-roles', hint: `Create the key without a role (it then has all of its user's permissions), or ask the administrator to upgrade to LabKey 26.7. Roles on 26.7: ${KEY_ROLE_NAMES.join(', ')}.`, cause: e },
+      );
+    }
+    throw e;
+  }
+  // A JSON array (the SDK hands it over as `list`), or an object holding one.
+  const list = Array.isArray(j.list) ? j.list : Array.isArray(j.roles) ? j.roles : [];
+  return list
+    .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object' && typeof (r as { uniqueName?: unknown }).uniqueName === 'string')
+    .map((r) => {
+      const uniqueName = String(r.uniqueName);
+      return { uniqueName, displayName: typeof r.displayName === 'string' ? r.displayName : describeKeyRole(uniqueName), name: keyRoleName(uniqueName) };
+    });
 }

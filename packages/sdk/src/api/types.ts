@@ -143,12 +143,24 @@ export interface ApiKeyRow {
   expiration: string | null;
   lastUsed: string | null;
   description: string | null;
+  /**
+   * The role class the key is restricted to (LabKey 26.7's RestrictionRole), null for a key with
+   * all of its user's permissions, undefined when the server does not say (before 26.7).
+   */
+  role?: string | null | undefined;
 }
 
 /** @public */
 export interface CreateApiKeyOptions {
   type?: 'apikey' | 'session';
   description?: string;
+  /**
+   * Restrict the key to a role (LabKey 26.7): `reader`, `author`, `editor-without-delete`,
+   * `editor`, or a role the server lists (its class or display name). The server's list is asked
+   * first: an older server throws UnsupportedError (it would ignore `role`), a role it does not
+   * offer throws InvalidArgumentError naming the ones it does.
+   */
+  role?: string;
   signal?: AbortSignal;
 }
 

@@ -24,6 +24,8 @@ export interface KeyInfo {
   /** ISO time, or null for "never expires". Undefined: not known. */
   expiresAt?: string | null;
   description?: string;
+  /** The role class the key is restricted to (LabKey 26.7), null for none; undefined: not known. */
+  role?: string | null;
 }
 
 /** Looks up {@link KeyInfo} by fingerprint. @public */
@@ -53,10 +55,15 @@ export interface Diagnosis {
   hint: string;
 }
 
+/** What the server's own 401 text says, when it names a cause the client cannot know otherwise. */
+export type ServerSays = 'deactivated' | 'secondary-auth';
+
 export interface DiagnoseInput {
   credential: Pick<Credential, 'apiKey' | 'source' | 'fingerprint' | 'details'>;
   /** The request came back as guest from a server that silently ignores bad keys (pre-2024). */
   legacyGuest?: boolean;
+  /** The server's 401 named the cause itself (a deactivated account, secondary authentication). */
+  serverSays?: ServerSays | undefined;
   /** How the key was sent: a guest answer to a Bearer header means the server does not read Bearer. */
   scheme?: 'apikey' | 'basic' | 'bearer' | undefined;
   keyInfo?: KeyInfo | undefined;
@@ -114,10 +121,25 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
       hint: "Send the key as the `apikey` header instead (the default): drop `auth: 'bearer'` or run `lk auth login --auth apikey`.",
     };
   }
+  if (input.serverSays === 'deactivated') {
+    return {
+      reason: 'deactivated',
+      because: "the server says the key's user account has been deactivated; the key is valid but its owner may no longer sign in",
+      hint: 'Ask a LabKey administrator to reactivate the account, or use a key of an active user (`lk auth login`).',
+    };
+  }
+  if (input.serverSays === 'secondary-auth') {
+    return {
+      reason: 'secondary-auth',
+      because: 'the server requires secondary authentication (TOTP or Duo) for passwords, and a password was sent instead of an API key',
+      hint: 'API keys are exempt from secondary authentication: create one in LabKey (External Tool Access) and run `lk auth login`.',
+    };
+  }
   if (input.legacyGuest) {
+    const known = knownCause(input, shape);
     return {
       reason: 'legacy-guest',
-      because: `the server treated the request as guest although the key was sent: servers before LabKey 24.8 silently ignore a key they do not accept${shape ? `; also, the key ${shape.text}` : ''}`,
+      because: `the server treated the request as guest although the key was sent: servers before LabKey 24.8 silently ignore a key they do not accept${known ? `; lk's records say it ${known}` : shape ? `; also, the key ${shape.text}` : ''}`,
       hint: `The key is not valid on this server (expired, revoked or mistyped). Create a new one in LabKey (External Tool Access) and run \`lk auth login\`; \`lk doctor\` checks the key's shape and source.`,
     };
   }
@@ -177,6 +199,18 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
     because: `it is not known to the server: it has expired or been revoked, or was never valid there`,
     hint: `Create a new key and run \`lk auth login\`, or ${changeAt(c)}. \`lk doctor\` checks the key's source and shape.`,
   };
+}
+
+/** On a server that says nothing (silent guest), what lk itself knows of the key: expired, revoked, or its shape. */
+function knownCause(input: DiagnoseInput, shape: ReturnType<typeof shapeProblem>): string | undefined {
+  const info = input.keyInfo;
+  if (info?.expiresAt) {
+    const exp = new Date(info.expiresAt);
+    if (!Number.isNaN(exp.getTime()) && exp.getTime() <= input.now.getTime()) return `expired at ${exp.toISOString()}`;
+  }
+  if (info && info.expiresAt !== undefined) return 'has not expired, so it was revoked (deleted) on the server';
+  if (shape?.kind === 'prefixed') return `starts with "${shape.prefix}", which only a key issued with it carries`;
+  return undefined;
 }
 
 function shapeProblem(raw: string): { kind: 'prefixed'; prefix: string; text: string } | { kind: 'malformed'; text: string } | undefined {

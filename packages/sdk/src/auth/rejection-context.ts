@@ -27,8 +27,17 @@ export function authContextFor(o: RejectionSetting, a: ResolvedAuth, credentialS
     credentialSent,
     trail: a.trail,
     server: o.baseUrl,
+    keyRole: c
+      ? async () => {
+          try {
+            return (await o.keyInfo?.get(c.fingerprint))?.role;
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined,
     diagnose: c
-      ? async ({ legacyGuest, serverNow }) => {
+      ? async ({ legacyGuest, serverNow, serverSays }) => {
           const ctx = o.resolveContext();
           let keyInfo;
           try {
@@ -38,7 +47,7 @@ export function authContextFor(o: RejectionSetting, a: ResolvedAuth, credentialS
           }
           const shadowed = legacyGuest ? undefined : await inspectShadowed(o.credentials, ctx, c);
           const netrc = c.source.startsWith('netrc:') ? await inspectNetrc(ctx, c) : undefined;
-          return diagnoseRejection({ credential: c, legacyGuest, scheme: o.auth, keyInfo, now: serverNow ?? ctx.now(), shadowed, netrc, server: o.baseUrl });
+          return diagnoseRejection({ credential: c, legacyGuest, serverSays, scheme: o.auth, keyInfo, now: serverNow ?? ctx.now(), shadowed, netrc, server: o.baseUrl });
         }
       : undefined,
   };

@@ -11,6 +11,8 @@ import { HttpError, type HttpErrorOptions } from './http-error.js';
  * - `shadowed`: an environment variable won over a different key stored for this server;
  * - `legacy-guest`: a pre-2024 server silently treated the request as guest;
  * - `bearer-unsupported`: the key went as `Authorization: Bearer` to a server that does not read it;
+ * - `deactivated`: the server says the key's user account has been deactivated;
+ * - `secondary-auth`: a password was refused because the server requires secondary authentication;
  * - `unknown`: expired or revoked, the client cannot tell which.
  * @public
  */
@@ -23,6 +25,8 @@ export type RejectionReason =
   | 'shadowed'
   | 'legacy-guest'
   | 'bearer-unsupported'
+  | 'deactivated'
+  | 'secondary-auth'
   | 'unknown';
 
 /** The server did not accept the key that was sent. The hint names the likely cause and the fix. @public */

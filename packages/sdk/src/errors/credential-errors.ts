@@ -171,3 +171,16 @@ function netrcFileHint(file: string, problem: NetrcFileProblem): string {
       return `Remove ${file} or the link to it, or set NETRC to a regular file (e.g. NETRC=~/.netrc-lk), then try again.`;
   }
 }
+
+/**
+ * The server is too old for what was asked: `feature` names it (`key-roles`: role-restricted keys
+ * came with LabKey 26.7; `bearer`: `Authorization: Bearer` with 26.3). @public
+ */
+export class UnsupportedError extends LabKeyError {
+  override readonly name = 'UnsupportedError';
+  readonly feature: 'key-roles' | 'bearer';
+  constructor(detail: string, options: LabKeyErrorOptions & { feature: 'key-roles' | 'bearer' }) {
+    super(ErrorCodes.UNSUPPORTED, detail, options);
+    this.feature = options.feature;
+  }
+}

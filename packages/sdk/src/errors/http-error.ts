@@ -41,11 +41,17 @@ export class HttpError extends LabKeyError {
   }
 }
 
-/** 403: signed in, but this user may not do that here. @public */
+/**
+ * 403: signed in, but this user may not do that here. `keyRole` is the role class the key that was
+ * sent is restricted to (LabKey 26.7), when lk knows it: then the key, not the user, lacks the
+ * permission. @public
+ */
 export class ForbiddenError extends HttpError {
   override readonly name = 'ForbiddenError';
-  constructor(message: string, options: HttpErrorOptions = {}) {
+  readonly keyRole: string | undefined;
+  constructor(message: string, options: HttpErrorOptions & { keyRole?: string | undefined } = {}) {
     super(message, options, ErrorCodes.FORBIDDEN);
+    this.keyRole = options.keyRole;
   }
 }
 

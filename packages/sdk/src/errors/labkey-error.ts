@@ -29,6 +29,7 @@ export const ErrorCodes = {
   NETRC_SYNTAX: 'LK_NETRC_SYNTAX',
   NETRC_LOCK: 'LK_NETRC_LOCK',
   INVALID_ARGUMENT: 'LK_INVALID_ARGUMENT',
+  UNSUPPORTED: 'LK_UNSUPPORTED',
 } as const;
 
 /** @public */

@@ -4,11 +4,12 @@
  */
 import type { Credential, ResolveStep } from '../credentials/types.js';
 import type { AuthScheme } from '../auth/auth-scheme.js';
-import { diagnoseRejection, describeSource, type Diagnosis } from '../auth/diagnose-rejection.js';
+import { diagnoseRejection, describeSource, type Diagnosis, type ServerSays } from '../auth/diagnose-rejection.js';
 import { ApiKeyRejectedError } from './api-key-rejected-error.js';
 import { scrubKey } from '../redact/scrub.js';
 import { NoCredentialsError } from './credential-errors.js';
 import { KNOWN_ACTIONS } from '../api/known-actions.js';
+import { describeKeyRole } from '../api/key-roles.js';
 import { closestNames, didYouMean } from '../api/suggest.js';
 import type { LabKeyError, RedactedRequest } from './labkey-error.js';
 import {
@@ -27,8 +28,18 @@ import {
   type ValidationIssue,
 } from './http-error.js';
 
-/** LabKey's 401 body for a key (or password) it does not accept, since 24.8. */
-export const REJECTED_MESSAGE = /did not match any accounts on file/i;
+/**
+ * LabKey's 401 texts for a guest without permission: a request that carries a key and gets one
+ * of these ran as guest, so the server ignored the key (servers before 24.8 do that with a key
+ * they do not accept). Any other 401 to a keyed request (not CSRF) is the server refusing the
+ * credential, whatever its words: "did not match any accounts on file" (24.8), "The API key you
+ * provided is invalid." (25.7), or a later text.
+ */
+export const GUEST_401_MESSAGE = /^\s*(You must log in to view this content|User does not have permission to perform this operation)/i;
+/** The server's word that the key's user is deactivated (the only fact the client has of it). */
+const DEACTIVATED_MESSAGE = /account has been deactivated/i;
+/** A password refused because secondary authentication (TOTP, Duo) is on; API keys are exempt. */
+const SECONDARY_AUTH_MESSAGE = /secondary authentication/i;
 /** LabKey's CSRF failure text. */
 export const CSRF_MESSAGE = /invalid security context/i;
 
@@ -49,8 +60,10 @@ export interface AuthContext {
   /** The trail of sources tried when none had a key (for NoCredentialsError). */
   trail?: readonly ResolveStep[] | undefined;
   server?: string | undefined;
+  /** Asked only on a 403 to a keyed request: the role class the key is restricted to, when known. */
+  keyRole?: (() => Promise<string | null | undefined>) | undefined;
   /** Asked only when a key was rejected: expiry knowledge and shadowing. */
-  diagnose?: ((d: { legacyGuest: boolean; serverNow: Date | undefined }) => Promise<Diagnosis>) | undefined;
+  diagnose?: ((d: { legacyGuest: boolean; serverNow: Date | undefined; serverSays?: ServerSays | undefined }) => Promise<Diagnosis>) | undefined;
 }
 
 interface ServerBody {
@@ -194,7 +207,7 @@ function notFoundWhat(msg: string): NotFoundError['what'] {
  *   WrongContextPathError; 405 → MethodNotAllowedError; 400 with `errors` → ValidationError;
  *   5xx → ServerError; a 2xx body that is not a JSON object → BadResponseError; else HttpError.
  */
-export async function toLabKeyError(response: ResponseLike, request: RedactedRequest, auth: AuthContext): Promise<LabKeyError> {
+export async function toLabKeyError(response: ResponseLike, request: RedactedRequest, auth: AuthContext, answeredAsGuest = false): Promise<LabKeyError> {
   // Server text is scrubbed of the key in use before any of it reaches an error (a reflecting proxy).
   const res = { ...response, body: scrubKey(response.body, auth.credential?.apiKey) };
   const json = parseJsonObject(res.body) as ServerBody | undefined;
@@ -241,16 +254,24 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
         hint: 'A proxy may be dropping the X-LABKEY-CSRF cookie or header; run `lk doctor`.',
       });
     }
-    const rejected = exception !== undefined && REJECTED_MESSAGE.test(exception);
+    // Refused, not ignored: any 401 text but the guest ones (see GUEST_401_MESSAGE).
+    const rejected = !answeredAsGuest && exception !== undefined && !GUEST_401_MESSAGE.test(exception);
     if (keySent && auth.credential) {
       const c = auth.credential;
       const legacyGuest = !rejected;
       // Expiry is the server's call, made by the server's clock: judge "expired" by the answer's
       // Date header when it has one (client and server clocks drift), else by ours.
       const serverNow = serverDate(res.headers);
+      const serverSays: ServerSays | undefined = !rejected
+        ? undefined
+        : DEACTIVATED_MESSAGE.test(exception!)
+          ? 'deactivated'
+          : SECONDARY_AUTH_MESSAGE.test(exception!)
+            ? 'secondary-auth'
+            : undefined;
       const d = auth.diagnose
-        ? await auth.diagnose({ legacyGuest, serverNow })
-        : diagnoseRejection({ credential: c, legacyGuest, scheme: auth.scheme, now: serverNow ?? new Date(), server: auth.server });
+        ? await auth.diagnose({ legacyGuest, serverNow, serverSays })
+        : diagnoseRejection({ credential: c, legacyGuest, serverSays, scheme: auth.scheme, now: serverNow ?? new Date(), server: auth.server });
       return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)} (fingerprint ${c.fingerprint}): ${d.because}.`, {
         ...base,
         hint: d.hint,
@@ -297,6 +318,18 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
 
   if (status === 403) {
     const who = auth.credential && keySent ? `the owner of the key from ${describeSource(auth.credential)}` : 'this user';
+    // LabKey 26.7 answers a role-restricted key's over-reach with this same plain 403.
+    const role = keySent && auth.keyRole ? await auth.keyRole().catch(() => undefined) : undefined;
+    if (role) {
+      const name = describeKeyRole(role);
+      const t = about(what, ' ', `is forbidden: the key from ${describeSource(auth.credential!)} is restricted to the ${name} role, and this needs more than ${name} allows (${exception ?? 'Forbidden'})`);
+      return new ForbiddenError(t.detail, {
+        ...base,
+        problem: t.problem,
+        keyRole: role,
+        hint: `Make a key with a wider role, e.g. \`lk keys create --role editor\` (or without --role for all of its user's permissions), and store it with \`lk auth login --with-token\`.`,
+      });
+    }
     const t = about(what, ' ', `is forbidden for ${who}: ${exception ?? 'Forbidden'}`);
     return new ForbiddenError(t.detail, {
       ...base,
@@ -483,5 +516,6 @@ export async function guestDespiteKeyError(res: ResponseLike, request: RedactedR
     { ...res, status: 401, body: JSON.stringify({ success: false, exception: 'The server answered as guest although an API key was sent.' }) },
     request,
     auth,
+    true,
   );
 }

@@ -1,8 +1,16 @@
+/** LabKey's (Tomcat's) session cookie. */
+export const SESSION_COOKIE = 'JSESSIONID';
+
 /**
- * A per-client cookie jar for the client's own origin only. It keeps the two cookies LabKey's
- * CSRF check and session need (`X-LABKEY-CSRF`, `JSESSIONID`) and any other the server sets, but
- * sends them only back to the origin it was created for: never across a redirect to another
- * origin or from https to http.
+ * A per-client cookie jar for the client's own origin only. It keeps the cookies the server sets
+ * (LabKey's CSRF cookie `X-LABKEY-CSRF` above all), but sends them only back to the origin it was
+ * created for: never across a redirect to another origin or from https to http.
+ *
+ * The session cookie of an answer to a request that carried a key is not kept (`keyed`): LabKey
+ * logs a key-authenticated request into a session, and a session user wins over any credential,
+ * so replaying it would let a revoked or expired key keep working until the session ends (before
+ * 26.7). The key goes on every request instead. CSRF does not need the session: LabKey's token is
+ * a double-submit cookie (`X-LABKEY-CSRF` cookie = header), not tied to the login session.
  */
 export class CookieJar {
   readonly origin: string;
@@ -14,7 +22,7 @@ export class CookieJar {
   }
 
   /** Stores cookies from `set-cookie` header values received from `url`. Other origins are ignored. */
-  store(url: string | URL, setCookie: string | string[] | undefined): void {
+  store(url: string | URL, setCookie: string | string[] | undefined, keyed = false): void {
     if (setCookie === undefined) return;
     const u = typeof url === 'string' ? new URL(url) : url;
     if (u.origin !== this.origin) return;
@@ -23,6 +31,7 @@ export class CookieJar {
       const eq = first.indexOf('=');
       if (eq <= 0) continue;
       const name = first.slice(0, eq).trim();
+      if (keyed && name === SESSION_COOKIE) continue;
       const value = first.slice(eq + 1).trim();
       const expired = /;\s*max-age=(0|-\d+)/i.test(line) || (/;\s*expires=([^;]+)/i.exec(line)?.[1] ?? '').match(/1970/) !== null;
       if (expired || value === '') this.cookies.delete(name);

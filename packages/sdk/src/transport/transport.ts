@@ -252,7 +252,7 @@ export class Transport {
       } catch (e) {
         throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, req.signal);
       }
-      if (credentials && res.headers['set-cookie'] !== undefined) this.jar.store(url, res.headers['set-cookie']);
+      if (credentials && res.headers['set-cookie'] !== undefined) this.jar.store(url, res.headers['set-cookie'], carriesKey(sendHeaders));
 
       if (REDIRECT_STATUSES.has(res.statusCode)) {
         const next = resolveLocation(res.headers.location, url);
@@ -364,4 +364,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Whether a request's headers carry a credential (the `apikey` header or an Authorization). */
+function carriesKey(headers: Record<string, string>): boolean {
+  return headers.apikey !== undefined || headers.authorization !== undefined;
 }

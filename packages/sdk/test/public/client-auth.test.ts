@@ -60,7 +60,7 @@ describe('a rejected key', () => {
     expect(e.status).toBe(401);
     expect(e.reason).toBe('unknown');
     expect(e.source).toBe('option');
-    expect(e.serverException).toMatch(/did not match any accounts/);
+    expect(e.serverException).toBe('The API key you provided is invalid.'); // the default mock is 26.7
     expect(e.hint).toMatch(/lk auth login/);
     await c.close();
   });

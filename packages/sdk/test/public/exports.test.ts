@@ -30,6 +30,8 @@ const EXPECTED = [
   'KNOWN_ACTIONS', 'closestNames', 'editDistance',
   // hostile files and servers (issue 12)
   'UnsafeNetrcFileError', 'MAX_NETRC_BYTES', 'scrubKey', 'ResponseTooLargeError',
+  // LabKey generations: role-restricted keys (issue 10)
+  'KEY_ROLE_NAMES', 'UnsupportedError', 'describeKeyRole', 'keyRoleName',
 ];
 
 test('the public exports are exactly the reviewed list', () => {

@@ -32,7 +32,7 @@ beforeAll(async () => {
   other = await rawServer((req, res) => answer(req.method ?? '', req.url ?? '', res, { 'set-cookie': 'OTHER=1; Path=/' }));
   home = await rawServer((req, res) => {
     const m = /^\/r(\d{3})-(other|same)(\/.*)$/.exec(req.url ?? '');
-    const cookie = { 'set-cookie': `JSESSIONID=${COOKIE_VALUE}; Path=/; HttpOnly` };
+    const cookie = { 'set-cookie': [`JSESSIONID=${COOKIE_VALUE}; Path=/; HttpOnly`, `X-LABKEY-CSRF=${COOKIE_VALUE}; Path=/`] };
     if (m) {
       const target = m[2] === 'other' ? other.origin : home.origin;
       res.writeHead(Number(m[1]), { location: `${target}/final${m[3]}`, ...cookie });
@@ -101,8 +101,10 @@ describe.each(FORMS)('auth %s', (auth) => {
       else if (auth === 'basic') expect(r.headers.authorization).toBe('Basic ' + Buffer.from(`apikey:${KEY}`).toString('base64'));
       else expect(r.headers.authorization).toBe(`Bearer ${KEY}`);
     }
-    // The cookie set by the redirect response travels to the same origin's next hop.
-    expect(finals[1]!.headers.cookie).toContain(`JSESSIONID=${COOKIE_VALUE}`);
+    // The cookie set by the redirect response travels to the same origin's next hop; the session
+    // cookie of an answer to a keyed request is never kept (the key goes on every request).
+    expect(finals[1]!.headers.cookie).toContain(`X-LABKEY-CSRF=${COOKIE_VALUE}`);
+    expect(finals[1]!.headers.cookie).not.toContain('JSESSIONID');
   });
 });
 

@@ -164,12 +164,18 @@ test('a netrc machine that never matches (scheme and port in it) → NoCredentia
   expect(e.hint).toMatch(/lk auth login/);
 });
 
-test('bearer-unsupported: a Bearer key to a server that does not read Bearer comes back as guest', async () => {
-  const c = clientFor(server, { apiKey: server.state.issueApiKey('alice@lk.test').key, auth: 'bearer' });
-  const e = await rejection(c.whoAmI());
-  expectRejected(e, 'bearer-unsupported');
-  expect(e.authScheme).toBe('bearer');
-  expect(e.hint).toMatch(/apikey/);
-  const e2 = await rejection(c.selectRows({ schemaName: 'core', queryName: 'UserAPIKeys' }));
-  expectRejected(e2, 'bearer-unsupported');
+test('bearer-unsupported: a Bearer key to a server that does not read Bearer (before 26.3) comes back as guest', async () => {
+  const old = await startMockServer({ labkeyVersion: '25.7' });
+  try {
+    const c = clientFor(old, { apiKey: old.state.issueApiKey('alice@lk.test').key, auth: 'bearer' });
+    const e = await rejection(c.whoAmI());
+    expectRejected(e, 'bearer-unsupported');
+    expect(e.authScheme).toBe('bearer');
+    expect(e.hint).toMatch(/apikey/);
+    const e2 = await rejection(c.selectRows({ schemaName: 'core', queryName: 'UserAPIKeys' }));
+    expectRejected(e2, 'bearer-unsupported');
+    await c.close();
+  } finally {
+    await old.close();
+  }
 });

@@ -45,6 +45,8 @@ export interface ServerStatus {
   auth: string;
   user?: { id: number; email: string; displayName: string };
   expiresAt?: string | null;
+  /** The role the key is restricted to (LabKey 26.7), as lk recorded it; null: all of its user's permissions. */
+  role?: string | null;
   /** Later sources holding a different key, which is not used (source and fingerprint only). */
   shadowed?: { source: string; from: string; fingerprint: string }[];
   trail?: { source: string; outcome: string; reason?: string }[];
@@ -106,6 +108,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
         r.shadowed = await shadowedKeys(deps, s.url, cred.fingerprint);
         const info = config.keys[cred.fingerprint];
         if (info && info.expiresAt !== undefined) r.expiresAt = info.expiresAt;
+        if (info && info.role !== undefined) r.role = info.role === null ? null : sdk.describeKeyRole(info.role);
         const who = await client.whoAmI(); // a guest answer despite the key is an ApiKeyRejectedError
         r.user = { id: who.id, email: who.email, displayName: who.displayName };
         r.ok = true;
@@ -164,6 +167,7 @@ function render(r: ServerStatus, deps: Deps): string {
     lines.push(`  ${style.warn('!')} ${sh.from} holds a different key (fingerprint ${sh.fingerprint}), which is not used`);
   }
   if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : r.expiresAt}`);
+  if (r.role) lines.push(`  - Role: ${r.role} (the key is restricted to it)`);
   if (r.expiresSoon) lines.push(`  ${style.warn('!')} The key expires soon: run \`lk keys rotate\` for a new one`);
   if (r.error?.hint) lines.push(`  - hint: ${r.error.hint}`);
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,5 @@
-/** `lk keys create [--description]`: a new API key, printed once to stdout. */
+/** `lk keys create [--description] [--role]`: a new API key, printed once to stdout. */
+import { describeKeyRole, KEY_ROLE_NAMES } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
@@ -7,6 +8,7 @@ import { serverCommand } from '../shared/command.js';
 export interface CreateOptions {
   server?: string;
   description?: string;
+  role?: string;
 }
 
 export const createCommand = serverCommand(
@@ -14,7 +16,8 @@ export const createCommand = serverCommand(
     parent
       .command('create')
       .description('create a new API key and print it once to stdout (store it with `lk auth login --with-token`)')
-      .option('--description <text>', 'what the key is for (shown by `lk keys list`)'),
+      .option('--description <text>', 'what the key is for (shown by `lk keys list`)')
+      .option('--role <role>', `restrict the key to a role (LabKey 26.7): ${KEY_ROLE_NAMES.join('|')}`),
   runCreate,
 );
 
@@ -23,14 +26,17 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
   const client = await clientFor(deps, server);
   await withClient(client, async (c) => {
     await c.credential(); // no key: "not logged in" (exit 4) before any request
-    const { apiKey, info } = await c.createApiKey({ type: 'apikey', description: opts.description }).catch((e: unknown) => Promise.reject(keysDisabled(e, server.url)));
+    const { apiKey, info } = await c
+      .createApiKey({ type: 'apikey', description: opts.description, ...(opts.role !== undefined ? { role: opts.role } : {}) })
+      .catch((e: unknown) => Promise.reject(keysDisabled(e, server.url)));
     await deps.config.update((cfg) => {
       cfg.keys[info.fingerprint] = { ...info, server: server.url };
     });
     deps.io.err(
       `${deps.io.style.warn('!')} This is the only time the new key is shown; it is not stored anywhere.\n` +
         `  Keep it secret. To use it: lk auth login --server ${server.url} --with-token < file-holding-the-key\n` +
-        `${info.rowId !== undefined ? `  Row id ${info.rowId}` : '  '}${info.expiresAt ? `, expires ${info.expiresAt}` : info.expiresAt === null ? ', never expires' : ''}\n`,
+        `${info.rowId !== undefined ? `  Row id ${info.rowId}` : '  '}${info.expiresAt ? `, expires ${info.expiresAt}` : info.expiresAt === null ? ', never expires' : ''}` +
+        `${info.role ? `, restricted to the ${describeKeyRole(info.role)} role` : ''}\n`,
     );
     await deps.io.out(`${apiKey.reveal()}\n`);
   });

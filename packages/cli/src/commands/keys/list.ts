@@ -1,6 +1,6 @@
 /** `lk keys list [--all]`: the API keys the server has for you (core.UserAPIKeys), or for everyone (core.APIKeys, admins). */
 import { CliError } from '../../cli-error.js';
-import type { ApiKeyRow } from '@lk/sdk';
+import { describeKeyRole, type ApiKeyRow } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
 import { createRowWriter } from '../../output/row-writer.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
@@ -30,6 +30,15 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
     const cred = await c.credential();
     const rows = opts.all ? await c.listAllApiKeys().catch((e: unknown) => Promise.reject(adminOnly(e, server.url))) : await c.listApiKeys();
     const currentRow = (await deps.config.load()).keys[cred.fingerprint]?.rowId;
+    // LabKey 26.7 tells each key's role: remember the current key's, so a 403 can name it.
+    const current = rows.find((r) => r.rowId === currentRow);
+    if (current && current.role !== undefined) {
+      await deps.config.update((cfg) => {
+        const k = cfg.keys[cred.fingerprint];
+        if (k) k.role = current.role ?? null;
+      });
+    }
+    const hasRoles = rows.some((r) => r.role !== undefined);
     const view = rows.map((r) => ({
       RowId: r.rowId,
       ...(opts.all ? { CreatedBy: r.createdBy } : {}),
@@ -37,6 +46,7 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
       Expiration: r.expiration ?? null,
       LastUsed: r.lastUsed ?? null,
       Description: r.description ?? null,
+      ...(hasRoles ? { Role: r.role ? describeKeyRole(r.role) : r.role === null ? 'all' : null } : {}),
       Current: r.rowId === currentRow,
     }));
     if (opts.json) {
