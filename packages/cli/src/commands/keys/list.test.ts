@@ -30,10 +30,10 @@ describe('lk keys list', () => {
 
       await runList({}, deps);
       const lines = deps.io.stdout().trimEnd().split('\n');
-      expect(lines[0]).toBe('RowId\tCreated\tExpiration\tLastUsed\tDescription\tCurrent');
+      expect(lines[0]).toBe('RowId\tCreated\tExpiration\tLastUsed\tDescription\tRole\tCurrent');
       expect(lines).toHaveLength(3);
-      expect(lines.find((l) => l.startsWith(`${a.rowId}\t`))).toMatch(/\tlaptop\t\*$/);
-      expect(lines.find((l) => l.startsWith(`${b.rowId}\t`))).toMatch(/^\d+\t\S+\tnever\t\tci\t$/);
+      expect(lines.find((l) => l.startsWith(`${a.rowId}\t`))).toMatch(/\tlaptop\tall\t\*$/);
+      expect(lines.find((l) => l.startsWith(`${b.rowId}\t`))).toMatch(/^\d+\t\S+\tnever\t\tci\tall\t$/);
       expect(deps.io.stdout()).not.toContain(a.key);
     });
 
