@@ -254,5 +254,23 @@ describe('lk auth login', () => {
         await bearerServer.close();
       }
     });
+
+    it('--auth bearer against a server before 26.3 is refused with what to run, and nothing is stored', async () => {
+      const old = await startMockServer({ labkeyVersion: '25.7' });
+      try {
+        const { key } = old.state.issueApiKey('alice@lk.test');
+        deps = await createTestDeps({ stdin: key });
+        const e = await runLogin({ server: old.url, withToken: true, auth: 'bearer' }, deps).then(
+          () => undefined,
+          (x: unknown) => x as { code: string; message: string; hint?: string },
+        );
+        expect(e?.code).toBe('LK_API_KEY_REJECTED');
+        expect(e?.message).toContain('does not read keys sent as `Authorization: Bearer`');
+        expect(e?.hint).toContain('lk auth login --auth apikey');
+        expect((await deps.config.load()).servers[old.url]).toBeUndefined();
+      } finally {
+        await old.close();
+      }
+    });
   });
 });

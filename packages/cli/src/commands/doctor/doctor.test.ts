@@ -31,7 +31,7 @@ describe('lk doctor', () => {
   });
 
   describe('behaviour given stubbed deps', () => {
-    const server = useMockServer();
+    const server = useMockServer({ labkeyVersion: '25.7' }) // before Bearer: no recommendation in the exact report below;
     const h = useDoctorHarness(server);
 
     it('a healthy netrc: every check passes, one line each on stdout, exit 0', async () => {

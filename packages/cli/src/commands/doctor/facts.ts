@@ -62,6 +62,10 @@ export interface DoctorFacts {
   workingBase(): Promise<string | undefined>;
   /** whoAmI with this key at {@link workingBase}, as lk sends it. Memoized per fingerprint. */
   verify(key: Secret): Promise<KeyVerdict>;
+  /** Whether the server reads this key sent as `Authorization: Bearer` (LabKey 26.3 and later). */
+  takesBearer(key: Secret): Promise<boolean>;
+  /** How lk is set to send the key to this server (`lk auth login --auth`); undefined: the default. */
+  auth: string | undefined;
   /** Repairs offered by the checks that ran so far (filled in by the runner, in order). */
   pendingRepairs: Repair[];
 }
@@ -139,8 +143,14 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
 
   let probe: Promise<ContextPathReport> | undefined;
   const verdicts = new Map<string, Promise<KeyVerdict>>();
+  const auth = server ? await deps.config.load().then((c) => c.servers[server.url]?.auth, () => undefined) : undefined;
   const facts: DoctorFacts = {
     server,
+    auth,
+    async takesBearer(key) {
+      const base = await facts.workingBase();
+      return base ? (await verifyKey(deps, base, key, 'bearer')).kind === 'accepted' : false;
+    },
     netrc,
     platform: deps.platform,
     sources,
@@ -183,11 +193,11 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
  * Asks the server who this key belongs to, through the SDK client (one attempt, no retries).
  * A 401, or a guest answer from a pre-2024 server that ignores bad keys, is a rejection.
  */
-async function verifyKey(deps: Deps, baseUrl: string, key: Secret): Promise<KeyVerdict> {
+async function verifyKey(deps: Deps, baseUrl: string, key: Secret, auth?: 'bearer'): Promise<KeyVerdict> {
   const sdk = await deps.sdk();
   let client: Awaited<ReturnType<Deps['createClient']>> | undefined;
   try {
-    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0, timeouts: PROBE_TIMEOUTS });
+    client = await deps.createClient({ baseUrl, apiKey: key, retries: 0, timeouts: PROBE_TIMEOUTS, ...(auth ? { auth } : {}) });
     const me = await client.whoAmI(); // a guest answer despite the key is an ApiKeyRejectedError (legacy-guest)
     return { kind: 'accepted', email: me.email, displayName: me.displayName };
   } catch (e) {

@@ -10,7 +10,23 @@ describe('check: key accepted', () => {
 
   it('an accepted key passes and names its owner', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
-    expect((await h.check(keyAccepted)).detail).toMatch(new RegExp(`^key [0-9a-f]{8} from ${h.netrc} line 1 is accepted: it belongs to alice@lk.test\\.$`));
+    const detail = (await h.check(keyAccepted)).detail;
+    expect(detail).toMatch(new RegExp(`^key [0-9a-f]{8} from ${h.netrc} line 1 is accepted: it belongs to alice@lk.test\\. `));
+    // The newest generation (the mock's default) reads Bearer too: doctor recommends it.
+    expect(detail).toContain(`This server also reads keys sent as \`Authorization: Bearer\` (LabKey 26.3 and later)`);
+    expect(detail).toContain(`\`lk auth login --server ${h.server.url} --auth bearer\``);
+  });
+
+  it('no Bearer recommendation from a server before 26.3', async () => {
+    const old = await startMockServer({ labkeyVersion: '25.7' });
+    try {
+      const key = h.secret(old.state.issueApiKey('alice@lk.test').key);
+      h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
+      const r = await h.check(keyAccepted, { server: old.url });
+      expect(r.detail).toMatch(/is accepted: it belongs to alice@lk\.test\.$/);
+    } finally {
+      await old.close();
+    }
   });
 
   it('a NEW key with a stray apikey| prefix: rejected, accepted without it; --fix strips it, other entries untouched', async () => {
@@ -102,7 +118,7 @@ describe('check: key accepted', () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
     const r = await h.check(keyAccepted, { server: h.server.origin });
     expect(r.status).toBe('pass');
-    expect(r.detail).toMatch(new RegExp(`is accepted \\(asked at ${h.server.url.replace(/\./g, '\\.')}, where the server answers\\): it belongs to alice@lk\\.test\\.$`));
+    expect(r.detail).toMatch(new RegExp(`is accepted \\(asked at ${h.server.url.replace(/\./g, '\\.')}, where the server answers\\): it belongs to alice@lk\\.test\\.`));
   });
 
   it('no server answers at all: the key is not asked', async () => {

@@ -34,7 +34,14 @@ export const keyAccepted: Check = {
     }
     const where = `key ${eff.fingerprint} from ${describeSource(eff)}`;
     const verdict = await facts.verify(eff.apiKey);
-    if (verdict.kind === 'accepted') return result(this, 'pass', `${where} is accepted${at}: it belongs to ${verdict.email}.`);
+    if (verdict.kind === 'accepted') {
+      // LabKey 26.3 and later also read the standard `Authorization: Bearer` scheme: recommend it.
+      const tip =
+        facts.auth !== 'bearer' && (await facts.takesBearer(eff.apiKey))
+          ? ` This server also reads keys sent as \`Authorization: Bearer\` (LabKey 26.3 and later), the standard scheme proxies and logs already treat as secret: \`${login} --auth bearer\` sends the key that way.`
+          : '';
+      return result(this, 'pass', `${where} is accepted${at}: it belongs to ${verdict.email}.${tip}`);
+    }
     if (verdict.kind === 'error') return result(this, 'fail', `Could not check ${where}: ${verdict.why}.`, 'Run `lk doctor` again; if it persists, check the server.');
 
     const raw = eff.apiKey.reveal();
