@@ -39,6 +39,14 @@ describe('lk keys create --role on 26.7', () => {
     expect(rows.find((r) => r.Description === 'read only')?.Role).toBe('reader');
     expect(rows.find((r) => r.Description === null)?.Role).toBe('all');
 
+    // Stored with lk auth login, the key keeps its role: status shows it, a 403 names it.
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: reader })).code).toBe(0);
+    const status = await runLk(['auth', 'status'], { home });
+    expect(status.stdout + status.stderr).toContain('Role: reader');
+    const again = await runLk(['api', 'query-insertRows', '/home', '--input', '-'], { home, stdin: PEOPLE_ROW });
+    expect(again.stderr).toContain('restricted to the reader role');
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+
     const wrong = await runLk(['keys', 'create', '--role', 'owner'], { home });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('reader, author, editor-without-delete, editor');

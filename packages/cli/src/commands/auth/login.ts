@@ -289,6 +289,8 @@ async function learnKeyInfo(client: LabKeyClient, fingerprint: string, server: s
     createdAt: toIso(row.created),
     expiresAt: row.expiration === null || row.expiration === undefined ? null : toIso(row.expiration),
     description: row.description ?? undefined,
+    // The role a 26.7 key is restricted to (the row says; else what `lk keys create --role` recorded).
+    ...(row.role !== undefined ? { role: row.role } : prev.role !== undefined ? { role: prev.role } : {}),
   };
 }
 
