@@ -66,6 +66,21 @@ describe('the /_mock/ control endpoint', () => {
       expect(JSON.stringify(state.body)).not.toMatch(/password|salt|crypt/i);
     });
 
+    it('deactivates and reactivates a user, and turns secondary authentication on', async () => {
+      const { key } = s.state.issueApiKey('bob@lk.test');
+      const who = () => new Client(s.url).req('/login-whoAmI.api', { headers: { apikey: key } });
+      expect((await control(s, 'POST', 'users/active', { email: 'bob@lk.test', active: false })).body).toEqual({ email: 'bob@lk.test', active: false });
+      expect((await who()).body).toEqual({ success: false, exception: 'Your account has been deactivated.' });
+      expect((await control(s, 'GET', 'state')).body.users.find((u: any) => u.email === 'bob@lk.test').active).toBe(false);
+      await control(s, 'POST', 'users/active', { email: 'bob@lk.test', active: true });
+      expect((await who()).body.email).toBe('bob@lk.test');
+      expect((await control(s, 'POST', 'users/active', { email: 'bob@lk.test' })).status).toBe(400);
+      await control(s, 'POST', 'settings', { secondaryAuth: true });
+      const pw = await new Client(s.url).req('/login-whoAmI.api', { headers: { authorization: basic('bob@lk.test', 'bob-password') } });
+      expect(pw.body.exception).toMatch(/^Authentication failed because secondary authentication is enabled/);
+      await control(s, 'POST', 'settings', { secondaryAuth: false });
+    });
+
     it('reports bad input with 400 and unknown routes with 404', async () => {
       expect((await control(s, 'POST', 'settings', { apiKeyExpirationSeconds: -5 })).status).toBe(400);
       expect((await control(s, 'POST', 'keys', { email: 'nobody@lk.test' })).status).toBe(400);

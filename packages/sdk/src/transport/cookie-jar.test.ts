@@ -11,6 +11,13 @@ describe('CookieJar', () => {
     expect(jar.headerFor('https://127.0.0.1:8080/labkey/x')).toBeUndefined();
     expect(jar.names()).toEqual(['X-LABKEY-CSRF', 'JSESSIONID']);
   });
+  test('the session cookie of an answer to a keyed request is not kept (the key goes on every request)', () => {
+    const jar = new CookieJar('http://h');
+    jar.store('http://h/labkey/login-whoAmI.api', ['X-LABKEY-CSRF=abc; Path=/labkey', 'JSESSIONID=s1; Path=/labkey; HttpOnly'], true);
+    expect(jar.names()).toEqual(['X-LABKEY-CSRF']);
+    jar.store('http://h/labkey/login-loginAPI.api', ['JSESSIONID=s2; Path=/labkey; HttpOnly']);
+    expect(jar.get('JSESSIONID')).toBe('s2');
+  });
   test('Max-Age=0 or an empty value deletes; delete() too', () => {
     const jar = new CookieJar('http://h');
     jar.store('http://h/', ['A=1', 'B=2', 'C=3']);
