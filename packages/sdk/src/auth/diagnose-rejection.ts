@@ -6,6 +6,7 @@
 import type { Credential } from '../credentials/types.js';
 import type { RejectionReason } from '../errors/api-key-rejected-error.js';
 import { analyzeKeyShape } from '../credentials/key-shape.js';
+import { normalizeServerUrl } from '../transport/url.js';
 
 /** What is known locally about an issued key (recorded by `lk auth login` / createApiKey). @public */
 export interface KeyInfo {
@@ -148,7 +149,9 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
     return {
       reason: 'prefixed',
       because: `it starts with "${shape.prefix}": keys issued before LabKey 23.3 carried this prefix, but keys since then do not, and the server never adds or strips it`,
-      hint: `If the key was issued without the prefix, remove "${shape.prefix}" in ${where}; if it is a pre-23.3 key, it has been revoked or expired. Run \`lk doctor\` to check.`,
+      hint: c.details?.file
+        ? `Run \`lk doctor --fix\`: it removes "${shape.prefix}" in ${where} when the key works without it (after a backup). If it is a pre-23.3 key, it has been revoked or expired.`
+        : `If the key was issued without the prefix, remove "${shape.prefix}" in ${where}; if it is a pre-23.3 key, it has been revoked or expired. Run \`lk doctor\` to check.`,
     };
   }
   if (shape?.kind === 'malformed') {
@@ -177,6 +180,14 @@ export function diagnoseRejection(input: DiagnoseInput): Diagnosis {
     };
   }
   const info = input.keyInfo;
+  const issuedFor = info?.server !== undefined && input.server !== undefined && sameServer(info.server, input.server) === false ? info.server : undefined;
+  if (issuedFor !== undefined) {
+    return {
+      reason: 'other-server',
+      because: `it is the key stored for ${issuedFor}, not for ${input.server} (not revoked): both servers are on one host, and a netrc entry matches the host name only (no port or path), so storing the key for ${issuedFor} replaced this server's`,
+      hint: `Store this server's key where it does not collide: \`lk auth login --server ${input.server} --store keychain\` (or put one of the two servers on another host name). \`lk auth status\` lists the servers that share the host.`,
+    };
+  }
   if (info && info.expiresAt) {
     const exp = new Date(info.expiresAt);
     if (!Number.isNaN(exp.getTime()) && exp.getTime() <= input.now.getTime()) {
@@ -224,6 +235,15 @@ function shapeProblem(raw: string): { kind: 'prefixed'; prefix: string; text: st
     return { kind: 'malformed', text: `is ${raw.length} characters long and not 64 hex characters` };
   }
   return undefined;
+}
+
+/** Whether two base URLs name the same server, in the SDK's one normal form; undefined when either does not parse. */
+function sameServer(a: string, b: string): boolean | undefined {
+  try {
+    return normalizeServerUrl(a) === normalizeServerUrl(b);
+  } catch {
+    return undefined;
+  }
 }
 
 function hostOf(server: string | undefined): string | undefined {

@@ -78,7 +78,7 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
           throw error;
         }
         if (isSkipped(result)) {
-          trail.push({ source: source.name, outcome: 'skipped', reason: result.reason });
+          trail.push({ source: source.name, outcome: 'skipped', reason: result.reason, ...(result.repairable ? { repairable: true as const } : {}) });
           continue;
         }
         trail.push({ source: source.name, outcome: 'found' });

@@ -98,6 +98,8 @@ describe('fromNetrc', () => {
     expect(result).toEqual({
       skipped: true,
       reason: `no entry for host lk.example.org in ${file}; ${file}:2 has machine "${machine}", but a netrc machine is a bare hostname (no scheme, port or path): write "machine lk.example.org"`,
+      // lk doctor --fix renames the machine: the hint says so instead of a new login.
+      repairable: true,
     });
   });
 

@@ -41,18 +41,19 @@ export function fromNetrc(): CredentialSource {
       const match = read.netrc.lookup(host);
       if (!match) {
         const entry = read.netrc.find(host) ?? read.netrc.entriesFor(host)[0];
+        const misspelt = entry ? '' : misspelledMachineHint(read.netrc, host, file);
         const reason = entry
           ? `the entry for ${host} at ${file}:${entry.line} has no login or password`
-          : `no entry for host ${host} in ${file}${misspelledMachineHint(read.netrc, host, file) || machinesNote(read.netrc)}`;
+          : `no entry for host ${host} in ${file}${misspelt || machinesNote(read.netrc)}`;
         debugTo(ctx.debug, 'credentials:netrc', 'skipped: %s', reason);
-        return { skipped: true, reason };
+        return misspelt ? { skipped: true, reason, repairable: true } : { skipped: true, reason };
       }
       const line = match.entry.line;
       const what = match.entry.kind === 'default' ? `the default entry at ${file}:${line}` : `the entry for ${host} at ${file}:${line}`;
       if (match.login.toLowerCase() !== APIKEY_LOGIN) {
         const reason = `${what} has login other than "apikey" (email/password login is not supported; store an API key as: login apikey password <key>)`;
         debugTo(ctx.debug, 'credentials:netrc', 'skipped: %s', reason);
-        return { skipped: true, reason };
+        return match.entry.kind === 'machine' ? { skipped: true, reason, repairable: true } : { skipped: true, reason };
       }
       const key = normalizeApiKey(match.password);
       if (key === undefined) return { skipped: true, reason: `${what} has an empty password` };

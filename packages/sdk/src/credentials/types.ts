@@ -58,6 +58,8 @@ export interface ResolveStep {
   outcome: 'found' | 'skipped' | 'error';
   /** Why it was skipped or failed, e.g. `LABKEY_API_KEY not set`, `no entry for host lk.example.org`. */
   reason?: string;
+  /** The source holds a key for this server that a safe edit of its file makes readable (what `lk doctor --fix` repairs). */
+  repairable?: true;
 }
 
 /** A keychain the SDK can use. The OS adapter time-boxes every call. @public */
@@ -104,6 +106,8 @@ export interface ResolveContext {
 export interface Skipped {
   skipped: true;
   reason: string;
+  /** A key is there, in an entry a safe edit makes readable (a machine with a scheme or port, a login other than apikey). */
+  repairable?: true;
 }
 
 /** The result of a source: a credential (its `trail` is filled in by the chain), or a skip. @public */

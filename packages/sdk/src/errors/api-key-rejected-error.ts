@@ -5,6 +5,8 @@ import { HttpError, type HttpErrorOptions } from './http-error.js';
  * Why a key was rejected, as far as the client can tell:
  * - `expired`: what is known locally about the key (keyInfo) says its expiry is past;
  * - `revoked`: known not expired, so it was deleted (revoked) on the server;
+ * - `other-server`: what is known locally about the key (keyInfo) says it was issued for another
+ *   server (two servers on one host share a netrc entry, which matches the host name only);
  * - `prefixed`: it starts with `apikey|` or `session|` (pre-23.3 keys carry that, but only as issued);
  * - `malformed`: whitespace, quotes, or not 64 hex characters;
  * - `wrong-host`: it came from a netrc `default` entry, not from an entry for this server;
@@ -19,6 +21,7 @@ import { HttpError, type HttpErrorOptions } from './http-error.js';
 export type RejectionReason =
   | 'expired'
   | 'revoked'
+  | 'other-server'
   | 'prefixed'
   | 'malformed'
   | 'wrong-host'

@@ -6,6 +6,13 @@ export function formatTrail(trail: readonly ResolveStep[]): string {
   return trail.map((s) => `  - ${s.source}: ${s.outcome}${s.reason ? ` (${s.reason})` : ''}`).join('\n');
 }
 
+/** When a source holds a key in an entry a safe edit makes readable: `lk doctor --fix` (which backs the file up first), not a new login. */
+function repairHint(trail: readonly ResolveStep[]): string | undefined {
+  const step = trail.find((s) => s.repairable);
+  if (!step) return undefined;
+  return `The ${step.source} entry above holds a key lk cannot read as written: run \`lk doctor --fix\` to repair it (after a backup), then try again.`;
+}
+
 /** No source in the chain had a key. Carries the trail of what was tried, never a value. @public */
 export class NoCredentialsError extends LabKeyError {
   override readonly name = 'NoCredentialsError';
@@ -16,7 +23,7 @@ export class NoCredentialsError extends LabKeyError {
   constructor(trail: readonly ResolveStep[], options: LabKeyErrorOptions & { server?: string } = {}) {
     const where = options.server ? ` for ${options.server}` : '';
     super(ErrorCodes.NO_CREDENTIALS, `No LabKey API key found${where}. Tried:\n${formatTrail(trail)}`, {
-      hint: options.hint ?? 'Run `lk auth login` to store a key, or set LABKEY_API_KEY.',
+      hint: repairHint(trail) ?? options.hint ?? 'Run `lk auth login` to store a key, or set LABKEY_API_KEY.',
       cause: options.cause,
     });
     this.trail = trail;

@@ -274,6 +274,7 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
         : diagnoseRejection({ credential: c, legacyGuest, serverSays, scheme: auth.scheme, now: serverNow ?? new Date(), server: auth.server });
       return new ApiKeyRejectedError(`The server did not accept the API key from ${describeSource(c)} (fingerprint ${c.fingerprint}): ${d.because}.`, {
         ...base,
+        problem: d.because,
         hint: d.hint,
         reason: d.reason,
         source: c.source,
