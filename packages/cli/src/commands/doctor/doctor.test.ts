@@ -92,19 +92,19 @@ describe('lk doctor', () => {
       expect(h.deps.io.stdout()).toContain('[ok]   key accepted: ');
     });
 
-    it('a failing run: the report goes to stderr with each fix, and an already-reported auth error (exit 4)', async () => {
+    it('a failing run: the report still goes to stdout (`lk doctor > report.txt`) with each fix, and an already-reported auth error (exit 4)', async () => {
       h.write(`machine 127.0.0.1 login apikey password ${h.secret('d'.repeat(64))}\n`);
       await expect(runDoctor({ server: server.url }, h.deps)).rejects.toMatchObject({ code: 'LK_API_KEY_REJECTED', reported: true });
-      expect(h.deps.io.stdout()).toBe('');
-      expect(h.deps.io.stderr()).toContain('[FAIL] key accepted: ');
-      expect(h.deps.io.stderr()).toContain(`    fix: Create a new key on ${server.url}`);
-      expect(h.deps.io.stderr()).toMatch(/\n1 failed\. Run `lk doctor` again after a fix\.\n$/);
+      expect(h.deps.io.stderr()).toBe('');
+      expect(h.deps.io.stdout()).toContain('[FAIL] key accepted: ');
+      expect(h.deps.io.stdout()).toContain(`    fix: Create a new key on ${server.url}`);
+      expect(h.deps.io.stdout()).toMatch(/\n1 failed\. Run `lk doctor` again after a fix\.\n$/);
     });
 
     it('a non-auth failure is LK_DOCTOR_FAILED (exit 1)', async () => {
       h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`, 0o644);
       await expect(runDoctor({ server: server.url }, h.deps)).rejects.toMatchObject({ code: 'LK_DOCTOR_FAILED', kind: 'error', reported: true });
-      expect(h.deps.io.stderr()).toContain('`lk doctor --fix` can repair one of them (after a backup).');
+      expect(h.deps.io.stdout()).toContain('`lk doctor --fix` can repair one of them (after a backup).');
     });
 
     it('--fix repairs several problems of one file, round after round, after one backup of the original', async () => {

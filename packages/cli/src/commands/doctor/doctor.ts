@@ -94,8 +94,8 @@ export async function diagnose(opts: DoctorOptions, deps: Deps): Promise<DoctorR
 }
 
 /**
- * `lk doctor`: the report on stdout when nothing failed, on stderr otherwise (as `lk auth status`);
- * `--json` always on stdout, with the exit code. Throws {@link failureOf}'s error for a failed run.
+ * `lk doctor`: the report on stdout, failing or not, so `lk doctor > report.txt` keeps it; `--json`
+ * on stdout too, with the exit code. Throws {@link failureOf}'s error for a failed run.
  */
 export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorReport> {
   const report = await diagnose(opts, deps);
@@ -103,11 +103,9 @@ export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<Doctor
   const { io } = deps;
   if (opts.json) {
     await io.out(reportJson(report, failure ? await exitCodeFor(failure) : ExitCode.OK));
-  } else if (!failure) {
-    await io.out(renderReport(report, marksFor(io.stdoutIsTTY, deps.env)));
   } else {
-    // As `lk auth status` (and gh): a failing report goes to stderr.
-    io.err(renderReport(report, marksFor(io.stderrIsTTY, deps.env)));
+    // The report is the output, failing or not: `lk doctor > report.txt` keeps it (the exit code says how it went).
+    await io.out(renderReport(report, marksFor(io.stdoutIsTTY, deps.env)));
   }
   if (failure) throw failure;
   return report;

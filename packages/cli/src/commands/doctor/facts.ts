@@ -19,6 +19,8 @@ export interface ServerFacts {
   hostname: string;
   /** Where it came from: `--server`, `LABKEY_SERVER`, `the lk config (default server)`. */
   from: string;
+  /** Other servers lk knows on the same netrc host name that keep their key in netrc (one entry serves them all). */
+  sharesHost: string[];
 }
 
 export interface NetrcFacts {
@@ -35,7 +37,8 @@ export interface NetrcFacts {
 
 export type KeyVerdict =
   | { kind: 'accepted'; email: string; displayName: string }
-  | { kind: 'rejected'; why: string }
+  /** `because`: the SDK's diagnosis ("it expired at …"), the words every other command prints; `hint` its advice. */
+  | { kind: 'rejected'; why: string; because?: string; reason?: string; hint?: string }
   | { kind: 'error'; why: string };
 
 export interface DoctorFacts {
@@ -94,9 +97,15 @@ export async function resolveDoctorServer(opts: DoctorOptions, deps: Deps): Prom
     const text = errorText(e);
     return { reason: `the lk config cannot be used (${text})`, configError: `${text}${err.hint ? ` ${err.hint}` : ''}` };
   }
-  const hostname = (await deps.sdk()).netrcHostname(chosen.url);
+  const sdk = await deps.sdk();
+  const hostname = sdk.netrcHostname(chosen.url);
   const from = chosen.from === 'config default' ? 'the default server in the lk config' : chosen.from === 'config' ? 'the lk config' : chosen.from;
-  return { server: { url: chosen.url, hostname, from } };
+  const known = await deps.config.load().then(
+    (c) => Object.values(c.servers),
+    () => [],
+  );
+  const sharesHost = known.filter((e) => e.url !== chosen.url && e.store === 'netrc' && sdk.netrcHostname(e.url) === hostname).map((e) => e.url);
+  return { server: { url: chosen.url, hostname, from, sharesHost } };
 }
 
 /** The resolve context the CLI's own commands use (env, home, keychain, clock from deps). */
@@ -203,7 +212,7 @@ async function verifyKey(deps: Deps, baseUrl: string, key: Secret, auth?: 'beare
   } catch (e) {
     if (sdk.isApiKeyRejectedError(e)) {
       if (e.reason === 'legacy-guest') return { kind: 'rejected', why: 'the server answered as guest (it ignores keys it does not know)' };
-      return { kind: 'rejected', why: 'the server answered 401 (no account matches this key)' };
+      return { kind: 'rejected', why: 'the server answered 401 (no account matches this key)', because: e.problem, reason: e.reason, ...(e.hint ? { hint: e.hint } : {}) };
     }
     const code = (e as { code?: unknown } | null)?.code;
     return { kind: 'error', why: `${typeof code === 'string' ? code : 'error'}: ${errorSummary(e)}` };

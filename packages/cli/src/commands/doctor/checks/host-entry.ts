@@ -12,6 +12,15 @@ export const hostEntry: Check = {
     const host = facts.server.hostname;
     if (!netrc || !file) return result(this, 'skip', facts.netrc.syntaxError ? 'The netrc file does not parse (see netrc syntax).' : 'No netrc file.');
     const live = liveMachineEntry(netrc, host);
+    if (live && facts.server.sharesHost.length > 0) {
+      const others = facts.server.sharesHost.join(', ');
+      return result(
+        this,
+        'warn',
+        `machine ${host} at ${file} ${lines(live)} also serves ${others}: lk knows ${facts.server.sharesHost.length + 1} servers on host ${host}, and a netrc entry matches the host name only, so they share one key and at most one of them accepts it.`,
+        `Keep one server's key in the OS keychain: \`lk auth login --server ${facts.server.url} --store keychain\`.`,
+      );
+    }
     if (live) return result(this, 'pass', `machine ${host} at ${file} ${lines(live)}.`);
     const mangled = malformedMachines(netrc).filter((m) => hostKey(m.bare) === hostKey(host));
     const login = `lk auth login --server ${facts.server.url}`;

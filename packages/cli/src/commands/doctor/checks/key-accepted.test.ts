@@ -68,7 +68,8 @@ describe('check: key accepted', () => {
     h.write(`machine 127.0.0.1 login apikey password ${key}\n`);
     const r = await h.check(keyAccepted);
     expect(r).toMatchObject({ status: 'fail', authError: 'LK_API_KEY_REJECTED' });
-    expect(r.detail).toContain('is rejected: the server answered 401 (no account matches this key). It is expired, revoked, or for another server.');
+    // The SDK's diagnosis, in the words lk query prints for the same key.
+    expect(r.detail).toContain('is rejected: it is not known to the server: it has expired or been revoked, or was never valid there.');
     expect(r.fix).toContain(`lk auth login --server ${h.server.url}`);
   });
 

@@ -71,13 +71,13 @@ export const keyAccepted: Check = {
         return result(this, 'fail', `${where} is rejected (${verdict.why}); key ${c.fingerprint} from ${describeSource(c)} is accepted (it belongs to ${v.email}).`, fix, { authError: 'LK_API_KEY_REJECTED' });
       }
     }
-    return result(
-      this,
-      'fail',
-      `${where} is rejected: ${verdict.why}. It is expired, revoked, or for another server.`,
-      `Create a new key on ${base} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`,
-      { authError: 'LK_API_KEY_REJECTED' },
-    );
+    // The SDK's diagnosis ("it expired at …", "it is the key for <other server>"), as lk query says it.
+    const because = verdict.kind === 'rejected' && verdict.because ? verdict.because : `${verdict.why}; it is expired, revoked, or for another server`;
+    const fix =
+      verdict.kind === 'rejected' && verdict.reason === 'other-server' && verdict.hint
+        ? verdict.hint
+        : `Create a new key on ${base} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`;
+    return result(this, 'fail', `${where} is rejected: ${because}.`, fix, { authError: 'LK_API_KEY_REJECTED' });
   },
 };
 
