@@ -19,7 +19,7 @@ import {
 import { folderInBase, probeWhoAmI } from '../doctor/probe-server.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { openBrowser } from './shared/open-browser.js';
-import { dropKeychainItem, storeKey } from './shared/key-store.js';
+import { dropKeychainItem, refuseNetrcWrite, storeKey } from './shared/key-store.js';
 import { serverCommand } from '../shared/command.js';
 
 export interface LoginOptions {
@@ -30,6 +30,7 @@ export interface LoginOptions {
   stripPrefix?: boolean;
   container?: string;
   web?: boolean;
+  force?: boolean;
 }
 
 export const loginCommand = serverCommand(
@@ -43,12 +44,18 @@ export const loginCommand = serverCommand(
       .option('--strip-prefix', 'remove a pasted "apikey|" prefix without asking')
       .option('--container <path>', 'default container for this server (remembered), e.g. /home')
       .option('--web', "open the server's External Tool Access page in the browser, then wait for the key to be pasted")
+      .option('--force', "replace the netrc entry even when it holds another known server's key (netrc matches the host name only)")
       .addHelpText(
         'after',
         `
 The key never goes on the command line. A pasted "apikey|" prefix is offered for stripping on a
 terminal; otherwise it is kept (or stripped with --strip-prefix), and if the server rejects the
-prefixed key but accepts the bare one, the bare one is stored.
+prefixed key but accepts the bare one, the bare one is stored (and with --strip-prefix, a key the
+server accepts only as given is stored as given).
+
+The server is checked (scheme, port, context path) before the key is asked for. A netrc entry matches
+the host name only: when another server lk knows on the same host keeps its key there, login refuses
+to replace it; store this one with --store keychain, or pass --force.
 
 Examples:
   $ lk auth login --server https://labkey.example.org/labkey
@@ -77,11 +84,13 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     throw usageError('--web waits for the key to be pasted on a terminal.', opts.withToken ? 'Leave out --with-token (it reads the key from stdin instead).' : 'Run it in a terminal, or pipe the key in with --with-token.');
   }
   const server = await serverForLogin(opts, deps);
-  await refuseFolderUrl(deps, server);
+  await checkServerFirst(deps, server);
   const container = opts.container ?? server.entry?.container ?? '/home';
   const auth: AuthScheme = opts.auth ?? server.entry?.auth ?? 'apikey';
   const store: KeyStore = opts.store ?? server.entry?.store ?? 'netrc';
   const sdk = await deps.sdk();
+  // Before the key is asked for: a netrc write that would replace another server's key, or a read-only file.
+  if (store === 'netrc') await refuseNetrcWrite(deps, server.url, { force: opts.force === true });
 
   // 1. Read the key: stdin with --with-token, else a hidden prompt on a terminal. Never argv.
   let raw: string;
@@ -104,7 +113,10 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   let key = raw.trim();
   if (key === '') throw usageError('The key is empty.', opts.withToken ? 'Pipe the key itself into `lk auth login --with-token`.' : 'Paste the key LabKey showed you.');
   if (/\s/.test(key)) {
-    throw usageError('The key contains whitespace (more than one line or word was given).', 'Give exactly one key, as LabKey showed it.');
+    // A malformed key is the key's problem (exit 4), as when the server rejects a quoted one.
+    throw new CliError('LK_API_KEY_REJECTED', 'That is not a LabKey API key: it contains whitespace (more than one line or word was given); nothing was stored.', {
+      hint: 'Give exactly one key, as LabKey showed it (64 lower-case hex characters).',
+    });
   }
 
   // 2. A pasted `apikey|` prefix: keys since LabKey 23.3 have none; older keys need it as issued.
@@ -122,8 +134,12 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
       io.err(`  Keeping it as given (pass --strip-prefix to remove it); if the server rejects it, lk tries it without the prefix.\n`);
     }
     const stripped = key.slice(prefix.length);
-    if (strip) key = stripped;
-    else alternative = stripped;
+    // Whichever form is tried first, the other is tried if the server rejects it: a real pre-23.3
+    // key needs its prefix, a modern key pasted with one does not.
+    if (strip) {
+      alternative = key;
+      key = stripped;
+    } else alternative = stripped;
   }
 
   // 3. Verify with whoAmI before saving anything.
@@ -151,7 +167,11 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
       if ((e2 as { code?: string }).code !== 'LK_API_KEY_REJECTED') throw e2;
       throw loginRejection(e2, server.url, container, sdk.fingerprintKey(new sdk.Secret(key)));
     }
-    io.err(`${io.style.warn('!')} The server rejected the key with its "${prefix}" prefix and accepted it without: storing it without the prefix.\n`);
+    io.err(
+      alternative.startsWith(prefix!)
+        ? `${io.style.warn('!')} The server rejected the key without its "${prefix}" prefix and accepted it as given (a key issued before LabKey 23.3): storing it as given.\n`
+        : `${io.style.warn('!')} The server rejected the key with its "${prefix}" prefix and accepted it without: storing it without the prefix.\n`,
+    );
     key = alternative;
   }
   const { who, client } = verified;
@@ -160,7 +180,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
 
   try {
     // 4. Store the key, then remember the server and what is known about the key (never the key).
-    const stored = await storeKey(deps, server.url, secret, store);
+    const stored = await storeKey(deps, server.url, secret, store, { force: opts.force === true });
     if (stored.store === 'netrc' && server.entry?.store === 'keychain') {
       const note = await dropKeychainItem(deps, server.url);
       if (note) stored.notes.push(note);
@@ -185,9 +205,9 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     else if (info && info.expiresAt === null) io.err('  The key never expires.\n');
     if (stored.store === 'netrc') {
       const host = sdk.netrcHostname(server.url);
-      const others = Object.keys(config.servers).filter((u) => u !== server.url && sdk.netrcHostname(u) === host);
+      const others = Object.values(config.servers).filter((e) => e.url !== server.url && e.store === 'netrc' && sdk.netrcHostname(e.url) === host).map((e) => e.url);
       if (others.length > 0) {
-        io.err(`${io.style.warn('!')} netrc entries match the host name only: this key is now also used for ${others.join(', ')}.\n`);
+        io.err(`${io.style.warn('!')} netrc entries match the host name only: this key replaced the one for ${others.join(', ')}, which will now be rejected there. Run \`lk auth login --server ${others[0]} --store keychain\` to keep a key for it apart.\n`);
       }
     }
     return { server: server.url, user: { id: who.id, email: who.email, displayName: who.displayName }, stored: stored.where, fingerprint };
@@ -244,25 +264,59 @@ async function serverForLogin(opts: LoginOptions, deps: Deps): Promise<ResolvedS
   return { url, entry: (await deps.config.load()).servers[url], from: '--server' };
 }
 
+/** Codes with which whoAmI proves LabKey answered at the URL (a 401 for guests, a CSRF demand). */
+const LABKEY_ANSWERED = new Set(['LK_API_KEY_REJECTED', 'LK_NO_CREDENTIALS', 'LK_CSRF']);
+
 /**
- * A server URL that ends in a folder (`https://host/labkey/home`) answers whoAmI like the base URL
- * does, so the key check alone would accept it and lk would remember a folder as the server.
- * Asks as a guest, as lk doctor does, and refuses with the same words, before any key is read.
- * Costs no request for the usual base URLs (`https://host`, `https://host/labkey`).
+ * Checks the server as a guest before any key is read (gh checks the host first too): that it
+ * answers at all, speaks the scheme given, and is LabKey at this base URL. A URL that ends in a
+ * folder (`https://host/labkey/home`) answers whoAmI like the base URL does, so the key check alone
+ * would accept it; that is refused with lk doctor's words. Each refusal says what to run instead.
  */
-async function refuseFolderUrl(deps: Deps, server: ResolvedServer): Promise<void> {
-  const splits = (await deps.sdk()).folderSplits(server.url);
-  if (splits.length === 0) return;
+async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<void> {
+  const sdk = await deps.sdk();
   const whoAmI = (base: string) => guestWhoAmI(deps, base);
-  // If the URL does not answer at all, the key check below says why.
-  if ((await probeWhoAmI(server.url, whoAmI).catch(() => undefined))?.kind !== 'ok') return;
-  const folder = await folderInBase(splits, whoAmI);
-  if (!folder) return;
-  throw usageError(
-    `${folderUrlProblem(server.url, server.from, folder)} lk did not log in and stored nothing.`,
-    `Run \`lk auth login --server ${folder.base} --container ${folder.container}\`.`,
-  );
+  const answers = async (base: string) => (await probeWhoAmI(base, whoAmI).catch(() => undefined))?.kind === 'ok';
+  const nothing = 'lk did not ask for a key and stored nothing.';
+  let failure: { code?: string; errno?: string; problem?: string; status?: number } | undefined;
+  try {
+    await whoAmI(server.url);
+  } catch (e) {
+    const err = e as { code?: string };
+    if (!err.code || !LABKEY_ANSWERED.has(err.code)) failure = err;
+  }
+  if (!failure) {
+    const splits = sdk.folderSplits(server.url);
+    const folder = splits.length ? await folderInBase(splits, whoAmI) : undefined;
+    if (!folder) return;
+    throw usageError(`${folderUrlProblem(server.url, server.from, folder)} lk did not log in and stored nothing.`, `Run \`lk auth login --server ${folder.base} --container ${folder.container}\`.`);
+  }
+  const url = new URL(server.url);
+  if (url.protocol === 'https:' && typeof failure.errno === 'string' && TLS_ON_PLAIN_PORT.has(failure.errno)) {
+    const plain = `http:${server.url.slice('https:'.length)}`;
+    const works = await answers(plain);
+    throw new CliError('LK_SERVER_CHECK', `${url.host} does not speak TLS: the port answers plain HTTP, so https:// cannot work there${works ? `, and ${plain} answers like LabKey` : ''}. ${nothing}`, {
+      hint: works ? `Run \`lk auth login --server ${plain}\` (the key then travels unencrypted: only on a trusted network).` : `Check the scheme and port of the URL (often https:// on port 443, http:// on 8080).`,
+    });
+  }
+  if (failure.code === 'LK_NETWORK' || failure.code === 'LK_TIMEOUT' || failure.code === 'LK_ABORTED') {
+    throw new CliError('LK_SERVER_CHECK', `Cannot reach ${server.url} (${failure.problem ?? 'no answer'}). ${nothing}`, {
+      hint: 'Check the URL (scheme, host, port) and that the server is running; `lk doctor --server URL` checks it step by step.',
+    });
+  }
+  const other = sdk.otherContextPath(server.url);
+  if (await answers(other)) {
+    throw new CliError('LK_SERVER_CHECK', `There is no LabKey API at ${server.url} (${failure.problem ?? failure.code}), but ${other} answers like LabKey: the context path is ${new URL(other).pathname === '/' ? 'the root' : new URL(other).pathname}. ${nothing}`, {
+      hint: `Run \`lk auth login --server ${other}\`.`,
+    });
+  }
+  throw new CliError('LK_SERVER_CHECK', `${server.url} does not answer like a LabKey server (${failure.problem ?? failure.code}), nor does ${other}. ${nothing}`, {
+    hint: 'Check the base URL: scheme, host, port and context path (e.g. https://host/labkey or https://host).',
+  });
 }
+
+/** Node's TLS error codes for a TLS hello answered by a plain-HTTP port. */
+const TLS_ON_PLAIN_PORT = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'EPROTO']);
 
 /**
  * Looks the key up in `core.UserAPIKeys` to learn its expiry, when it can be told apart: it is the

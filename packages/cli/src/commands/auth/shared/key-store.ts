@@ -4,6 +4,7 @@
  * adapter, service `lk`, account = the server's base URL). The only CLI module that writes keys.
  */
 import type { NetrcSyntaxError, ResolveContext, Secret } from '@lk/sdk';
+import { stat } from 'node:fs/promises';
 import { CliError } from '../../../cli-error.js';
 import type { KeyStore } from '../../../config.js';
 import type { Deps } from '../../../deps.js';
@@ -38,8 +39,49 @@ export async function netrcPathFor(deps: Deps, ctx: ResolveContext): Promise<str
   return path;
 }
 
-/** Writes the key for `server` to the chosen store. A keychain that is not there falls back to netrc, with a note. */
-export async function storeKey(deps: Deps, server: string, key: Secret, store: KeyStore): Promise<StoredWhere> {
+/**
+ * Refuses a netrc write for `server` that would lose something, before any key is read:
+ * - another server lk knows on the same host keeps its key in the netrc file, which matches the
+ *   host name only, so this key would silently replace that server's working key (unless `force`);
+ * - the file is read-only (the owner cannot write it): lk does not replace a file made read-only.
+ * `fallback` says why netrc is used although the keychain was asked for.
+ */
+export async function refuseNetrcWrite(deps: Deps, server: string, o: { force: boolean; fallback?: string }): Promise<void> {
+  const sdk = await deps.sdk();
+  const ctx = await contextFor(deps, server, false);
+  const file = await netrcPathFor(deps, ctx);
+  const lead = o.fallback ? `The keychain is not available here (${o.fallback}), so the key would go to ${file}` : `The key would go to ${file}`;
+  const mode = await stat(file).then(
+    (st) => st.mode & 0o777,
+    () => undefined,
+  );
+  if (mode !== undefined && (mode & 0o200) === 0) {
+    throw new CliError('LK_NETRC_READ_ONLY', `${lead}, but that file is read-only (mode ${mode.toString(8).padStart(4, '0')}): lk does not replace a file you made read-only. Nothing was stored.`, {
+      hint: `Make it writable (\`chmod 600 ${file}\`) and log in again, or keep the key elsewhere: \`lk auth login --server ${server} --store keychain\`.`,
+    });
+  }
+  if (o.force) return;
+  const host = sdk.netrcHostname(server);
+  const config = await deps.config.load();
+  const others = Object.values(config.servers).filter((e) => e.url !== server && e.store === 'netrc' && sdk.netrcHostname(e.url) === host);
+  if (others.length === 0 || (await netrcEntryFor(deps, server)) === undefined) return;
+  const names = others.map((e) => e.url).join(', ');
+  throw new CliError(
+    'LK_NETRC_HOST_SHARED',
+    `${lead}, whose entry for machine ${host} holds the key of ${names}: netrc matches the host name only (no port or path), so this key would replace that server's working key. Nothing was stored.`,
+    {
+      hint: o.fallback
+        ? `Make a keychain available (see \`lk doctor\`), or pass --force to replace the key of ${names} anyway.`
+        : `Keep this server's key in the OS keychain: \`lk auth login --server ${server} --store keychain\`; or pass --force to replace the key of ${names} anyway.`,
+    },
+  );
+}
+
+/**
+ * Writes the key for `server` to the chosen store. A keychain that is not there falls back to
+ * netrc, with a note, unless {@link refuseNetrcWrite} refuses that write.
+ */
+export async function storeKey(deps: Deps, server: string, key: Secret, store: KeyStore, o: { force?: boolean } = {}): Promise<StoredWhere> {
   const sdk = await deps.sdk();
   const notes: string[] = [];
   if (store === 'keychain') {
@@ -54,6 +96,7 @@ export async function storeKey(deps: Deps, server: string, key: Secret, store: K
     } catch (e) {
       if (!sdk.isKeychainFailure(e, 'unavailable')) throw e;
       const why = errorSummary(e);
+      await refuseNetrcWrite(deps, server, { force: o.force === true, fallback: why });
       notes.push(`the ${keychain.name} keychain is not available here, so the key went to the netrc file instead (${why})`);
     }
   }
