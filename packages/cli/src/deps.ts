@@ -6,10 +6,11 @@
  * The SDK is reached only through `deps.sdk()`, a lazy import: `lk --help` must not load undici.
  */
 import { homedir as osHomedir } from 'node:os';
-import type { ClientOptions, LabKeyClient, ResolveContext } from '@lk/sdk';
+import type { ClientOptions, CredentialSource, LabKeyClient, ResolveContext, SourceResult } from '@lk/sdk';
 import { configDir, createConfigStore, keyInfoLookup, type ConfigStore } from './config.js';
 import { createProcessIO, type IO } from './io.js';
 import { VERSION } from './version.js';
+import { warnIfKeyExpiresSoon } from './commands/auth/shared/expiry.js';
 
 export type SdkModule = typeof import('@lk/sdk');
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -89,8 +90,30 @@ export async function defaultResolveContext(deps: Deps, server: string): Promise
   return base;
 }
 
+/**
+ * The credential chain, watched: when it finds a key, {@link warnIfKeyExpiresSoon} may print its
+ * once-a-day expiry warning. Everything else is the chain's own (a Proxy, so its methods keep their `this`).
+ */
+function watchedChain(chain: CredentialSource, deps: Deps): CredentialSource {
+  return new Proxy(chain, {
+    get(target, prop) {
+      if (prop === 'resolve') {
+        return async (ctx: ResolveContext, ...rest: unknown[]) => {
+          const r = await (target.resolve as (c: ResolveContext, ...x: unknown[]) => Promise<SourceResult>).call(target, ctx, ...rest);
+          if (!('skipped' in r)) await warnIfKeyExpiresSoon(deps, r.fingerprint);
+          return r;
+        };
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 export async function defaultCreateClient(deps: Deps, options: ClientOptions): Promise<LabKeyClient> {
   const sdk = await deps.sdk();
+  // The key a command finds on its own (not one given to it, as login and doctor do) may be about to expire.
+  const chain = options.credentials ?? (options.apiKey === undefined ? sdk.defaultChain() : undefined);
   return sdk.createClient({
     userAgent: USER_AGENT,
     keyInfo: keyInfoLookup(deps.config),
@@ -99,6 +122,7 @@ export async function defaultCreateClient(deps: Deps, options: ClientOptions): P
     onWarning: (message) => deps.io.err(`${deps.io.style.warn('!')} warning: ${message}\n`),
     ...options,
     ...(deps.timeoutMs !== undefined ? { timeouts: { ...options.timeouts, headers: deps.timeoutMs, body: deps.timeoutMs, total: deps.timeoutMs } } : {}),
+    ...(chain ? { credentials: watchedChain(chain, deps) } : {}),
     resolveContext: { ...(await deps.resolveContext(options.baseUrl)), ...options.resolveContext },
   });
 }

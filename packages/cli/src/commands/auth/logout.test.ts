@@ -92,7 +92,9 @@ describe('lk auth logout', () => {
           '! The key itself stays valid on the server until it is revoked.\n' +
           `  Revoke it on ${server.url}/home/security-externalToolsView.view, or with \`lk keys revoke ${rowId}\` while logged in with another key (\`lk keys list\` shows the row ids).\n`,
       );
-      expect((await deps.config.load()).servers[server.url]).toBeDefined();
+      // Logged out: lk forgets the server (as gh does); what it knew of the key stays, for the revoke hint.
+      expect((await deps.config.load()).servers[server.url]).toBeUndefined();
+      expect((await deps.config.load()).defaultServer).toBeUndefined();
     });
 
     it('says so when another stored key (netrc under the keychain item) is still used after logout', async () => {

@@ -72,17 +72,31 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   }
   // E.g. a keychain item removed while a netrc entry for the host remains: lk would go on using it.
   const after = await clientFor(deps, server);
+  let left: Credential | undefined;
   try {
-    const left = await after.credential();
-    io.err(
-      `${io.style.warn('!')} lk still finds ${left.fingerprint === fingerprint ? 'the same' : 'another'} key for ${server.url} in ${left.source}, and keeps using it.\n` +
-        `  Run \`lk auth logout\` again to remove that one too (\`lk auth status\` shows where the key comes from).\n`,
-    );
+    left = await after.credential();
   } catch {
     // No key left: logged out.
   } finally {
     await after.close();
   }
+  if (left) {
+    io.err(
+      `${io.style.warn('!')} lk still finds ${left.fingerprint === fingerprint ? 'the same' : 'another'} key for ${server.url} in ${left.source}, and keeps using it.\n` +
+        `  Run \`lk auth logout\` again to remove that one too (\`lk auth status\` shows where the key comes from).\n`,
+    );
+    return;
+  }
+  // Logged out: lk forgets the server, as gh does, so \`lk auth status\` no longer lists it (the
+  // key facts stay, for the revoke hint above). Another known server becomes the default.
+  await deps.config.update((c) => {
+    delete c.servers[server.url];
+    if (c.defaultServer === server.url) {
+      const rest = Object.keys(c.servers);
+      if (rest.length === 1) c.defaultServer = rest[0];
+      else delete c.defaultServer;
+    }
+  });
 }
 
 /**

@@ -99,6 +99,7 @@ describe('lk auth status', () => {
           `  - Key source: ${deps.home}/.netrc line 1\n` +
           `  - Key: ${key.slice(0, 4)}******** (64 chars) (fingerprint ${r?.fingerprint})\n` +
           '  - Sent as: apikey header\n' +
+          '  - Default container: /home\n' +
           '  - Expires: never\n',
       );
       expect(deps.io.stdout()).not.toContain(key);
@@ -170,7 +171,8 @@ describe('lk auth status', () => {
     it('knows no server: tells the user to log in', async () => {
       const d = await createTestDeps();
       try {
-        await expect(runStatus({}, d)).rejects.toMatchObject({ code: 'LK_NOT_LOGGED_IN', hint: expect.stringContaining('lk auth login') });
+        // Exit 4 as every "no key" (as gh auth status when logged out).
+        await expect(runStatus({}, d)).rejects.toMatchObject({ code: 'LK_NO_CREDENTIALS', message: 'You are not logged in to any LabKey server.', hint: expect.stringContaining('lk auth login') });
       } finally {
         d.cleanup();
       }

@@ -7,10 +7,11 @@
 import type { Credential } from '@lk/sdk';
 import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
-import { clientFor, ENV_SERVER, serverUrlFrom, type ResolvedServer } from '../shared/server.js';
+import { ENV_API_KEY, ENV_SERVER, serverUrlFrom, type ResolvedServer } from '../shared/server.js';
 import type { ServerEntry } from '../../config.js';
 import { serverCommand } from '../shared/command.js';
-import { errorText } from '../../handle-error.js';
+import { errorSummary, errorText } from '../../handle-error.js';
+import { relativeTime } from './shared/expiry.js';
 
 export interface StatusOptions {
   server?: string;
@@ -43,6 +44,10 @@ export interface ServerStatus {
   fingerprint?: string;
   key?: string;
   auth: string;
+  /** The default container commands use on this server. */
+  container: string;
+  /** Other servers lk knows on the same host that keep their key in netrc: one entry serves them all. */
+  sharesHost?: string[];
   user?: { id: number; email: string; displayName: string };
   expiresAt?: string | null;
   /** The role the key is restricted to (LabKey 26.7), as lk recorded it; null: all of its user's permissions. */
@@ -50,7 +55,7 @@ export interface ServerStatus {
   /** Later sources holding a different key, which is not used (source and fingerprint only). */
   shadowed?: { source: string; from: string; fingerprint: string }[];
   trail?: { source: string; outcome: string; reason?: string }[];
-  error?: { code: string; message: string; hint?: string };
+  error?: { code: string; message: string; hint?: string; summary?: string };
   /** With --check: the key works but expires within the given time. */
   expiresSoon?: boolean;
 }
@@ -68,6 +73,10 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
+/** Time limits for each server's whoAmI here: a hung server costs seconds, not the default 30 s. */
+export const STATUS_TIMEOUTS = { connect: 3000, headers: 5000, body: 5000 };
+const NO_ANSWER = new Set(['LK_TIMEOUT', 'LK_NETWORK']);
+
 const AUTH_LABEL: Record<string, string> = { apikey: 'apikey header', basic: 'Basic apikey:<key>', bearer: 'Authorization: Bearer' };
 
 export async function runStatus(opts: StatusOptions, deps: Deps): Promise<ServerStatus[]> {
@@ -84,8 +93,10 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
     servers = Object.values(config.servers).map((entry: ServerEntry) => ({ url: entry.url, entry, from: 'config' as const }));
   }
   if (servers.length === 0) {
-    throw new CliError('LK_NOT_LOGGED_IN', 'lk knows no server yet.', {
-      hint: `Run \`lk auth login --server https://host/labkey\`, or pass --server / set ${ENV_SERVER}.`,
+    // As `gh auth status` when logged out: the key is the problem (exit 4), and what to run.
+    const keyOnly = deps.env[ENV_API_KEY] ? ` ${ENV_API_KEY} is set, but no server: set ${ENV_SERVER} too (as in CI).` : '';
+    throw new CliError('LK_NO_CREDENTIALS', `You are not logged in to any LabKey server.${keyOnly}`, {
+      hint: `Run \`lk auth login --server https://host/labkey\`, or pass --server / set ${ENV_SERVER} (with ${ENV_API_KEY}).`,
     });
   }
 
@@ -95,8 +106,14 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
   const authErrors: string[] = [];
   for (const s of servers) {
     const auth = s.entry?.auth ?? 'apikey';
-    const r: ServerStatus = { server: s.url, default: config.defaultServer === s.url, ok: false, auth };
-    const client = await clientFor(deps, s);
+    const container = s.entry?.container ?? '/home';
+    const r: ServerStatus = { server: s.url, default: config.defaultServer === s.url, ok: false, auth, container };
+    if (s.entry?.store === 'netrc') {
+      const host = sdk.netrcHostname(s.url);
+      const shares = Object.values(config.servers).filter((e) => e.url !== s.url && e.store === 'netrc' && sdk.netrcHostname(e.url) === host).map((e) => e.url);
+      if (shares.length) r.sharesHost = shares;
+    }
+    const client = await deps.createClient({ baseUrl: s.url, container, auth, retries: 0, timeouts: STATUS_TIMEOUTS });
     try {
       let cred: Credential | undefined;
       try {
@@ -115,9 +132,14 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
         if (check && typeof r.expiresAt === 'string' && Date.parse(r.expiresAt) - deps.now().getTime() <= within) r.expiresSoon = true;
       } catch (e) {
         const err = e as { code?: string; hint?: string; trail?: Credential['trail'] };
-        r.error = { code: err.code ?? 'LK_UNEXPECTED', message: errorText(e) };
+        r.error = { code: err.code ?? 'LK_UNEXPECTED', message: errorText(e), summary: errorSummary(e) };
+        if (err.code && NO_ANSWER.has(err.code)) {
+          r.error.message = `${s.url} did not answer within ${STATUS_TIMEOUTS.headers / 1000} s, or cannot be reached (${errorSummary(e)})`;
+          r.error.summary = r.error.message;
+          r.error.hint = '`lk doctor` checks the server step by step.';
+        }
         if (sdk.isAuthError(e)) authErrors.push(e.code);
-        if (err.hint) r.error.hint = err.hint;
+        if (err.hint && !r.error.hint) r.error.hint = err.hint;
         if (err.trail) r.trail = err.trail.map((t) => ({ ...t }));
       }
     } finally {
@@ -131,7 +153,9 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
   if (opts.json) {
     await io.out(`${JSON.stringify(results, null, 2)}\n`);
   } else {
-    const text = results.map((r) => render(r, deps)).join('\n');
+    const noKeychain = keychainProblem(results);
+    const head = noKeychain ? `${io.style.warn('!')} no keychain: ${noKeychain}\n\n` : '';
+    const text = head + results.map((r) => render(r, deps, noKeychain)).join('\n');
     if (failed === 0 && expiring === 0) await io.out(text);
     else io.err(text);
   }
@@ -150,11 +174,22 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
   return results;
 }
 
-function render(r: ServerStatus, deps: Deps): string {
+/** The keychain's reason for skipping, when it is the same for every server that has a trail: said once, at the top. */
+function keychainProblem(results: readonly ServerStatus[]): string | undefined {
+  const reasons = new Set(results.flatMap((r) => (r.trail ?? []).filter((t) => t.source === 'keychain' && t.outcome !== 'found' && t.reason).map((t) => t.reason!)));
+  const trails = results.filter((r) => r.trail?.some((t) => t.source === 'keychain'));
+  return reasons.size === 1 && trails.length > 0 && !trails.some((r) => r.trail!.some((t) => t.source === 'keychain' && !t.reason)) ? [...reasons][0] : undefined;
+}
+
+function render(r: ServerStatus, deps: Deps, noKeychain?: string): string {
   const { style } = deps.io;
   const lines = [`${style.bold(r.server)}${r.default ? ' (default)' : ''}`];
   if (r.ok && r.user) {
     lines.push(`  ${style.ok('✓')} Logged in as ${r.user.email}${r.user.displayName && r.user.displayName !== r.user.email ? ` (${r.user.displayName})` : ''}`);
+  } else if (r.error && r.trail && noKeychain !== undefined) {
+    // The sources tried, from the error's trail, the keychain's reason said once above.
+    lines.push(`  ${style.fail('✗')} ${r.error.summary ?? r.error.message}`);
+    for (const t of r.trail) lines.push(`      - ${t.source}: ${t.outcome}${t.source === 'keychain' ? ' (no keychain, see above)' : t.reason ? ` (${t.reason})` : ''}`);
   } else if (r.error) {
     // The text's further lines (a trail of sources) go under its first, indented.
     const text = r.error.message;
@@ -163,11 +198,15 @@ function render(r: ServerStatus, deps: Deps): string {
   if (r.from) lines.push(`  - Key source: ${r.from}`);
   if (r.key) lines.push(`  - Key: ${r.key}${r.fingerprint ? ` (fingerprint ${r.fingerprint})` : ''}`);
   lines.push(`  - Sent as: ${AUTH_LABEL[r.auth] ?? r.auth}`);
+  lines.push(`  - Default container: ${r.container}`);
   for (const sh of r.shadowed ?? []) {
     lines.push(`  ${style.warn('!')} ${sh.from} holds a different key (fingerprint ${sh.fingerprint}), which is not used`);
   }
-  if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : r.expiresAt}`);
+  if (r.expiresAt !== undefined) lines.push(`  - Expires: ${r.expiresAt === null ? 'never' : `${r.expiresAt} (${relativeTime(Date.parse(r.expiresAt) - deps.now().getTime())})`}`);
   if (r.role) lines.push(`  - Role: ${r.role} (the key is restricted to it)`);
+  for (const other of r.sharesHost ?? []) {
+    lines.push(`  ${style.warn('!')} Shares its netrc entry with ${other} (same host; netrc matches the host name only): only one of them accepts the key. Keep one in the keychain: \`lk auth login --server ${r.server} --store keychain\``);
+  }
   if (r.expiresSoon) lines.push(`  ${style.warn('!')} The key expires soon: run \`lk keys rotate\` for a new one`);
   if (r.error?.hint) lines.push(`  - hint: ${r.error.hint}`);
   return `${lines.join('\n')}\n`;
