@@ -75,7 +75,7 @@ describe('lk as a program', () => {
     const r = await runLk(['--help'], { home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: lk [options] [command]');
-    expect(r.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.');
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).');
     const { loaded } = await loadedBy(['--help'], home);
     expect(distFiles(loaded)).toEqual(['lk.cjs']);
     expect(loaded.join('\n')).not.toMatch(/mock-server|undici/i);

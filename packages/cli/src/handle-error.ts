@@ -4,7 +4,8 @@
  * may be loaded twice), and an SDK error's text is its `detail` field: no SDK message is parsed.
  *
  * Exit codes: 0 ok (and help or version shown as asked), 1 error, 2 usage, 4 an SDK auth error
- * (a code in the SDK's `AUTH_ERROR_CODES`: no key, or the key was not accepted), and nothing else.
+ * (a code in the SDK's `AUTH_ERROR_CODES`: no key, or the key was not accepted, whatever its shape),
+ * 130 interrupted (Ctrl-C at a prompt; a SIGINT elsewhere is handled in the bin), and nothing else.
  */
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { IO } from './io.js';
@@ -34,6 +35,9 @@ interface Coded {
 function coded(e: unknown): e is Coded {
   return typeof e === 'object' && e !== null && typeof (e as Coded).code === 'string' && typeof (e as Coded).message === 'string';
 }
+
+/** Ctrl-C at one of lk's own prompts (the terminal is in raw mode there, so no SIGINT is sent). */
+const CANCELLED = 'LK_CANCELLED';
 
 const USAGE_CODES = new Set(['LK_INVALID_ARGUMENT', 'LK_USAGE']);
 
@@ -80,6 +84,7 @@ function firstLine(text: string): string {
 export async function exitCodeFor(e: unknown): Promise<ExitCodeValue> {
   if (!coded(e)) return ExitCode.ERROR;
   if (isCommander(e)) return COMMANDER_OK.has(e.code) ? ExitCode.OK : ExitCode.USAGE;
+  if (e.code === CANCELLED) return ExitCode.INTERRUPTED;
   if (e.kind === 'usage') return ExitCode.USAGE;
   const { isAuthError } = await import('@lk/sdk');
   if (isAuthError(e)) return ExitCode.AUTH;

@@ -14,7 +14,7 @@ describe('main', () => {
   it('--help goes to stdout, exit 0', async () => {
     expect(await run('--help')).toBe(0);
     expect(deps.io.stdout()).toContain('Usage: lk [options] [command]');
-    expect(deps.io.stdout()).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.');
+    expect(deps.io.stdout()).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).');
   });
 
   it('an unknown option is exit 2 with one message and a hint', async () => {

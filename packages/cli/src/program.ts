@@ -43,7 +43,7 @@ Environment:
   NO_COLOR         no colors
   NODE_DEBUG=lk    print stack traces on errors
 
-Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
+Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).`,
     );
 
   registerAuth(program, deps);
