@@ -46,7 +46,7 @@ describe('expired and revoked keys, end to end', () => {
     expect(status.stderr).toContain('revoked');
     const doctor = await runLk(['doctor'], { home });
     expect(doctor.code).toBe(4);
-    expect(doctor.stderr).toContain('[FAIL] key accepted: ');
+    expect(doctor.stdout).toContain('[FAIL] key accepted: ');
     const json = await runLk(['keys', 'list', '--json'], { home });
     expect(json.code).toBe(4);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'LK_API_KEY_REJECTED', reason: 'revoked', exitCode: 4 } });

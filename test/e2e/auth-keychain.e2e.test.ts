@@ -82,7 +82,8 @@ describe('lk auth with the OS keychain (real Secret Service), end to end', () =>
     expect(login).toMatchObject({ code: 0, stdout: '' });
     expect(login?.stderr).toContain(`✓ Key stored in the Secret Service keychain (service lk, account ${mock.url})`);
     expect(home.netrcExists()).toBe(false);
-    expect(home.readConfig().servers[mock.url]).toMatchObject({ store: 'keychain' });
+    // After the logout lk has forgotten the server (as gh does); the status above read the keychain item.
+    expect(home.readConfig().servers[mock.url]).toBeUndefined();
     expect(status?.code).toBe(0);
     expect(status?.stdout).toContain(`  - Key source: the keychain entry lk/${mock.url}`);
     expect(token).toMatchObject({ code: 0, stdout: `${key}\n` });

@@ -59,9 +59,9 @@ describe('lk doctor (e2e)', () => {
     write(before);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(4);
-    expect(found.stderr).toContain('[FAIL] key accepted: ');
-    expect(found.stderr).toContain('but the same key without the `apikey|` prefix is accepted (it belongs to alice@lk.test)');
-    expect(found.stderr).toContain('`lk doctor --fix` can repair one of them');
+    expect(found.stdout).toContain('[FAIL] key accepted: ');
+    expect(found.stdout).toContain('but the same key without the `apikey|` prefix is accepted (it belongs to alice@lk.test)');
+    expect(found.stdout).toContain('`lk doctor --fix` can repair one of them');
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toContain('removed the stale `apikey|` prefix from the key in');
     expect(fixed.stdout).toContain('All checks passed.');
@@ -92,7 +92,7 @@ describe('lk doctor (e2e)', () => {
     write(before, 0o644);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(1);
-    expect(found.stderr).toContain(`[FAIL] netrc permissions: ${netrc()} is mode 0644: group and others can read it`);
+    expect(found.stdout).toContain(`[FAIL] netrc permissions: ${netrc()} is mode 0644: group and others can read it`);
     expect(fixed.code).toBe(0);
     expect(statSync(netrc()).mode & 0o777).toBe(0o600);
     expect(readFileSync(netrc(), 'utf8')).toBe(before);
@@ -118,7 +118,7 @@ describe('lk doctor (e2e)', () => {
     write(before);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(1);
-    expect(found.stderr).toContain(`[FAIL] machine names: lines 6-8: \`machine ${mock.server.origin}\` holds a scheme (http://) and a port (:${mock.server.port}); it never matches any server.`);
+    expect(found.stdout).toContain(`[FAIL] machine names: lines 6-8: \`machine ${mock.server.origin}\` holds a scheme (http://) and a port (:${mock.server.port}); it never matches any server.`);
     expect(fixed.code).toBe(0);
     expect(readFileSync(netrc(), 'utf8')).toBe(before.replace(`machine ${mock.server.origin}`, 'machine 127.0.0.1'));
     expect(backups()).toHaveLength(1);
@@ -130,7 +130,7 @@ describe('lk doctor (e2e)', () => {
     write(before);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(1);
-    expect(found.stderr).toContain('[FAIL] netrc login: The entry at line 6 has login `alice@lk.test`, not `apikey`');
+    expect(found.stdout).toContain('[FAIL] netrc login: The entry at line 6 has login `alice@lk.test`, not `apikey`');
     expect(fixed.code).toBe(0);
     expect(readFileSync(netrc(), 'utf8')).toBe(before.replace('login alice@lk.test', 'login apikey'));
   });
@@ -168,11 +168,11 @@ describe('lk doctor (e2e)', () => {
     write(`${OTHER}machine 127.0.0.1 login apikey password ${newKey()}\n${TAIL}`);
     const r = await doctor([], {}, mock.server.origin);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('[FAIL] server and context path: Wrong context path: ');
-    expect(r.stderr).toContain(`but ${mock.url} works.`);
-    expect(r.stderr).toContain(`fix: Use --server ${mock.url}.`);
+    expect(r.stdout).toContain('[FAIL] server and context path: Wrong context path: ');
+    expect(r.stdout).toContain(`but ${mock.url} works.`);
+    expect(r.stdout).toContain(`fix: Use --server ${mock.url}.`);
     // The key is still checked, where the server answers.
-    expect(r.stderr).toContain(`(asked at ${mock.url}, where the server answers): it belongs to alice@lk.test.`);
+    expect(r.stdout).toContain(`(asked at ${mock.url}, where the server answers): it belongs to alice@lk.test.`);
   });
 
   it('malformed file: the line and column, exit 1, and --fix changes nothing', async () => {
@@ -180,9 +180,9 @@ describe('lk doctor (e2e)', () => {
     write(before);
     const { found, fixed } = await findThenFix();
     expect(found.code).toBe(1);
-    expect(found.stderr).toContain(`[FAIL] netrc syntax: ${netrc()} line 6, column 41: unterminated quoted token`);
+    expect(found.stdout).toContain(`[FAIL] netrc syntax: ${netrc()} line 6, column 41: unterminated quoted token`);
     expect(fixed.code).toBe(1);
-    expect(fixed.stderr).toContain('Nothing to repair automatically.');
+    expect(fixed.stdout).toContain('Nothing to repair automatically.');
     expect(readFileSync(netrc(), 'utf8')).toBe(before);
     expect(backups()).toEqual([]);
   });
