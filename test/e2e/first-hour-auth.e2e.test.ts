@@ -1,5 +1,5 @@
 /**
- * Issue 13, "a new user's first hour", the auth, doctor and exit-code side: each test is one thing
+ * A new user's first hour, the auth, doctor and exit-code side: each test is one thing
  * a new user did, run with the built lk against the real mock server in a temporary HOME. Prompts
  * and Ctrl-C run on a pseudo-terminal (`script`, test/helpers/pty.ts); a hung server is a TCP
  * socket that accepts and never answers.
