@@ -148,6 +148,26 @@ describe('--data persistence', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a user deactivated in the data file (active: false) gets the deactivated 401; a file without active means active', async () => {
+    const file = join(dir, 'mock.json');
+    const a = await startMockServer({ dataFile: file, labkeyVersion: '24.11' });
+    const { key } = a.state.issueApiKey('bob@lk.test');
+    await a.close();
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    for (const u of data.users) delete u.active; // files written before deactivation existed
+    data.users.find((u: any) => u.email === 'bob@lk.test').active = false;
+    writeFileSync(file, JSON.stringify(data));
+    const b = await startMockServer({ dataFile: file, labkeyVersion: '24.11' });
+    try {
+      const r = await new Client(b.url).req('/login-whoAmI.api', { headers: { apikey: key } });
+      expect(r.status).toBe(401);
+      expect(r.body.exception).toBe('Your account has been deactivated.');
+      expect(b.state.user('alice@lk.test')?.active).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('keeps users, settings, keys and rows across a restart, and stores no secret', async () => {
     const file = join(dir, 'mock.json');
     const a = await startMockServer({ dataFile: file });
