@@ -14,7 +14,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createOsKeychain } from './os-keychain.js';
+import { createOsKeychain, helperEnv } from './os-keychain.js';
 import { fromKeychain } from '../from-keychain.js';
 import { fromNetrc } from '../from-netrc.js';
 import { chain } from '../chain.js';
@@ -304,4 +304,21 @@ try { await kc.get('lk', 'x'); console.log('unexpected'); } catch (e) { console.
     const result = await run(process.execPath, [script], env, '', 20_000);
     expect({ stdout: result.stdout.trim(), code: result.code, signal: result.signal }).toEqual({ stdout: 'timeout', code: 0, signal: null });
   }, 30_000);
+});
+
+describe('the keychain helper process gets a minimal environment', () => {
+  it('keeps what the keychain needs and drops LABKEY_API_KEY and everything else', () => {
+    const env = helperEnv({
+      PATH: '/usr/bin',
+      HOME: '/home/a',
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1/bus',
+      XDG_RUNTIME_DIR: '/run/user/1',
+      LABKEY_API_KEY: 'lk_test_secret',
+      LABKEY_SERVER: 'https://lk.test',
+      NETRC: '/tmp/n',
+      NODE_OPTIONS: '--require /tmp/evil.js',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/a', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1/bus', XDG_RUNTIME_DIR: '/run/user/1' });
+  });
 });

@@ -179,12 +179,21 @@ const TIMEOUT = Symbol('timeout');
 /** How long the helper process may take to start and load the keyring module. */
 const HELPER_START_MS = 15_000;
 
+/** What the helper may see of the environment: what the OS keychain needs to be found, nothing else (no LABKEY_API_KEY). */
+const HELPER_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TMPDIR|TMP|TEMP|DISPLAY|WAYLAND_DISPLAY|DBUS_SESSION_BUS_ADDRESS|XDG_[A-Z_]+|SystemRoot|SYSTEMROOT|windir|WINDIR|USERPROFILE|APPDATA|LOCALAPPDATA|USERNAME|USERDOMAIN|COMPUTERNAME|HOMEDRIVE|HOMEPATH|ProgramData|PROGRAMDATA|__CF_USER_TEXT_ENCODING)$/;
+
+export function helperEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && HELPER_ENV.test(k)) out[k] = v;
+  return out;
+}
+
 function runHelper(request: HelperRequest, timeoutMs: number, env: Record<string, string | undefined> | undefined): Promise<HelperReply> {
   return new Promise<HelperReply>((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', HELPER], {
       stdio: ['pipe', 'pipe', 'ignore'],
       windowsHide: true,
-      ...(env ? { env: env as NodeJS.ProcessEnv } : {}),
+      env: helperEnv(env ?? process.env),
     });
     let out = '';
     let done = false;
