@@ -65,3 +65,31 @@ describe('the control endpoint refuses what a browser page can send', () => {
     expect(same.status).toBe(200);
   });
 });
+
+describe('answers that hold a key are not cacheable', () => {
+  it('createApiKey and the control endpoint say Cache-Control: no-store', async () => {
+    const host = new URL(mock.origin).host;
+    const { key } = mock.state.issueApiKey('alice@lk.test');
+    // As a browser would: whoAmI for the CSRF token and the session cookie, then createApiKey.
+    const who = await fetch(`${mock.url}/home/login-whoAmI.api`, { headers: { apikey: key } });
+    const { CSRF } = (await who.json()) as { CSRF: string };
+    const r = await fetch(`${mock.url}/home/security-createApiKey.api`, {
+      method: 'POST',
+      headers: { apikey: key, 'content-type': 'application/json', 'X-LABKEY-CSRF': CSRF, cookie: who.headers.get('set-cookie')?.split(';')[0] ?? '' },
+      body: JSON.stringify({ type: 'apikey' }),
+    });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { apikey: string }).apikey).toEqual(expect.any(String));
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const u = new URL(mock.origin);
+    const ctl = await new Promise<string | undefined>((resolve, reject) => {
+      const r = httpRequest({ host: u.hostname, port: u.port, path: '/_mock/keys', method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.headers['cache-control']);
+      });
+      r.on('error', reject);
+      r.end(JSON.stringify({ email: 'alice@lk.test' }));
+    });
+    expect(ctl).toBe('no-store');
+  });
+});

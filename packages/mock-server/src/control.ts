@@ -66,7 +66,8 @@ export async function handleControl(server: MockLabKey, req: IncomingMessage, re
   }
   const { state, clock } = server;
   const ok = (b: unknown) => {
-    sendJson(res, 200, b, {}, true);
+    // Control answers hold keys (POST keys) and the whole state: never cached.
+    sendJson(res, 200, b, { 'Cache-Control': 'no-store' }, true);
     return 200;
   };
   const route = `${method} ${sub.replace(/\/+$/, '')}`;

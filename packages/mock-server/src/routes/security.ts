@@ -11,6 +11,9 @@ import { ensureSession } from './session-cookie.js';
  * missing type → 500. From 26.7 `role` (a role class) restricts the key, an unknown one is a 404;
  * before, the server ignores it. Before 24.x there is no description to keep.
  */
+/** An answer that holds a key must not be kept by a browser or proxy cache. */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 export const createApiKey: RouteDef = {
   name: 'security-createApiKey',
   postOnly: true,
@@ -36,12 +39,12 @@ export const createApiKey: RouteDef = {
         throw new ActionError(404, 'Restiction role was not found!', NOT_FOUND_EXCEPTION);
       }
       const key = state.createKeyForUser(ctx.principal.user!.id, description, roleParam ?? null);
-      return { body: { apikey: key } };
+      return { body: { apikey: key }, headers: NO_STORE };
     }
     if (type === 'session') {
       if (!state.settings.allowSessionKeys) throw new ActionError(404, 'Creation of session keys is disabled', NOT_FOUND_EXCEPTION);
       const session = ensureSession(ctx);
-      return { body: { apikey: state.createSessionKey(session) } };
+      return { body: { apikey: state.createSessionKey(session) }, headers: NO_STORE };
     }
     throw new ActionError(404, 'Invalid type specified', NOT_FOUND_EXCEPTION);
   },

@@ -88,3 +88,12 @@ test('encodeParams repeats array names and skips null/undefined', () => {
   );
   expect(encodeParams(undefined)).toBe('');
 });
+
+describe('container paths with dot segments', () => {
+  it('are refused (a URL would resolve them out of the context path)', () => {
+    for (const c of ['/..', '/home/../../admin', './home', '/home/.', '..']) {
+      expect(() => actionUrl('https://lk.test/labkey', c, 'query', 'selectRows')).toThrow(expect.objectContaining({ code: 'LK_INVALID_ARGUMENT' }));
+    }
+    expect(actionUrl('https://lk.test/labkey', '/home/..x/a.b', 'query', 'selectRows')).toBe('https://lk.test/labkey/home/..x/a.b/query-selectRows.api');
+  });
+});

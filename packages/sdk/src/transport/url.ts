@@ -115,6 +115,12 @@ export function encodeContainerPath(container: string | undefined): string {
   if (!container) return '';
   let out = '';
   for (const seg of container.split('/')) {
+    // A URL resolves `.` and `..`: `/../x` would leave the context path with the key attached.
+    if (seg === '.' || seg === '..') {
+      throw new InvalidArgumentError(`container path ${JSON.stringify(container)} has a "${seg}" segment`, {
+        hint: 'Name the folder by its full path from the root, e.g. /home/Project, without . or .. segments.',
+      });
+    }
     if (seg.length > 0) out += '/' + encodeURIComponent(seg);
   }
   return out;
