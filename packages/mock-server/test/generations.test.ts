@@ -183,6 +183,8 @@ describe('26.7: role-restricted keys', () => {
       const reader = new Client(s.url, { apikey: key });
       const read = await reader.req('/home/query-selectRows.api?schemaName=lists&query.queryName=People');
       expect(read.status).toBe(200);
+      expect((await reader.req('/home/security-ensureLogin.api')).body.currentUser).toMatchObject({ canInsert: 'false', canUpdate: 'false', canDelete: 'false' });
+      expect((await reader.req('/home/project-getContainers.api')).body.userPermissions).toBe(1); // Read only
       await reader.primeCsrf();
       const ins = await reader.req('/home/query-insertRows.api', { json: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'X' }] }, csrf: true });
       expect(ins.status).toBe(403);

@@ -19,16 +19,22 @@ function bool(v: string | undefined, dflt: boolean): boolean {
   return /^(true|1|on|yes)$/i.test(v);
 }
 
-function canRead(user: UserRecord | null, c: Container): boolean {
-  return permsFor(user, c).has('read');
+/** Who asks: the user, and the role a 26.7 key cuts them down to. */
+interface Viewer {
+  user: UserRecord | null;
+  role: string | null;
 }
 
-function hasReadableDescendant(user: UserRecord | null, c: Container): boolean {
+function canRead(user: Viewer, c: Container): boolean {
+  return permsFor(user.user, c, user.role).has('read');
+}
+
+function hasReadableDescendant(user: Viewer, c: Container): boolean {
   return c.children.some((ch) => canRead(user, ch) || hasReadableDescendant(user, ch));
 }
 
-function toJson(user: UserRecord | null, c: Container, o: Opts, depth: number): Record<string, unknown> {
-  const perms = permsFor(user, c);
+function toJson(user: Viewer, c: Container, o: Opts, depth: number): Record<string, unknown> {
+  const perms = permsFor(user.user, c, user.role);
   const children = (): Record<string, unknown>[] =>
     depth > 0
       ? c.children.filter((ch) => canRead(user, ch) || hasReadableDescendant(user, ch)).map((ch) => toJson(user, ch, o, depth - 1))
@@ -113,7 +119,7 @@ export const getContainers: RouteDef = {
   csrf: false,
   permission: 'none',
   handler(ctx: ActionContext) {
-    const user = ctx.principal.user;
+    const user: Viewer = { user: ctx.principal.user, role: ctx.principal.role };
     const includeSubfolders = bool(ctx.param('includeSubfolders'), false);
     const depthParam = ctx.param('depth');
     const depth = includeSubfolders ? (depthParam !== undefined && depthParam !== '' ? Math.max(0, Number(depthParam) || 0) : 1000) : 1;

@@ -2,6 +2,7 @@
 import { principalFromSession } from '../authenticate.js';
 import { ActionError, API_USAGE_EXCEPTION, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
 import { KEY_ROLES } from '../generations.js';
+import { permsFor } from '../permissions.js';
 import type { RouteDef } from '../route.js';
 import { ensureSession } from './session-cookie.js';
 
@@ -59,18 +60,20 @@ export const ensureLogin: RouteDef = {
   handler(ctx) {
     const u = ctx.principal.user!;
     const t = (b: boolean) => (b ? 'true' : 'false');
+    // What the user may do in this folder (cut down to a 26.7 key's role).
+    const perms = permsFor(u, ctx.container, ctx.principal.role);
     return {
       body: {
         currentUser: {
           id: u.id,
           displayName: u.displayName,
           email: u.email,
-          canInsert: t(true),
-          canUpdate: t(true),
-          canUpdateOwn: t(true),
-          canDelete: t(true),
-          canDeleteOwn: t(true),
-          isAdmin: t(u.siteAdmin),
+          canInsert: t(perms.has('insert')),
+          canUpdate: t(perms.has('update')),
+          canUpdateOwn: t(perms.has('update')),
+          canDelete: t(perms.has('delete')),
+          canDeleteOwn: t(perms.has('delete')),
+          isAdmin: t(perms.has('admin')),
         },
       },
     };
