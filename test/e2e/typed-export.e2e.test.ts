@@ -65,22 +65,27 @@ describe('typed exports of 1,000,000 rows, end to end', () => {
     expect(await loaded('csv')).toEqual(['lk.cjs', 'undici.cjs']);
   });
 
-  it('Ctrl-C during an --output export leaves no temp file and no partial FILE', async () => {
-    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
-    const out = join(home.dir, 'stopped.parquet');
-    const child = spawn(LK_BIN, ['query', 'select', 'lists', 'Generated', '--server', mock.url, '--page-size', '2000', '--output', out], {
-      env: baseEnv(home, { LABKEY_API_KEY: key, LK_KEYCHAIN: 'off' }),
-      stdio: 'ignore',
+  for (const [signal, ends] of [
+    ['SIGINT', { code: 130, signal: null }],
+    ['SIGTERM', { code: null, signal: 'SIGTERM' }],
+  ] as const) {
+    it(`${signal} during an --output export leaves no temp file and no partial FILE`, async () => {
+      const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+      const out = join(home.dir, 'stopped.parquet');
+      const child = spawn(LK_BIN, ['query', 'select', 'lists', 'Generated', '--server', mock.url, '--page-size', '2000', '--output', out], {
+        env: baseEnv(home, { LABKEY_API_KEY: key, LK_KEYCHAIN: 'off' }),
+        stdio: 'ignore',
+      });
+      const temps = () => readdirSync(home.dir).filter((f) => f.endsWith('.tmp'));
+      const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
+      for (let i = 0; i < 400 && temps().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(temps()).toHaveLength(1); // the export is under way, into its temp file
+      child.kill(signal);
+      expect(await closed).toEqual(ends);
+      expect(temps()).toEqual([]);
+      expect(existsSync(out)).toBe(false);
     });
-    const temps = () => readdirSync(home.dir).filter((f) => f.endsWith('.tmp'));
-    const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-    for (let i = 0; i < 400 && temps().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(temps()).toHaveLength(1); // the export is under way, into its temp file
-    child.kill('SIGINT');
-    expect(await closed).toBe('SIGINT');
-    expect(temps()).toEqual([]);
-    expect(existsSync(out)).toBe(false);
-  });
+  }
 
   for (const format of ['parquet', 'arrow'] as const) {
     it(`${format}: right row count, column names and types read back by another implementation; peak RSS under 150 MB`, async () => {

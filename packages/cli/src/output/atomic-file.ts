@@ -2,8 +2,8 @@
  * `--output FILE`, written atomically: a temp file in the same folder (so the rename cannot cross
  * file systems), fsynced and renamed over FILE only once the export is complete. Until then FILE
  * is as it was; a failed export leaves no partial FILE and removes its temp file, and so does one
- * stopped by Ctrl-C or `kill` (SIGINT, SIGTERM, SIGHUP: the temp file goes, then the signal ends
- * lk as it would have).
+ * stopped by Ctrl-C or `kill` (SIGINT, SIGTERM, SIGHUP: the temp file goes, then lk ends as it
+ * would have: exit 130 for Ctrl-C, the signal for the others).
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -40,7 +40,7 @@ export function openAtomicFile(target: string): AtomicFile {
     if (open) closeSync(fd);
     open = false;
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const removeTmp = () => {
     unwatch();
     try {
       close();
@@ -48,12 +48,19 @@ export function openAtomicFile(target: string): AtomicFile {
       // already closed
     }
     rmSync(tmp, { force: true });
-    process.kill(process.pid, signal);
+  };
+  // A signal lk has no handler for ends it once the temp file is gone; one it handles (the bin
+  // exits 130 on SIGINT) ends it through process.exit, which runs the 'exit' listener.
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeTmp();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
   const unwatch = () => {
     for (const sig of SIGNALS) process.off(sig, onSignal);
+    process.off('exit', removeTmp);
   };
   for (const sig of SIGNALS) process.on(sig, onSignal);
+  process.on('exit', removeTmp);
   return {
     tmp,
     fd,
