@@ -145,9 +145,9 @@ describe('the packed tarballs', () => {
     expect(p.manifest.version).toBe(m.version);
   });
 
-  it('@lk/cli depends on @lk/sdk, commander and the keychain module only', () => {
-    // @napi-rs/keyring is native, so the bundled bin requires it at run time instead of carrying it.
-    expect(Object.keys(packed.cli?.manifest.dependencies ?? {}).sort()).toEqual(['@lk/sdk', '@napi-rs/keyring', 'commander']);
+  it('@lk/cli depends on @lk/sdk and commander only', () => {
+    // The CLI's runtime dependencies are the SDK and commander only (the native keyring module is the SDK's).
+    expect(Object.keys(packed.cli?.manifest.dependencies ?? {}).sort()).toEqual(['@lk/sdk', 'commander']);
     const lkBin = (packed.cli?.manifest as { bin?: { lk?: string } } | undefined)?.bin?.lk;
     expect(packed.cli?.entries).toContain(`package/${lkBin}`);
     expect(packed.cli?.entries.filter((e) => e.includes('demo'))).toEqual([]);
@@ -188,6 +188,21 @@ describe('npm i -g of the CLI and SDK tarballs, with no compiler and no pnpm', (
     const r = run(join(prefix, 'bin', 'lk'), ['auth', 'token', '--server', 'http://127.0.0.1:1/labkey'], { env: { ...sandboxEnv, NETRC: netrc } });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`${KEY}\n`);
+    expect(r.status).toBe(0);
+  });
+
+  it('lk finds the keychain module through the SDK it depends on', () => {
+    // A bus address makes lk ask the keychain; no daemon answers there. The helper process must
+    // still load @napi-rs/keyring (the SDK's dependency, not the CLI's) and report the bus, not a
+    // missing module, before lk falls through to the netrc.
+    const netrc = join(tmp, 'netrc-kc');
+    writeFileSync(netrc, `machine 127.0.0.1 login apikey password ${KEY}\n`);
+    chmodSync(netrc, 0o600);
+    const env = { ...sandboxEnv, NETRC: netrc, NODE_DEBUG: 'lk', DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(tmp, 'no-bus')}` };
+    const r = run(join(prefix, 'bin', 'lk'), ['auth', 'token', '--server', 'http://127.0.0.1:1/labkey'], { env });
+    expect(r.stdout).toBe(`${KEY}\n`);
+    expect(r.stderr).toMatch(/keychain/i);
+    expect(r.stderr).not.toMatch(/Cannot find module|MODULE_NOT_FOUND|napi-rs/);
     expect(r.status).toBe(0);
   });
 

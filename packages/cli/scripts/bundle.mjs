@@ -57,7 +57,9 @@ await Promise.all([
     plugins: [lazyUndici, lazyExports],
     external: ['@napi-rs/keyring'],
     // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.
-    logOverride: { 'empty-import-meta': 'silent' },
+    // The SDK resolves @napi-rs/keyring from its own install folder (require.resolve('@lk/sdk')) at
+    // run time, which is what the bundle needs: the module is the SDK's dependency, not the CLI's.
+    logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
   }),
   build({
     ...common,
