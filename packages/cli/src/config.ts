@@ -5,8 +5,9 @@
  * Never a secret: keys live in the netrc file or the OS keychain only.
  *
  * The file is `servers.json` in `$LK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/lk`, else `~/.config/lk`.
- * Writes are atomic (temp file in the same folder, fsync, rename).
+ * Writes are atomic (temp file in the same folder, fsync, rename), under `servers.json.lock`.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { KeyInfo } from '@lk/sdk';
@@ -58,8 +59,8 @@ export interface ConfigStore {
 
 async function atomicWrite(file: string, text: string): Promise<void> {
   await fsp.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const fh = await fsp.open(tmp, 'w', 0o600);
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fh = await fsp.open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(text, 'utf8');
     await fh.sync();
@@ -121,10 +122,15 @@ export function createConfigStore(dir: string): ConfigStore {
     file,
     load,
     async update(change) {
-      const c = await load();
-      change(c);
-      await atomicWrite(file, `${JSON.stringify(c, null, 2)}\n`);
-      return c;
+      // Read, change and rename under the netrc writer's lock: parallel logins lose no entry.
+      await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+      const { withFileLock } = await import('@lk/sdk');
+      return withFileLock(file, async () => {
+        const c = await load();
+        change(c);
+        await atomicWrite(file, `${JSON.stringify(c, null, 2)}\n`);
+        return c;
+      });
     },
   };
 }

@@ -83,6 +83,7 @@ export type {
   NetrcReadersFiles,
 } from './credentials/netrc/netrc-readers.js';
 export type { NetrcLockOptions } from './credentials/netrc/netrc-lock.js';
+export { withFileLock } from './credentials/netrc/netrc-lock.js';
 // Not exported on purpose: the lock (acquireNetrcLock) and netrcValueProblem are internals of the writer.
 
 // ── credential sources, chain, keychain ─────────────────────────────────────

@@ -213,3 +213,18 @@ export async function acquireNetrcLock(file: string, options: NetrcLockOptions =
     wait = Math.min(wait * 2, 100);
   }
 }
+
+/**
+ * Runs `fn` holding `<file>.lock`, the netrc writer's lock (same waiting, stale-lock recovery and
+ * NetrcLockError after `lockTimeoutMs`), for other files lk rewrites by read, edit and rename
+ * (the CLI's servers.json): concurrent writers then never lose each other's changes.
+ * @public
+ */
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: NetrcLockOptions = {}): Promise<T> {
+  const lock = await acquireNetrcLock(file, options);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
