@@ -49,7 +49,7 @@ describe('row writer', () => {
     expect(await write('csv', [{ a: 1 }, { b: { value: 2, displayValue: 'two' } }])).toBe('a,b\n1,\n,2\n');
   });
 
-  it('--columns follows the names the server returned: case-insensitive, unknown ones dropped with a warning', async () => {
+  it('--columns follows the names the server returned: case-insensitive, unknown ones dropped (the SDK warns, not the writer)', async () => {
     const served = [{ Name: 'Ada', Age: 36 }, { Name: 'Alan', Age: 41 }];
     for (const format of ['csv', 'json'] as const) {
       const io = createTestIO();
@@ -57,8 +57,22 @@ describe('row writer', () => {
       for (const r of served) await w.row(r);
       await w.end();
       expect(io.stdout()).toBe(format === 'csv' ? 'Name,Age\nAda,36\nAlan,41\n' : '[\n  {"Name":"Ada","Age":36},\n  {"Name":"Alan","Age":41}\n]\n');
-      expect(io.stderr()).toBe('! The server returned no column "Nope" (LabKey drops unknown columns silently).\n  Run the query without --columns to see the column names.\n');
+      expect(io.stderr()).toBe('');
     }
+  });
+
+  it('an empty csv/tsv result still has its header, from the field metadata (--columns resolved against it)', async () => {
+    const fields = () => ['Key', 'Name', 'Age', '_labkeyurl_Name'];
+    for (const [format, header] of [['csv', 'Key,Name,Age\n'], ['tsv', 'Key\tName\tAge\n'], ['table', 'Key  Name  Age\n']] as const) {
+      const io = createTestIO();
+      const w = createRowWriter(io, { format, emptyColumns: fields });
+      await w.end();
+      expect(io.stdout()).toBe(header);
+    }
+    const io = createTestIO();
+    const w = createRowWriter(io, { format: 'csv', columns: ['age', 'name'], emptyColumns: fields });
+    await w.end();
+    expect(io.stdout()).toBe('Age,Name\n');
   });
 
   it('rows go to stdout in chunks (one write per ~64k characters), or one write a row with chunkChars 0; same text', async () => {

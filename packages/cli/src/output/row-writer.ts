@@ -24,6 +24,8 @@ export interface RowWriterOptions {
   maxColumnWidth?: number;
   /** Characters collected before a write to stdout (default 65,536; 0 writes every row). */
   chunkChars?: number;
+  /** The result's column names from the server's field metadata: the header of an empty result. */
+  emptyColumns?: () => string[] | undefined;
 }
 
 export interface RowWriter {
@@ -55,22 +57,14 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
   };
 
   // `--columns` as the server answered them: LabKey matches names case-insensitively and drops
-  // unknown ones silently, so the names come from the returned rows (never a made-up empty column).
-  const resolveColumns = (rows: Record<string, unknown>[]): string[] | undefined => {
-    if (!o.columns || rows.length === 0) return o.columns;
-    const keys = unionOfKeys(rows);
+  // unknown ones silently, so the names come from the result (never a made-up empty column). The
+  // SDK warns about the names it dropped (onWarning), so nothing is said here.
+  const resolveColumns = (known: string[]): string[] | undefined => {
+    if (!o.columns || known.length === 0) return o.columns;
     const found: string[] = [];
-    const missing: string[] = [];
     for (const c of o.columns) {
-      const k = keys.find((x) => x === c) ?? keys.find((x) => x.toLowerCase() === c.toLowerCase());
-      if (k === undefined) missing.push(c);
-      else if (!found.includes(k)) found.push(k);
-    }
-    if (missing.length > 0) {
-      io.err(
-        `${io.style.warn('!')} The server returned no column ${missing.map((m) => `"${m}"`).join(', ')} (LabKey drops unknown columns silently).\n` +
-          `  Run the query without --columns to see the column names.\n`,
-      );
+      const k = known.find((x) => x === c) ?? known.find((x) => x.toLowerCase() === c.toLowerCase());
+      if (k !== undefined && !found.includes(k)) found.push(k);
     }
     return found;
   };
@@ -80,7 +74,7 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
     let picked: string[] | undefined;
     return {
       row(r) {
-        if (count === 0) picked = resolveColumns([r]);
+        if (count === 0) picked = resolveColumns(unionOfKeys([r]));
         const text = JSON.stringify(picked ? pick(r, picked) : r);
         const p = emit(nd ? text + '\n' : (count === 0 ? '[\n  ' : ',\n  ') + text);
         count++;
@@ -126,7 +120,9 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
     if (!buffer) return;
     const rows = buffer;
     buffer = undefined;
-    columns = resolveColumns(rows) ?? unionOfKeys(rows);
+    // No rows: the header still comes, from the field metadata (a reader such as pandas needs it).
+    const known = rows.length === 0 ? (o.emptyColumns?.() ?? []).filter((c) => !c.startsWith('_labkeyurl_')) : unionOfKeys(rows);
+    columns = resolveColumns(known) ?? known;
     if (o.format === 'table') {
       widths = columns.map((c) => Math.min(maxWidth, Math.max(width(c), ...rows.map((r) => width(tableField(cellText(r[c])))))));
     }

@@ -121,7 +121,8 @@ async function writeRows(
 ): Promise<number> {
   // On a terminal each row shows as it comes; elsewhere rows are written in chunks.
   const tty = io.stdoutIsTTY;
-  const writer = createRowWriter(io, { format, columns: o.columns, firstPage: o.pageSize ?? 1000, ...(tty ? { chunkChars: 0 } : {}) });
+  const emptyColumns = () => o.metadata?.fields?.map((f) => f.fieldKey || f.name);
+  const writer = createRowWriter(io, { format, columns: o.columns, firstPage: o.pageSize ?? 1000, emptyColumns, ...(tty ? { chunkChars: 0 } : {}) });
   const progress = createProgress(io, () => deps.now().getTime());
   // With --output, the bar's total: the first page's metadata is in before its first row.
   let total = o.output !== undefined;

@@ -1,0 +1,34 @@
+/** A new user's first hour with lk query and lk keys: the things that misled or lost data, each as the user did it. */
+import { withMockServer } from '../helpers/with-mock-server.js';
+import { useTempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
+
+expectNoLeaks();
+jest.setTimeout(120_000);
+
+describe("a new user's first hour: lk query", () => {
+  const mock = withMockServer({ generatedRows: 1500 });
+  const home = useTempHome();
+  beforeEach(async () => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+  });
+
+  it('a filter that matches nothing, as csv or tsv, still prints the header (pandas can read it)', async () => {
+    const csv = await runLk(['query', 'select', 'lists', 'People', '--filter', 'Age~gt=1000', '--format', 'csv'], { home });
+    expect(csv).toMatchObject({ code: 0, stdout: 'Key,Name,Age,Email\n' });
+    const tsv = await runLk(['query', 'select', 'lists', 'People', '--columns', 'name,AGE', '--filter', 'Age~gt=1000', '--format', 'tsv'], { home });
+    expect(tsv).toMatchObject({ code: 0, stdout: 'Name\tAge\n' });
+    const sql = await runLk(['query', 'sql', 'SELECT Name, Age FROM People WHERE Age > 1000', '--schema', 'lists', '--format', 'csv'], { home });
+    expect(sql).toMatchObject({ code: 0, stdout: 'Name,Age\n' });
+  });
+
+  it('--filter Nope~eq=1, --sort Nope and --columns Nope each say once that the column does not exist', async () => {
+    for (const args of [['--filter', 'Nope~eq=1'], ['--sort', 'Nope'], ['--columns', 'Name,Nope']]) {
+      const r = await runLk(['query', 'select', 'lists', 'People', ...args, '--max-rows', '1', '--format', 'csv'], { home });
+      expect(r.code).toBe(0);
+      expect(r.stderr.match(/Nope/g)).toHaveLength(1);
+      expect(r.stderr).toMatch(/^! warning: lists\.People has no column Nope /);
+    }
+  });
+});
