@@ -23,6 +23,16 @@ describe("a new user's first hour: lk query", () => {
     expect(sql).toMatchObject({ code: 0, stdout: 'Name,Age\n' });
   });
 
+  it('--format table over several pages: the 1000th key is not cut to "10…" (sized from all the rows)', async () => {
+    const r = await runLk(['query', 'select', 'lists', 'Generated', '--columns', 'Key,Name', '--page-size', '500', '--format', 'table'], { home });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('Key   Name');
+    expect(lines[1]).toBe('1     Row 1');
+    expect(lines[1000]).toBe('1000  Row 1000');
+    expect(r.stdout).not.toContain('…');
+  });
+
   it('--filter Nope~eq=1, --sort Nope and --columns Nope each say once that the column does not exist', async () => {
     for (const args of [['--filter', 'Nope~eq=1'], ['--sort', 'Nope'], ['--columns', 'Name,Nope']]) {
       const r = await runLk(['query', 'select', 'lists', 'People', ...args, '--max-rows', '1', '--format', 'csv'], { home });

@@ -1,8 +1,8 @@
 import { createTestIO } from '../io.js';
-import { csvField, tsvField } from './cells.js';
+import { csvField, truncate, tsvField, width } from './cells.js';
 import { createRowWriter, type Format } from './row-writer.js';
 
-async function write(format: Format, rows: Record<string, unknown>[], o: { columns?: string[]; firstPage?: number } = {}) {
+async function write(format: Format, rows: Record<string, unknown>[], o: { columns?: string[]; firstPage?: number; tableRows?: number; maxColumnWidth?: number } = {}) {
   const io = createTestIO();
   const w = createRowWriter(io, { format, ...o });
   for (const r of rows) await w.row(r);
@@ -32,11 +32,32 @@ describe('row writer', () => {
     expect(await write('table', [{ A: 'x', B: 1 }, { A: 'longer', B: 22 }])).toBe('A       B\nx       1\nlonger  22\n');
   });
 
-  it('table: rows after the first page keep the widths (longer values are cut with …)', async () => {
-    const out = await write('table', [{ A: 'ab' }, { A: 'abcdef' }], { firstPage: 1 });
-    expect(out).toBe('A\nab\nabcdef\n'); // the last column is never cut
-    const two = await write('table', [{ A: 'ab', B: 1 }, { A: 'abcdef', B: 2 }], { firstPage: 1 });
-    expect(two).toBe('A   B\nab  1\na…  2\n');
+  it('table: a wider value after the rows it was sized from is printed whole (the line shifts), never cut', async () => {
+    const out = await write('table', [{ A: 'ab' }, { A: 'abcdef' }], { tableRows: 1 });
+    expect(out).toBe('A\nab\nabcdef\n');
+    const two = await write('table', [{ A: 'ab', B: 1 }, { A: 'abcdef', B: 2 }], { tableRows: 1 });
+    expect(two).toBe('A   B\nab  1\nabcdef  2\n');
+  });
+
+  it('table is sized from every row up to 10,000, whatever the page size (a key 1000 after 999 short ones is not cut)', async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ Key: i + 1, Name: `n${i + 1}` }));
+    const out = (await write('table', rows, { firstPage: 500 })).split('\n');
+    expect(out[0]).toBe('Key   Name');
+    expect(out[1000]).toBe('1000  n1000');
+    expect(out[1500]).toBe('1500  n1500');
+  });
+
+  it('table widths are terminal cells: CJK and emoji 2, combining marks 0; values over the maximum are cut by cells', async () => {
+    const rows = [{ Name: '山田太郎', N: 1 }, { Name: 'José', N: 2 }, { Name: 'e\u0301clair', N: 3 }, { Name: '🧪👩‍🔬', N: 4 }, { Name: 'ab', N: 5 }];
+    expect(await write('table', rows)).toBe(['Name      N', '山田太郎  1', 'José      2', 'e\u0301clair    3', '🧪👩‍🔬      4', 'ab        5', ''].join('\n'));
+    expect(width('山田太郎')).toBe(8);
+    expect(width('🇩🇪')).toBe(2);
+    expect(width('👍🏽')).toBe(2);
+    expect(width('a\u200db')).toBe(2);
+    expect(truncate('山田太郎', 5)).toBe('山田…');
+    expect(width(truncate('山田太郎', 5))).toBe(5);
+    const long = await write('table', [{ A: '漢'.repeat(40), B: 1 }], { maxColumnWidth: 10 });
+    expect(long).toBe(`A${' '.repeat(9)}  B\n${'漢'.repeat(4)}… ${' '.repeat(0)}  1\n`);
   });
 
   it('json is one array, ndjson one object a line; --columns picks and orders', async () => {

@@ -1,7 +1,10 @@
 /**
- * Streams query rows to stdout in one of lk's output formats, page by page. Columnar formats
- * (table, csv, tsv) buffer the first page only: it decides the columns (and, for table, the widths);
- * later rows are written as they arrive. Memory stays bounded for any result size.
+ * Streams query rows to stdout in one of lk's output formats, page by page. csv and tsv buffer the
+ * first page only: it decides the columns; later rows are written as they arrive. A table is for
+ * people, so it is sized from all its rows up to `tableRows` (10,000) before a line is printed,
+ * in terminal cells (CJK and emoji count 2); in a longer result, a later value wider than its
+ * column is printed whole and pushes the rest of its line right, never cut (only values over
+ * `maxColumnWidth` end in `…`). Memory stays bounded for any result size.
  *
  * Output is batched: rows are formatted into one string that goes to stdout once it holds
  * `chunkChars` characters (a write per row cost lk more than formatting the rows did: 200,000
@@ -18,8 +21,10 @@ export interface RowWriterOptions {
   format: Format;
   /** The columns asked for (`--columns`); otherwise taken from the first page's rows. */
   columns?: string[] | undefined;
-  /** Rows buffered before columns and widths are fixed. */
+  /** csv/tsv: rows buffered before the columns are fixed. */
   firstPage?: number;
+  /** table: rows buffered before the columns and widths are fixed (default 10,000). */
+  tableRows?: number;
   /** Widest a table column may get (longer values end in `…`). */
   maxColumnWidth?: number;
   /** Characters collected before a write to stdout (default 65,536; 0 writes every row). */
@@ -37,7 +42,7 @@ export interface RowWriter {
 }
 
 export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
-  const firstPage = o.firstPage ?? 1000;
+  const firstPage = o.format === 'table' ? (o.tableRows ?? 10_000) : (o.firstPage ?? 1000);
   const maxWidth = o.maxColumnWidth ?? 60;
   const chunkChars = o.chunkChars ?? 65_536;
   let count = 0;
@@ -100,7 +105,7 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
     // The last column is never cut: nothing after it needs aligning.
     const padded = cells.map((c, i) => {
       if (i === cells.length - 1) return tableField(c);
-      const t = truncate(tableField(c), widths[i] ?? maxWidth);
+      const t = truncate(tableField(c), maxWidth);
       return t + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(t)));
     });
     return `${padded.join('  ').trimEnd()}\n`;
