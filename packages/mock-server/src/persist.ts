@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { KeyRecord, UserRecord } from './records.js';
@@ -95,8 +96,9 @@ export function readDataFile(file: string): PersistedState | undefined {
 
 /** Write to a temporary file in the same directory, fsync, then rename over the target. */
 export function writeDataFileAtomic(file: string, data: PersistedState): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
+  // A fresh name opened with O_EXCL: a file or symlink planted at a guessable name is never written through.
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o600);
   try {
     writeSync(fd, JSON.stringify(data));
     fsyncSync(fd);
