@@ -370,3 +370,16 @@ describe('files', () => {
     }
   });
 });
+
+describe('warnings never show a token that a non-ASCII space glued together', () => {
+  it('names the machine by its position, not its text', () => {
+    const key = 'lk_test_0000000000000000000000000000000000000000000000000000000000000099';
+    for (const sp of ['\u00a0', '\u2003', '\u3000']) {
+      const text = `machine lk.test${sp}login${sp}apikey${sp}password${sp}${key}\nmachine lk.test${sp}login${sp}apikey${sp}password${sp}${key}\n`;
+      const { warnings } = parseNetrc(text);
+      expect(warnings.length).toBeGreaterThan(0);
+      for (const w of warnings) expect(w.message).not.toContain(key);
+      expect(warnings.map((w) => w.message).join('\n')).toMatch(/the machine name at line 2, column 9/);
+    }
+  });
+});

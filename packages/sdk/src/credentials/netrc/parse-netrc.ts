@@ -410,11 +410,11 @@ export function parseNetrc(text: string, options: ParseNetrcOptions = {}): Netrc
         if (sawDefault) warn('entry-after-default', 'machine entry after `default`: curl never reads it; move it above `default`', tok);
         const key = netrcHostKey(machine);
         if (seenMachines.has(key)) {
-          warn('duplicate-machine', `machine ${machine} is listed again: curl, libcurl and Java read the first entry, Python the last`, tok);
+          warn('duplicate-machine', `${machineShown(machine, v)} is listed again: curl, libcurl and Java read the first entry, Python the last`, tok);
         }
         seenMachines.add(key);
         if (looksLikeNotHostname(machine)) {
-          warn('machine-not-hostname', `machine ${machine} is not a bare hostname (scheme, path, port or comma): it never matches`, v);
+          warn('machine-not-hostname', `${machineShown(machine, v)} is not a bare hostname (scheme, path, port or comma): it never matches`, v);
         }
         break;
       }
@@ -499,4 +499,13 @@ function makeNetrc(file: string | undefined, entries: NetrcEntry[], warnings: Ne
   };
   if (file !== undefined) netrc.file = file;
   return netrc;
+}
+
+/**
+ * How a warning names a machine: by its text when that is plain printable ASCII, else by its
+ * position only. A non-ASCII space glues the tokens after it into the name (`host\u00a0password
+ * \u00a0KEY` is one token to every reader), so its text may hold a key.
+ */
+function machineShown(machine: string, at: { line: number; column: number }): string {
+  return /^[\x21-\x7e]{1,253}$/.test(machine) ? `machine ${machine}` : `the machine name at line ${at.line}, column ${at.column}`;
 }
