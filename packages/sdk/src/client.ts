@@ -40,6 +40,9 @@ import type {
   WhoAmI,
 } from './api/types.js';
 
+/** Fetches one page of a paged query. */
+type PageFetch<R> = (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>;
+
 /** The SDK's version, sent in the default User-Agent. @public */
 export const SDK_VERSION = '0.1.0';
 
@@ -215,21 +218,8 @@ class Client implements LabKeyClient {
     return paginatePages<R>(this.selectPage<R>(o), o);
   }
 
-  private selectPage<R>(o: SelectRowsOptions & IterOptions): (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>> {
-    const signal = this.sig(o.signal);
-    return (maxRows, offset, first) =>
-      selectRows<R>(
-        this.core,
-        this.container,
-        {
-          ...o,
-          maxRows,
-          offset,
-          includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
-          ...(signal ? { signal } : {}),
-        },
-        first,
-      );
+  private selectPage<R>(o: SelectRowsOptions & IterOptions): PageFetch<R> {
+    return this.pager(o, (page, first) => selectRows<R>(this.core, this.container, page, first));
   }
 
   executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>> {
@@ -245,16 +235,18 @@ class Client implements LabKeyClient {
     return paginatePages<R>(this.sqlPage<R>(o), o);
   }
 
-  private sqlPage<R>(o: ExecuteSqlOptions & IterOptions): (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>> {
+  private sqlPage<R>(o: ExecuteSqlOptions & IterOptions): PageFetch<R> {
+    return this.pager(o, (page) => executeSql<R>(this.core, this.container, page));
+  }
+
+  /** One page of a paged query: the caller's options with this page's window, the total count asked on the first only. */
+  private pager<O extends { signal?: AbortSignal | undefined; includeTotalCount?: boolean | undefined }, R>(
+    o: O,
+    fetch: (page: O & { maxRows: number; offset: number; includeTotalCount: boolean }, first: boolean) => Promise<QueryResult<R>>,
+  ): PageFetch<R> {
     const signal = this.sig(o.signal);
     return (maxRows, offset, first) =>
-      executeSql<R>(this.core, this.container, {
-        ...o,
-        maxRows,
-        offset,
-        includeTotalCount: first ? (o.includeTotalCount ?? true) : false,
-        ...(signal ? { signal } : {}),
-      });
+      fetch({ ...o, maxRows, offset, includeTotalCount: first ? (o.includeTotalCount ?? true) : false, ...(signal ? { signal } : {}) }, first);
   }
 
   insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>> {

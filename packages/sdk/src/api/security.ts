@@ -60,24 +60,19 @@ function toApiKeyRow(r: Record<string, unknown>): ApiKeyRow {
 const KEY_COLUMNS = ['RowId', 'CreatedBy', 'Created', 'Expiration', 'LastUsed', 'Description', 'RestrictionRole'];
 
 /** core.UserAPIKeys: the signed-in user's own keys (never the keys themselves). */
-export async function listApiKeys(core: Core, container: string, signal?: AbortSignal): Promise<ApiKeyRow[]> {
-  const r = await selectRows<Record<string, unknown>>(core, container, {
-    schemaName: 'core',
-    queryName: 'UserAPIKeys',
-    columns: KEY_COLUMNS,
-    sort: '-RowId',
-    maxRows: -1,
-    ...(signal ? { signal } : {}),
-    // Columns the SDK picked, some of which a server may lack: no warning for them.
-  }, false);
-  return r.rows.map(toApiKeyRow);
+export function listApiKeys(core: Core, container: string, signal?: AbortSignal): Promise<ApiKeyRow[]> {
+  return listKeyTable(core, container, 'UserAPIKeys', signal);
 }
 
 /** core.APIKeys in the root container: every user's keys (site administrators only; others get NotFoundError). */
-export async function listAllApiKeys(core: Core, signal?: AbortSignal): Promise<ApiKeyRow[]> {
-  const r = await selectRows<Record<string, unknown>>(core, '/', {
+export function listAllApiKeys(core: Core, signal?: AbortSignal): Promise<ApiKeyRow[]> {
+  return listKeyTable(core, '/', 'APIKeys', signal);
+}
+
+async function listKeyTable(core: Core, container: string, queryName: 'UserAPIKeys' | 'APIKeys', signal?: AbortSignal): Promise<ApiKeyRow[]> {
+  const r = await selectRows<Record<string, unknown>>(core, container, {
     schemaName: 'core',
-    queryName: 'APIKeys',
+    queryName,
     columns: KEY_COLUMNS,
     sort: '-RowId',
     maxRows: -1,
