@@ -8,7 +8,7 @@
  * memory). Loaded only when this format is used (`lk --help` never parses it).
  */
 import type { AtomicFile } from './atomic-file.js';
-import { ColumnBatch, type ColumnKind, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
+import { batchedWriter, type ColumnKind, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
 
 export async function createArrowWriter(file: AtomicFile, columns: readonly TypedColumn[]): Promise<TypedFileWriter> {
   const arrow = await import('apache-arrow');
@@ -29,32 +29,18 @@ export async function createArrowWriter(file: AtomicFile, columns: readonly Type
   }
   const writer = new arrow.RecordBatchFileWriter();
   writer.reset(new FileSink(), schema);
-  const batch = new ColumnBatch(columns);
-  let count = 0;
-  const writeBatch = () => {
-    const n = batch.length;
-    if (n === 0) return;
-    const values = batch.take();
-    const children = fields.map((f, i) => {
-      const b = arrow.makeBuilder({ type: f.type, nullValues: [null] });
-      for (const v of values[i]!) b.append(v as never);
-      return b.finish().flush();
-    });
-    const data = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
-    writer.write(new arrow.RecordBatch(schema, data));
-  };
-  return {
-    get count() {
-      return count;
-    },
-    row(r) {
-      count++;
-      if (batch.add(r, count)) writeBatch();
+  return batchedWriter(
+    columns,
+    (values, n) => {
+      const children = fields.map((f, i) => {
+        const b = arrow.makeBuilder({ type: f.type, nullValues: [null] });
+        for (const v of values[i]!) b.append(v as never);
+        return b.finish().flush();
+      });
+      const data = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
+      writer.write(new arrow.RecordBatch(schema, data));
       return undefined;
     },
-    async end() {
-      writeBatch();
-      writer.finish();
-    },
-  };
+    () => writer.finish(),
+  );
 }

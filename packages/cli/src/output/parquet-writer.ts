@@ -8,7 +8,7 @@
  * Loaded only when this format is used (`lk --help` never parses it).
  */
 import type { AtomicFile } from './atomic-file.js';
-import { ColumnBatch, type ColumnKind, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
+import { batchedWriter, type ColumnKind, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
 
 type SchemaElement = { name: string; type?: string; repetition_type?: string; num_children?: number; converted_type?: string; logical_type?: Record<string, unknown> };
 
@@ -43,29 +43,17 @@ export async function createParquetWriter(file: AtomicFile, columns: readonly Ty
     ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL', ...ELEMENTS[c.kind] })),
   ];
   const writer = new ParquetWriter({ writer: bytes, schema: schema as never, createdBy });
-  const batch = new ColumnBatch(columns);
-  let count = 0;
-  const writeBatch = () => {
-    const n = batch.length;
-    if (n === 0) return;
-    const values = batch.take();
-    const done = writer.write({ columnData: columns.map((c, i) => ({ name: c.name, data: values[i]! as never })), rowGroupSize: n });
-    return done instanceof Promise ? done : undefined;
-  };
-  return {
-    get count() {
-      return count;
+  return batchedWriter(
+    columns,
+    (values, n) => {
+      const done = writer.write({ columnData: columns.map((c, i) => ({ name: c.name, data: values[i]! as never })), rowGroupSize: n });
+      return done instanceof Promise ? done : undefined;
     },
-    row(r) {
-      count++;
-      return batch.add(r, count) ? writeBatch() : undefined;
-    },
-    async end() {
-      await writeBatch();
+    (count) => {
       if (count === 0) bytes.finish = () => flush(emptyRowGroupsFix());
       writer.finish();
     },
-  };
+  );
 }
 
 /**

@@ -115,3 +115,33 @@ export class ColumnBatch {
     return out;
   }
 }
+
+/**
+ * A {@link TypedFileWriter} over a format's two steps: `writeBatch` gets each full batch's column
+ * arrays (and the last, partial one), and `finish` writes the footer once the last batch is out.
+ */
+export function batchedWriter(
+  columns: readonly TypedColumn[],
+  writeBatch: (values: TypedValue[][], rows: number) => Promise<void> | undefined,
+  finish: (rowCount: number) => void,
+): TypedFileWriter {
+  const batch = new ColumnBatch(columns);
+  let count = 0;
+  const flush = () => {
+    const n = batch.length;
+    return n === 0 ? undefined : writeBatch(batch.take(), n);
+  };
+  return {
+    get count() {
+      return count;
+    },
+    row(r) {
+      count++;
+      return batch.add(r, count) ? flush() : undefined;
+    },
+    async end() {
+      await flush();
+      finish(count);
+    },
+  };
+}
