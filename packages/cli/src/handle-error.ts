@@ -18,6 +18,8 @@ export interface HandleErrorContext {
   debug: boolean;
   /** The command the arguments name, e.g. `lk query sql`: a usage error points at its --help. */
   command?: string;
+  /** The arguments lk was run with: a key typed among them is masked in everything printed here. */
+  args?: readonly string[];
 }
 
 interface Coded {
@@ -100,7 +102,7 @@ function hintFor(e: Coded, command?: string): string | undefined {
   return e.hint;
 }
 
-function debugDump(e: unknown, io: IO): void {
+function debugDump(e: unknown, io: Pick<IO, 'err'>): void {
   let cur: unknown = e;
   let depth = 0;
   while (cur !== undefined && cur !== null && depth < 5) {
@@ -119,7 +121,7 @@ function debugDump(e: unknown, io: IO): void {
 export async function handleError(err: unknown, ctx: HandleErrorContext): Promise<ExitCodeValue> {
   const code = await exitCodeFor(err);
   if (code === ExitCode.OK) return code;
-  const { io } = ctx;
+  const io = await masking(ctx.io, ctx.args ?? []);
   // commander already printed its own help screen for `commander.help` (e.g. `lk auth` alone).
   if (coded(err) && err.code === 'commander.help') return code;
   // The command already printed this failure (as text or as its --json data).
@@ -148,6 +150,20 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
   }
   if (ctx.debug) debugDump(err, io);
   return code;
+}
+
+/**
+ * `io` with every key found among `args` (the SDK's keysInArgs: `lk auth KEY`, `?apikey=` in
+ * --server) replaced by its mask in what it prints. The SDK is loaded only when an argument is
+ * long enough to be a key.
+ */
+async function masking(io: IO, args: readonly string[]): Promise<Pick<IO, 'out' | 'err' | 'style'>> {
+  if (!args.some((a) => a.length >= 24)) return io;
+  const sdk = await import('@lk/sdk');
+  const keys = sdk.keysInArgs(args);
+  if (keys.length === 0) return io;
+  const clean = (s: string): string => keys.reduce((t, k) => t.split(k).join(sdk.maskKey(k)), s);
+  return { style: io.style, out: (s: string) => io.out(clean(s)), err: (s: string) => io.err(clean(s)) };
 }
 
 /** True when NODE_DEBUG names `lk` (comma- or space-separated, as Node's debuglog reads it). */

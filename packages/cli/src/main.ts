@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
     return 0;
   } catch (e) {
     const { handleError, debugEnabled } = await import('./handle-error.js');
-    return handleError(e, { io: d.io, json, debug: debugEnabled(d.env), command: program && commandPath(program, args) });
+    return handleError(e, { io: d.io, json, debug: debugEnabled(d.env), command: program && commandPath(program, args), args });
   }
 }
 

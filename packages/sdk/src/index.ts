@@ -105,7 +105,7 @@ export type { MemoryKeychain, MemoryKeychainOptions } from './credentials/keycha
 export { KeychainError, isKeychainFailure } from './credentials/keychain/keychain-error.js';
 export type { KeychainFailureKind } from './credentials/keychain/keychain-error.js';
 export type { ShadowedCredential } from './credentials/types.js';
-export { analyzeKeyShape, legacyKeyPrefix, stripLegacyPrefix, looksLikeKey, LEGACY_KEY_PREFIXES } from './credentials/key-shape.js';
+export { analyzeKeyShape, legacyKeyPrefix, stripLegacyPrefix, looksLikeKey, keysInArgs, LEGACY_KEY_PREFIXES } from './credentials/key-shape.js';
 export type { KeyShape, LegacyKeyPrefix } from './credentials/key-shape.js';
 export { describeSource } from './auth/diagnose-rejection.js';
 export { maskKey } from './redact/mask.js';

@@ -77,3 +77,29 @@ export function analyzeKeyShape(raw: string): KeyShape {
 export function looksLikeKey(value: string): boolean {
   return value.length > 80 || value.includes('|') || /^[0-9a-f]{24,}$/i.test(value);
 }
+
+const SECRET_PARAM = /[?&](?:apikey|api_key|key|token|access_token|password|passwd|pwd|secret)=([^&#\s]+)/gi;
+
+/**
+ * The values in command-line arguments that may be keys typed there by mistake (`lk auth KEY`,
+ * `--server https://host/?apikey=KEY`): an argument (or an `--option=` value) that
+ * {@link looksLikeKey} or holds a run of 32 hex digits, and the secret parameters of a URL (as
+ * written and decoded). A program masks them in everything it prints. @public
+ */
+export function keysInArgs(args: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const a of args) {
+    const v = a.startsWith('-') && a.includes('=') ? a.slice(a.indexOf('=') + 1) : a;
+    for (const m of v.matchAll(SECRET_PARAM)) {
+      const raw = m[1] as string;
+      out.add(raw);
+      try {
+        out.add(decodeURIComponent(raw));
+      } catch {
+        /* keep the raw form */
+      }
+    }
+    if (!/^https?:\/\//i.test(v) && (looksLikeKey(v) || /[0-9a-f]{32}/i.test(v))) out.add(v);
+  }
+  return [...out].filter((k) => k.length >= 8).sort((x, y) => y.length - x.length);
+}

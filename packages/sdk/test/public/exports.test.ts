@@ -29,7 +29,7 @@ const EXPECTED = [
   // discovery and "did you mean" (issue 14)
   'KNOWN_ACTIONS', 'closestNames', 'editDistance',
   // hostile files and servers (issue 12)
-  'UnsafeNetrcFileError', 'MAX_NETRC_BYTES', 'scrubKey', 'ResponseTooLargeError', 'withFileLock',
+  'UnsafeNetrcFileError', 'MAX_NETRC_BYTES', 'scrubKey', 'ResponseTooLargeError', 'withFileLock', 'keysInArgs',
   // LabKey generations: role-restricted keys (issue 10)
   'KEY_ROLE_NAMES', 'UnsupportedError', 'describeKeyRole', 'keyRoleName',
 ];
