@@ -36,9 +36,9 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # the interop tier (test/interop) reads lk's netrc files with the real readers
   command -v curl >/dev/null 2>&1 || need+=(curl)
-  command -v python3 >/dev/null 2>&1 && python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
-  command -v curl >/dev/null 2>&1 || need+=(curl)
+  # Debian's python3 with requests (what LabKey's Python client runs on); bench/export uses it too
   /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
+  # GNU time, for the peak-RSS figures of bench/export and the export memory tests
   [ -x /usr/bin/time ] || need+=(time)
   if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing from Debian: ${need[*]}" >&2
