@@ -1,9 +1,10 @@
 import type { Core } from '../request.js';
-import { columnsParam, filterParam, sortParam } from './filter.js';
+import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, type Filter } from './filter.js';
 import { normalizeQueryResponse } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, SelectRowsOptions } from './types.js';
 import { InvalidArgumentError } from '../errors/credential-errors.js';
 import { warnUnknownColumns, withNameSuggestions } from './discovery.js';
+import { closestNames, didYouMean } from './suggest.js';
 
 type Params = Record<string, string | number | boolean | undefined | (string | number | boolean)[]>;
 
@@ -15,7 +16,42 @@ type Params = Record<string, string | number | boolean | undefined | (string | n
  */
 const COMPACT = 'json_compact';
 
+const BASE_OPTIONS = ['container', 'maxRows', 'offset', 'sort', 'includeTotalCount', 'containerFilter', 'parameters', 'apiVersion', 'signal', 'pageSize', 'onMetadata'];
+const SELECT_OPTIONS = new Set([...BASE_OPTIONS, 'schemaName', 'queryName', 'columns', 'filters', 'viewName']);
+const SQL_OPTIONS = new Set([...BASE_OPTIONS, 'schemaName', 'sql', 'wafEncode']);
+/** `@labkey/api`'s names for the same options, as users bring them over. */
+const LABKEY_API_NAMES: Record<string, string> = { filterArray: 'filters', containerPath: 'container', requiredVersion: 'apiVersion' };
+const CALLBACKS = new Set(['success', 'failure', 'scope']);
+
+/** An option the SDK does not read is an error naming the one meant, never silently ignored. */
+function checkOptions(action: string, o: object, known: ReadonlySet<string>): void {
+  for (const name of Object.keys(o)) {
+    if (known.has(name) || (o as Record<string, unknown>)[name] === undefined) continue;
+    const hint = CALLBACKS.has(name)
+      ? `${action} returns a promise: use await (or .then/.catch) instead of ${name}.`
+      : LABKEY_API_NAMES[name] !== undefined && known.has(LABKEY_API_NAMES[name] as string)
+        ? `@labkey/api calls it ${name}; here it is ${LABKEY_API_NAMES[name]}.`
+        : (didYouMean(closestNames(name, known)) ?? `The options are: ${[...known].join(', ')}.`);
+    throw new InvalidArgumentError(`${action} has no option ${JSON.stringify(name)}.`, { hint });
+  }
+}
+
+/** A filter as given: a Filter (from Filter.gt(...) or filter()), or LabKey's URL form 'Age~gt=30'. */
+function toFilter(f: unknown): Filter {
+  if (typeof f === 'string') return parseFilter(f);
+  if (typeof f === 'object' && f !== null && typeof (f as Filter).column === 'string' && (FILTER_OPERATORS as readonly unknown[]).includes((f as Filter).op)) {
+    return f as Filter;
+  }
+  throw new InvalidArgumentError(`Not a filter: ${typeof f === 'object' ? JSON.stringify(f) : String(f)}.`, {
+    hint: "Give filters as Filter.gt('Age', 30), filter('Age', 'gt', 30) or the string 'Age~gt=30'.",
+  });
+}
+
 function selectParams(o: SelectRowsOptions): Params {
+  checkOptions('selectRows', o, SELECT_OPTIONS);
+  if (o.filters !== undefined && !Array.isArray(o.filters)) {
+    throw new InvalidArgumentError('selectRows filters must be an array.', { hint: "e.g. filters: [Filter.gt('Age', 30)] or filters: ['Age~gt=30']" });
+  }
   const p: Params = { schemaName: o.schemaName, 'query.queryName': o.queryName, respFormat: COMPACT };
   if (o.viewName !== undefined) p['query.viewName'] = o.viewName;
   const cols = columnsParam(o.columns);
@@ -32,8 +68,8 @@ function selectParams(o: SelectRowsOptions): Params {
   if (o.apiVersion !== undefined) p.apiVersion = o.apiVersion;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) p[`query.param.${k}`] = v;
   if (o.filters) {
-    for (const f of o.filters) {
-      const [name, value] = filterParam(f);
+    for (const f of o.filters as unknown[]) {
+      const [name, value] = filterParam(toFilter(f));
       const prev = p[name];
       if (prev === undefined) p[name] = value;
       else p[name] = Array.isArray(prev) ? [...prev, value] : [prev as string, value];
@@ -82,6 +118,7 @@ export function wafEncode(sql: string): string {
 /** `query-executeSql.api`, a JSON POST that is read-only (no CSRF, safe to retry). */
 export async function executeSql<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions): Promise<QueryResult<R>> {
   if (!o.schemaName || typeof o.sql !== 'string') throw new InvalidArgumentError('executeSql needs schemaName and sql.');
+  checkOptions('executeSql', o, SQL_OPTIONS);
   const body: Record<string, unknown> = {
     schemaName: o.schemaName,
     sql: o.wafEncode === false ? o.sql : wafEncode(o.sql),

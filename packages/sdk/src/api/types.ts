@@ -55,7 +55,8 @@ export interface SelectRowsOptions extends QueryOptionsBase {
   schemaName: string;
   queryName: string;
   columns?: string[] | string;
-  filters?: Filter[];
+  /** Filters: `Filter.gt('Age', 30)`, or LabKey's URL form `'Age~gt=30'` (parsed as lk's --filter is). */
+  filters?: (Filter | string)[];
   viewName?: string;
 }
 
