@@ -80,8 +80,9 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
       const json = parseJsonObject(res.body);
       if (json && !(json.success === false && typeof json.exception === 'string')) {
         // whoAmI answering guest (id 0) although we hold a key: a pre-2024 server ignored the key,
-        // or a redirect to another origin dropped it (toLabKeyError tells the two apart).
-        if (p.action === 'whoami' && json.id === 0 && a.credential) {
+        // or a redirect to another origin dropped it (toLabKeyError tells the two apart). An
+        // answer from an origin the key never reached proves nothing about the key, whoever it names.
+        if (p.action === 'whoami' && a.credential && (json.id === 0 || !res.credentialsSent)) {
           throw await guestDespiteKeyError(res, redactRequest(p.method, res.url, headers), core.authContext(a, res.credentialsSent));
         }
         if (p.action === 'whoami') core.csrf.note(json.CSRF);
