@@ -6,7 +6,15 @@
  */
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Deps } from '../../../deps.js';
+import type { ConfigStore } from '../../../config.js';
+import type { IO } from '../../../io.js';
+
+/** What the warning needs of the deps (a narrower type, so deps.ts may import this module). */
+export interface ExpiryDeps {
+  config: Pick<ConfigStore, 'load' | 'file'>;
+  io: Pick<IO, 'err' | 'style'>;
+  now(): Date;
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,7 +38,7 @@ interface State {
  * {@link EXPIRY_WARNING_WITHIN}, unless a warning was printed less than a day ago. Never fails the
  * command: an unreadable config or state file means no warning.
  */
-export async function warnIfKeyExpiresSoon(deps: Deps, fingerprint: string): Promise<void> {
+export async function warnIfKeyExpiresSoon(deps: ExpiryDeps, fingerprint: string): Promise<void> {
   try {
     const info = (await deps.config.load()).keys[fingerprint];
     if (typeof info?.expiresAt !== 'string') return;
