@@ -33,6 +33,15 @@ describe("a new user's first hour: lk query", () => {
     expect(r.stdout).not.toContain('…');
   });
 
+  it("--filter 'Age~gte=abc' is a bad value naming the column and its type (exit 2), not LK_HTTP with 'run lk doctor'", async () => {
+    const r = await runLk(['query', 'select', 'lists', 'People', '--filter', 'Name~eq=Ada', '--filter', 'Age~gte=abc', '--format', 'csv'], { home });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('lk: The filter Age~gte=abc has a value the column cannot hold: lists.People.Age is of type int, and "abc" is not a whole number');
+    expect(r.stderr).toContain('hint: Give Age~gte a whole number, e.g. Age~gte=30.');
+    expect(r.stderr).not.toContain('doctor');
+  });
+
   it('--filter Nope~eq=1, --sort Nope and --columns Nope each say once that the column does not exist', async () => {
     for (const args of [['--filter', 'Nope~eq=1'], ['--sort', 'Nope'], ['--columns', 'Name,Nope']]) {
       const r = await runLk(['query', 'select', 'lists', 'People', ...args, '--max-rows', '1', '--format', 'csv'], { home });

@@ -18,6 +18,7 @@ export {
   NetrcSyntaxError,
   NetrcLockError,
   InvalidArgumentError,
+  BadFilterValueError,
   CredentialSourceError,
   UnsupportedError,
   formatTrail,

@@ -2,8 +2,9 @@ import type { Core } from '../request.js';
 import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, type Filter } from './filter.js';
 import { normalizeQueryResponse } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, SelectRowsOptions } from './types.js';
-import { InvalidArgumentError } from '../errors/credential-errors.js';
-import { warnUnknownColumns, withNameSuggestions } from './discovery.js';
+import { BadFilterValueError, InvalidArgumentError } from '../errors/credential-errors.js';
+import { isHttpError } from '../errors/guards.js';
+import { getQueryDetails, warnUnknownColumns, withNameSuggestions } from './discovery.js';
 import { closestNames, didYouMean } from './suggest.js';
 
 type Params = Record<string, string | number | boolean | undefined | (string | number | boolean)[]>;
@@ -97,10 +98,48 @@ export async function selectRows<R>(core: Core, defaultContainer: string, o: Sel
     ...(o.signal ? { signal: o.signal } : {}),
   });
   // A schema or query the server does not have: the error names the closest ones it has.
-  const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName });
+  const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName }).catch(async (e: unknown) => {
+    throw await badFilterValue(core, container, o, e);
+  });
   const result = normalizeQueryResponse<R>(json);
   if (checkColumns) await warnUnknownColumns(core, container, o, json, result.fields);
   return result;
+}
+
+/** The type names LabKey's JSON metadata uses, as a user reads them. */
+const TYPE_WORDS: Record<string, string> = { int: 'a whole number', float: 'a number', date: 'a date', time: 'a time', boolean: 'true or false' };
+
+/**
+ * A 400 ConversionException from selectRows (a filter value the column's type cannot hold, e.g.
+ * Age~gte=abc) as a {@link BadFilterValueError} naming the filter and the column's type (one
+ * getQueryDetails, on this error only); any other error as it was.
+ */
+async function badFilterValue(core: Core, container: string, o: SelectRowsOptions, e: unknown): Promise<unknown> {
+  if (!isHttpError(e) || e.status !== 400 || !/ConversionException/.test(e.exceptionClass ?? '')) return e;
+  const said = e.serverException ?? '';
+  const filters = (o.filters ?? []).map(toFilter).filter((f) => f.value !== undefined);
+  const f =
+    filters.find((x) => said.includes(`"${x.value}"`) || said.includes(`'${x.value}'`)) ??
+    filters.find((x) => said.includes(x.column)) ??
+    (filters.length === 1 ? filters[0] : undefined);
+  if (!f) return e;
+  let type: string | undefined;
+  try {
+    const details = await getQueryDetails(core, container, { schemaName: o.schemaName, queryName: o.queryName, ...(o.signal ? { signal: o.signal } : {}) });
+    type = details.columns.find((c) => c.name.toLowerCase() === f.column.toLowerCase())?.type;
+  } catch {
+    /* the type stays unknown; the filter is still named */
+  }
+  const want = type === undefined ? undefined : (TYPE_WORDS[type] ?? `a ${type}`);
+  const text = `${f.column}~${f.op}=${f.value}`;
+  return new BadFilterValueError(
+    `The filter ${text} has a value the column cannot hold: ${o.schemaName}.${o.queryName}.${f.column} is ${type === undefined ? 'of another type' : `of type ${type}`}, and ${JSON.stringify(f.value)} is not ${want ?? 'one of its values'} (the server said: ${said || 'no message'}).`,
+    { column: f.column, op: f.op, value: f.value as string, type },
+    {
+      hint: `Give ${f.column}~${f.op} ${want ?? 'a value of the column\'s type'}${type === 'int' || type === 'float' ? `, e.g. ${f.column}~${f.op}=30` : type === 'date' ? `, e.g. ${f.column}~${f.op}=2024-01-31` : ''}.`,
+      cause: e,
+    },
+  );
 }
 
 const WAF_PREFIX = '/*{{base64/x-www-form-urlencoded/wafText}}*/';

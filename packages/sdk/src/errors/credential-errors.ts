@@ -94,9 +94,31 @@ export class NetrcLockError extends LabKeyError {
 
 /** A caller passed something unusable (bad URL, bad option). @public */
 export class InvalidArgumentError extends LabKeyError {
-  override readonly name = 'InvalidArgumentError';
+  override readonly name: string = 'InvalidArgumentError';
   constructor(detail: string, options: LabKeyErrorOptions = {}) {
     super(ErrorCodes.INVALID_ARGUMENT, detail, options);
+  }
+}
+
+/**
+ * A filter value the server could not convert to its column's type (`Age~gte=abc` on an integer
+ * column): the caller's argument, so an InvalidArgumentError, with the filter's parts and the
+ * column's type (undefined when the server would not say). The server's error is the `cause`.
+ * @public
+ */
+export class BadFilterValueError extends InvalidArgumentError {
+  override readonly name = 'BadFilterValueError';
+  readonly column: string;
+  readonly op: string;
+  readonly value: string;
+  /** LabKey's JSON type of the column (`int`, `float`, `date`, `boolean`, …). */
+  readonly type: string | undefined;
+  constructor(detail: string, f: { column: string; op: string; value: string; type: string | undefined }, options: LabKeyErrorOptions = {}) {
+    super(detail, options);
+    this.column = f.column;
+    this.op = f.op;
+    this.value = f.value;
+    this.type = f.type;
   }
 }
 

@@ -1,7 +1,7 @@
 // What a user writes by habit (a filter as a string, @labkey/api's option names): parsed, or a
 // typed error naming the right option; never sent as query.undefined~undefined= for every row.
 import { startMockServer, type MockServer } from '@lk/mock-server';
-import { isLabKeyError, type LabKeyClient, type SelectRowsOptions } from '@lk/sdk';
+import { BadFilterValueError, Filter, isLabKeyError, type LabKeyClient, type SelectRowsOptions } from '@lk/sdk';
 import { clientFor } from './helpers.js';
 
 let server: MockServer;
@@ -53,4 +53,12 @@ test("@labkey/api's filterArray (and a misspelt option) is an error naming the r
   const iter = alice.selectRowsIter({ schemaName: 'lists', queryName: 'People', containerPath: '/home' } as unknown as SelectRowsOptions);
   const it = await refusal(iter.next());
   expect(it.hint).toBe('@labkey/api calls it containerPath; here it is container.');
+});
+
+test('a filter value the column cannot hold (Age~gte=abc) is a BadFilterValueError naming the column and its type', async () => {
+  const e = await refusal(alice.selectRows({ schemaName: 'lists', queryName: 'People', filters: [Filter.eq('Name', 'Ada'), 'Age~gte=abc'] }));
+  expect(e).toBeInstanceOf(BadFilterValueError);
+  expect(e).toMatchObject({ code: 'LK_INVALID_ARGUMENT', column: 'Age', op: 'gte', value: 'abc', type: 'int' });
+  expect(e.hint).toBe('Give Age~gte a whole number, e.g. Age~gte=30.');
+  expect((e as unknown as { cause: { code: string; status: number } }).cause).toMatchObject({ code: 'LK_HTTP', status: 400 });
 });
