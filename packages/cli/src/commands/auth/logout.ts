@@ -11,10 +11,13 @@ import { keySlotOf, removeKey } from './shared/key-store.js';
 import { externalToolAccessUrl } from './shared/tool-access-url.js';
 import { serverCommand } from '../shared/command.js';
 import { certainRowId, keyRowsList } from '../keys/rotate.js';
+import { backupsOf } from '../doctor/backup.js';
+import { rm } from 'node:fs/promises';
 
 export interface LogoutOptions {
   server?: string;
   revoke?: boolean;
+  deleteBackups?: boolean;
 }
 
 export const logoutCommand = serverCommand(
@@ -22,7 +25,8 @@ export const logoutCommand = serverCommand(
     parent
       .command('logout')
       .description('remove the stored key for a server (the key stays valid on the server unless --revoke)')
-      .option('--revoke', 'revoke the key on the server first (when lk knows its row), as `npm logout` does'),
+      .option('--revoke', 'revoke the key on the server first (when lk knows its row), as `npm logout` does')
+      .option('--delete-backups', 'also delete the netrc backups `lk doctor --fix` made (they hold old keys)'),
   runLogout,
 );
 
@@ -58,6 +62,7 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   const removed = await removeKey(deps, server.url, cred);
   if (!removed) throw notRemovable();
   io.err(`${io.style.ok('✓')} Removed the key for ${server.url} from ${removed.where}\n`);
+  if (removed.file) await offerBackups(deps, removed.file, opts.deleteBackups === true);
   const info = (await deps.config.load()).keys[fingerprint];
   const container = server.entry?.container ?? '/home';
   if (revoked !== undefined) {
@@ -128,4 +133,20 @@ async function revokeOnServer(deps: Deps, client: LabKeyClient, server: string, 
   } finally {
     await client.close();
   }
+}
+
+/** Doctor's backups of the netrc file still hold old keys: deleted with --delete-backups, else named with how to delete them. */
+async function offerBackups(deps: Deps, file: string, remove: boolean): Promise<void> {
+  const { io } = deps;
+  const backups = await backupsOf(file);
+  if (backups.length === 0) return;
+  if (remove) {
+    for (const b of backups) await rm(b, { force: true });
+    io.err(`${io.style.ok('✓')} Deleted ${backups.length} backup${backups.length === 1 ? '' : 's'} of ${file} made by \`lk doctor --fix\`\n`);
+    return;
+  }
+  io.err(
+    `${io.style.warn('!')} ${backups.length} backup${backups.length === 1 ? '' : 's'} of ${file} made by \`lk doctor --fix\` may still hold this key: ${backups.join(', ')}\n` +
+      `  Delete ${backups.length === 1 ? 'it' : 'them'} with \`rm ${backups.join(' ')}\` (or log out with --delete-backups next time).\n`,
+  );
 }

@@ -160,6 +160,8 @@ async function netrcEntryFor(deps: Deps, server: string): Promise<string | undef
 export interface RemovedWhere {
   store: KeyStore;
   where: string;
+  /** The netrc file the entry was removed from. */
+  file?: string;
 }
 
 /**
@@ -183,7 +185,7 @@ export async function removeKey(
     const file = cred.details?.file ?? (await netrcPathFor(deps, ctx));
     const host = sdk.netrcHostname(server);
     const r = await sdk.removeNetrcEntry(file, host);
-    return r.changed ? { store: 'netrc', where: `${r.path} (machine ${host})` } : undefined;
+    return r.changed ? { store: 'netrc', where: `${r.path} (machine ${host})`, file: r.path } : undefined;
   }
   return undefined;
 }
