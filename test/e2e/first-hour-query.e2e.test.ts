@@ -42,6 +42,26 @@ describe("a new user's first hour: lk query", () => {
     expect(r.stderr).not.toContain('doctor');
   });
 
+  it('--json and --format json mean the same on query select, query sql and keys list; a usage error in JSON is LK_USAGE', async () => {
+    const a = await runLk(['query', 'select', 'lists', 'People', '--columns', 'Name', '--max-rows', '2', '--json'], { home });
+    const b = await runLk(['query', 'select', 'lists', 'People', '--columns', 'Name', '--max-rows', '2', '--format', 'json'], { home });
+    expect(a).toMatchObject({ code: 0, stdout: b.stdout });
+    expect(JSON.parse(a.stdout)).toEqual([{ Name: 'Ada Lovelace' }, { Name: 'Alan Turing' }]);
+    const sql = await runLk(['query', 'sql', 'SELECT Name FROM People WHERE Age > 80 ORDER BY Name', '--schema', 'lists', '--json'], { home });
+    expect(JSON.parse(sql.stdout)).toEqual([{ Name: 'Grace Hopper' }, { Name: 'Katherine Johnson' }]);
+    const keys = await runLk(['keys', 'list', '--format', 'json'], { home });
+    const keysJson = await runLk(['keys', 'list', '--json'], { home });
+    expect(keys).toMatchObject({ code: 0, stdout: keysJson.stdout });
+    expect(JSON.parse(keys.stdout)[0]).toMatchObject({ RowId: expect.any(Number), Current: true });
+    expect((await runLk(['keys', 'list', '--format', 'csv'], { home })).stdout).toMatch(/^RowId,Created,Expiration,LastUsed,Description,(Role,)?Current\n/);
+    const clash = await runLk(['query', 'select', 'lists', 'People', '--json', '--format', 'csv'], { home });
+    expect(clash.code).toBe(2);
+    expect(JSON.parse(clash.stdout).error).toMatchObject({ code: 'LK_USAGE', exitCode: 2 });
+    const unknown = await runLk(['keys', 'create', '--nope', '--json'], { home });
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'LK_USAGE', reason: 'unknownOption', message: "unknown option '--nope'", exitCode: 2 });
+  });
+
   it('--filter Nope~eq=1, --sort Nope and --columns Nope each say once that the column does not exist', async () => {
     for (const args of [['--filter', 'Nope~eq=1'], ['--sort', 'Nope'], ['--columns', 'Name,Nope']]) {
       const r = await runLk(['query', 'select', 'lists', 'People', ...args, '--max-rows', '1', '--format', 'csv'], { home });

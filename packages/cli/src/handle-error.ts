@@ -132,7 +132,9 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
     let data: Record<string, unknown>;
     if (coded(err)) {
       data = typeof err.toJSON === 'function' ? { ...err.toJSON() } : { code: err.code, message: err.message };
-      data.code = err.code;
+      // A usage error is lk's LK_USAGE whoever found it; commander's own name stays as the reason.
+      data.code = isCommander(err) ? 'LK_USAGE' : err.code;
+      if (isCommander(err)) data.reason = err.code.slice('commander.'.length);
       data.message = errorText(err);
       const hint = hintFor(err, ctx.command);
       if (hint !== undefined) data.hint = hint;

@@ -18,7 +18,9 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
     d = createDefaultDeps();
   }
   const sep = args.indexOf('--');
-  const json = (sep === -1 ? args : args.slice(0, sep)).includes('--json');
+  // --json and --format json mean the same everywhere: errors too are JSON on stdout.
+  const opts = sep === -1 ? args : args.slice(0, sep);
+  const json = opts.includes('--json') || opts.includes('--format=json') || opts.some((a, i) => a === '--format' && opts[i + 1] === 'json');
   let program: import('commander').Command | undefined;
   try {
     const { createProgram } = await import('./program.js');

@@ -2,7 +2,9 @@
 import { CliError } from '../../cli-error.js';
 import { describeKeyRole, type ApiKeyRow } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
-import { createRowWriter } from '../../output/row-writer.js';
+import { Option } from 'commander';
+import { usageError } from '../../cli-error.js';
+import { createRowWriter, FORMATS, type Format } from '../../output/row-writer.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { serverCommand } from '../shared/command.js';
 
@@ -10,6 +12,7 @@ export interface ListOptions {
   server?: string;
   all?: boolean;
   json?: boolean;
+  format?: Format;
 }
 
 export const listCommand = serverCommand(
@@ -18,11 +21,14 @@ export const listCommand = serverCommand(
       .command('list')
       .description('list your API keys on the server (never the keys themselves)')
       .option('--all', "every user's keys (site administrators; core.APIKeys)")
-      .option('--json', 'print the rows as JSON'),
+      .option('--json', 'print the rows as JSON (same as --format json)')
+      .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices([...FORMATS])),
   runList,
 );
 
 export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[]> {
+  if (opts.json && opts.format && opts.format !== 'json') throw usageError(`--json is --format json; it cannot go with --format ${opts.format}.`, 'Give one of them.');
+  const format: Format = opts.json ? 'json' : (opts.format ?? (deps.io.stdoutIsTTY ? 'table' : 'tsv'));
   const server = await resolveServer(deps, opts.server);
   const client = await clientFor(deps, server);
   return withClient(client, async (c) => {
@@ -49,15 +55,15 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
       ...(hasRoles ? { Role: r.role ? describeKeyRole(r.role) : r.role === null ? 'all' : null } : {}),
       Current: r.rowId === currentRow,
     }));
-    if (opts.json) {
-      await deps.io.out(`${JSON.stringify(view, null, 2)}\n`);
+    if (format === 'json' || format === 'ndjson') {
+      await deps.io.out(format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : view.map((v) => `${JSON.stringify(v)}\n`).join(''));
       return rows;
     }
     if (view.length === 0) {
       deps.io.err(`No API keys on ${server.url}${opts.all ? '' : ' for you'}.\n`);
       return rows;
     }
-    const w = createRowWriter(deps.io, { format: deps.io.stdoutIsTTY ? 'table' : 'tsv' });
+    const w = createRowWriter(deps.io, { format });
     for (const v of view) {
       const { Current, ...rest } = v;
       await w.row({ ...rest, Expiration: rest.Expiration ?? 'never', LastUsed: rest.LastUsed ?? '', Current: Current ? '*' : '' });

@@ -18,6 +18,8 @@ const QUERY_FORMATS: readonly QueryFormat[] = [...FORMATS, ...TYPED_FORMATS];
 
 export interface OutputOptions {
   format?: QueryFormat;
+  /** `--json`: the same as `--format json`. */
+  json?: boolean;
   output?: string;
   maxRows?: number;
   pageSize?: number;
@@ -54,6 +56,7 @@ export function addQueryOptions(cmd: Command): Command {
     .option('--max-rows <n>', 'stop after n rows', intArg('--max-rows', 0))
     .option('--page-size <n>', 'rows fetched per request', intArg('--page-size', 1))
     .addOption(new Option('--format <format>', 'output format (default: from --output\'s extension, else table on a terminal, else tsv); parquet and arrow are typed files for --output').choices([...QUERY_FORMATS]))
+    .option('--json', 'print the rows as JSON (same as --format json)')
     .option('--output <file>', 'write to FILE (atomically: it appears only when complete) instead of stdout, with a progress bar on a terminal');
 }
 
@@ -61,6 +64,10 @@ const BY_EXTENSION: Record<string, QueryFormat> = { '.parquet': 'parquet', '.arr
 
 /** The format asked for, else the one --output's extension names, else table on a terminal, else tsv. */
 function formatFor(o: OutputOptions, io: IO): QueryFormat {
+  if (o.json) {
+    if (o.format && o.format !== 'json') throw usageError(`--json is --format json; it cannot go with --format ${o.format}.`, 'Give one of them.');
+    return 'json';
+  }
   if (o.format) return o.format;
   if (o.output !== undefined) return BY_EXTENSION[extname(o.output).toLowerCase()] ?? 'tsv';
   return io.stdoutIsTTY ? 'table' : 'tsv';
