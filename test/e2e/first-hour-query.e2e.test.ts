@@ -59,7 +59,7 @@ describe("a new user's first hour: lk query", () => {
     expect(JSON.parse(clash.stdout).error).toMatchObject({ code: 'LK_USAGE', exitCode: 2 });
     const unknown = await runLk(['keys', 'create', '--nope', '--json'], { home });
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'LK_USAGE', reason: 'unknownOption', message: "unknown option '--nope'", exitCode: 2 });
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'LK_USAGE', reason: 'unknownOption', message: expect.stringContaining("unknown option '--nope'"), exitCode: 2 });
   });
 
   it('--filter Nope~eq=1, --sort Nope and --columns Nope each say once that the column does not exist', async () => {
