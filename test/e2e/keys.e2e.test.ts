@@ -49,11 +49,15 @@ describe('lk keys, end to end', () => {
     expect(status.code).toBe(4);
   });
 
-  it('revoking the key lk uses warns to log in again', async () => {
+  it('revoking the key lk uses warns BEFORE the revoke (and without --yes, in the refusal, revoking nothing)', async () => {
     const { rowId } = await login('bob@lk.test');
+    const ask = await runLk(['keys', 'revoke', String(rowId)], { home });
+    expect(ask.code).toBe(2);
+    expect(ask.stderr).toContain(`Key ${rowId} is the key lk uses for ${mock.url}`);
+    expect(mock.server.state.listApiKeys('bob@lk.test').map((k) => k.RowId)).toContain(rowId);
     const r = await runLk(['keys', 'revoke', String(rowId), '--yes'], { home });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`That was the key lk uses for ${mock.url}: run \`lk auth login\` with a new key.`);
+    expect(r.stderr).toBe(`! Key ${rowId} is the key lk uses for ${mock.url}: once it is revoked, lk (and anything reading the same netrc entry or keychain item) is refused until \`lk auth login\` with a new key.\n✓ Revoked key ${rowId}\n`);
   });
 
   it('list --all needs a site administrator', async () => {
@@ -68,6 +72,18 @@ describe('lk keys, end to end', () => {
       const all = await runLk(['keys', 'list', '--all', '--json'], { home: admin });
       expect(all.code).toBe(0);
       expect((JSON.parse(all.stdout) as unknown[]).length).toBeGreaterThanOrEqual(2);
+      // The owner is an email, not a user id; an expired key says so.
+      const soon = mock.server.state.issueApiKey('bob@lk.test', { description: 'short-lived', expirationSeconds: 1 });
+      await new Promise((r) => setTimeout(r, 1500));
+      const table = await runLk(['keys', 'list', '--all', '--format', 'tsv'], { home: admin });
+      const line = table.stdout.split('\n').find((l) => l.startsWith(`${soon.rowId}\t`));
+      expect(line).toMatch(/^\d+\tbob@lk\.test\t.*\(expired\)\t/);
+      expect(JSON.parse((await runLk(['keys', 'list', '--all', '--json'], { home: admin })).stdout)).toContainEqual(expect.objectContaining({ RowId: soon.rowId, CreatedBy: 'bob@lk.test', Expired: true }));
+      // Another user's key without --all: lk says to add it.
+      const other = mock.server.state.issueApiKey('bob@lk.test', { description: 'not yours' });
+      const mine = await runLk(['keys', 'revoke', String(other.rowId), '--yes'], { home: admin });
+      expect(mine.code).toBe(1);
+      expect(mine.stderr).toContain('site administrators revoke those with --all');
       // An administrator revokes another user's key with --all (core.APIKeys).
       const bobs = mock.server.state.issueApiKey('bob@lk.test', { description: 'bob, to revoke' });
       const revoked = await runLk(['keys', 'revoke', String(bobs.rowId), '--all', '--yes'], { home: admin });

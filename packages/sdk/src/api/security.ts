@@ -65,8 +65,17 @@ export function listApiKeys(core: Core, container: string, signal?: AbortSignal)
 }
 
 /** core.APIKeys in the root container: every user's keys (site administrators only; others get NotFoundError). */
-export function listAllApiKeys(core: Core, signal?: AbortSignal): Promise<ApiKeyRow[]> {
-  return listKeyTable(core, '/', 'APIKeys', signal);
+export async function listAllApiKeys(core: Core, signal?: AbortSignal): Promise<ApiKeyRow[]> {
+  const rows = await listKeyTable(core, '/', 'APIKeys', signal);
+  // CreatedBy is a user id: the owners' emails from core.Users (one request), else the ids alone.
+  const emails = new Map<number, string>();
+  try {
+    const users = await selectRows<Record<string, unknown>>(core, '/', { schemaName: 'core', queryName: 'Users', columns: ['UserId', 'Email'], maxRows: -1, ...(signal ? { signal } : {}) }, false);
+    for (const u of users.rows) if (typeof get(u, 'Email') === 'string') emails.set(Number(get(u, 'UserId')), get(u, 'Email') as string);
+  } catch {
+    /* the ids stay */
+  }
+  return rows.map((r) => (r.createdBy !== undefined && emails.has(r.createdBy) ? { ...r, createdByEmail: emails.get(r.createdBy) } : r));
 }
 
 async function listKeyTable(core: Core, container: string, queryName: 'UserAPIKeys' | 'APIKeys', signal?: AbortSignal): Promise<ApiKeyRow[]> {

@@ -138,6 +138,8 @@ export interface ApiKeyRow {
   rowId: number;
   /** User id of the owner (core.APIKeys only). */
   createdBy: number | undefined;
+  /** The owner's email, from core.Users (core.APIKeys only; undefined when the server would not say). */
+  createdByEmail?: string | undefined;
   /** ISO time. */
   created: string | undefined;
   /** ISO time, or null for never. */

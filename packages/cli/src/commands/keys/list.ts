@@ -45,11 +45,13 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
       });
     }
     const hasRoles = rows.some((r) => r.role !== undefined);
+    const now = deps.now().getTime();
     const view = rows.map((r) => ({
       RowId: r.rowId,
-      ...(opts.all ? { CreatedBy: r.createdBy } : {}),
+      ...(opts.all ? { CreatedBy: r.createdByEmail ?? r.createdBy } : {}),
       Created: r.created,
       Expiration: r.expiration ?? null,
+      Expired: r.expiration != null && Date.parse(r.expiration) <= now,
       LastUsed: r.lastUsed ?? null,
       Description: r.description ?? null,
       ...(hasRoles ? { Role: r.role ? describeKeyRole(r.role) : r.role === null ? 'all' : null } : {}),
@@ -65,8 +67,8 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[
     }
     const w = createRowWriter(deps.io, { format });
     for (const v of view) {
-      const { Current, ...rest } = v;
-      await w.row({ ...rest, Expiration: rest.Expiration ?? 'never', LastUsed: rest.LastUsed ?? '', Current: Current ? '*' : '' });
+      const { Current, Expired, ...rest } = v;
+      await w.row({ ...rest, Expiration: rest.Expiration === null ? 'never' : Expired ? `${rest.Expiration} (expired)` : rest.Expiration, LastUsed: rest.LastUsed ?? '', Current: Current ? '*' : '' });
     }
     await w.end();
     return rows;

@@ -54,7 +54,7 @@ describe('lk keys revoke', () => {
       });
       expect(await runRevoke([String(mine.rowId), String(old.rowId)], { server: server.url, yes: true }, deps)).toEqual([old.rowId, mine.rowId]);
       expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).not.toContain(old.rowId);
-      expect(deps.io.stderr()).toContain('! That was the key lk uses');
+      expect(deps.io.stderr()).toMatch(new RegExp(`^! Key ${mine.rowId} is the key lk uses for .*\\n✓ Revoked key ${old.rowId}\\n✓ Revoked key ${mine.rowId}\\n$`));
     });
 
     it('asks on a terminal; "n" revokes nothing', async () => {

@@ -29,14 +29,6 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
     return Number(a);
   });
   const server = await resolveServer(deps, opts.server);
-  if (!opts.yes) {
-    if (!io.stdinIsTTY) throw usageError('Refusing to revoke keys without confirmation: stdin is not a terminal.', 'Pass --yes to confirm.');
-    const a = (await io.prompt(`Revoke ${rowIds.length === 1 ? 'key' : 'keys'} ${rowIds.join(', ')} on ${server.url}? They stop working at once. [y/N] `)).trim().toLowerCase();
-    if (a !== 'y' && a !== 'yes') {
-      io.err('Nothing revoked.\n');
-      return [];
-    }
-  }
   const client = await clientFor(deps, server);
   return withClient(client, async (c) => {
     const cred = await c.credential(); // no key: "not logged in" (exit 4) before any request
@@ -47,10 +39,23 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
       const unknown = rowIds.filter((id) => !known.has(id));
       if (unknown.length > 0) {
         throw new CliError('LK_NO_SUCH_KEY', `You have no key with row id ${unknown.join(', ')} on ${server.url}; nothing was revoked.`, {
-          hint: 'It may be revoked already. `lk keys list` shows your keys and their row ids.',
+          hint: `It may be revoked already (\`lk keys list\` shows your keys), or another user's: site administrators revoke those with --all (\`lk keys list --all\` shows them).`,
         });
       }
     }
+    // Said before anything is revoked: after this one, lk has no key the server accepts.
+    const own = current !== undefined && rowIds.includes(current)
+      ? `Key ${current} is the key lk uses for ${server.url}: once it is revoked, lk (and anything reading the same netrc entry or keychain item) is refused until \`lk auth login\` with a new key.`
+      : undefined;
+    if (!opts.yes) {
+      if (!io.stdinIsTTY) throw usageError('Refusing to revoke keys without confirmation: stdin is not a terminal.', `Pass --yes to confirm.${own ? ` ${own}` : ''}`);
+      if (own) io.err(`${io.style.warn('!')} ${own}\n`);
+      const a = (await io.prompt(`Revoke ${rowIds.length === 1 ? 'key' : 'keys'} ${rowIds.join(', ')} on ${server.url}? They stop working at once. [y/N] `)).trim().toLowerCase();
+      if (a !== 'y' && a !== 'yes') {
+        io.err('Nothing revoked.\n');
+        return [];
+      }
+    } else if (own) io.err(`${io.style.warn('!')} ${own}\n`);
     // The key lk is using goes last: once it is revoked, no later request would be accepted.
     const unique = [...new Set(rowIds)];
     const ordered = [...unique.filter((id) => id !== current), ...unique.filter((id) => id === current)];
@@ -59,9 +64,6 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
       await c.revokeApiKey(id, { all: opts.all === true }).catch((e: unknown) => Promise.reject(opts.all ? adminOnly(e, server.url) : e));
       done.push(id);
       io.err(`${io.style.ok('✓')} Revoked key ${id}\n`);
-    }
-    if (current !== undefined && done.includes(current)) {
-      io.err(`${io.style.warn('!')} That was the key lk uses for ${server.url}: run \`lk auth login\` with a new key.\n`);
     }
     return done;
   });
