@@ -62,6 +62,24 @@ describe("a new user's first hour: lk query", () => {
     expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'LK_USAGE', reason: 'unknownOption', message: expect.stringContaining("unknown option '--nope'"), exitCode: 2 });
   });
 
+  it('a misspelt query, a wrong schema or bad SQL get hints that fit: the real discovery command, no position that is not there, no core.APIKeys aside', async () => {
+    const q = await runLk(['query', 'select', 'lists', 'Nope'], { home });
+    expect(q.code).toBe(1);
+    expect(q.stderr).toContain('hint: Check the query name (case matters for some); `lk query queries <schema>` lists its queries.\n');
+    const s = await runLk(['query', 'select', 'nope', 'People'], { home });
+    expect(s.stderr).toContain('`lk query schemas` lists the schemas.');
+    const sql = await runLk(['query', 'sql', 'SELECT Nope FROM People', '--schema', 'lists'], { home });
+    expect(sql.code).toBe(1);
+    expect(sql.stderr).toContain('Unknown field [Nope]');
+    for (const r of [q, s, sql]) {
+      expect(r.stderr).not.toMatch(/schema browser|position given|core\.APIKeys/);
+    }
+    // The admin-only key table still says why a non-admin cannot see it.
+    const keys = await runLk(['query', 'select', 'core', 'APIKeys'], { home });
+    expect(keys.code).toBe(1);
+    expect(keys.stderr).toContain('core.APIKeys (every user\'s keys) exists only for site administrators.');
+  });
+
   it('--filter Nope~eq=1, --sort Nope and --columns Nope each say once that the column does not exist', async () => {
     for (const args of [['--filter', 'Nope~eq=1'], ['--sort', 'Nope'], ['--columns', 'Name,Nope']]) {
       const r = await runLk(['query', 'select', 'lists', 'People', ...args, '--max-rows', '1', '--format', 'csv'], { home });

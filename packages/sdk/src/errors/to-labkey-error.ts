@@ -362,7 +362,7 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
         : w === 'container'
           ? 'Check the container path (e.g. /home or "/Project/Sub Folder"): folder names are case-sensitive, and a folder you cannot read looks missing.'
           : w === 'schema' || w === 'query'
-            ? 'Check the schema and query names (case matters for some); the schema browser lists them. core.APIKeys needs site administration.'
+            ? queryNotFoundHint(w, exception ?? '')
             : 'Check the names in the request.',
     });
   }
@@ -395,7 +395,9 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
       ...base,
       problem: t.problem,
       hint: /QueryParseException|SqlParse|parse/i.test(exceptionClass ?? '')
-        ? 'Fix the LabKey SQL at the position given in the message.'
+        ? /\b(line|column|position|character)\s*\d+|\d+:\d+/i.test(exception ?? '')
+          ? 'Fix the LabKey SQL at the position given in the message.'
+          : 'Fix the LabKey SQL (the message above is the parser\'s); a saved query that does not parse fails the same way.'
         : status === 502 || status === 503 || status === 504
           ? 'The server or a proxy in front of it is unavailable; try again later, `lk doctor` checks reachability.'
           : 'The server reported an internal error; the message above is its own. Check the server log, or report it to the administrator.',
@@ -519,4 +521,14 @@ export async function guestDespiteKeyError(res: ResponseLike, request: RedactedR
     auth,
     true,
   );
+}
+
+/**
+ * The hint for a schema or query the server does not have: where the names are listed (lk's
+ * discovery commands), and the site-administrator rule only for the admin-only key table.
+ */
+function queryNotFoundHint(w: 'schema' | 'query', exception: string): string {
+  const list = w === 'schema' ? '`lk query schemas` lists the schemas' : '`lk query queries <schema>` lists its queries';
+  const admin = /\bAPIKeys\b/.test(exception) ? ' core.APIKeys (every user\'s keys) exists only for site administrators.' : '';
+  return `Check the ${w} name (case matters for some); ${list}.${admin}`;
 }
