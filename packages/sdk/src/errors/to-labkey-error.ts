@@ -465,7 +465,7 @@ export function fromTransportError(
       ...(status !== undefined ? { status } : {}),
       phase: timeoutPhase,
       ...(ms !== undefined ? { timeoutMs: ms } : {}),
-      hint: 'The server is slow or unreachable: check it with `lk doctor`, or raise the timeout.',
+      hint: `The server is slow or unreachable: check it with \`lk doctor\`, or raise the limit with \`timeouts: { ${timeoutPhase} }\` (lk: --timeout SECONDS or LK_TIMEOUT).`,
       cause: e,
     });
   }
