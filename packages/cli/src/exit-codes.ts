@@ -8,7 +8,7 @@ export const ExitCode = {
   ERROR: 1,
   USAGE: 2,
   AUTH: 4,
-  /** Ctrl-C at a prompt (raw mode, no signal): 128 + SIGINT's number, what a shell reports for a process SIGINT ended. */
+  /** Interrupted: Ctrl-C (SIGINT), at a prompt as during a request; 128 + SIGINT's number, as shells report it. */
   INTERRUPTED: 130,
 } as const;
 

@@ -5,8 +5,7 @@
  *
  * Exit codes: 0 ok (and help or version shown as asked), 1 error, 2 usage, 4 an SDK auth error
  * (a code in the SDK's `AUTH_ERROR_CODES`: no key, or the key was not accepted, whatever its shape),
- * 130 interrupted (Ctrl-C at a prompt; elsewhere SIGINT ends lk as a signal does, after --output
- * removed its temp file, which a shell reports as 130 too), and nothing else.
+ * 130 interrupted (Ctrl-C at a prompt here; a SIGINT elsewhere is the bin's exitOnInterrupt), and nothing else.
  */
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { IO } from './io.js';

@@ -33,6 +33,18 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   }
 }
 
+/**
+ * Ctrl-C (SIGINT) outside a prompt: exit 130, as a shell reports a process ended by it, with a
+ * newline so the shell prompt starts on its own line. process.exit runs the 'exit' listeners
+ * (--output removes its temp file there). Installed by the bin only (tests call main).
+ */
+export function exitOnInterrupt(): void {
+  process.once('SIGINT', () => {
+    process.stderr.write('\n');
+    process.exit(130);
+  });
+}
+
 /** `lk query sql` for `query sql "SELECT 1" --format x`: the commands the leading words name. */
 function commandPath(program: import('commander').Command, args: readonly string[]): string {
   const names = ['lk'];

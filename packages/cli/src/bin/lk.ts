@@ -7,8 +7,9 @@
 // ~65 MB of mostly garbage and peak RSS to ~150 MB; with these, 87 MB at the same CPU time
 // (GNU time, 1,000,000 rows of lists.Generated as csv). lk keeps at most two pages of rows alive,
 // so 512 MB of old generation is never the limit. Run as `node lk.cjs`, the bin gets V8's defaults.
-import { main } from '../main.js';
+import { exitOnInterrupt, main } from '../main.js';
 
+exitOnInterrupt();
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });
