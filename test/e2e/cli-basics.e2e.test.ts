@@ -67,7 +67,7 @@ describe('lk as a program', () => {
     expect(r).toMatchObject({ code: 0, stdout: '0.1.0\n', stderr: '' });
     const { code, loaded } = await loadedBy(['--version'], home);
     expect(code).toBe(0);
-    expect(distFiles(loaded)).toEqual(['lk.cjs']);
+    expect(distFiles(loaded)).toEqual(['lk-main.cjs', 'lk.cjs']);
     expect(loaded.join('\n')).not.toMatch(/mock-server|undici/);
   });
 
@@ -77,14 +77,14 @@ describe('lk as a program', () => {
     expect(r.stdout).toContain('Usage: lk [options] [command]');
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).');
     const { loaded } = await loadedBy(['--help'], home);
-    expect(distFiles(loaded)).toEqual(['lk.cjs']);
+    expect(distFiles(loaded)).toEqual(['lk-main.cjs', 'lk.cjs']);
     expect(loaded.join('\n')).not.toMatch(/mock-server|undici/i);
     const sub = await loadedBy(['query', 'select', '--help'], home);
-    expect(distFiles(sub.loaded)).toEqual(['lk.cjs']);
+    expect(distFiles(sub.loaded)).toEqual(['lk-main.cjs', 'lk.cjs']);
     expect(sub.loaded.join('\n')).not.toMatch(/mock-server|undici/i);
     // The same observation sees undici once lk sends a request.
     const status = await loadedBy(['query', 'select', 'lists', 'People', '--server', mock.url], home); // no key: a guest request, refused
-    expect(distFiles(status.loaded)).toEqual(['lk.cjs', 'undici.cjs']);
+    expect(distFiles(status.loaded)).toEqual(['lk-main.cjs', 'lk.cjs', 'undici.cjs']);
   });
 
   it('exit codes: unknown command and option 2, help for a group without a verb 2', async () => {

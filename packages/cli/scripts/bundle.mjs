@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Bundles the built CLI (dist/bin/lk.js and everything it imports, the SDK and commander
-// included) into one CommonJS file, dist/lk.cjs: the `lk` bin. Node then reads and compiles one
+// Bundles the built CLI (dist/bin/lk-main.js and everything it imports, the SDK and commander
+// included) into one CommonJS file, dist/lk-main.cjs, run by the `lk` bin dist/lk.cjs (from
+// dist/bin/lk.js: a small loader that compiles lk-main.cjs with a V8 code cache kept in the
+// user's cache dir, so later runs skip parsing and compiling). Node then reads and compiles one
 // file instead of resolving and loading ~80 ES modules (each costs a file lookup, a read and a
 // link), which is most of lk's start-up: measured with `pnpm bench cli-startup`, see the README.
 // undici (about 1 MB, only needed once a request is sent) is bundled on its own into
@@ -52,8 +54,8 @@ const lazyExports = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: [join(dist, 'bin', 'lk.js')],
-    outfile: join(dist, 'lk.cjs'),
+    entryPoints: [join(dist, 'bin', 'lk-main.js')],
+    outfile: join(dist, 'lk-main.cjs'),
     plugins: [lazyUndici, lazyExports],
     external: ['@napi-rs/keyring'],
     // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.
@@ -61,6 +63,7 @@ await Promise.all([
     // run time, which is what the bundle needs: the module is the SDK's dependency, not the CLI's.
     logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
   }),
+  build({ ...common, entryPoints: [join(dist, 'bin', 'lk.js')], outfile: join(dist, 'lk.cjs') }),
   build({
     ...common,
     stdin: { contents: "module.exports = require('undici');", resolveDir: join(cli, '..', 'sdk'), sourcefile: 'undici-entry.cjs' },

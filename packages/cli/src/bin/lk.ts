@@ -1,15 +1,17 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=512
-// The `lk` executable's entry. The published bin is dist/lk.cjs, this file bundled with everything
-// it imports (scripts/bundle.mjs): one file to read and compile instead of dozens of ES modules.
+// The `lk` executable, the published bin dist/lk.cjs: it runs the bundled program dist/lk-main.cjs
+// (./lk-main.ts and all it imports) with a V8 code cache in the user's cache dir (./code-cache.ts),
+// so a run after the first does not parse and compile lk again. LK_CODE_CACHE=off runs without it.
 //
 // The heap flags keep an export's memory flat: with V8's defaults (young generation up to 3 x 16
 // MB, old generation sized from the machine's RAM) the heap of a 1,000,000-row export grew to
 // ~65 MB of mostly garbage and peak RSS to ~150 MB; with these, 87 MB at the same CPU time
 // (GNU time, 1,000,000 rows of lists.Generated as csv). lk keeps at most two pages of rows alive,
 // so 512 MB of old generation is never the limit. Run as `node lk.cjs`, the bin gets V8's defaults.
-import { exitOnInterrupt, main } from '../main.js';
+import { join } from 'node:path';
+import { codeCacheDir, runWithCodeCache } from './code-cache.js';
 
-exitOnInterrupt();
-void main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+// Only the bundle runs this file, and it is CommonJS: __dirname is dist/.
+declare const __dirname: string;
+
+runWithCodeCache(join(__dirname, 'lk-main.cjs'), process.env.LK_CODE_CACHE === 'off' ? undefined : codeCacheDir());
