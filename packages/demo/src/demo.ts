@@ -223,7 +223,7 @@ async function run(): Promise<void> {
     const rowId = mock.state.listApiKeys('alice@lk.test').find((r) => r.Description === 'laptop, second')?.RowId;
     check(rowId !== undefined, 'the second key is not in core.UserAPIKeys');
     const revoke = await lk(['keys', 'revoke', String(rowId), '--yes']);
-    check(revoke.code === 0 && revoke.stderr.includes('That was the key lk uses'), 'lk keys revoke did not warn that this was the key in use');
+    check(revoke.code === 0 && revoke.stderr.includes(`Key ${rowId} is the key lk uses`), 'lk keys revoke did not warn that this was the key in use');
     const revoked = await lk(['query', 'select', 'lists', 'People']);
     check(revoked.code === 4 && /revoked/.test(revoked.stderr), 'the error does not say the key was revoked');
     say(`${green('✓')} exit 4, and the message says the key was revoked`);
