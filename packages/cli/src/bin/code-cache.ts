@@ -2,13 +2,16 @@
 // v8-compile-cache does (Node 20 has no module.enableCompileCache): the file is compiled with
 // `new vm.Script(source, { cachedData })`, and V8 reuses the bytecode it made in an earlier run
 // instead of parsing and compiling the functions again. The cache lives in the user's cache dir
-// (XDG_CACHE_HOME/lk, else ~/.cache/lk), one file named after the source's content hash, the Node
-// version and the architecture, so a changed bundle or another Node never reads a stale cache
-// (V8 also rejects data that does not match the source or its flags; lk then compiles afresh).
+// (XDG_CACHE_HOME/lk, else ~/.cache/lk), one file named after the source file's identity (device,
+// inode, size, and its modification and change times to the nanosecond), the Node version and the
+// architecture, so a changed bundle or another Node never reads a stale cache: any write to the
+// file, or a new file put in its place (an upgrade), changes its ctime, which no user can set back.
+// (V8 itself only checks the source's length and its own version and flags; on a mismatch it
+// rejects the data and lk compiles afresh.) Not a content hash: node:crypto alone costs lk's
+// start-up ~4 ms to load (~10 ms under the bin's heap flags) and hashing the bundle ~2 ms more.
 // The cache is only an optimisation: any failure to read or write it (a read-only home, a file
 // where the directory should be, a corrupt cache) is ignored and lk runs exactly as without it.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -40,8 +43,17 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
  * run compiled too, not only the top level.
  */
 export function runWithCodeCache(file: string, cacheDir: string | undefined): CodeCacheUse {
-  const source = readFileSync(file, 'utf8');
-  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 32);
+  // The identity and the text from one open file, so they belong to each other.
+  const fd = openSync(file, 'r');
+  let source: string;
+  let key: string;
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    key = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].map((n) => n.toString(36)).join('-') + `-${process.version}-${process.arch}`;
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${PREFIX}${key}${SUFFIX}`);
   let cachedData: Buffer | undefined;
   if (cacheFile !== undefined) {
@@ -71,7 +83,8 @@ export function runWithCodeCache(file: string, cacheDir: string | undefined): Co
 // Atomic (a temp file of a random name, then rename), and it removes lk's caches for other
 // bundles or Node versions, so the directory holds one file. Every error is ignored.
 function writeCache(script: Script, cacheDir: string, cacheFile: string): void {
-  const tmp = `${cacheFile}.${randomBytes(6).toString('hex')}.tmp`;
+  // node:crypto is loaded here only, on the run that writes the cache.
+  const tmp = `${cacheFile}.${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     try {
