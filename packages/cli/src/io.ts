@@ -3,6 +3,7 @@
  * through their deps and never touch `process.stdout`/`process.stdin` themselves, so tests can use
  * {@link createTestIO} and read what was written.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { CliError } from './cli-error.js';
 
 export interface Style {
@@ -88,39 +89,115 @@ function readHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, questi
   });
 }
 
-/** The real process streams. */
+/**
+ * Whether `fd` may be a terminal, asked of the file's type (fstat) rather than of node:tty: a
+ * terminal is a character device, a pipe or a file never is. Creating `process.stdout` or
+ * `process.stderr` (or loading node:tty) loads node:stream and node:net, ~4 ms of lk's start-up
+ * and ~10 ms under the bin's heap flags (which make V8 reject Node's code cache for its own
+ * modules), so lk creates them only when it must.
+ */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return true; // not a file lk can stat: let Node's stream decide what it is
+  }
+}
+
+/** What lk writes to a pipe or a file with write(2) itself before it hands the fd to Node's stream. */
+const DIRECT_BYTES = 65_536;
+
+/**
+ * Output to fd 1 or 2. To a pipe or a file, the first {@link DIRECT_BYTES} go out by write(2)
+ * directly (as Node's stream would write them at once, without creating it); after that, or when
+ * a write would block (a full non-blocking pipe), or on a terminal, everything goes through
+ * `process.stdout` / `process.stderr`, so a long output never blocks lk while the reader catches
+ * up. Returns false when the stream did not take all (wait for 'drain').
+ */
+function createSink(fd: 1 | 2, getStream: () => NodeJS.WriteStream): (s: string) => boolean {
+  let direct = !mayBeTerminal(fd);
+  let written = 0;
+  return (s) => {
+    if (direct) {
+      const buf = Buffer.from(s, 'utf8');
+      let off = 0;
+      try {
+        while (off < buf.length) off += writeSync(fd, buf, off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      }
+      written += off;
+      if (written >= DIRECT_BYTES || off < buf.length) direct = false;
+      if (off === buf.length) return true;
+      return getStream().write(buf.subarray(off));
+    }
+    return getStream().write(s);
+  };
+}
+
+/** The real process streams (created only when needed, see {@link createSink}). */
 export function createProcessIO(env: Readonly<Record<string, string | undefined>>): IO {
   // process.stdin is created on first access (a stream over fd 0, a few ms): only reading
-  // commands touch it, so `lk auth token` in a loop does not pay for it.
-  const { stdout, stderr } = process;
+  // commands touch it, so `lk auth token` in a loop does not pay for it; stdout and stderr too.
   let closed = false;
-  stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') closed = true;
-    else throw e;
-  });
+  let stdoutStream: NodeJS.WriteStream | undefined;
+  const stdout = (): NodeJS.WriteStream => {
+    if (stdoutStream === undefined) {
+      stdoutStream = process.stdout;
+      stdoutStream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') closed = true;
+        else throw e;
+      });
+    }
+    return stdoutStream;
+  };
+  const writeOut = createSink(1, stdout);
+  const writeErr = createSink(2, () => process.stderr);
+  let stdoutIsTTY: boolean | undefined;
+  let stderrIsTTY: boolean | undefined;
+  const isStderrTTY = () => (stderrIsTTY ??= mayBeTerminal(2) && process.stderr.isTTY === true);
+  let style: Style | undefined;
   return {
     out(s) {
       if (closed) return Promise.resolve();
-      if (stdout.write(s)) return Promise.resolve();
+      try {
+        if (writeOut(s)) return Promise.resolve();
+      } catch (e) {
+        // write(2) failed: as the stream's 'error' event would be
+        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') return Promise.reject(e);
+        closed = true;
+        return Promise.resolve();
+      }
+      const out = stdout();
       return new Promise((resolve) => {
         const done = () => {
-          stdout.off('drain', done);
-          stdout.off('error', done);
+          out.off('drain', done);
+          out.off('error', done);
           resolve();
         };
-        stdout.once('drain', done);
-        stdout.once('error', done);
+        out.once('drain', done);
+        out.once('error', done);
       });
     },
     err(s) {
-      stderr.write(s);
+      try {
+        writeErr(s);
+      } catch {
+        // stderr is gone (EPIPE): a message nobody can read is not an error
+      }
     },
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
     },
-    stdoutIsTTY: stdout.isTTY === true,
-    stderrIsTTY: stderr.isTTY === true,
-    style: styleFor(useColor(stderr.isTTY === true, env)),
+    get stdoutIsTTY() {
+      return (stdoutIsTTY ??= mayBeTerminal(1) && stdout().isTTY === true);
+    },
+    get stderrIsTTY() {
+      return isStderrTTY();
+    },
+    get style() {
+      return (style ??= styleFor(useColor(isStderrTTY(), env)));
+    },
     get stdoutClosed() {
       return closed;
     },
@@ -134,12 +211,12 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
     promptSecret(question) {
       const { stdin } = process;
       if (!stdin.isTTY) return Promise.reject(new CliError('LK_NOT_A_TERMINAL', 'Cannot prompt: stdin is not a terminal.', { kind: 'usage' }));
-      return readHidden(stdin, stderr, question, false);
+      return readHidden(stdin, process.stderr, question, false);
     },
     prompt(question) {
       const { stdin } = process;
       if (!stdin.isTTY) return Promise.reject(new CliError('LK_NOT_A_TERMINAL', 'Cannot prompt: stdin is not a terminal.', { kind: 'usage' }));
-      return readHidden(stdin, stderr, question, true);
+      return readHidden(stdin, process.stderr, question, true);
     },
   };
 }

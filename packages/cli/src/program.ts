@@ -3,7 +3,7 @@
  * own file with a plain `run…(opts, deps)` function. Commander never exits the process and never
  * prints errors itself: both go through `handleError` in main.ts.
  */
-import { Command } from 'commander';
+import { Command, type OutputConfiguration } from 'commander';
 import type { Deps } from './deps.js';
 import { VERSION } from './version.js';
 import { usageError } from './cli-error.js';
@@ -29,6 +29,9 @@ export function createProgram(deps: Deps): Command {
       writeOut: (s) => void deps.io.out(s),
       writeErr: (s) => deps.io.err(s),
       outputError: () => {}, // handleError prints it, once, with a hint
+      // Commander asks process.stdout / process.stderr for the help's width and colors, which
+      // creates those streams (see createProcessIO); only a terminal has either.
+      ...terminalOnly(program.configureOutput(), deps),
     })
     .addHelpText(
       'after',
@@ -53,6 +56,20 @@ Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).`
   registerApi(program, deps);
   registerCompletion(program, deps);
   return program;
+}
+
+/**
+ * Commander's own width and color answers, asked only of a terminal. Off one, its defaults answer
+ * no width (its help then wraps at 80) and no colors without creating a stream, and so does this.
+ */
+function terminalOnly(commander: OutputConfiguration, deps: Deps): OutputConfiguration {
+  const width = (tty: boolean, get: (() => number) | undefined) => (tty ? get?.() : undefined) as number;
+  return {
+    getOutHelpWidth: () => width(deps.io.stdoutIsTTY, commander.getOutHelpWidth),
+    getErrHelpWidth: () => width(deps.io.stderrIsTTY, commander.getErrHelpWidth),
+    getOutHasColors: () => deps.io.stdoutIsTTY && commander.getOutHasColors?.() === true,
+    getErrHasColors: () => deps.io.stderrIsTTY && commander.getErrHasColors?.() === true,
+  };
 }
 
 /** `--timeout` (else `LK_TIMEOUT`) in ms: a positive number of seconds; undefined when neither is set. */
