@@ -37,7 +37,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const generation = generationOf(options);
   const clock = createClock(options.now);
   const state = new StateStore(clock, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, generation);
-  const engine = createEngine({ generatedRows: options.generatedRows ?? 1000, now: () => clock.now(), seed, contextPath });
+  const engine = createEngine({
+    generatedRows: options.generatedRows ?? 1000,
+    now: () => clock.now(),
+    seed,
+    contextPath,
+    ...(options.sqlTimeCapMs !== undefined ? { sqlTimeCapMs: options.sqlTimeCapMs } : {}),
+  });
 
   const persisted = options.dataFile ? readDataFile(options.dataFile) : undefined;
   if (persisted) {

@@ -28,6 +28,11 @@ export interface MockServerOptions {
   sessionTimeoutMs?: number;
   /** Rows in lists.Generated (default 1000). */
   generatedRows?: number;
+  /**
+   * executeSql: a statement still running after this many ms is stopped with a 500 (default
+   * 5000). Statements run in a child process, so one that runs long never delays other requests.
+   */
+  sqlTimeCapMs?: number;
   /** Initial clock time (default: real now). The clock then runs at real speed. */
   now?: Date;
   /** Realm in WWW-Authenticate (default 'LabKey Mock Server'). */

@@ -6,7 +6,6 @@
 import type Database from 'better-sqlite3';
 import type { ActionError } from '../errors.js';
 import { forbidden } from './errors.js';
-import { addLabKeyFunctions, type SqlContext } from './sql.js';
 import { cachedPrepare, ListStore, type ListDef } from './store.js';
 import type { ColumnDef, QueryUser, VirtualTable } from './types.js';
 import { q } from './values.js';
@@ -43,9 +42,8 @@ export class Catalog {
   readonly store: ListStore;
   private readonly vschemas = new Map<string, VirtualSchema>();
 
-  /** @param sqlContext what the LabKey SQL functions added to every connection read */
-  constructor(sqlContext: SqlContext) {
-    this.store = new ListStore((db) => addLabKeyFunctions(db, sqlContext));
+  constructor() {
+    this.store = new ListStore();
   }
 
   isLists(schemaName: string): boolean {

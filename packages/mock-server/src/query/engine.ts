@@ -9,17 +9,17 @@ import { errorResult } from '../errors.js';
 import { Catalog } from './catalog.js';
 import { getQueries, getQueryDetails, getSchemas } from './discovery.js';
 import { executeSql, type SqlEnv } from './execute-sql.js';
+import { SqlProcess } from './sql-process.js';
 import { mutate, saveRows } from './mutation.js';
 import { loadLists, serializeLists } from './persistence.js';
 import { ReadCache } from './read.js';
 import { selectRows } from './select.js';
-import type { SqlContext } from './sql.js';
 import type { ApiResult, QueryEngine, QueryEngineOptions, ReadRequest, VirtualTable, WriteRequest } from './types.js';
 
 /** executeSql defaults: most rows returned for maxRows=-1, and the highest total counted. */
 const SQL_ROW_CAP = 5_000_000;
 const SQL_COUNT_CAP = 10_000_000;
-/** executeSql: longest a statement may keep producing rows, and most bytes of values in one answer. */
+/** executeSql: longest a statement may run, and most bytes of values in one answer. */
 const SQL_TIME_CAP_MS = 5_000;
 const SQL_RESULT_CAP_BYTES = 64 * 1024 * 1024;
 
@@ -30,7 +30,7 @@ export interface EngineOptions extends QueryEngineOptions {
   sqlRowCap?: number;
   /** executeSql: rowCount stops counting here (default 10,000,000). */
   sqlCountCap?: number;
-  /** executeSql: a statement still producing rows after this many ms fails (default 5,000). */
+  /** executeSql: a statement still running after this many ms is stopped and fails (default 5,000). */
   sqlTimeCapMs?: number;
   /** executeSql: an answer whose values pass this many bytes fails (default 64 MiB). */
   sqlResultCapBytes?: number;
@@ -44,25 +44,30 @@ function guard(fn: () => ApiResult): ApiResult {
   }
 }
 
+async function guardAsync(fn: () => Promise<ApiResult>): Promise<ApiResult> {
+  try {
+    return await fn();
+  } catch (e) {
+    return errorResult(e);
+  }
+}
+
 class Engine implements QueryEngine {
-  /** The clock and the user of the executeSql call running now (for NOW(), USERID(), …). */
-  private readonly sqlContext: SqlContext = { now: () => new Date(), user: undefined };
-  private readonly catalog = new Catalog(this.sqlContext);
+  private readonly catalog = new Catalog();
   private readonly cache = new ReadCache();
   private readonly sql: SqlEnv;
   private readonly contextPath: string;
 
   constructor(opts: EngineOptions) {
     const now = opts.now ?? (() => new Date());
-    this.sqlContext.now = now;
     this.contextPath = opts.contextPath ?? '/labkey';
     this.sql = {
       catalog: this.catalog,
       cache: this.cache,
-      sqlContext: this.sqlContext,
+      now,
+      runner: new SqlProcess(opts.sqlTimeCapMs ?? SQL_TIME_CAP_MS),
       rowCap: opts.sqlRowCap ?? SQL_ROW_CAP,
       countCap: opts.sqlCountCap ?? SQL_COUNT_CAP,
-      timeCapMs: opts.sqlTimeCapMs ?? SQL_TIME_CAP_MS,
       resultCapBytes: opts.sqlResultCapBytes ?? SQL_RESULT_CAP_BYTES,
     };
     if ((opts.seed ?? 'demo') === 'demo') this.catalog.store.seedDemo(Math.max(0, Math.trunc(opts.generatedRows ?? 1000)), now());
@@ -72,8 +77,8 @@ class Engine implements QueryEngine {
     return guard(() => selectRows(this.catalog, this.cache, req));
   }
 
-  executeSql(req: ReadRequest): ApiResult {
-    return guard(() => executeSql(this.sql, req));
+  executeSql(req: ReadRequest): Promise<ApiResult> {
+    return guardAsync(() => executeSql(this.sql, req));
   }
 
   insertRows(req: WriteRequest): ApiResult {
@@ -118,6 +123,7 @@ class Engine implements QueryEngine {
   }
 
   close(): void {
+    this.sql.runner.close();
     this.catalog.store.close();
   }
 }

@@ -28,12 +28,12 @@ test('holds 1,000,000 rows with keys 1..N and dates one minute apart ending at t
   expect(last.rowCount).toBe(N);
 });
 
-test('pages in the middle, filtered counts and SQL aggregates over the whole table', () => {
+test('pages in the middle, filtered counts and SQL aggregates over the whole table', async () => {
   const mid = gen({ 'query.maxRows': '5000', 'query.offset': '500000', apiVersion: '17.1' });
   expect(mid.rows[0].data.Key.value).toBe(500001);
   expect(mid.rows[4999].data.Key.value).toBe(505000);
   expect(gen({ 'query.maxRows': '1', 'query.Category~eq': 'beta' }).rowCount).toBe(333334);
-  const sql = engine.executeSql({ params: { schemaName: ['lists'], sql: ['SELECT COUNT(*) AS n, MIN(Key) AS lo, MAX(Key) AS hi FROM Generated'] }, container: '/home', user: alice }) as { body: any };
+  const sql = (await engine.executeSql({ params: { schemaName: ['lists'], sql: ['SELECT COUNT(*) AS n, MIN(Key) AS lo, MAX(Key) AS hi FROM Generated'] }, container: '/home', user: alice })) as { body: any };
   expect(sql.body.rows).toEqual([{ n: N, lo: 1, hi: N }]);
 });
 

@@ -16,7 +16,9 @@
  *   paging (maxRows/offset, limit/start, showRows=all; key-order paging of lists resumes after the
  *   previous page's last key), a cached total count, formats 8.3 / 9.1 / 13.2+ (17.1 adds
  *   `formattedValue` to dates). executeSql takes one SELECT (or WITH … SELECT), plain or
- *   WAF-encoded, with LabKey functions SQLite lacks (NOW, CURDATE, YEAR…, USERID…) added.
+ *   WAF-encoded, with LabKey functions SQLite lacks (NOW, CURDATE, YEAR…, USERID…) added. It runs
+ *   in a child process (sql-process.ts) on a copy of the data, so a statement that never ends
+ *   blocks nobody and is stopped at the time cap.
  * - **Errors** never escape: every method returns `{status, body}` with LabKey's bodies
  *   `ActionError.toBody()` for exceptions, {@link ValidationFailure} for 400s.
  *   A 401 from `visible()` is returned like any other; add `WWW-Authenticate` in the router.
@@ -67,6 +69,7 @@ export { wafDecode, WAF_PREFIX } from './sql.js';
  * @param opts.sqlRowCap executeSql with maxRows=-1 fails past this many rows (default 5,000,000),
  *   so SQL that never ends (a recursive CTE) cannot hang the server
  * @param opts.sqlCountCap executeSql's rowCount stops counting here (default 10,000,000)
+ * @param opts.sqlTimeCapMs executeSql stops a statement still running after this many ms (default 5,000)
  */
 export function createQueryEngine(opts: EngineOptions = {}): QueryEngine {
   return createEngine(opts);

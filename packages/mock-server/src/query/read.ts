@@ -96,6 +96,11 @@ export class ReadCache {
     return n;
   }
 
+  /** The cached count for `key`, if there is one. */
+  cachedCount(key: string): number | undefined {
+    return this.counts.get(key);
+  }
+
   /** The key the page ending at `offset` ended on, if that page was served. */
   resumeAfter(countKey: string, offset: number): unknown {
     return this.resume.get(`${countKey}@${offset}`);

@@ -13,14 +13,14 @@ afterAll(() => engine.close());
 function sql(p: Record<string, string | string[]>, container = '/home') {
   const params: Params = {};
   for (const [k, v] of Object.entries(p)) params[k] = Array.isArray(v) ? v : [v];
-  return engine.executeSql({ params, container, user: bob }) as { status: number; body: any };
+  return engine.executeSql({ params, container, user: bob }) as Promise<{ status: number; body: any }>;
 }
 const lists = (s: string, p: Record<string, string> = {}) => sql({ schemaName: 'lists', sql: s, ...p });
 /** What the JS client sends: prefix + base64(encodeURIComponent(sql)). */
 const waf = (s: string) => WAF_PREFIX + Buffer.from(encodeURIComponent(s)).toString('base64');
 
-test('a SELECT runs on the container lists, 8.3 shape with queryName "sql"', () => {
-  const r = lists('SELECT Name, Age FROM People WHERE Age > 80 ORDER BY Age');
+test('a SELECT runs on the container lists, 8.3 shape with queryName "sql"', async () => {
+  const r = await lists('SELECT Name, Age FROM People WHERE Age > 80 ORDER BY Age');
   expect(r.status).toBe(200);
   expect(r.body.queryName).toBe('sql');
   expect(r.body.schemaName).toBe('lists');
@@ -37,8 +37,8 @@ test('a SELECT runs on the container lists, 8.3 shape with queryName "sql"', () 
   expect(r.body).not.toHaveProperty('success');
 });
 
-test('schema-qualified names, joins, aggregates and expression types', () => {
-  const r = lists('SELECT p.Name, COUNT(*) AS n, AVG(g.Value) AS avg, MAX(g.Created) AS last, p.Age > 50 AS old FROM lists.People p JOIN lists.Generated g ON g.Key = p.Key GROUP BY p.Name, p.Age ORDER BY p.Name');
+test('schema-qualified names, joins, aggregates and expression types', async () => {
+  const r = await lists('SELECT p.Name, COUNT(*) AS n, AVG(g.Value) AS avg, MAX(g.Created) AS last, p.Age > 50 AS old FROM lists.People p JOIN lists.Generated g ON g.Key = p.Key GROUP BY p.Name, p.Age ORDER BY p.Name');
   expect(r.status).toBe(200);
   expect(r.body.rows).toHaveLength(5);
   const types = Object.fromEntries(r.body.metaData.fields.map((f: any) => [f.name, f.type]));
@@ -46,51 +46,51 @@ test('schema-qualified names, joins, aggregates and expression types', () => {
   expect(r.body.rows[0].last).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
 });
 
-test('boolean and date columns keep their types through SQL', () => {
-  const r = lists('SELECT Key, Flag, Created FROM Generated WHERE Key <= 2', { apiVersion: '17.1' });
+test('boolean and date columns keep their types through SQL', async () => {
+  const r = await lists('SELECT Key, Flag, Created FROM Generated WHERE Key <= 2', { apiVersion: '17.1' });
   expect(r.body.schemaName).toEqual(['lists']);
   expect(r.body.rows[0].data.Flag).toEqual({ value: true });
   expect(r.body.rows[1].data.Flag).toEqual({ value: false });
   expect(r.body.rows[0].data.Created.formattedValue).toBe(r.body.rows[0].data.Created.value.slice(0, 16));
 });
 
-test('WAF-encoded SQL is decoded; a bad payload is "Bad parameter encoding"', () => {
+test('WAF-encoded SQL is decoded; a bad payload is "Bad parameter encoding"', async () => {
   const s = "SELECT Name FROM People WHERE Name LIKE 'A%' AND Email <> 'x+y@z' ORDER BY Name";
   expect(wafDecode(waf(s))).toBe(s);
-  const r = lists(waf(s));
+  const r = await lists(waf(s));
   expect(r.status).toBe(200);
   expect(r.body.rows.map((x: any) => x.Name)).toEqual(['Ada Lovelace', 'Alan Turing']);
-  const bad = lists(WAF_PREFIX + 'not base64!');
+  const bad = await lists(WAF_PREFIX + 'not base64!');
   expect(bad.status).toBe(500);
   expect(bad.body).toMatchObject({ exception: 'Bad parameter encoding', success: false });
 });
 
-test('maxRows, offset, query.sort, includeTotalCount', () => {
-  const r = sql({ schemaName: 'lists', sql: 'SELECT Key, Name FROM Generated', maxRows: '3', offset: '10', 'query.sort': '-key' });
+test('maxRows, offset, query.sort, includeTotalCount', async () => {
+  const r = await sql({ schemaName: 'lists', sql: 'SELECT Key, Name FROM Generated', maxRows: '3', offset: '10', 'query.sort': '-key' });
   expect(r.body.rows.map((x: any) => x.Key)).toEqual([990, 989, 988]);
   expect(r.body.rowCount).toBe(1000);
   expect(r.body.metaData.sortInfo).toEqual({ field: 'Key', direction: 'DESC' });
-  expect(sql({ schemaName: 'lists', sql: 'SELECT Key FROM Generated', maxRows: '3', includeTotalCount: 'false' }).body.rowCount).toBe(3);
-  expect(sql({ schemaName: 'lists', sql: 'SELECT Key FROM Generated', maxRows: '-1' }).body.rows).toHaveLength(1000);
-  const meta = sql({ schemaName: 'lists', sql: 'SELECT Key FROM Generated', maxRows: '0' });
+  expect((await sql({ schemaName: 'lists', sql: 'SELECT Key FROM Generated', maxRows: '3', includeTotalCount: 'false' })).body.rowCount).toBe(3);
+  expect((await sql({ schemaName: 'lists', sql: 'SELECT Key FROM Generated', maxRows: '-1' })).body.rows).toHaveLength(1000);
+  const meta = await sql({ schemaName: 'lists', sql: 'SELECT Key FROM Generated', maxRows: '0' });
   expect(meta.body.rows).toEqual([]);
   expect(meta.body).not.toHaveProperty('rowCount');
   expect(meta.body.metaData.fields[0].name).toBe('Key');
 });
 
-test('default page size is 100000 and a trailing semicolon is accepted', () => {
-  const r = lists('WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100005) SELECT i FROM s;');
+test('default page size is 100000 and a trailing semicolon is accepted', async () => {
+  const r = await lists('WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100005) SELECT i FROM s;');
   expect(r.status).toBe(200);
   expect(r.body.rows).toHaveLength(100000);
   expect(r.body.rowCount).toBe(100005);
 });
 
-test('the schema is checked first: missing or unknown schema is a 404, even without sql', () => {
-  for (const r of [sql({ sql: 'SELECT 1' }), sql({ schemaName: 'nope', sql: 'SELECT 1' }), sql({ schemaName: 'nope' })]) {
+test('the schema is checked first: missing or unknown schema is a 404, even without sql', async () => {
+  for (const r of [await sql({ sql: 'SELECT 1' }), await sql({ schemaName: 'nope', sql: 'SELECT 1' }), await sql({ schemaName: 'nope' })]) {
     expect(r.status).toBe(404);
     expect(r.body).toMatchObject({ exception: 'The specified schema does not exist', exceptionClass: 'org.labkey.api.view.NotFoundException', success: false });
   }
-  const noSql = sql({ schemaName: 'lists' });
+  const noSql = await sql({ schemaName: 'lists' });
   expect(noSql.status).toBe(400);
   expect(noSql.body.success).toBe(false);
 });
@@ -107,32 +107,32 @@ describe('only SELECT; errors are QueryParseExceptions (500)', () => {
     ['/* hi */ -- there\n DELETE FROM People'],
     ['SELECT 1; DELETE FROM People'],
     ['WITH x AS (SELECT 1) DELETE FROM People'],
-  ])('%s is refused', (s) => {
-    const r = lists(s);
+  ])('%s is refused', async (s) => {
+    const r = await lists(s);
     expect(r.status).toBe(500);
     expect(r.body.exceptionClass).toBe(parse);
     expect(r.body.success).toBe(false);
   });
 
-  test('nothing was changed by the refused statements', () => {
-    expect(lists('SELECT COUNT(*) AS n FROM People').body.rows).toEqual([{ n: 5 }]);
+  test('nothing was changed by the refused statements', async () => {
+    expect((await lists('SELECT COUNT(*) AS n FROM People')).body.rows).toEqual([{ n: 5 }]);
   });
 
-  test('syntax error, unknown table, unknown column', () => {
-    const a = lists('SELECT FROM WHERE');
+  test('syntax error, unknown table, unknown column', async () => {
+    const a = await lists('SELECT FROM WHERE');
     expect(a.status).toBe(500);
     expect(a.body.exceptionClass).toBe(parse);
     expect(a.body.exception).toMatch(/^Syntax error near/);
-    expect(lists('SELECT * FROM Nope').body.exception).toBe('Query or table not found: Nope');
-    expect(lists('SELECT Nope FROM People').body.exception).toBe('Unknown field [Nope]');
+    expect((await lists('SELECT * FROM Nope')).body.exception).toBe('Query or table not found: Nope');
+    expect((await lists('SELECT Nope FROM People')).body.exception).toBe('Unknown field [Nope]');
   });
 });
 
-test('another container sees only its own lists', () => {
-  expect(sql({ schemaName: 'lists', sql: 'SELECT * FROM People' }, '/Shared').body.exception).toBe('Query or table not found: People');
+test('another container sees only its own lists', async () => {
+  expect((await sql({ schemaName: 'lists', sql: 'SELECT * FROM People' }, '/Shared')).body.exception).toBe('Query or table not found: People');
 });
 
-test('SQL cannot reach a virtual schema from lists, and vice versa', () => {
+test('SQL cannot reach a virtual schema from lists, and vice versa', async () => {
   const e = createQueryEngine({ generatedRows: 0 });
   try {
     e.registerVirtualTable('core', 'Users', {
@@ -143,19 +143,19 @@ test('SQL cannot reach a virtual schema from lists, and vice versa', () => {
       visible: () => true,
       rows: () => [{ UserId: 1002, Email: 'bob@lk.test' }],
     });
-    const run = (schemaName: string, s: string) => e.executeSql({ params: { schemaName: [schemaName], sql: [s] }, container: '/home', user: bob }) as any;
-    expect(run('core', 'SELECT Email FROM Users').body.rows).toEqual([{ Email: 'bob@lk.test' }]);
-    expect(run('core', 'SELECT Email FROM core.Users').body.rows).toEqual([{ Email: 'bob@lk.test' }]);
-    expect(run('lists', 'SELECT * FROM core.Users').status).toBe(500);
-    expect(run('core', 'SELECT * FROM lists.People').status).toBe(500);
-    expect(run('core', 'SELECT * FROM People').body.exception).toBe('Query or table not found: People');
+    const run = (schemaName: string, s: string) => e.executeSql({ params: { schemaName: [schemaName], sql: [s] }, container: '/home', user: bob }) as Promise<any>;
+    expect((await run('core', 'SELECT Email FROM Users')).body.rows).toEqual([{ Email: 'bob@lk.test' }]);
+    expect((await run('core', 'SELECT Email FROM core.Users')).body.rows).toEqual([{ Email: 'bob@lk.test' }]);
+    expect((await run('lists', 'SELECT * FROM core.Users')).status).toBe(500);
+    expect((await run('core', 'SELECT * FROM lists.People')).status).toBe(500);
+    expect((await run('core', 'SELECT * FROM People')).body.exception).toBe('Query or table not found: People');
   } finally {
     e.close();
   }
 });
 
-test('LabKey SQL functions SQLite lacks: NOW, CURDATE, YEAR…, LCASE/UCASE, LEFT/RIGHT, USERID, USERNAME, ISEQUAL', () => {
-  const r = lists(
+test('LabKey SQL functions SQLite lacks: NOW, CURDATE, YEAR…, LCASE/UCASE, LEFT/RIGHT, USERID, USERNAME, ISEQUAL', async () => {
+  const r = await lists(
     "SELECT NOW() AS n, CURDATE() AS d, YEAR(g.Created) AS y, MONTH(g.Created) AS m, DAYOFMONTH(g.Created) AS dd, HOUR(g.Created) AS h, LCASE(g.Name) AS lc, UCASE(g.Name) AS uc, LEFT(g.Name, 3) AS l, RIGHT(g.Name, 2) AS rt, USERID() AS uid, USERNAME() AS un, ISEQUAL(Category, 'beta') AS b FROM Generated g LEFT JOIN People p ON p.Key = g.Key WHERE g.Key = 1",
   );
   expect(r.body.exception).toBeUndefined();
@@ -165,33 +165,33 @@ test('LabKey SQL functions SQLite lacks: NOW, CURDATE, YEAR…, LCASE/UCASE, LEF
   ]);
 });
 
-test('odd column aliases stay plain keys (no prototype games)', () => {
-  const r = sql({ schemaName: 'lists', sql: 'SELECT 1 AS "__proto__", 2 AS "a""b", 3 AS "constructor"', apiVersion: '9.1' });
+test('odd column aliases stay plain keys (no prototype games)', async () => {
+  const r = await sql({ schemaName: 'lists', sql: 'SELECT 1 AS "__proto__", 2 AS "a""b", 3 AS "constructor"', apiVersion: '9.1' });
   expect(r.status).toBe(200);
   expect(Object.keys(r.body.rows[0])).toEqual(['__proto__', 'a"b', 'constructor']);
   expect(JSON.parse(JSON.stringify(r.body.rows[0]))).toEqual(JSON.parse('{"__proto__":{"value":1},"a\\"b":{"value":2},"constructor":{"value":3}}'));
 });
 
-test('SQL that never ends cannot hang the server: counts and "all rows" are capped', () => {
+test('SQL that never ends cannot hang the server: counts and "all rows" are capped', async () => {
   const capped = createQueryEngine({ seed: 'empty', sqlRowCap: 5000, sqlCountCap: 20000 });
   try {
-    const run = (p: Record<string, string>) => capped.executeSql({ params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, [v]])), container: '/home', user: bob }) as { status: number; body: any };
+    const run = (p: Record<string, string>) => capped.executeSql({ params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, [v]])), container: '/home', user: bob }) as Promise<{ status: number; body: any }>;
     const forever = 'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s) SELECT i FROM s';
-    const page = run({ schemaName: 'lists', sql: forever, maxRows: '3' });
+    const page = await run({ schemaName: 'lists', sql: forever, maxRows: '3' });
     expect(page.status).toBe(200);
     expect(page.body.rows).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
     expect(page.body.rowCount).toBe(20000);
-    const all = run({ schemaName: 'lists', sql: forever, maxRows: '-1' });
+    const all = await run({ schemaName: 'lists', sql: forever, maxRows: '-1' });
     expect(all.status).toBe(500);
     expect(all.body.exception).toMatch(/more than 5000 rows/);
-    expect(run({ schemaName: 'lists', sql: 'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) SELECT i FROM s', maxRows: '-1' }).body.rows).toHaveLength(5000);
+    expect((await run({ schemaName: 'lists', sql: 'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) SELECT i FROM s', maxRows: '-1' })).body.rows).toHaveLength(5000);
   } finally {
     capped.close();
   }
 });
 
-test('load_extension is not available to SQL', () => {
-  const r = lists("SELECT load_extension('/tmp/nothing')");
+test('load_extension is not available to SQL', async () => {
+  const r = await lists("SELECT load_extension('/tmp/nothing')");
   expect(r.status).toBe(500);
   expect(r.body.success).toBe(false);
 });

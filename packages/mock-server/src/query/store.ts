@@ -91,10 +91,8 @@ export class ListStore {
   readonly vdb: DB;
   private readonly vSchemas = new Set<string>();
 
-  /** @param setup called on every new connection (e.g. to add SQL functions) */
-  constructor(private readonly setup: (db: DB) => void = () => {}) {
+  constructor() {
     this.vdb = new Database(':memory:');
-    setup(this.vdb);
   }
 
   /** The connection of a container, created on demand. */
@@ -104,7 +102,6 @@ export class ListStore {
     if (!c && create) {
       const db = new Database(':memory:');
       db.exec(`ATTACH DATABASE ':memory:' AS lists`);
-      this.setup(db);
       c = { db, lists: new Map(), stmts: new Map() };
       this.conns.set(key, c);
     }
@@ -222,6 +219,11 @@ export class ListStore {
       throw e;
     }
     return drop;
+  }
+
+  /** A virtual schema's database as a SQLite file's bytes (empty when no table of it was ever copied). */
+  schemaImage(schemaName: string): Uint8Array {
+    return this.vSchemas.has(schemaName.toLowerCase()) ? this.vdb.serialize({ attached: schemaName }) : new Uint8Array(0);
   }
 
   private fill(table: string, vt: VirtualTable, rows: Record<string, unknown>[]): void {

@@ -114,8 +114,8 @@ export interface WriteRequest {
 export interface QueryEngine {
   /** `query-selectRows.api` / `query-getQuery.api` (one table, filtered, sorted and paged). */
   selectRows(req: ReadRequest): ApiResult;
-  /** `query-executeSql.api`. */
-  executeSql(req: ReadRequest): ApiResult;
+  /** `query-executeSql.api`, run in the SQL runner process (see sql-process.ts). */
+  executeSql(req: ReadRequest): Promise<ApiResult>;
   /** `query-insertRows.api`. */
   insertRows(req: WriteRequest): ApiResult;
   /** `query-updateRows.api`. */
@@ -136,6 +136,6 @@ export interface QueryEngine {
   serialize(): unknown;
   /** Replace all lists with a {@link QueryEngine.serialize} result. Throws on a malformed value. */
   load(data: unknown): void;
-  /** Free the SQLite databases. */
+  /** Free the SQLite databases and stop the SQL runner. */
   close(): void;
 }

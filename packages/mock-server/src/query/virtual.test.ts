@@ -129,13 +129,13 @@ describe('selectRows on virtual tables', () => {
     expect(r.body.rows).toEqual([{ data: { UserId: { value: 1002 }, DisplayName: { value: 'u1002' }, Email: { value: 'u1002@lk.test' }, Active: { value: true } } }]);
   });
 
-  test('the temporary copy does not outlive the call', () => {
+  test('the temporary copy does not outlive the call', async () => {
     select(admin, 'APIKeys');
     // Rows of another user never leak through SQL after a call.
-    const r = engine.executeSql({ params: { schemaName: ['core'], sql: ['SELECT * FROM APIKeys'] }, container: '/home', user: alice }) as R;
+    const r = (await engine.executeSql({ params: { schemaName: ['core'], sql: ['SELECT * FROM APIKeys'] }, container: '/home', user: alice })) as R;
     expect(r.status).toBe(500);
     expect(r.body.exception).toBe('Query or table not found: APIKeys');
-    const own = engine.executeSql({ params: { schemaName: ['core'], sql: ['SELECT Description FROM UserAPIKeys ORDER BY RowId'] }, container: '/home', user: alice }) as R;
+    const own = (await engine.executeSql({ params: { schemaName: ['core'], sql: ['SELECT Description FROM UserAPIKeys ORDER BY RowId'] }, container: '/home', user: alice })) as R;
     expect(own.body.rows).toEqual([{ Description: 'laptop' }, { Description: 'ci' }]);
   });
 });

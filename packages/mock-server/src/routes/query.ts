@@ -63,13 +63,13 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
     if (!e) throw new FilterError(501, 'The query engine is not available in this build of the mock server.');
     return e;
   };
-  const read = (name: string, aliases: string[], call: (e: QueryEngine, ctx: ActionContext) => ApiResult): RouteDef => ({
+  const read = (name: string, aliases: string[], call: (e: QueryEngine, ctx: ActionContext) => ApiResult | Promise<ApiResult>): RouteDef => ({
     name,
     aliases,
     postOnly: false,
     csrf: false,
     permission: 'read',
-    handler: (ctx) => toResult(call(engine(), ctx)),
+    handler: async (ctx) => toResult(await call(engine(), ctx)),
   });
   const readReq = (ctx: ActionContext) => {
     const params = mergedParams(ctx);

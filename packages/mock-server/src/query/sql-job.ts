@@ -1,0 +1,144 @@
+/**
+ * One executeSql statement as the SQL runner process runs it (see sql-process.ts): what the mock
+ * sends, what the runner answers, and {@link runJob}, the part that touches the caller's SQL.
+ * @module
+ */
+import type Database from 'better-sqlite3';
+import { ActionError } from '../errors.js';
+import { rowCountOf, type Paging } from './read.js';
+import { checkSelect, sqliteToParseError } from './sql.js';
+import { cachedPrepare } from './store.js';
+import type { QueryUser } from './types.js';
+import { q } from './values.js';
+
+/**
+ * The database a statement runs on: the schema `schema` attached from an image of it (a SQLite
+ * file's bytes). `key` names the copy the runner keeps; `version` changes whenever the data does,
+ * and `image` is sent only when the runner does not hold that version.
+ */
+export interface JobTarget {
+  key: string;
+  version: string;
+  schema: string;
+  /** Kept for later statements (lists); a caller's copy of a virtual schema never is. */
+  keep: boolean;
+  image?: Uint8Array;
+}
+
+/** What the mock sends the runner for one statement. */
+export interface SqlJob {
+  id: number;
+  target: JobTarget;
+  /** The caller's statement (decoded and trimmed). */
+  sql: string;
+  /** Raw `query.sort` values. */
+  sort: string[];
+  paging: Paging;
+  includeTotal: boolean;
+  /** The total count when the mock has it cached for this statement and data. */
+  knownCount: number | undefined;
+  /** For USERID() and USERNAME(). */
+  user: QueryUser;
+  /** The mock clock when the statement was sent (ms), NOW() and CURDATE() through the statement, as on PostgreSQL. */
+  nowMs: number;
+  rowCap: number;
+  countCap: number;
+  resultCapBytes: number;
+}
+
+/** What the statement gave. */
+export interface SqlRows {
+  names: string[];
+  /** Each column's declared SQLite type (null for an expression). */
+  declared: (string | null)[];
+  rows: unknown[][] | undefined;
+  rowCount: number | undefined;
+  /** The total count, when it was computed for this answer (the mock caches it). */
+  counted: number | undefined;
+  sort: { field: string; direction: 'ASC' | 'DESC' }[];
+}
+
+/** The runner's answer: rows, an error as LabKey reports it, or "send the image of this target". */
+export type SqlReply =
+  | ({ id: number; ok: true } & SqlRows)
+  | { id: number; ok: false; status: number; message: string; exceptionClass: string }
+  | { id: number; needImage: true };
+
+/** Bytes a value takes in the answer, roughly (strings and blobs by length). */
+function valueBytes(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v instanceof Uint8Array) return v.length * 2;
+  return 8;
+}
+
+/** The rows of `it`, stopped with a 500 when their values pass the size cap: a result costs bounded memory. */
+function collectRows(it: IterableIterator<unknown[]>, resultCapBytes: number): unknown[][] {
+  const rows: unknown[][] = [];
+  let bytes = 0;
+  for (const row of it) {
+    rows.push(row);
+    for (const v of row) bytes += valueBytes(v);
+    if (bytes > resultCapBytes) {
+      throw new ActionError(500, `The query's result is larger than ${resultCapBytes} bytes; select fewer rows or columns.`, 'java.lang.IllegalStateException');
+    }
+  }
+  return rows;
+}
+
+/**
+ * Run `job.sql` on `db` (the target attached): the SELECT-only check, query.sort over the result
+ * columns, the page (or all rows up to the row cap), and the total count when the answer needs one.
+ * SQLite errors become LabKey's parse errors. The time cap is the mock's: it kills the runner.
+ */
+export function runJob(db: Database.Database, stmts: Map<string, Database.Statement>, job: SqlJob): SqlRows {
+  const { sql, paging } = job;
+  const prep = (s: string) => {
+    try {
+      return cachedPrepare(db, stmts, s);
+    } catch (e) {
+      throw sqliteToParseError(e);
+    }
+  };
+  const run = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ActionError) throw e;
+      throw sqliteToParseError(e);
+    }
+  };
+  checkSelect(db, sql);
+  const inner = `SELECT * FROM (\n${sql}\n)`;
+  const base = prep(inner);
+  const names = base.columns().map((c) => c.name);
+  const declared = base.columns().map((c) => c.type);
+
+  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const sort: { field: string; direction: 'ASC' | 'DESC' }[] = [];
+  for (const raw of job.sort.flatMap((v) => v.split(','))) {
+    let s = raw.trim();
+    if (!s) continue;
+    let dir: 'ASC' | 'DESC' = 'ASC';
+    if (s.startsWith('-')) (dir = 'DESC'), (s = s.slice(1));
+    const n = byLower.get(s.toLowerCase());
+    if (n && !sort.some((x) => x.field === n)) sort.push({ field: n, direction: dir });
+  }
+  const orderBy = sort.length ? ` ORDER BY ${sort.map((s) => `${q(s.field)} ${s.direction}`).join(', ')}` : '';
+
+  let rows: unknown[][] | undefined;
+  if (!paging.metadataOnly) {
+    const stmt = prep(`${inner}${orderBy} LIMIT ? OFFSET ?`).raw(true);
+    // Caller SQL may never end (a recursive CTE): "all rows" stops at a cap instead of hanging.
+    rows = run(() => collectRows(stmt.iterate(paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes));
+    if (paging.limit === null && rows.length > job.rowCap) {
+      throw new ActionError(500, `The query returned more than ${job.rowCap} rows; use maxRows and offset to page through it.`, 'java.lang.IllegalStateException');
+    }
+  }
+  let counted: number | undefined;
+  const rowCount = rowCountOf(paging, rows?.length ?? 0, job.includeTotal, () => {
+    if (job.knownCount !== undefined) return job.knownCount;
+    counted = run(() => (prep(`SELECT COUNT(*) FROM (SELECT 1 FROM (\n${sql}\n) LIMIT ${job.countCap})`).raw(true).get() as [number])[0]);
+    return counted;
+  });
+  return { names, declared, rows, rowCount, counted, sort };
+}

@@ -1,0 +1,86 @@
+// executeSql runs in the SQL runner process: it sees the data as of each statement (copies are
+// re-sent after a write, and after the runner dropped them), and a statement past the time cap
+// is stopped by killing the runner, after which the next statement gets a new one.
+import { createQueryEngine, type Params, type QueryEngine, type QueryUser } from './index.js';
+
+const bob: QueryUser = { id: 1002, email: 'bob@lk.test', displayName: 'bob', isSiteAdmin: false, impersonated: false, guest: false };
+type R = { status: number; body: any };
+
+function run(engine: QueryEngine, sql: string, container = '/home', extra: Record<string, string> = {}): Promise<R> {
+  const params: Params = { schemaName: ['lists'], sql: [sql] };
+  for (const [k, v] of Object.entries(extra)) params[k] = [v];
+  return engine.executeSql({ params, container, user: bob }) as Promise<R>;
+}
+
+const NEVER_ENDS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c';
+
+test('a statement sees the rows written since the one before (the copy is re-sent after a change)', async () => {
+  const engine = createQueryEngine({ generatedRows: 10 });
+  try {
+    expect((await run(engine, 'SELECT count(*) AS n FROM People')).body.rows).toEqual([{ n: 5 }]);
+    const ins = engine.insertRows({ body: { schemaName: 'lists', queryName: 'People', rows: [{ Name: 'Barbara Liskov', Age: 85 }] }, container: '/home', user: bob });
+    expect(ins.status).toBe(200);
+    const after = await run(engine, "SELECT count(*) AS n, max(CASE WHEN Name = 'Barbara Liskov' THEN Age END) AS age FROM People");
+    expect(after.body.rows).toEqual([{ n: 6, age: 85 }]);
+    // The total count is cached per version of the data: a new row is counted.
+    expect((await run(engine, 'SELECT Key FROM People', '/home', { maxRows: '2' })).body.rowCount).toBe(6);
+    engine.deleteRows({ body: { schemaName: 'lists', queryName: 'People', rows: [{ Key: 6 }] }, container: '/home', user: bob });
+    expect((await run(engine, 'SELECT Key FROM People', '/home', { maxRows: '2' })).body.rowCount).toBe(5);
+  } finally {
+    engine.close();
+  }
+});
+
+test('more containers than the runner keeps copies of: each statement still sees its own container', async () => {
+  const engine = createQueryEngine({ seed: 'empty' });
+  try {
+    const names = Array.from({ length: 11 }, (_, i) => `/c${i}`);
+    engine.load({
+      format: 'lk-mock-lists',
+      version: 1,
+      lists: names.map((container, i) => ({
+        container,
+        name: 'Things',
+        columns: [
+          { name: 'Key', type: 'int', keyField: true },
+          { name: 'Label', type: 'string' },
+        ],
+        nextKey: 2,
+        rows: [[1, `thing of ${container}`], ...Array.from({ length: i }, (_, j) => [j + 2, 'more'])],
+      })),
+    });
+    for (let round = 0; round < 2; round++) {
+      for (const [i, c] of names.entries()) {
+        const r = await run(engine, 'SELECT count(*) AS n, min(Label) AS first FROM lists.Things', c);
+        expect(r.body.rows).toEqual([{ n: i + 1, first: i ? 'more' : `thing of ${c}` }]);
+      }
+    }
+  } finally {
+    engine.close();
+  }
+});
+
+test('a statement past the time cap is stopped, and the ones queued behind it run in a new runner', async () => {
+  const engine = createQueryEngine({ generatedRows: 10, sqlTimeCapMs: 300 });
+  try {
+    const [stuck, next, who] = await Promise.all([
+      run(engine, NEVER_ENDS),
+      run(engine, 'SELECT count(*) AS n FROM Generated'),
+      run(engine, 'SELECT USERID() AS me, USERNAME() AS name'),
+    ]);
+    expect(stuck.status).toBe(500);
+    expect(stuck.body).toMatchObject({ exception: 'The query ran longer than 300 ms and was stopped; use maxRows, or a simpler query.', exceptionClass: 'java.lang.IllegalStateException' });
+    expect(next.body.rows).toEqual([{ n: 10 }]);
+    expect(who.body.rows).toEqual([{ me: 1002, name: 'bob' }]);
+  } finally {
+    engine.close();
+  }
+});
+
+test('after close, a statement is refused rather than starting a runner', async () => {
+  const engine = createQueryEngine({ generatedRows: 0 });
+  expect((await run(engine, 'SELECT 1 AS one')).body.rows).toEqual([{ one: 1 }]);
+  engine.close();
+  const r = await run(engine, 'SELECT 1 AS one');
+  expect(r.status).toBe(503);
+});
