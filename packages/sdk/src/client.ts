@@ -13,7 +13,7 @@ import { InvalidArgumentError } from './errors/credential-errors.js';
 import { Core } from './request.js';
 import type { DebugSink, Timeouts } from './transport/transport.js';
 import { normalizeServerUrl } from './transport/url.js';
-import { executeSql, paginate, paginatePages, selectRows } from './api/query.js';
+import { executeSql, paginate, paginatePages, selectRows, type PageFetch } from './api/query.js';
 import { createApiKey, getApiKeyRoles, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
 import type { ApiKeyRole } from './api/key-roles.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
@@ -41,7 +41,6 @@ import type {
 } from './api/types.js';
 
 /** Fetches one page of a paged query. */
-type PageFetch<R> = (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>;
 
 /** The SDK's version, sent in the default User-Agent. @public */
 export const SDK_VERSION = '0.1.0';
@@ -219,7 +218,7 @@ class Client implements LabKeyClient {
   }
 
   private selectPage<R>(o: SelectRowsOptions & IterOptions): PageFetch<R> {
-    return this.pager(o, (page, first) => selectRows<R>(this.core, this.container, page, first));
+    return this.pager(o, (page, first, onBody) => selectRows<R>(this.core, this.container, page, first, onBody));
   }
 
   executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>> {
@@ -236,17 +235,17 @@ class Client implements LabKeyClient {
   }
 
   private sqlPage<R>(o: ExecuteSqlOptions & IterOptions): PageFetch<R> {
-    return this.pager(o, (page) => executeSql<R>(this.core, this.container, page));
+    return this.pager(o, (page, _first, onBody) => executeSql<R>(this.core, this.container, page, onBody));
   }
 
   /** One page of a paged query: the caller's options with this page's window, the total count asked on the first only. */
   private pager<O extends { signal?: AbortSignal | undefined; includeTotalCount?: boolean | undefined }, R>(
     o: O,
-    fetch: (page: O & { maxRows: number; offset: number; includeTotalCount: boolean }, first: boolean) => Promise<QueryResult<R>>,
+    fetch: (page: O & { maxRows: number; offset: number; includeTotalCount: boolean }, first: boolean, onBody: (() => void) | undefined) => Promise<QueryResult<R>>,
   ): PageFetch<R> {
     const signal = this.sig(o.signal);
-    return (maxRows, offset, first) =>
-      fetch({ ...o, maxRows, offset, includeTotalCount: first ? (o.includeTotalCount ?? true) : false, ...(signal ? { signal } : {}) }, first);
+    return (maxRows, offset, first, onBody) =>
+      fetch({ ...o, maxRows, offset, includeTotalCount: first ? (o.includeTotalCount ?? true) : false, ...(signal ? { signal } : {}) }, first, onBody);
   }
 
   insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>> {

@@ -37,6 +37,8 @@ export interface PreparedAction {
   /** The action name in lower case (`whoami` answers are checked and prime the CSRF state). */
   action: string;
   signal: AbortSignal | undefined;
+  /** Called when a 2xx answer's body has been read, before it is parsed (a pager asks for its next page then). */
+  onBody?: (() => void) | undefined;
 }
 
 /** What the loop uses of the client's core. */
@@ -72,6 +74,7 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
       debug: core.debugSink(),
     });
     if (res.status >= 200 && res.status < 300) {
+      p.onBody?.();
       // The few actions that answer a JSON array (security-getApiKeyRoles) get it as `{ list }`.
       if (ARRAY_ACTIONS.has(p.action)) {
         const list = parseJsonArray(res.body);

@@ -84,19 +84,22 @@ function selectParams(o: SelectRowsOptions): Params {
  * Rows come back as plain objects. Unless `checkColumns` is false (the later pages of an
  * iterator), columns the query does not have are reported to the client's `onWarning`.
  */
-export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true): Promise<QueryResult<R>> {
+export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true, onBody?: () => void): Promise<QueryResult<R>> {
   if (!o.schemaName || !o.queryName) throw new InvalidArgumentError('selectRows needs schemaName and queryName.');
   const params = selectParams(o);
   const container = o.container ?? defaultContainer;
-  const call = core.call<Record<string, unknown>>({
-    controller: 'query',
-    action: 'selectRows',
-    container,
-    params,
-    idempotent: true,
-    mutating: false,
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
+  const call = core.call<Record<string, unknown>>(
+    {
+      controller: 'query',
+      action: 'selectRows',
+      container,
+      params,
+      idempotent: true,
+      mutating: false,
+      ...(o.signal ? { signal: o.signal } : {}),
+    },
+    onBody ? { onBody } : {},
+  );
   // A schema or query the server does not have: the error names the closest ones it has.
   const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName }).catch(async (e: unknown) => {
     throw await badFilterValue(core, container, o, e);
@@ -155,7 +158,7 @@ export function wafEncode(sql: string): string {
 }
 
 /** `query-executeSql.api`, a JSON POST that is read-only (no CSRF, safe to retry). */
-export async function executeSql<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions): Promise<QueryResult<R>> {
+export async function executeSql<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody?: () => void): Promise<QueryResult<R>> {
   if (!o.schemaName || typeof o.sql !== 'string') throw new InvalidArgumentError('executeSql needs schemaName and sql.');
   checkOptions('executeSql', o, SQL_OPTIONS);
   const body: Record<string, unknown> = {
@@ -172,36 +175,42 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
   if (sort !== undefined) params['query.sort'] = sort;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) params[`query.param.${k}`] = v;
   const container = o.container ?? defaultContainer;
-  const call = core.call<Record<string, unknown>>({
-    controller: 'query',
-    action: 'executeSql',
-    container,
-    method: 'POST',
-    json: body,
-    params,
-    idempotent: true,
-    mutating: false,
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
+  const call = core.call<Record<string, unknown>>(
+    {
+      controller: 'query',
+      action: 'executeSql',
+      container,
+      method: 'POST',
+      json: body,
+      params,
+      idempotent: true,
+      mutating: false,
+      ...(o.signal ? { signal: o.signal } : {}),
+    },
+    onBody ? { onBody } : {},
+  );
   // A schema the server does not have: the error names the closest ones it has.
   const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName });
   return normalizeQueryResponse<R>(json);
 }
+
+/** One page request of a pager: `onBody` is called when its answer has arrived, before it is parsed. */
+export type PageFetch<R> = (maxRows: number, offset: number, first: boolean, onBody?: () => void) => Promise<QueryResult<R>>;
 
 /**
  * Pages through a result in bounded memory, yielding each page's rows as one array: `pageSize`
  * rows (default 5 000) at a time, `maxRows` + `offset` per request. Stops on a short page, at the
  * first page's `rowCount`, or after `maxRows` rows in total when the caller gave one.
  *
- * The next page is requested as soon as a page has arrived, while the caller works through its
- * rows: at most one page in flight and one being read, so fetching overlaps writing without
- * memory growing with the result. A page that was requested but is no longer wanted (the caller
- * stopped early) is left to finish and dropped; its failure is ignored.
+ * At most one page is in flight while one is parsed or read by the caller, so fetching overlaps
+ * the work on the page before without memory growing with the result. The next page is asked
+ * for as soon as this page's answer has arrived, before it is parsed, when the caller is waiting
+ * for it and the first page's row count says another full page follows (the server then builds
+ * the next page while this one is parsed); otherwise once this page is parsed. A page that was
+ * requested but is no longer wanted (the caller stopped early, or this page came back short or
+ * failed) is left to finish and dropped; its failure is ignored.
  */
-export async function* paginatePages<R>(
-  fetchPage: (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>,
-  o: QueryOptionsBase & IterOptions,
-): AsyncGenerator<R[], void, undefined> {
+export async function* paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptionsBase & IterOptions): AsyncGenerator<R[], void, undefined> {
   const pageSize = o.pageSize ?? 5000;
   if (!Number.isInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError('pageSize must be a positive integer.');
   let offset = o.offset ?? 0;
@@ -209,9 +218,36 @@ export async function* paginatePages<R>(
   if (remaining <= 0) return;
   let total: number | undefined;
   let want = Math.min(pageSize, remaining);
+  /** The offset of the page the generator is awaiting (the caller is done with the page before). */
+  let awaiting: number | undefined;
+  /** The page asked for before the one awaited was parsed. */
+  let early: { offset: number; want: number; page: Promise<QueryResult<R>> } | undefined;
+  const ask = (n: number, at: number): Promise<QueryResult<R>> => {
+    const p = fetchPage(n, at, false, () => {
+      // `at`'s answer is in: if it is the awaited page and a full one would leave rows to read,
+      // ask for the page after it now.
+      if (awaiting !== at || early || total === undefined) return;
+      const after = at + n;
+      const left = remaining - n;
+      if (left > 0 && after < total) {
+        const m = Math.min(pageSize, left);
+        early = { offset: after, want: m, page: ask(m, after) };
+      }
+    });
+    // It may fail while the caller is still busy with another page: mark it handled now (the
+    // error still reaches the caller through the await below), or Node reports it unhandled.
+    p.catch(() => {});
+    return p;
+  };
   let next: Promise<QueryResult<R>> | undefined = fetchPage(want, offset, true);
   for (let first = true; next; first = false) {
-    const page: QueryResult<R> = await next;
+    awaiting = offset;
+    let page: QueryResult<R>;
+    try {
+      page = await next;
+    } finally {
+      awaiting = undefined;
+    }
     next = undefined;
     if (first) {
       total = page.rowCount;
@@ -221,22 +257,18 @@ export async function* paginatePages<R>(
     offset += n;
     remaining -= n;
     const more = n === want && n > 0 && remaining > 0 && (total === undefined || offset < total);
+    const ahead = early;
+    early = undefined;
     if (more) {
       want = Math.min(pageSize, remaining);
-      next = fetchPage(want, offset, false);
-      // It may fail while the caller is still busy with this page: mark it handled now (the
-      // error still reaches the caller through the await above), or Node reports it unhandled.
-      next.catch(() => {});
+      next = ahead && ahead.offset === offset && ahead.want === want ? ahead.page : ask(want, offset);
     }
     if (n > 0) yield page.rows;
   }
 }
 
 /** {@link paginatePages}, row by row. */
-export async function* paginate<R>(
-  fetchPage: (maxRows: number, offset: number, first: boolean) => Promise<QueryResult<R>>,
-  o: QueryOptionsBase & IterOptions,
-): AsyncGenerator<R, void, undefined> {
+export async function* paginate<R>(fetchPage: PageFetch<R>, o: QueryOptionsBase & IterOptions): AsyncGenerator<R, void, undefined> {
   for await (const rows of paginatePages(fetchPage, o)) {
     const n = rows.length;
     for (let i = 0; i < n; i++) yield rows[i] as R;
