@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FilterError } from './errors.js';
+import { isLargeBody, jsonPieces } from './json-body.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -126,9 +127,36 @@ export function firstHeader(req: IncomingMessage, name: string): string | undefi
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** A JSON answer: pretty-printed, as LabKey writes it, unless `compact` (respFormat=json_compact). */
+/**
+ * A JSON answer: pretty-printed, as LabKey writes it, unless `compact` (respFormat=json_compact).
+ * A body with a large lazy array (json-body.ts: selectRows and executeSql rows) is streamed in
+ * pieces, chunked, waiting for the client to take each one; any other goes out in one write.
+ */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}, compact = false): void {
+  if (isLargeBody(body)) {
+    streamJson(res, status, body, headers, compact).catch((e: unknown) => res.destroy(e instanceof Error ? e : new Error(String(e))));
+    return;
+  }
   sendText(res, status, JSON_CONTENT_TYPE, compact ? JSON.stringify(body) : JSON.stringify(body, null, 2), headers);
+}
+
+async function streamJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]>, compact: boolean): Promise<void> {
+  res.statusCode = status;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  for (const piece of jsonPieces(body, compact)) {
+    if (res.destroyed) return;
+    if (!res.write(piece)) await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+  if (!res.destroyed) res.end();
 }
 
 export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string | string[]> = {}): void {

@@ -6,6 +6,7 @@
  * list and format (`new Function`) so each row becomes one object literal with a fixed shape.
  * @module
  */
+import { lazyArray } from '../json-body.js';
 import type { ColumnDef, ColumnType } from './types.js';
 import { captionFor } from './values.js';
 
@@ -236,9 +237,13 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
   }
   if (i.rows !== undefined) {
     const b = rowBuilder(i.columns, fmt, i.apiVersion >= 17.1, fmt === 8.3 ? [] : (i.display ?? []));
-    const out = new Array(i.rows.length);
-    for (let k = 0; k < i.rows.length; k++) out[k] = b(i.rows[k]!);
-    body.rows = out;
+    const stored = i.rows;
+    // Built when written, a chunk at a time (json-body.ts), or all at once when read.
+    lazyArray(body, 'rows', stored.length, (from, to) => {
+      const out = new Array(to - from);
+      for (let k = from; k < to; k++) out[k - from] = b(stored[k]!);
+      return out;
+    });
   } else if (fmt !== 13.2) {
     body.rows = [];
   }

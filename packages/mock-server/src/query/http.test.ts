@@ -104,3 +104,25 @@ test('insertRows with CSRF: the row is readable at once; no rows gives 400', asy
   expect(none.status).toBe(400);
   expect(none.body.exception).toBe("No 'rows' array supplied.");
 });
+
+test('a large selectRows answer is streamed chunked, with the bytes of JSON.stringify (pretty by default, compact on request); a small one has a Content-Length', async () => {
+  const get = async (qs: string) => {
+    const r = await request(`${server.url}/home/query-selectRows.api?schemaName=lists&query.queryName=Generated&${qs}`, { headers: { authorization: AUTH } });
+    return { headers: r.headers, text: await r.body.text() };
+  };
+  const pretty = await get('query.maxRows=22500&query.offset=100');
+  expect(pretty.headers['transfer-encoding']).toBe('chunked');
+  expect(pretty.headers['content-length']).toBeUndefined();
+  const parsed = JSON.parse(pretty.text);
+  expect(pretty.text).toBe(JSON.stringify(parsed, null, 2));
+  expect(parsed.rows).toHaveLength(22500);
+  expect(parsed.rows[0].Key).toBe(101);
+  expect(Object.keys(parsed)).toEqual(['schemaName', 'queryName', 'formatVersion', 'metaData', 'columnModel', 'rows', 'rowCount']);
+  const compact = await get('query.maxRows=22500&query.offset=100&respFormat=json_compact&apiVersion=17.1');
+  expect(compact.headers['transfer-encoding']).toBe('chunked');
+  expect(compact.text).toBe(JSON.stringify(JSON.parse(compact.text)));
+  expect(JSON.parse(compact.text).rows[22499].data.Key.value).toBe(22600);
+  const small = await get('query.maxRows=5000');
+  expect(Number(small.headers['content-length'])).toBe(Buffer.byteLength(small.text));
+  expect(small.text).toBe(JSON.stringify(JSON.parse(small.text), null, 2));
+});

@@ -1,0 +1,81 @@
+/**
+ * JSON answers with one big array (selectRows and executeSql rows), written in pieces.
+ *
+ * A body given such an array by {@link lazyArray} reads like any object: the property is a getter
+ * that builds the whole array once (for tests and in-process callers). {@link jsonPieces} writes
+ * it `CHUNK` items at a time instead, so a 1,000,000-row answer is never one string in memory and
+ * its first bytes can leave while later rows are still being built (chunked transfer, as Tomcat
+ * sends a large LabKey answer). The bytes are those of `JSON.stringify(body)` (compact) or
+ * `JSON.stringify(body, null, 2)` (LabKey's default, pretty-printed).
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+
+/** Items built and serialised at once. */
+export const CHUNK = 1000;
+/**
+ * Arrays longer than this are streamed. A shorter answer (a client's page of a few thousand rows)
+ * costs the mock less as one string and one write than as pieces.
+ */
+export const STREAM_ABOVE = 20_000;
+
+const LAZY = Symbol('lazyArray');
+
+interface Lazy {
+  key: string;
+  length: number;
+  items: (from: number, to: number) => unknown[];
+}
+
+/** A placeholder no server text contains: where the array goes in the text of the rest of the body. */
+const MARK = JSON.stringify(`\u0000${randomUUID()}`);
+
+/**
+ * Defines `body[key]` as an array of `length` items that `items(from, to)` builds on demand
+ * (`to` exclusive). Reading the property builds all of them once.
+ */
+export function lazyArray(body: Record<string, unknown>, key: string, length: number, items: (from: number, to: number) => unknown[]): void {
+  let all: unknown[] | undefined;
+  Object.defineProperty(body, key, { enumerable: true, configurable: true, get: () => (all ??= items(0, length)) });
+  Object.defineProperty(body, LAZY, { value: { key, length, items } satisfies Lazy });
+}
+
+function lazyOf(body: unknown): Lazy | undefined {
+  return body !== null && typeof body === 'object' ? ((body as Record<symbol, unknown>)[LAZY] as Lazy | undefined) : undefined;
+}
+
+/** Whether `body` holds a lazy array long enough to stream. */
+export function isLargeBody(body: unknown): boolean {
+  const lazy = lazyOf(body);
+  return lazy !== undefined && lazy.length > STREAM_ABOVE;
+}
+
+/**
+ * The JSON text of `body` in pieces: everything before the lazy array, the array a chunk of items
+ * at a time, then the rest. A body without a lazy array is one piece.
+ */
+export function* jsonPieces(body: unknown, compact: boolean): Generator<string, void, undefined> {
+  const stringify = (v: unknown): string => (compact ? JSON.stringify(v) : JSON.stringify(v, null, 2));
+  const lazy = lazyOf(body);
+  if (!lazy) {
+    yield stringify(body);
+    return;
+  }
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(body as object)) rest[k] = k === lazy.key ? JSON.parse(MARK) : (body as Record<string, unknown>)[k];
+  const text = stringify(rest);
+  const at = text.indexOf(MARK);
+  yield text.slice(0, at);
+  if (lazy.length === 0) yield '[]';
+  else {
+    for (let from = 0; from < lazy.length; from += CHUNK) {
+      const items = lazy.items(from, Math.min(lazy.length, from + CHUNK));
+      // The array is a top-level value: compact "[a,b]" loses its brackets; pretty, each line moves
+      // one level in ("[\n  a\n]" becomes "\n    a") and the closing "\n  ]" comes once at the end.
+      const s = compact ? JSON.stringify(items).slice(1, -1) : JSON.stringify(items, null, 2).replaceAll('\n', '\n  ').slice(1, -4);
+      yield (from === 0 ? '[' : ',') + s;
+    }
+    yield compact ? ']' : '\n  ]';
+  }
+  yield text.slice(at + MARK.length);
+}
