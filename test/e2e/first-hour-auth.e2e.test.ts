@@ -5,12 +5,16 @@
  * socket that accepts and never answers.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome, type TempHome } from '../helpers/temp-home.js';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { baseEnv, expectNoLeaks, LK_BIN, runLk, trackSecret } from '../helpers/run-lk.js';
 import { runLkInPty } from '../helpers/pty.js';
 
@@ -143,6 +147,50 @@ describe('a new user, first hour: auth, doctor and exit codes', () => {
     expect(r.screen).toContain(`hint: Run \`lk auth login --server ${mock.url}\``);
     expect(r.screen).not.toContain('Paste your API key');
     expect(r.screen).not.toMatch(/SSL routines|openssl/i);
+  });
+
+  describe('login with http:// against a port that speaks TLS (https)', () => {
+    // A TLS front for the mock on its own port, with a throw-away self-signed certificate for
+    // 127.0.0.1 made by Debian's openssl: what a LabKey behind an https-only port looks like.
+    let front: HttpsServer;
+    let certFile: string;
+    let port: number;
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lk-e2e-tls-'));
+      certFile = join(dir, 'cert.pem');
+      const keyFile = join(dir, 'key.pem');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+      front = createHttpsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
+        const upstream = httpRequest({ host: '127.0.0.1', port: mock.server.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.on('error', () => res.destroy());
+        req.pipe(upstream);
+      });
+      await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+      port = (front.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((r) => front.close(() => r())));
+
+    it('says "this port speaks HTTPS, use https://" before asking for the key, and reads no key', async () => {
+      const plain = `http://127.0.0.1:${port}/labkey`;
+      const secure = `https://127.0.0.1:${port}/labkey`;
+      // The certificate trusted (as after installing its CA): https:// is LabKey, so lk says to use it.
+      const r = await runLkInPty(['auth', 'login', '--server', plain], home, [], { NODE_EXTRA_CA_CERTS: certFile });
+      expect(r.code).toBe(1);
+      expect(r.screen).toContain(`lk: 127.0.0.1:${port} speaks HTTPS, not plain HTTP, and ${secure} answers like LabKey: use https://, not http://. lk did not ask for a key and stored nothing.`);
+      expect(r.screen).toContain(`hint: Run \`lk auth login --server ${secure}\`.`);
+      expect(r.screen).not.toMatch(/Paste your API key|API key:/);
+      // Not trusted (self-signed, as often on an intranet): still "speaks HTTPS", and what to trust.
+      const u = await runLkInPty(['auth', 'login', '--server', plain], home, []);
+      expect(u.code).toBe(1);
+      expect(u.screen).toContain(`lk: 127.0.0.1:${port} speaks HTTPS, not plain HTTP (the server's TLS certificate is not trusted here: self-signed certificate): use https://, not http://. lk did not ask for a key and stored nothing.`);
+      expect(u.screen).toContain(`once the certificate is trusted`);
+      expect(u.screen).not.toMatch(/Paste your API key|API key:/);
+      expect(home.netrcExists()).toBe(false);
+      expect(existsSync(home.configPath)).toBe(false);
+    });
   });
 
   it('login without the context path says where LabKey answers before asking for the key', async () => {

@@ -163,9 +163,12 @@ export class NetworkError extends HttpError {
   override readonly name = 'NetworkError';
   /** The system or undici error code, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
   readonly errno: string | undefined;
-  constructor(message: string, options: HttpErrorOptions & { errno?: string } = {}) {
+  /** The server spoke TLS but its certificate is not trusted here (self-signed, unknown CA, expired, another name): `errno` says which. */
+  readonly untrustedCertificate: boolean;
+  constructor(message: string, options: HttpErrorOptions & { errno?: string; untrustedCertificate?: boolean } = {}) {
     super(message, options, ErrorCodes.NETWORK);
     this.errno = options.errno;
+    this.untrustedCertificate = options.untrustedCertificate === true;
   }
 }
 

@@ -483,16 +483,34 @@ export function fromTransportError(
       cause: e,
     });
   }
-  const t = about(where, ': ', networkText(code, err?.message));
+  const untrusted = code !== undefined && UNTRUSTED_CERTIFICATE.has(code);
+  const t = about(where, ': ', untrusted ? `the server's TLS certificate is not trusted here: ${err?.message ?? code}` : networkText(code, err?.message));
   const net = new NetworkError(t.detail, {
     request,
     problem: t.problem,
     ...(code ? { errno: code } : {}),
-    hint: 'Check the server URL and that the server is running and reachable (`lk doctor`).',
+    ...(untrusted ? { untrustedCertificate: true } : {}),
+    hint: untrusted
+      ? "Trust the server's certificate: install its CA in the system store, or point NODE_EXTRA_CA_CERTS at its PEM file."
+      : 'Check the server URL and that the server is running and reachable (`lk doctor`).',
     cause: e,
   });
   return net;
 }
+
+/** Node's codes for a TLS certificate it does not trust (the server did speak TLS). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function networkText(code: string | undefined, message: string | undefined): string {
   switch (code) {

@@ -299,6 +299,19 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
       hint: works ? `Run \`lk auth login --server ${plain}\` (the key then travels unencrypted: only on a trusted network).` : `Check the scheme and port of the URL (often https:// on port 443, http:// on 8080).`,
     });
   }
+  if (url.protocol === 'http:' && !(typeof failure.errno === 'string' && NOTHING_THERE.has(failure.errno)) && failure.code !== 'LK_TIMEOUT' && failure.code !== 'LK_ABORTED') {
+    const secure = `https:${server.url.slice('http:'.length)}`;
+    const tls = await speaksTls(secure, whoAmI);
+    if (tls) {
+      const why = tls.kind === 'labkey' ? `, and ${secure} answers like LabKey` : tls.kind === 'untrusted' ? ` (${tls.problem})` : `, but ${secure} does not answer like LabKey either (${tls.problem})`;
+      throw new CliError('LK_SERVER_CHECK', `${url.host} speaks HTTPS, not plain HTTP${why}: use https://, not http://. ${nothing}`, {
+        hint:
+          tls.kind === 'untrusted'
+            ? `Run \`lk auth login --server ${secure}\` once the certificate is trusted (install its CA in the system store, or point NODE_EXTRA_CA_CERTS at it).`
+            : `Run \`lk auth login --server ${secure}\`${tls.kind === 'other' ? ' with the right context path' : ''}.`,
+      });
+    }
+  }
   if (failure.code === 'LK_NETWORK' || failure.code === 'LK_TIMEOUT' || failure.code === 'LK_ABORTED') {
     throw new CliError('LK_SERVER_CHECK', `Cannot reach ${server.url} (${failure.problem ?? 'no answer'}). ${nothing}`, {
       hint: 'Check the URL (scheme, host, port) and that the server is running; `lk doctor --server URL` checks it step by step.',
@@ -313,6 +326,27 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
   throw new CliError('LK_SERVER_CHECK', `${server.url} does not answer like a LabKey server (${failure.problem ?? failure.code}), nor does ${other}. ${nothing}`, {
     hint: 'Check the base URL: scheme, host, port and context path (e.g. https://host/labkey or https://host).',
   });
+}
+
+/** Network errors that mean nothing listens there: no other scheme is worth a try. */
+const NOTHING_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether `secure` (the https:// form of an http:// URL that failed) is served over TLS: LabKey
+ * answers there, the port presents a certificate this machine does not trust, or it answers HTTP
+ * over TLS that is not LabKey's. `undefined` when the port does not speak TLS either.
+ */
+async function speaksTls(secure: string, whoAmI: (base: string) => Promise<unknown>): Promise<{ kind: 'labkey' | 'untrusted' | 'other'; problem?: string } | undefined> {
+  try {
+    await whoAmI(secure);
+    return { kind: 'labkey' };
+  } catch (e) {
+    const err = e as { code?: string; untrustedCertificate?: boolean; status?: number; problem?: string };
+    if (err.code && LABKEY_ANSWERED.has(err.code)) return { kind: 'labkey' };
+    if (err.untrustedCertificate === true) return { kind: 'untrusted', problem: err.problem ?? 'certificate not trusted' };
+    if (typeof err.status === 'number') return { kind: 'other', problem: err.problem ?? `HTTP ${err.status}` };
+    return undefined;
+  }
 }
 
 /** Node's TLS error codes for a TLS hello answered by a plain-HTTP port. */
