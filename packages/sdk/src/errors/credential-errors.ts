@@ -64,8 +64,10 @@ export class NetrcSyntaxError extends LabKeyError {
   readonly column: number;
   /** What is wrong at that line and column, e.g. `unterminated quoted token (…)`. */
   readonly problem: string;
+  /** Which problem: a quoted token not closed on its line, or a keyword with no value before the end of the file. */
+  readonly kind: 'unterminated-quote' | 'missing-value';
 
-  constructor(problem: string, at: { file?: string; line: number; column: number }, options: LabKeyErrorOptions = {}) {
+  constructor(problem: string, at: { file?: string; line: number; column: number; kind: NetrcSyntaxError['kind'] }, options: LabKeyErrorOptions = {}) {
     super(ErrorCodes.NETRC_SYNTAX, `${at.file ?? 'netrc'}:${at.line}:${at.column}: ${problem}`, {
       hint: options.hint ?? 'Fix the netrc file at that line (run `lk doctor` for details).',
       cause: options.cause,
@@ -73,6 +75,7 @@ export class NetrcSyntaxError extends LabKeyError {
     this.file = at.file;
     this.line = at.line;
     this.column = at.column;
+    this.kind = at.kind;
     this.problem = problem;
   }
 }

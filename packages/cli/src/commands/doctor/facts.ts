@@ -32,7 +32,7 @@ export interface NetrcFacts {
   /** Why the file could not be read (not a file, EACCES, …). */
   readError?: string;
   parsed?: Netrc;
-  syntaxError?: { line: number; column: number; message: string };
+  syntaxError?: { line: number; column: number; message: string; kind: NetrcSyntaxError['kind'] };
 }
 
 export type KeyVerdict =
@@ -134,7 +134,7 @@ async function gatherNetrc(deps: Deps, ctx: ResolveContext): Promise<NetrcFacts>
     if (!sdk.isLabKeyError(e) || e.code !== 'LK_NETRC_SYNTAX') throw e;
     // Never a token value: the problem says what is wrong, the fields where.
     const err = e as NetrcSyntaxError;
-    facts.syntaxError = { line: err.line, column: err.column, message: err.problem };
+    facts.syntaxError = { line: err.line, column: err.column, message: err.problem, kind: err.kind };
   }
   return facts;
 }

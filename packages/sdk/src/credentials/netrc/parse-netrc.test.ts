@@ -288,7 +288,7 @@ describe('warnings and errors', () => {
   test('an unterminated quote is a NetrcSyntaxError at the quote, without the value', () => {
     const e = syntaxError('machine a login x\n  password "lk_test_unterminated value\n', '/h/.netrc');
     expect(e.code).toBe('LK_NETRC_SYNTAX');
-    expect(e).toMatchObject({ file: '/h/.netrc', line: 2, column: 12 });
+    expect(e).toMatchObject({ file: '/h/.netrc', line: 2, column: 12, kind: 'unterminated-quote' });
     expect(e.message).toContain('/h/.netrc:2:12');
     expect(e.message).not.toContain('lk_test_unterminated');
     expect(JSON.stringify(e)).not.toContain('lk_test_unterminated');
@@ -301,7 +301,7 @@ describe('warnings and errors', () => {
 
   test('a keyword without a value at the end of the file is a NetrcSyntaxError at the keyword', () => {
     const e = syntaxError('machine a login x\npassword');
-    expect(e).toMatchObject({ line: 2, column: 1, code: 'LK_NETRC_SYNTAX' });
+    expect(e).toMatchObject({ line: 2, column: 1, code: 'LK_NETRC_SYNTAX', kind: 'missing-value' });
     expect(e.message).toContain("'password'");
     expect(syntaxError('machine')).toMatchObject({ line: 1, column: 1 });
     expect(syntaxError('machine a\nmacdef')).toMatchObject({ line: 2, column: 1 });

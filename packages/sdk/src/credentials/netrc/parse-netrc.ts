@@ -237,6 +237,7 @@ class Scanner {
             file: this.file,
             line,
             column,
+            kind: 'unterminated-quote',
           });
         }
         if (c === QUOTE) break;
@@ -381,7 +382,7 @@ export function parseNetrc(text: string, options: ParseNetrcOptions = {}): Netrc
   const valueOf = (kw: Token): Token => {
     const v = sc.next(true);
     if (!v) {
-      throw new NetrcSyntaxError(`keyword '${kw.text}' has no value (end of file)`, { file, line: kw.line, column: kw.column });
+      throw new NetrcSyntaxError(`keyword '${kw.text}' has no value (end of file)`, { file, line: kw.line, column: kw.column, kind: 'missing-value' });
     }
     return v;
   };

@@ -544,7 +544,7 @@ function editNaming(file: string, edit: (text: string) => string, text: string):
     return edit(text);
   } catch (e) {
     if (!(e instanceof NetrcSyntaxError) || e.file !== undefined) throw e;
-    throw new NetrcSyntaxError(e.problem, { file, line: e.line, column: e.column }, { hint: e.hint, cause: e });
+    throw new NetrcSyntaxError(e.problem, { file, line: e.line, column: e.column, kind: e.kind }, { hint: e.hint, cause: e });
   }
 }
 

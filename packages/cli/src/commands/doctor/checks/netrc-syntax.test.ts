@@ -15,7 +15,7 @@ describe('check: netrc syntax', () => {
     const r = await h.check(netrcSyntax);
     expect(r.status).toBe('fail');
     expect(r.detail).toBe(`${h.netrc} line 2, column 41: unterminated quoted token (a quoted token must close on its own line). No client can use this file until it is fixed.`);
-    expect(r.fix).toContain(`Edit ${h.netrc} at line 2`);
+    expect(r.fix).toBe(`Edit ${h.netrc} at line 2: add the closing " on that line (a quoted value ends on the line it starts on), or remove the opening one.`);
     expect(h.leaks(r)).toEqual([]);
   });
 
@@ -24,6 +24,8 @@ describe('check: netrc syntax', () => {
     const r = await h.check(netrcSyntax);
     expect(r.status).toBe('fail');
     expect(r.detail).toContain(' line 3, column 32: keyword \'password\' has no value');
+    // A value is the next token, whatever it is (a keyword too): quoting is never the fix.
+    expect(r.fix).toBe(`Edit ${h.netrc} at line 3: write the keyword's value after it (e.g. \`password KEY\`), or delete the keyword; \`lk auth login\` writes a whole entry.`);
   });
 
   it('skipped tokens are a warning, one line each', async () => {

@@ -15,7 +15,9 @@ export const netrcSyntax = netrcFileCheck({
         this,
         'fail',
         `${file} line ${err.line}, column ${err.column}: ${err.message}. No client can use this file until it is fixed.`,
-        `Edit ${file} at line ${err.line}: close the quote, or give the keyword its value (quote a value that is itself a keyword, e.g. password "default").`,
+        err.kind === 'unterminated-quote'
+          ? `Edit ${file} at line ${err.line}: add the closing " on that line (a quoted value ends on the line it starts on), or remove the opening one.`
+          : `Edit ${file} at line ${err.line}: write the keyword's value after it (e.g. \`password KEY\`), or delete the keyword; \`lk auth login\` writes a whole entry.`,
       );
     }
     const warnings = (facts.netrc.parsed?.warnings ?? []).filter((w) => !COVERED.has(w.code));
