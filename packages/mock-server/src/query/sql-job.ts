@@ -58,8 +58,13 @@ export interface SqlRows {
   sort: { field: string; direction: 'ASC' | 'DESC' }[];
 }
 
-/** The runner's answer: rows, an error as LabKey reports it, or "send the image of this target". */
+/**
+ * The runner's answer: rows, an error as LabKey reports it, or "send the image of this target".
+ * A long answer's rows come first in parts (each a few thousand rows at most), so the mock reads
+ * them a bit at a time while the statement still runs; the final answer's rows follow them.
+ */
 export type SqlReply =
+  | { id: number; part: unknown[][] }
   | ({ id: number; ok: true } & SqlRows)
   | { id: number; ok: false; status: number; message: string; exceptionClass: string }
   | { id: number; needImage: true };
@@ -71,26 +76,42 @@ function valueBytes(v: unknown): number {
   return 8;
 }
 
-/** The rows of `it`, stopped with a 500 when their values pass the size cap: a result costs bounded memory. */
-function collectRows(it: IterableIterator<unknown[]>, resultCapBytes: number): unknown[][] {
-  const rows: unknown[][] = [];
+/** A part of the rows goes to the mock once it holds this many rows or bytes of values. */
+const PART_ROWS = 4096;
+const PART_BYTES = 1024 * 1024;
+
+/**
+ * The rows of `it`, handed to `emit` in parts, stopped with a 500 when their values pass the size
+ * cap (a result costs bounded memory). Returns the rows not yet emitted and how many there were in all.
+ */
+function collectRows(it: IterableIterator<unknown[]>, resultCapBytes: number, emit: (part: unknown[][]) => void): { tail: unknown[][]; total: number } {
+  let part: unknown[][] = [];
+  let total = 0;
   let bytes = 0;
+  let partStart = 0;
   for (const row of it) {
-    rows.push(row);
+    part.push(row);
+    total++;
     for (const v of row) bytes += valueBytes(v);
     if (bytes > resultCapBytes) {
       throw new ActionError(500, `The query's result is larger than ${resultCapBytes} bytes; select fewer rows or columns.`, 'java.lang.IllegalStateException');
     }
+    if (part.length >= PART_ROWS || bytes - partStart >= PART_BYTES) {
+      emit(part);
+      part = [];
+      partStart = bytes;
+    }
   }
-  return rows;
+  return { tail: part, total };
 }
 
 /**
  * Run `job.sql` on `db` (the target attached): the SELECT-only check, query.sort over the result
  * columns, the page (or all rows up to the row cap), and the total count when the answer needs one.
- * SQLite errors become LabKey's parse errors. The time cap is the mock's: it kills the runner.
+ * Rows go to `emit` in parts as they come; the answer's `rows` are the rest. SQLite errors become
+ * LabKey's parse errors. The time cap is the mock's: it kills the runner.
  */
-export function runJob(db: Database.Database, stmts: Map<string, Database.Statement>, job: SqlJob): SqlRows {
+export function runJob(db: Database.Database, stmts: Map<string, Database.Statement>, job: SqlJob, emit: (part: unknown[][]) => void): SqlRows {
   const { sql, paging } = job;
   const prep = (s: string) => {
     try {
@@ -126,16 +147,17 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   const orderBy = sort.length ? ` ORDER BY ${sort.map((s) => `${q(s.field)} ${s.direction}`).join(', ')}` : '';
 
   let rows: unknown[][] | undefined;
+  let total = 0;
   if (!paging.metadataOnly) {
     const stmt = prep(`${inner}${orderBy} LIMIT ? OFFSET ?`).raw(true);
     // Caller SQL may never end (a recursive CTE): "all rows" stops at a cap instead of hanging.
-    rows = run(() => collectRows(stmt.iterate(paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes));
-    if (paging.limit === null && rows.length > job.rowCap) {
+    ({ tail: rows, total } = run(() => collectRows(stmt.iterate(paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes, emit)));
+    if (paging.limit === null && total > job.rowCap) {
       throw new ActionError(500, `The query returned more than ${job.rowCap} rows; use maxRows and offset to page through it.`, 'java.lang.IllegalStateException');
     }
   }
   let counted: number | undefined;
-  const rowCount = rowCountOf(paging, rows?.length ?? 0, job.includeTotal, () => {
+  const rowCount = rowCountOf(paging, total, job.includeTotal, () => {
     if (job.knownCount !== undefined) return job.knownCount;
     counted = run(() => (prep(`SELECT COUNT(*) FROM (SELECT 1 FROM (\n${sql}\n) LIMIT ${job.countCap})`).raw(true).get() as [number])[0]);
     return counted;

@@ -31,6 +31,18 @@ test('a statement sees the rows written since the one before (the copy is re-sen
   }
 });
 
+test('a long answer comes from the runner in parts and arrives whole and in order', async () => {
+  const engine = createQueryEngine({ generatedRows: 0 });
+  try {
+    const r = await run(engine, 'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 10000) SELECT i, zeroblob(300) AS b FROM s', '/home', { maxRows: '-1' });
+    expect(r.status).toBe(200);
+    expect(r.body.rowCount).toBe(10000);
+    expect(r.body.rows.map((x: any) => x.i)).toEqual(Array.from({ length: 10000 }, (_, k) => k + 1));
+  } finally {
+    engine.close();
+  }
+});
+
 test('more containers than the runner keeps copies of: each statement still sees its own container', async () => {
   const engine = createQueryEngine({ seed: 'empty' });
   try {

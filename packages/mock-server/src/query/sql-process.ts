@@ -42,6 +42,8 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   /** The runner it was sent to. */
   child: ChildProcess | undefined;
+  /** Rows that came before the answer (see {@link SqlReply}). */
+  rows: unknown[][];
 }
 
 /** Where the runner module is and how to start it: the built .js, or the .ts sources under jest. */
@@ -76,7 +78,7 @@ export class SqlProcess {
   run(make: () => JobSource): Promise<SqlRows> {
     return new Promise<SqlRows>((resolve, reject) => {
       if (this.closed) return reject(new ActionError(503, 'The mock server is closing.', STATE_ERROR));
-      this.queue.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, child: undefined });
+      this.queue.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, child: undefined, rows: [] });
       this.pump();
     });
   }
@@ -112,6 +114,7 @@ export class SqlProcess {
       const send = withImage || this.held.get(t.key) !== t.version;
       if (send) this.held.delete(t.key);
       p.id = this.nextId++;
+      p.rows = [];
       p.sent = send ? { key: t.key, version: t.version } : undefined;
       job = { ...rest, id: p.id, target: { ...t, ...(send ? { image: image() } : {}) } };
     } catch (e) {
@@ -151,9 +154,15 @@ export class SqlProcess {
   private onReply(child: ChildProcess, r: SqlReply): void {
     const p = this.current;
     if (!p || r.id !== p.id) return;
+    if ('part' in r) {
+      for (const row of r.part) p.rows.push(row);
+      return;
+    }
     if (p.sent) this.held.set(p.sent.key, p.sent.version);
     if ('needImage' in r) return this.dispatch(child, p, true);
-    this.settle(p, () => (r.ok ? p.resolve(r) : p.reject(new ActionError(r.status, r.message, r.exceptionClass))));
+    if (!r.ok) return this.settle(p, () => p.reject(new ActionError(r.status, r.message, r.exceptionClass)));
+    const rows = r.rows && p.rows.length ? p.rows.concat(r.rows) : r.rows;
+    this.settle(p, () => p.resolve({ ...r, rows }));
   }
 
   /** Finish the statement in flight (once) and start the next. */

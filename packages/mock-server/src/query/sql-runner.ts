@@ -76,7 +76,7 @@ function answer(job: SqlJob): SqlReply {
     nowMs = job.nowMs;
     ctx.user = job.user;
     try {
-      return { id: job.id, ok: true, ...runJob(c.db, c.stmts, job) };
+      return { id: job.id, ok: true, ...runJob(c.db, c.stmts, job, (part) => process.send!({ id: job.id, part } satisfies SqlReply)) };
     } finally {
       ctx.user = undefined;
       // A caller's copy of a virtual schema holds their own rows only: never kept for another.
