@@ -22,6 +22,8 @@ const SQL_COUNT_CAP = 10_000_000;
 /** executeSql: longest a statement may run, and most bytes of values in one answer. */
 const SQL_TIME_CAP_MS = 5_000;
 const SQL_RESULT_CAP_BYTES = 64 * 1024 * 1024;
+/** executeSql: most memory the SQL runner process may hold while a statement runs. */
+const SQL_MEMORY_CAP_BYTES = 1024 * 1024 * 1024;
 
 /** Options beyond the public ones (tests and the server). */
 export interface EngineOptions extends QueryEngineOptions {
@@ -34,6 +36,8 @@ export interface EngineOptions extends QueryEngineOptions {
   sqlTimeCapMs?: number;
   /** executeSql: an answer whose values pass this many bytes fails (default 64 MiB). */
   sqlResultCapBytes?: number;
+  /** executeSql: a statement whose runner process grows past this many resident bytes is stopped (Linux; default 1 GiB). */
+  sqlMemoryCapBytes?: number;
 }
 
 function guard(fn: () => ApiResult): ApiResult {
@@ -65,7 +69,7 @@ class Engine implements QueryEngine {
       catalog: this.catalog,
       cache: this.cache,
       now,
-      runner: new SqlProcess(opts.sqlTimeCapMs ?? SQL_TIME_CAP_MS),
+      runner: new SqlProcess({ timeCapMs: opts.sqlTimeCapMs ?? SQL_TIME_CAP_MS, memoryCapBytes: opts.sqlMemoryCapBytes ?? SQL_MEMORY_CAP_BYTES }),
       rowCap: opts.sqlRowCap ?? SQL_ROW_CAP,
       countCap: opts.sqlCountCap ?? SQL_COUNT_CAP,
       resultCapBytes: opts.sqlResultCapBytes ?? SQL_RESULT_CAP_BYTES,

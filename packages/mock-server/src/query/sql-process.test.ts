@@ -1,6 +1,6 @@
 // executeSql runs in the SQL runner process: it sees the data as of each statement (copies are
-// re-sent after a write, and after the runner dropped them), and a statement past the time cap
-// is stopped by killing the runner, after which the next statement gets a new one.
+// re-sent after a write, and after the runner dropped them), and a statement past the time or
+// memory cap is stopped by killing the runner, after which the next statement gets a new one.
 import { createQueryEngine, type Params, type QueryEngine, type QueryUser } from './index.js';
 
 const bob: QueryUser = { id: 1002, email: 'bob@lk.test', displayName: 'bob', isSiteAdmin: false, impersonated: false, guest: false };
@@ -88,6 +88,20 @@ test('a statement past the time cap is stopped, and the ones queued behind it ru
     engine.close();
   }
 });
+
+test("a statement whose runner grows past the memory cap (SQLite's own memory, not V8's) is stopped", async () => {
+  const engine = createQueryEngine({ generatedRows: 0, sqlTimeCapMs: 30_000, sqlMemoryCapBytes: 400 * 1024 * 1024 });
+  try {
+    const t0 = Date.now();
+    const r = await run(engine, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT length(group_concat(printf('%0100d', x))) AS n FROM c");
+    expect(r.status).toBe(500);
+    expect(r.body.exception).toBe('The query used more than 400 MiB of memory and was stopped; select fewer rows or columns, or use a simpler query.');
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect((await run(engine, 'SELECT 1 AS one')).body.rows).toEqual([{ one: 1 }]);
+  } finally {
+    engine.close();
+  }
+}, 60_000);
 
 test('after close, a statement is refused rather than starting a runner', async () => {
   const engine = createQueryEngine({ generatedRows: 0 });

@@ -5,13 +5,17 @@
  * runner is killed (SIGKILL) and the statement answered with the time-cap 500; the next statement
  * starts a new runner. The runner starts on the first statement, not with the mock.
  *
+ * SQLite's own memory (a group_concat over endless rows grew the runner by ~580 MB in 5 s) is not
+ * V8 heap, so --max-old-space-size does not bound it: on Linux the mock reads the runner's resident
+ * size every 100 ms while a statement runs and stops it past the memory cap the same way.
+ *
  * Worker threads were tried first: `worker.terminate()` does not stop a statement running in
  * SQLite's native code (the thread kept a core busy for as long as it was watched), a process
  * can be killed.
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +27,26 @@ const RUNNER_HEAP_MB = 1024;
 /** Longest a new runner may take to start (load Node and better-sqlite3) on a loaded machine. */
 const START_TIMEOUT_MS = 30_000;
 const STATE_ERROR = 'java.lang.IllegalStateException';
+/** How often a running statement's runner is weighed. */
+const MEMORY_CHECK_MS = 100;
+
+/** A process's resident set in bytes, from /proc (Linux); undefined elsewhere or once it is gone. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The caps a statement runs under. */
+export interface SqlProcessOptions {
+  /** A statement still running after this many ms is stopped (the runner killed). */
+  timeCapMs: number;
+  /** A statement whose runner grows past this many resident bytes is stopped (Linux). */
+  memoryCapBytes: number;
+}
 
 /** A target as the engine describes it: its image is read only when the runner lacks that version. */
 export interface TargetSource extends Omit<JobTarget, 'image'> {
@@ -40,6 +64,8 @@ interface Pending {
   /** The target and version whose image went with the job, if one did. */
   sent: { key: string; version: string } | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Weighs the runner while the statement runs. */
+  watch: NodeJS.Timeout | undefined;
   /** The runner it was sent to. */
   child: ChildProcess | undefined;
   /** Rows that came before the answer (see {@link SqlReply}). */
@@ -71,14 +97,13 @@ export class SqlProcess {
   private nextId = 1;
   private closed = false;
 
-  /** @param timeCapMs a statement still running after this many ms is stopped (the runner killed) */
-  constructor(private readonly timeCapMs: number) {}
+  constructor(private readonly caps: SqlProcessOptions) {}
 
   /** Run a statement; rejects with the {@link ActionError} the caller should answer. */
   run(make: () => JobSource): Promise<SqlRows> {
     return new Promise<SqlRows>((resolve, reject) => {
       if (this.closed) return reject(new ActionError(503, 'The mock server is closing.', STATE_ERROR));
-      this.queue.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, child: undefined, rows: [] });
+      this.queue.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, watch: undefined, child: undefined, rows: [] });
       this.pump();
     });
   }
@@ -123,11 +148,20 @@ export class SqlProcess {
     }
     p.child = child;
     child.channel?.ref();
-    clearTimeout(p.timer);
-    p.timer = setTimeout(() => {
+    const stop = (message: string) => {
       this.drop(child);
-      this.settle(p, () => p.reject(new ActionError(500, `The query ran longer than ${this.timeCapMs} ms and was stopped; use maxRows, or a simpler query.`, STATE_ERROR)));
-    }, this.timeCapMs);
+      this.settle(p, () => p.reject(new ActionError(500, message, STATE_ERROR)));
+    };
+    const { timeCapMs, memoryCapBytes } = this.caps;
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => stop(`The query ran longer than ${timeCapMs} ms and was stopped; use maxRows, or a simpler query.`), timeCapMs);
+    clearInterval(p.watch);
+    p.watch = setInterval(() => {
+      const rss = child.pid === undefined ? undefined : residentBytes(child.pid);
+      if (rss !== undefined && rss > memoryCapBytes) {
+        stop(`The query used more than ${Math.round(memoryCapBytes / 1048576)} MiB of memory and was stopped; select fewer rows or columns, or use a simpler query.`);
+      }
+    }, MEMORY_CHECK_MS);
     child.send(job, (e) => {
       if (e) this.lost(child, 'its channel closed');
     });
@@ -169,6 +203,7 @@ export class SqlProcess {
   private settle(p: Pending, finish: () => void): void {
     if (this.current !== p) return;
     clearTimeout(p.timer);
+    clearInterval(p.watch);
     this.current = undefined;
     finish();
     this.pump();
