@@ -1,7 +1,8 @@
 /** A new user's first hour with lk query and lk keys: the things that misled or lost data, each as the user did it. */
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome } from '../helpers/temp-home.js';
-import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
+import { expectNoLeaks, runLk, trackSecret, type LkRun } from '../helpers/run-lk.js';
+import type { TempHome } from '../helpers/temp-home.js';
 
 expectNoLeaks();
 jest.setTimeout(120_000);
@@ -87,5 +88,75 @@ describe("a new user's first hour: lk query", () => {
       expect(r.stderr.match(/Nope/g)).toHaveLength(1);
       expect(r.stderr).toMatch(/^! warning: lists\.People has no column Nope /);
     }
+  });
+});
+
+/** The sub-commands a `--help` screen lists under "Commands:" (commander's help command left out). */
+function subcommands(help: string): string[] {
+  const section = help.split('\nCommands:\n')[1]?.split('\n\n')[0] ?? '';
+  return [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+}
+
+/** Every leaf command of lk (`auth status`, `doctor`, …) and its --help screen, walked from `lk --help`. */
+async function walkCommands(home: TempHome): Promise<Map<string, string>> {
+  const leaves = new Map<string, string>();
+  const visit = async (path: string[]): Promise<void> => {
+    const r: LkRun = await runLk([...path, '--help'], { home });
+    expect(r.code).toBe(0);
+    const subs = subcommands(r.stdout);
+    if (path.length > 0 && subs.length === 0) leaves.set(path.join(' '), r.stdout);
+    for (const sub of subs) await visit([...path, sub]);
+  };
+  await visit([]);
+  return leaves;
+}
+
+describe("a new user's first hour: --json and --format on every command", () => {
+  const mock = withMockServer();
+  const home = useTempHome();
+
+  it('lk <command> --help, for every command that prints data, lists both --format and --json', async () => {
+    const leaves = await walkCommands(home);
+    const lists = (help: string, flag: string) => new RegExp(`^ +${flag}\\b`, 'm').test(help);
+    const withBoth = [...leaves].filter(([, help]) => lists(help, '--format') && lists(help, '--json')).map(([name]) => name);
+    const withOne = [...leaves].filter(([, help]) => lists(help, '--format') !== lists(help, '--json')).map(([name]) => name);
+    expect(withOne).toEqual([]);
+    expect(withBoth.sort()).toEqual(['api', 'auth status', 'doctor', 'keys list', 'query columns', 'query queries', 'query schemas', 'query select', 'query sql']);
+    // The rest print no data (a key, a script, a confirmation): a new command that does must be added above.
+    expect([...leaves.keys()].filter((n) => !withBoth.includes(n)).sort()).toEqual(['auth login', 'auth logout', 'auth token', 'completion', 'keys create', 'keys revoke', 'keys rotate']);
+    for (const name of withBoth) expect(leaves.get(name)).toContain('(same as --format json)');
+  });
+
+  it('lk auth status and lk doctor take --format json (same as --json) and --format text (the default); --format csv is an lk usage error naming the formats', async () => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+    for (const cmd of [['auth', 'status'], ['doctor']]) {
+      const [json, format, text, plain] = await Promise.all([['--json'], ['--format', 'json'], ['--format', 'text'], []].map((f) => runLk([...cmd, ...f], { home })));
+      for (const r of [json, format, text, plain]) expect(r.code).toBe(0);
+      expect(JSON.parse(format!.stdout)).toEqual(JSON.parse(json!.stdout));
+      expect(text!.stdout).toBe(plain!.stdout);
+      expect(text!.stdout).toContain(mock.url);
+      const csv = await runLk([...cmd, '--format', 'csv'], { home });
+      expect(csv.code).toBe(2);
+      expect(csv.stderr).toContain(`lk: option '--format <format>' argument 'csv' is invalid. Allowed choices are text, json.`);
+      expect(csv.stderr).not.toContain('commander');
+      const csvJson = await runLk([...cmd, '--format', 'csv', '--json'], { home });
+      expect(csvJson.code).toBe(2);
+      expect(JSON.parse(csvJson.stdout).error).toMatchObject({ code: 'LK_USAGE', exitCode: 2, message: expect.stringContaining('Allowed choices are text, json.') });
+      const both = await runLk([...cmd, '--json', '--format', 'text'], { home });
+      expect(both.code).toBe(2);
+      expect(JSON.parse(both.stdout).error).toMatchObject({ code: 'LK_USAGE', message: '--json is --format json; it cannot go with --format text.' });
+    }
+    // The discovery commands check --json against --format too (they printed JSON and ignored csv).
+    const schemas = await runLk(['query', 'schemas', '--json', '--format', 'csv'], { home });
+    expect(schemas.code).toBe(2);
+    expect(JSON.parse(schemas.stdout).error).toMatchObject({ code: 'LK_USAGE', message: '--json is --format json; it cannot go with --format csv.' });
+    // lk api answers JSON either way: --format json is accepted, any other format named as not.
+    const api = await runLk(['api', 'login-whoAmI.api', '--format', 'json'], { home });
+    expect(api.code).toBe(0);
+    expect(JSON.parse(api.stdout)).toMatchObject({ email: 'alice@lk.test' });
+    const apiCsv = await runLk(['api', 'login-whoAmI.api', '--format', 'csv'], { home });
+    expect(apiCsv.code).toBe(2);
+    expect(apiCsv.stderr).toContain('Allowed choices are json.');
   });
 });

@@ -17,6 +17,7 @@ import type { AuthScheme } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { clientFor, resolveServer, withClient, AUTH_SCHEMES } from '../shared/server.js';
 import { serverCommand } from '../shared/command.js';
+import { addFormatOptions } from '../shared/format.js';
 import { asParams, flat, parseFields, type Fields } from './fields.js';
 
 export interface ApiOptions {
@@ -28,26 +29,35 @@ export interface ApiOptions {
   field: string[];
   input?: string;
   paginate?: boolean;
+  format?: (typeof API_FORMATS)[number];
   json?: boolean;
 }
+
+/** The answer is JSON: --format takes json only (for scripts that pass --format json to every command). */
+const API_FORMATS = ['json'] as const;
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
 export const apiCommand = serverCommand(
   (parent) =>
-    parent
-      .command('api')
-      .description('call any LabKey API action with lk\'s key, e.g. `lk api query-selectRows.api -f schemaName=lists -f query.queryName=People`')
-      .argument('<action>', 'controller-action, e.g. query-selectRows or query-insertRows.api (a container path may come first: /home/query-selectRows.api)')
-      .argument('[container]', "container (folder) path, e.g. /home (default: --container, else the server's default container)")
-      .option('-f, --raw-field <key=value>', 'a string field, repeatable', collect, [] as string[])
-      .option('-F, --field <key=value>', 'a typed field (true, false, null, numbers; @file or @- reads a file or stdin, as JSON when it is JSON), repeatable', collect, [] as string[])
-      .option('--input <file>', 'the JSON body, from a file or - for stdin (fields then go in the query string)')
-      .addOption(new Option('-X, --method <method>', 'HTTP method (default: GET, or POST with fields or --input)').choices(['GET', 'POST']).argParser((v: string) => v.toUpperCase()))
-      .option('--container <path>', "container (folder) path (default: the server's default container)")
-      .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]))
-      .option('--paginate', 'follow offset/maxRows of a selectRows-style answer until rowCount, printing all rows in one answer')
-      .option('--json', 'errors as JSON on stdout too (the answer is JSON either way)'),
+    // The answer is JSON either way: --json (--format json) makes errors JSON on stdout too.
+    addFormatOptions(
+      parent
+        .command('api')
+        .description('call any LabKey API action with lk\'s key, e.g. `lk api query-selectRows.api -f schemaName=lists -f query.queryName=People`')
+        .argument('<action>', 'controller-action, e.g. query-selectRows or query-insertRows.api (a container path may come first: /home/query-selectRows.api)')
+        .argument('[container]', "container (folder) path, e.g. /home (default: --container, else the server's default container)")
+        .option('-f, --raw-field <key=value>', 'a string field, repeatable', collect, [] as string[])
+        .option('-F, --field <key=value>', 'a typed field (true, false, null, numbers; @file or @- reads a file or stdin, as JSON when it is JSON), repeatable', collect, [] as string[])
+        .option('--input <file>', 'the JSON body, from a file or - for stdin (fields then go in the query string)')
+        .addOption(new Option('-X, --method <method>', 'HTTP method (default: GET, or POST with fields or --input)').choices(['GET', 'POST']).argParser((v: string) => v.toUpperCase()))
+        .option('--container <path>', "container (folder) path (default: the server's default container)")
+        .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]))
+        .option('--paginate', 'follow offset/maxRows of a selectRows-style answer until rowCount, printing all rows in one answer'),
+      API_FORMATS,
+      'json, indented on a terminal',
+      'errors too',
+    ),
   runApi,
 );
 

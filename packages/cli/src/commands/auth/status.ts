@@ -10,12 +10,15 @@ import type { Deps } from '../../deps.js';
 import { ENV_API_KEY, ENV_SERVER, serverUrlFrom, type ResolvedServer } from '../shared/server.js';
 import type { ServerEntry } from '../../config.js';
 import { serverCommand } from '../shared/command.js';
+import { addFormatOptions, formatAsked } from '../shared/format.js';
 import { errorSummary, errorText } from '../../handle-error.js';
 import { relativeTime } from './shared/expiry.js';
 
 export interface StatusOptions {
   server?: string;
   showToken?: boolean;
+  format?: (typeof STATUS_FORMATS)[number];
+  /** `--json`: the same as `--format json`. */
   json?: boolean;
   check?: boolean;
   within?: string;
@@ -23,15 +26,22 @@ export interface StatusOptions {
 
 export const statusCommand = serverCommand(
   (parent) =>
-    parent
-      .command('status')
-      .description('show, for each known server, where the key comes from and whether the server accepts it')
-      .option('--show-token', 'print the full key instead of a masked one')
-      .option('--json', 'print the report as JSON')
+    addFormatOptions(
+      parent
+        .command('status')
+        .description('show, for each known server, where the key comes from and whether the server accepts it')
+        .option('--show-token', 'print the full key instead of a masked one'),
+      STATUS_FORMATS,
+      'text, a block per server',
+      'the report',
+    )
       .option('--check', 'for cron and CI: fail (exit 1) also when a key expires within --within')
       .option('--within <duration>', 'with --check: how soon counts as expiring, e.g. 7d, 12h, 30m (default 7d; implies --check)'),
   runStatus,
 );
+
+/** What lk auth status prints: the report for people (text), or the servers as JSON. */
+export const STATUS_FORMATS = ['text', 'json'] as const;
 
 export interface ServerStatus {
   server: string;
@@ -81,6 +91,7 @@ const AUTH_LABEL: Record<string, string> = { apikey: 'apikey header', basic: 'Ba
 
 export async function runStatus(opts: StatusOptions, deps: Deps): Promise<ServerStatus[]> {
   const { io } = deps;
+  const json = formatAsked(opts) === 'json';
   const check = opts.check === true || opts.within !== undefined;
   const within = check ? parseDuration(opts.within ?? '7d') : 0;
   const config = await deps.config.load();
@@ -150,7 +161,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
 
   const failed = results.filter((r) => !r.ok).length;
   const expiring = results.filter((r) => r.expiresSoon).length;
-  if (opts.json) {
+  if (json) {
     await io.out(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const noKeychain = keychainProblem(results);

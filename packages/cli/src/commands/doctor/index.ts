@@ -1,5 +1,5 @@
 /**
- * Registers `lk doctor [--server URL] [--fix] [--json]`. Flags become options here; the work is
+ * Registers `lk doctor [--server URL] [--fix] [--format text|json] [--json]`. Flags become options here; the work is
  * in `doctor.ts` (`runDoctor(opts, deps)`), imported only when the command runs, so `lk --help`
  * loads none of it.
  */
@@ -7,29 +7,37 @@ import type { Command } from 'commander';
 import type { Deps } from '../../deps.js';
 import type { DoctorOptions } from './facts.js';
 import { serverCommand } from '../shared/command.js';
+import { addFormatOptions, formatAsked } from '../shared/format.js';
+
+/** What lk doctor prints: the report for people (text), or the checks as JSON. */
+export const DOCTOR_FORMATS = ['text', 'json'] as const;
 
 /** What commander hands the action. */
 export interface DoctorFlags {
   server?: string;
   fix?: boolean;
+  format?: (typeof DOCTOR_FORMATS)[number];
   json?: boolean;
 }
 
-/** What commander hands the action, as doctor options. */
+/** What commander hands the action, as doctor options (`--json` is `--format json`). */
 export function doctorOptions(flags: DoctorFlags): DoctorOptions {
-  const o: DoctorOptions = { fix: flags.fix === true, json: flags.json === true };
+  const o: DoctorOptions = { fix: flags.fix === true, json: formatAsked(flags) === 'json' };
   if (flags.server !== undefined) o.server = flags.server;
   return o;
 }
 
 export const doctorCommand = serverCommand(
   (parent) =>
-    parent
-      .command('doctor')
-      .description('check the netrc file, the key sources, the server URL and the key, and say how to fix each problem')
-      .option('--fix', 'apply the safe repairs (after a backup of the netrc file), then check again')
-      .option('--json', 'print the checks as JSON')
-      .addHelpText(
+    addFormatOptions(
+      parent
+        .command('doctor')
+        .description('check the netrc file, the key sources, the server URL and the key, and say how to fix each problem')
+        .option('--fix', 'apply the safe repairs (after a backup of the netrc file), then check again'),
+      DOCTOR_FORMATS,
+      'text, one line per check',
+      'the checks',
+    ).addHelpText(
         'after',
         `
 Repairs done by --fix (after copying the file to <netrc>.lk-backup-<time>, mode 0600):

@@ -2,8 +2,7 @@
 import { CliError } from '../../cli-error.js';
 import { describeKeyRole, type ApiKeyRow } from '@lk/sdk';
 import type { Deps } from '../../deps.js';
-import { Option } from 'commander';
-import { usageError } from '../../cli-error.js';
+import { addFormatOptions, formatAsked } from '../shared/format.js';
 import { createRowWriter, FORMATS, type Format } from '../../output/row-writer.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { serverCommand } from '../shared/command.js';
@@ -17,18 +16,19 @@ export interface ListOptions {
 
 export const listCommand = serverCommand(
   (parent) =>
-    parent
-      .command('list')
-      .description('list your API keys on the server (never the keys themselves)')
-      .option('--all', "every user's keys (site administrators; core.APIKeys)")
-      .option('--json', 'print the rows as JSON (same as --format json)')
-      .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices([...FORMATS])),
+    addFormatOptions(
+      parent
+        .command('list')
+        .description('list your API keys on the server (never the keys themselves)')
+        .option('--all', "every user's keys (site administrators; core.APIKeys)"),
+      FORMATS,
+      'table on a terminal, else tsv',
+    ),
   runList,
 );
 
 export async function runList(opts: ListOptions, deps: Deps): Promise<ApiKeyRow[]> {
-  if (opts.json && opts.format && opts.format !== 'json') throw usageError(`--json is --format json; it cannot go with --format ${opts.format}.`, 'Give one of them.');
-  const format: Format = opts.json ? 'json' : (opts.format ?? (deps.io.stdoutIsTTY ? 'table' : 'tsv'));
+  const format: Format = formatAsked(opts) ?? (deps.io.stdoutIsTTY ? 'table' : 'tsv');
   const server = await resolveServer(deps, opts.server);
   const client = await clientFor(deps, server);
   return withClient(client, async (c) => {

@@ -1,5 +1,6 @@
 /** How the discovery commands (`lk query schemas|queries|columns`) print: rows, or JSON. */
 import { Option, type Command } from 'commander';
+import { addFormatOptions, formatAsked } from '../shared/format.js';
 import type { Deps } from '../../deps.js';
 import { createRowWriter, FORMATS, type Format } from '../../output/row-writer.js';
 import { addServerOption, AUTH_SCHEMES } from '../shared/server.js';
@@ -16,16 +17,15 @@ export interface DiscoveryOptions {
 /** --container, --auth, --format, --json, --server. */
 export function addDiscoveryOptions(cmd: Command): Command {
   addServerOption(cmd);
-  return cmd
+  cmd
     .option('--container <path>', "container (folder) path, e.g. /home (default: the server's default container)")
-    .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]))
-    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices([...FORMATS]))
-    .option('--json', 'print the rows as JSON (same as --format json)');
+    .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]));
+  return addFormatOptions(cmd, FORMATS, 'table on a terminal, else tsv');
 }
 
 /** Writes `rows` in the chosen format (`--json` is `--format json`). */
 export async function writeDiscoveryRows(deps: Deps, rows: Record<string, unknown>[], o: DiscoveryOptions, empty: string): Promise<void> {
-  const format: Format = o.json ? 'json' : (o.format ?? (deps.io.stdoutIsTTY ? 'table' : 'tsv'));
+  const format: Format = formatAsked(o) ?? (deps.io.stdoutIsTTY ? 'table' : 'tsv');
   const w = createRowWriter(deps.io, { format });
   for (const r of rows) {
     const wrote = w.row(r);

@@ -10,6 +10,7 @@ import { createRowWriter, FORMATS, type Format } from '../../output/row-writer.j
 import { typedColumns, type TypedFileWriter } from '../../output/typed-columns.js';
 import { VERSION } from '../../version.js';
 import { addServerOption, AUTH_SCHEMES } from '../shared/server.js';
+import { addFormatOptions, formatAsked } from '../shared/format.js';
 
 /** Typed, binary formats: written to a file (--output) with column types from the server's metadata. */
 export const TYPED_FORMATS = ['parquet', 'arrow'] as const;
@@ -50,13 +51,13 @@ export function intArg(name: string, min: number): (v: string) => number {
 /** Options every query verb shares. */
 export function addQueryOptions(cmd: Command): Command {
   addServerOption(cmd);
-  return cmd
+  cmd
     .option('--container <path>', 'container (folder) path, e.g. /home (default: the server\'s default container)')
     .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]))
     .option('--max-rows <n>', 'stop after n rows', intArg('--max-rows', 0))
-    .option('--page-size <n>', 'rows fetched per request', intArg('--page-size', 1))
-    .addOption(new Option('--format <format>', 'output format (default: from --output\'s extension, else table on a terminal, else tsv); parquet and arrow are typed files for --output').choices([...QUERY_FORMATS]))
-    .option('--json', 'print the rows as JSON (same as --format json)')
+    .option('--page-size <n>', 'rows fetched per request', intArg('--page-size', 1));
+  // parquet and arrow are typed files for --output.
+  return addFormatOptions(cmd, QUERY_FORMATS, "from --output's extension, else table on a terminal, else tsv; parquet and arrow need --output")
     .option('--output <file>', 'write to FILE (atomically: it appears only when complete) instead of stdout, with a progress bar on a terminal');
 }
 
@@ -64,11 +65,8 @@ const BY_EXTENSION: Record<string, QueryFormat> = { '.parquet': 'parquet', '.arr
 
 /** The format asked for, else the one --output's extension names, else table on a terminal, else tsv. */
 function formatFor(o: OutputOptions, io: IO): QueryFormat {
-  if (o.json) {
-    if (o.format && o.format !== 'json') throw usageError(`--json is --format json; it cannot go with --format ${o.format}.`, 'Give one of them.');
-    return 'json';
-  }
-  if (o.format) return o.format;
+  const asked = formatAsked(o);
+  if (asked) return asked;
   if (o.output !== undefined) return BY_EXTENSION[extname(o.output).toLowerCase()] ?? 'tsv';
   return io.stdoutIsTTY ? 'table' : 'tsv';
 }
