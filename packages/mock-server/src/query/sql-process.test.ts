@@ -103,10 +103,16 @@ test("a statement whose runner grows past the memory cap (SQLite's own memory, n
   }
 }, 60_000);
 
-test('after close, a statement is refused rather than starting a runner', async () => {
-  const engine = createQueryEngine({ generatedRows: 0 });
+test('close answers the statements running and waiting with 503, and refuses later ones rather than starting a runner', async () => {
+  const engine = createQueryEngine({ generatedRows: 0, sqlTimeCapMs: 60_000 });
   expect((await run(engine, 'SELECT 1 AS one')).body.rows).toEqual([{ one: 1 }]);
+  const running = run(engine, NEVER_ENDS);
+  const waiting = run(engine, 'SELECT 2 AS two');
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = Date.now();
   engine.close();
-  const r = await run(engine, 'SELECT 1 AS one');
-  expect(r.status).toBe(503);
+  expect((await running).status).toBe(503);
+  expect((await waiting).status).toBe(503);
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect((await run(engine, 'SELECT 1 AS one')).status).toBe(503);
 });

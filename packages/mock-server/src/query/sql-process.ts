@@ -30,6 +30,10 @@ const STATE_ERROR = 'java.lang.IllegalStateException';
 /** How often a running statement's runner is weighed. */
 const MEMORY_CHECK_MS = 100;
 
+function closingError(): ActionError {
+  return new ActionError(503, 'The mock server is closing.', STATE_ERROR);
+}
+
 /** A process's resident set in bytes, from /proc (Linux); undefined elsewhere or once it is gone. */
 function residentBytes(pid: number): number | undefined {
   try {
@@ -102,7 +106,7 @@ export class SqlProcess {
   /** Run a statement; rejects with the {@link ActionError} the caller should answer. */
   run(make: () => JobSource): Promise<SqlRows> {
     return new Promise<SqlRows>((resolve, reject) => {
-      if (this.closed) return reject(new ActionError(503, 'The mock server is closing.', STATE_ERROR));
+      if (this.closed) return reject(closingError());
       this.queue.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, watch: undefined, child: undefined, rows: [] });
       this.pump();
     });
@@ -111,7 +115,9 @@ export class SqlProcess {
   /** Stop the runner and remove its directory. */
   close(): void {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new ActionError(503, 'The mock server is closing.', STATE_ERROR));
+    for (const p of this.queue.splice(0)) p.reject(closingError());
+    const p = this.current;
+    if (p) this.settle(p, () => p.reject(closingError()));
     this.child?.kill('SIGKILL');
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
@@ -245,7 +251,7 @@ export class SqlProcess {
     });
     if (this.closed) {
       child.kill('SIGKILL');
-      throw new ActionError(503, 'The mock server is closing.', STATE_ERROR);
+      throw closingError();
     }
     this.child = child;
     child.on('message', (r: SqlReply) => this.onReply(child, r));
