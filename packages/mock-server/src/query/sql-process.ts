@@ -34,10 +34,13 @@ function closingError(): ActionError {
   return new ActionError(503, 'The mock server is closing.', STATE_ERROR);
 }
 
-/** A process's resident set in bytes, from /proc (Linux); undefined elsewhere or once it is gone. */
+/**
+ * A process's resident memory of its own in bytes (anonymous: not the data images it maps), from
+ * /proc (Linux); undefined elsewhere or once it is gone.
+ */
 function residentBytes(pid: number): number | undefined {
   try {
-    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = /^RssAnon:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
