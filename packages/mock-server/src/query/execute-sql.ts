@@ -54,7 +54,7 @@ export async function executeSql(env: SqlEnv, { params, container, user }: ReadR
   // A virtual schema's tables as this caller sees them now; the lists as they are when the statement is sent.
   const target: () => TargetSource = catalog.isLists(schemaName) ? () => listsTarget(catalog, container) : virtualTarget(catalog, schemaName, container, user);
   let countKey: string | null = null;
-  const got = await env.runner.run(() => {
+  const got = await env.runner.run(String(user.id), () => {
     const t = target();
     countKey = t.keep ? `sql|${t.key}|${t.version}|${sql}` : null;
     return {

@@ -6,10 +6,10 @@ import { createQueryEngine, type Params, type QueryEngine, type QueryUser } from
 const bob: QueryUser = { id: 1002, email: 'bob@lk.test', displayName: 'bob', isSiteAdmin: false, impersonated: false, guest: false };
 type R = { status: number; body: any };
 
-function run(engine: QueryEngine, sql: string, container = '/home', extra: Record<string, string> = {}): Promise<R> {
+function run(engine: QueryEngine, sql: string, container = '/home', extra: Record<string, string> = {}, user = bob): Promise<R> {
   const params: Params = { schemaName: ['lists'], sql: [sql] };
   for (const [k, v] of Object.entries(extra)) params[k] = [v];
-  return engine.executeSql({ params, container, user: bob }) as Promise<R>;
+  return engine.executeSql({ params, container, user }) as Promise<R>;
 }
 
 const NEVER_ENDS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c';
@@ -84,6 +84,22 @@ test('a statement past the time cap is stopped, and the ones queued behind it ru
     expect(stuck.body).toMatchObject({ exception: 'The query ran longer than 300 ms and was stopped; use maxRows, or a simpler query.', exceptionClass: 'java.lang.IllegalStateException' });
     expect(next.body.rows).toEqual([{ n: 10 }]);
     expect(who.body.rows).toEqual([{ me: 1002, name: 'bob' }]);
+  } finally {
+    engine.close();
+  }
+});
+
+test("statements take turns by user: one user's queue of runaways delays another's statement by one time cap", async () => {
+  const engine = createQueryEngine({ generatedRows: 0, sqlTimeCapMs: 300 });
+  const alice: QueryUser = { ...bob, id: 1001, email: 'alice@lk.test', displayName: 'alice' };
+  try {
+    const done: string[] = [];
+    const mark = (name: string) => (r: R) => (done.push(`${name} ${r.status}`), r);
+    const runaways = [1, 2, 3].map((i) => run(engine, NEVER_ENDS, '/home', {}, alice).then(mark(`alice${i}`)));
+    const bobs = run(engine, 'SELECT USERNAME() AS me').then(mark('bob'));
+    expect((await bobs).body.rows).toEqual([{ me: 'bob' }]);
+    await Promise.all(runaways);
+    expect(done).toEqual(['alice1 500', 'bob 200', 'alice2 500', 'alice3 500']);
   } finally {
     engine.close();
   }

@@ -3,7 +3,9 @@
  * statements one at a time, so a statement stuck in SQLite (a recursive CTE under an aggregate
  * produces no row to check a deadline at) never blocks the mock's event loop. At the time cap the
  * runner is killed (SIGKILL) and the statement answered with the time-cap 500; the next statement
- * starts a new runner. The runner starts on the first statement, not with the mock.
+ * starts a new runner. The runner starts on the first statement, not with the mock. Waiting
+ * statements take turns by user, so one user's queue of runaways delays another user's statement
+ * by at most one time cap.
  *
  * SQLite's own memory (a group_concat over endless rows grew the runner by ~580 MB in 5 s) is not
  * V8 heap, so --max-old-space-size does not bound it: on Linux the mock reads the runner's resident
@@ -98,7 +100,9 @@ export class SqlProcess {
   private starting: Promise<ChildProcess> | undefined;
   /** Target key → the version the current runner holds. */
   private readonly held = new Map<string, string>();
-  private readonly queue: Pending[] = [];
+  /** Waiting statements by user, users in turn order (the one served last goes to the back). */
+  private readonly queues = new Map<string, Pending[]>();
+  private lastOwner: string | undefined;
   private current: Pending | undefined;
   private dir: string | undefined;
   private nextId = 1;
@@ -106,19 +110,41 @@ export class SqlProcess {
 
   constructor(private readonly caps: SqlProcessOptions) {}
 
-  /** Run a statement; rejects with the {@link ActionError} the caller should answer. */
-  run(make: () => JobSource): Promise<SqlRows> {
+  /** Run `owner`'s statement; rejects with the {@link ActionError} the caller should answer. */
+  run(owner: string, make: () => JobSource): Promise<SqlRows> {
     return new Promise<SqlRows>((resolve, reject) => {
       if (this.closed) return reject(closingError());
-      this.queue.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, watch: undefined, child: undefined, rows: [] });
+      let q = this.queues.get(owner);
+      if (!q) this.queues.set(owner, (q = []));
+      q.push({ make, resolve, reject, id: 0, sent: undefined, timer: undefined, watch: undefined, child: undefined, rows: [] });
       this.pump();
     });
+  }
+
+  /** The next statement: the oldest of the user whose turn it is (another user's than the last, when there is one). */
+  private takeNext(): Pending | undefined {
+    let owner: string | undefined;
+    for (const o of this.queues.keys()) {
+      owner ??= o;
+      if (o !== this.lastOwner) {
+        owner = o;
+        break;
+      }
+    }
+    if (owner === undefined) return undefined;
+    const q = this.queues.get(owner)!;
+    const p = q.shift()!;
+    this.queues.delete(owner);
+    if (q.length) this.queues.set(owner, q);
+    this.lastOwner = owner;
+    return p;
   }
 
   /** Stop the runner and remove its directory. */
   close(): void {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(closingError());
+    for (const q of this.queues.values()) for (const p of q.splice(0)) p.reject(closingError());
+    this.queues.clear();
     const p = this.current;
     if (p) this.settle(p, () => p.reject(closingError()));
     this.child?.kill('SIGKILL');
@@ -127,7 +153,7 @@ export class SqlProcess {
 
   private pump(): void {
     if (this.current || this.closed) return;
-    const next = this.queue.shift();
+    const next = this.takeNext();
     if (!next) {
       this.child?.channel?.unref(); // an idle runner keeps no process alive
       return;
