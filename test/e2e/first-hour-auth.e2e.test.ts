@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome, type TempHome } from '../helpers/temp-home.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { baseEnv, expectNoLeaks, LK_BIN, runLk, trackSecret } from '../helpers/run-lk.js';
 import { runLkInPty } from '../helpers/pty.js';
 
@@ -351,8 +351,67 @@ describe('a new user, first hour: auth, doctor and exit codes', () => {
     ]);
     const r = await runLk(['auth', 'status'], { home, env: NO_KEYCHAIN });
     expect(r.code).toBe(4);
-    expect(r.stderr.startsWith('! no keychain: ')).toBe(true);
+    expect(r.stderr.startsWith('! No keychain here: ')).toBe(true);
     expect(r.stderr.match(/D-?Bus/gi)?.length ?? 0).toBe(1);
     expect(r.stderr.match(/keychain: skipped \(no keychain, see above\)/g)).toHaveLength(2);
+  });
+
+  describe('no keychain (no D-Bus session, or one without a Secret Service): every no-key error says so once, in plain words', () => {
+    let bus: ChildProcess;
+    let busDir: string;
+    beforeAll(async () => {
+      // A throw-away D-Bus session bus with no services at all: no Secret Service can be activated on it.
+      busDir = mkdtempSync(join(tmpdir(), 'lk-e2e-bus-'));
+      writeFileSync(
+        join(busDir, 'bus.conf'),
+        `<busconfig><type>session</type><listen>unix:path=${busDir}/bus</listen><policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`,
+      );
+      bus = spawn('dbus-daemon', [`--config-file=${join(busDir, 'bus.conf')}`, '--nofork'], { stdio: 'ignore' });
+      for (let i = 0; i < 100 && !existsSync(join(busDir, 'bus')); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(join(busDir, 'bus'))).toBe(true);
+    });
+    afterAll(() => void bus.kill());
+
+    /** The SDK on its own, as a program using @lk/sdk would: selectRows with no key anywhere. */
+    const sdkSelect = (env: Record<string, string>): Promise<{ code?: string; message: string; trail: Array<Record<string, unknown>> }> =>
+      new Promise((resolve, reject) => {
+        const sdk = join(dirname(LK_BIN), '..', '..', 'sdk', 'dist', 'index.js');
+        const script = `import { createClient } from ${JSON.stringify(sdk)};
+try { await createClient({ baseUrl: process.env.LABKEY_SERVER }).selectRows({ schemaName: 'lists', queryName: 'People' }); console.log('{}'); }
+catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, trail: e.trail })); }`;
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: baseEnv(home, env), stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        child.on('error', reject);
+        child.on('close', () => resolve(JSON.parse(out)));
+      });
+
+    it.each([
+      ['no DBUS_SESSION_BUS_ADDRESS', 'no D-Bus session', /DBUS_SESSION_BUS_ADDRESS is not set/],
+      ['a D-Bus session without a Secret Service', 'the D-Bus session has no Secret Service', /org\.freedesktop\.secrets was not provided/],
+    ])('with %s, lk query, lk keys list, lk auth token and the SDK say "No keychain here" once; the D-Bus text is only in --json\'s trail and lk doctor', async (label, why, native) => {
+      const env: Record<string, string> = { LABKEY_SERVER: mock.url, ...(label.startsWith('a D-Bus') ? { DBUS_SESSION_BUS_ADDRESS: `unix:path=${busDir}/bus` } : {}) };
+      const plain = `keychain: skipped (No keychain here: ${why})`;
+      for (const args of [['query', 'select', 'lists', 'People'], ['keys', 'list'], ['auth', 'token']]) {
+        const r = await runLk(args, { home, env });
+        expect(r.code).toBe(4);
+        expect(r.stderr).toContain(`lk: No LabKey API key found for ${mock.url}. Tried:\n`);
+        expect(r.stderr).toContain(`  - ${plain}\n`);
+        expect(r.stderr.match(/keychain/gi)).toHaveLength(2); // the trail's "keychain: … No keychain here", nothing more
+        expect(r.stderr).not.toMatch(/DBus error|freedesktop|DBUS_SESSION_BUS_ADDRESS|Platform failure/);
+      }
+      const json = await runLk(['keys', 'list', '--json'], { home, env });
+      expect(json.code).toBe(4);
+      const err = JSON.parse(json.stdout).error;
+      expect(err.message).not.toMatch(native);
+      expect(err.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: `No keychain here: ${why}`, unavailable: true, detail: expect.stringMatching(native) });
+      const doctor = await runLk(['doctor'], { home, env });
+      expect(doctor.stdout).toMatch(new RegExp(`keychain: skipped \\(No keychain here: ${why}; .*${native.source}`));
+      const sdk = await sdkSelect(env);
+      expect(sdk.code).toBe('LK_NO_CREDENTIALS');
+      expect(sdk.message).toContain(`  - ${plain}\n`);
+      expect(sdk.message).not.toMatch(native);
+      expect(sdk.trail[1]).toMatchObject({ unavailable: true, detail: expect.stringMatching(native) });
+    });
   });
 });

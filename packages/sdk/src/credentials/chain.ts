@@ -8,6 +8,7 @@ import type {
   ResolveContext,
   ResolveStep,
   ShadowedCredential,
+  Skipped,
   SourceResult,
 } from './types.js';
 
@@ -27,6 +28,10 @@ export interface SourceReport {
   outcome: ResolveStep['outcome'];
   /** Why it was skipped or failed (the same text as in the trail). */
   reason?: string;
+  /** As in the trail: the store does not exist here (no keychain). */
+  unavailable?: true;
+  /** As in the trail: the system's own text behind `reason`, for diagnostics. */
+  detail?: string;
   /** Present when `outcome` is `found`; its `trail` holds just this step. */
   credential?: Credential;
   /** Present when `outcome` is `error`: what the source threw (a LabKeyError for our sources). */
@@ -78,7 +83,7 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
           throw error;
         }
         if (isSkipped(result)) {
-          trail.push({ source: source.name, outcome: 'skipped', reason: result.reason, ...(result.repairable ? { repairable: true as const } : {}) });
+          trail.push(skipStep(source.name, result));
           continue;
         }
         trail.push({ source: source.name, outcome: 'found' });
@@ -101,7 +106,8 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
         try {
           const result = await source.resolve(ctx);
           if (isSkipped(result)) {
-            reports.push({ source: source.name, outcome: 'skipped', reason: result.reason });
+            const { unavailable, detail } = skipStep(source.name, result);
+            reports.push({ source: source.name, outcome: 'skipped', reason: result.reason, ...(unavailable ? { unavailable } : {}), ...(detail !== undefined ? { detail } : {}) });
           } else {
             const step: ResolveStep = { source: source.name, outcome: 'found' };
             reports.push({ source: source.name, outcome: 'found', credential: { ...stripTrail(result), trail: [step] } });
@@ -117,8 +123,20 @@ export function chain(...sources: CredentialSource[]): CredentialChain {
   };
 }
 
-function isSkipped(result: SourceResult): result is { skipped: true; reason: string } {
+function isSkipped(result: SourceResult): result is Skipped {
   return (result as { skipped?: unknown }).skipped === true;
+}
+
+/** The trail step of a skip: its reason, and the flags and system text it carries. */
+function skipStep(source: string, result: Skipped): ResolveStep {
+  return {
+    source,
+    outcome: 'skipped',
+    reason: result.reason,
+    ...(result.repairable ? { repairable: true as const } : {}),
+    ...(result.unavailable ? { unavailable: true as const } : {}),
+    ...(result.detail !== undefined ? { detail: result.detail } : {}),
+  };
 }
 
 function stripTrail(result: SourceResult): Omit<Credential, 'trail'> {

@@ -77,7 +77,7 @@ describe('defaultChain precedence: option → env → keychain → netrc', () =>
     keychain.fail = 'unavailable';
     const credential = await defaultChain().resolve(ctx);
     expect(credential.source).toBe(`netrc:${netrcFile}:1`);
-    expect(credential.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: 'memory keychain: simulated unavailable' });
+    expect(credential.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: 'memory keychain: simulated unavailable', unavailable: true });
   });
 
   it('passes over a locked keychain to netrc, with the reason in the trail', async () => {

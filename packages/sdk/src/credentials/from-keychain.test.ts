@@ -2,6 +2,9 @@ import { fromKeychain, keychainAccountFor, KEYCHAIN_SERVICE } from './from-keych
 import { defaultResolveContext } from './default-chain.js';
 import { createMemoryKeychain } from './keychain/memory-keychain.js';
 import { fingerprintKey } from '../redact/fingerprint.js';
+import { KeychainError } from './keychain/keychain-error.js';
+import { chain } from './chain.js';
+import type { NoCredentialsError } from '../errors/credential-errors.js';
 import type { Credential, Keychain } from './types.js';
 
 const KEY = 'lk_test_0000000000000000000000000000000000000001';
@@ -54,7 +57,27 @@ describe('fromKeychain', () => {
   it('skips when no keychain service is reachable (headless Linux), with the reason', async () => {
     const keychain = createMemoryKeychain({ fail: 'unavailable' });
     const result = await fromKeychain().resolve(ctx(keychain));
-    expect(result).toEqual({ skipped: true, reason: 'memory keychain: simulated unavailable' });
+    expect(result).toEqual({ skipped: true, reason: 'memory keychain: simulated unavailable', unavailable: true });
+  });
+
+  it("keeps the keychain's own text out of the reason: it goes in `detail`, and a no-key error says the plain reason once", async () => {
+    const native = 'Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files';
+    const keychain: Keychain = {
+      name: 'Secret Service',
+      get: async () => {
+        throw new KeychainError('unavailable', 'get', 'No keychain here: the D-Bus session has no Secret Service.', { native });
+      },
+      set: async () => undefined,
+      delete: async () => false,
+    };
+    expect(await fromKeychain().resolve(ctx(keychain))).toEqual({ skipped: true, reason: 'No keychain here: the D-Bus session has no Secret Service', unavailable: true, detail: native });
+    const none = { name: 'none', resolve: async () => ({ skipped: true as const, reason: 'nothing here' }) };
+    const e = (await chain(fromKeychain(), none).resolve(ctx(keychain)).catch((x: unknown) => x)) as NoCredentialsError;
+    expect(e.code).toBe('LK_NO_CREDENTIALS');
+    expect(e.trail[0]).toEqual({ source: 'keychain', outcome: 'skipped', reason: 'No keychain here: the D-Bus session has no Secret Service', unavailable: true, detail: native });
+    expect(e.message.match(/no keychain/gi)).toHaveLength(1);
+    expect(e.message).not.toMatch(/DBus|freedesktop/);
+    expect(JSON.parse(JSON.stringify(e)).trail[0].detail).toBe(native);
   });
 
   it('skips on the failure kinds listed in skipOn, with the reason, and still throws the others', async () => {

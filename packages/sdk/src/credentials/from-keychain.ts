@@ -67,8 +67,14 @@ export function fromKeychain(options: FromKeychainOptions = {}): CredentialSourc
         stored = await ctx.keychain.get(service, account);
       } catch (error) {
         if (isKeychainFailure(error) && skipOn.has(error.kind)) {
-          debugTo(ctx.debug, 'credentials:keychain', 'skipped: %s %s', ctx.keychain.name, error.kind);
-          return { skipped: true, reason: error.summary };
+          debugTo(ctx.debug, 'credentials:keychain', 'skipped: %s %s%s', ctx.keychain.name, error.kind, error.native ? ` (${error.native})` : '');
+          // The plain reason for messages; the keychain's own text only in `detail` (lk doctor, --json).
+          return {
+            skipped: true,
+            reason: error.summary,
+            ...(error.kind === 'unavailable' ? { unavailable: true as const } : {}),
+            ...(error.native ? { detail: error.native } : {}),
+          };
         }
         throw error;
       }

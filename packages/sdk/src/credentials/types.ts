@@ -60,6 +60,13 @@ export interface ResolveStep {
   reason?: string;
   /** The source holds a key for this server that a safe edit of its file makes readable (what `lk doctor --fix` repairs). */
   repairable?: true;
+  /** The source's store does not exist here (no keychain on this machine): a caller listing several trails may say so once. */
+  unavailable?: true;
+  /**
+   * The system's own text behind `reason` (the keychain's D-Bus or Secret Service error), for
+   * `lk doctor`, `--json` and debug logs. Messages (a NoCredentialsError's) show `reason` only.
+   */
+  detail?: string;
 }
 
 /** A keychain the SDK can use. The OS adapter time-boxes every call. @public */
@@ -108,6 +115,10 @@ export interface Skipped {
   reason: string;
   /** A key is there, in an entry a safe edit makes readable (a machine with a scheme or port, a login other than apikey). */
   repairable?: true;
+  /** The store behind the source does not exist here at all (no keychain on this machine), as opposed to holding no key. */
+  unavailable?: true;
+  /** The system's own text behind `reason` (e.g. the keychain's D-Bus error), for diagnostics; never part of a message. */
+  detail?: string;
 }
 
 /** The result of a source: a credential (its `trail` is filled in by the chain), or a skip. @public */

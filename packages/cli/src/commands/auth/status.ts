@@ -64,7 +64,8 @@ export interface ServerStatus {
   role?: string | null;
   /** Later sources holding a different key, which is not used (source and fingerprint only). */
   shadowed?: { source: string; from: string; fingerprint: string }[];
-  trail?: { source: string; outcome: string; reason?: string }[];
+  /** The sources tried, from the error's trail: `unavailable` when the store is not there at all, `detail` the system's own text. */
+  trail?: { source: string; outcome: string; reason?: string; unavailable?: true; detail?: string }[];
   error?: { code: string; message: string; hint?: string; summary?: string };
   /** With --check: the key works but expires within the given time. */
   expiresSoon?: boolean;
@@ -165,7 +166,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
     await io.out(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const noKeychain = keychainProblem(results);
-    const head = noKeychain ? `${io.style.warn('!')} no keychain: ${noKeychain}\n\n` : '';
+    const head = noKeychain ? `${io.style.warn('!')} ${noKeychain}\n\n` : '';
     const text = head + results.map((r) => render(r, deps, noKeychain)).join('\n');
     if (failed === 0 && expiring === 0) await io.out(text);
     else io.err(text);
@@ -185,11 +186,15 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Server
   return results;
 }
 
-/** The keychain's reason for skipping, when it is the same for every server that has a trail: said once, at the top. */
+/**
+ * The SDK's reason when there is no keychain here (the trail step says `unavailable`), when it is
+ * the same for every server whose trail tried the keychain: said once, at the top. A keychain that
+ * merely has no entry for a server is that server's own line.
+ */
 function keychainProblem(results: readonly ServerStatus[]): string | undefined {
-  const reasons = new Set(results.flatMap((r) => (r.trail ?? []).filter((t) => t.source === 'keychain' && t.outcome !== 'found' && t.reason).map((t) => t.reason!)));
-  const trails = results.filter((r) => r.trail?.some((t) => t.source === 'keychain'));
-  return reasons.size === 1 && trails.length > 0 && !trails.some((r) => r.trail!.some((t) => t.source === 'keychain' && !t.reason)) ? [...reasons][0] : undefined;
+  const steps = results.flatMap((r) => (r.trail ?? []).filter((t) => t.source === 'keychain'));
+  const reasons = new Set(steps.map((t) => (t.unavailable && t.reason ? t.reason : undefined)));
+  return steps.length > 0 && reasons.size === 1 ? [...reasons][0] : undefined;
 }
 
 function render(r: ServerStatus, deps: Deps, noKeychain?: string): string {

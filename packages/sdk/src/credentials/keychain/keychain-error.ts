@@ -19,16 +19,23 @@ export type KeychainFailureKind = 'unavailable' | 'locked' | 'timeout' | 'failur
 export class KeychainError extends CredentialStoreError {
   readonly kind: KeychainFailureKind;
   readonly operation: 'get' | 'set' | 'delete';
+  /**
+   * The keychain's own text (the D-Bus or Secret Service error, the helper's), shortened and
+   * without the value being stored; for `lk doctor`, `--json` and debug logs. The message says the
+   * problem in plain words and leaves it out (except for an unclassified `failure`, where it is all there is).
+   */
+  readonly native: string | undefined;
 
   constructor(
     kind: KeychainFailureKind,
     operation: 'get' | 'set' | 'delete',
     message: string,
-    options: { hint?: string; cause?: unknown } = {},
+    options: { hint?: string; cause?: unknown; native?: string } = {},
   ) {
     super('keychain', message, options);
     this.kind = kind;
     this.operation = operation;
+    this.native = options.native;
   }
 }
 

@@ -173,7 +173,8 @@ console.log(JSON.stringify({ source: credential.source, trail: credential.trail,
     expect(out.trail).toHaveLength(3);
     expect(out.trail[0]).toEqual({ source: 'env', outcome: 'skipped', reason: 'LABKEY_API_KEY not set' });
     // "unavailable", not "did not answer within 3000 ms": it failed fast, it did not time out.
-    expect(out.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: expect.stringMatching(/^No Secret Service reachable \(.*DBus.*\)$/) });
+    // In plain words; the D-Bus text only in `detail`.
+    expect(out.trail[1]).toEqual({ source: 'keychain', outcome: 'skipped', reason: 'No keychain here: the D-Bus session cannot be reached', unavailable: true, detail: expect.stringMatching(/DBus/) });
     expect(out.trail[2]).toEqual({ source: 'netrc', outcome: 'found' });
   }, 60_000);
 
@@ -222,7 +223,9 @@ describe('createOsKeychain when no keychain can answer: no helper process', () =
       {
         source: 'keychain',
         outcome: 'skipped',
-        reason: `No Secret Service reachable (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set and there is no bus socket at ${runtime}/bus or /run/user/${uid}/bus)`,
+        reason: 'No keychain here: no D-Bus session',
+        unavailable: true,
+        detail: `DBUS_SESSION_BUS_ADDRESS is not set and there is no bus socket at ${runtime}/bus or /run/user/${uid}/bus`,
       },
       { source: 'netrc', outcome: 'found' },
     ]);
@@ -245,11 +248,11 @@ describe('createOsKeychain when no keychain can answer: no helper process', () =
   it('LK_KEYCHAIN=off: no helper even with a session bus address; get, set and delete fail as `unavailable`', async () => {
     const keychain = createOsKeychain({ env: childEnv({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', LK_KEYCHAIN: 'off' }), platform: 'linux' });
     const unavailable = { code: 'LK_CREDENTIAL_STORE', kind: 'unavailable', hint: expect.stringContaining('Unset LK_KEYCHAIN') };
-    await expect(keychain.get('lk', SERVER)).rejects.toMatchObject({ ...unavailable, message: '[lk-sdk] No Secret Service reachable (turned off by LK_KEYCHAIN=off).' });
+    await expect(keychain.get('lk', SERVER)).rejects.toMatchObject({ ...unavailable, message: '[lk-sdk] No keychain here: turned off by LK_KEYCHAIN=off.' });
     await expect(keychain.set('lk', SERVER, KEY)).rejects.toMatchObject(unavailable);
     await expect(keychain.delete('lk', SERVER)).rejects.toMatchObject(unavailable);
     const mac = createOsKeychain({ env: { LK_KEYCHAIN: 'OFF' }, platform: 'darwin' });
-    await expect(mac.get('lk', SERVER)).rejects.toMatchObject({ kind: 'unavailable', message: '[lk-sdk] The macOS Keychain is not available (turned off by LK_KEYCHAIN=OFF).' });
+    await expect(mac.get('lk', SERVER)).rejects.toMatchObject({ kind: 'unavailable', message: '[lk-sdk] No keychain here: turned off by LK_KEYCHAIN=OFF.' });
     expect(spawned).toEqual([]);
   }, 30_000);
 });

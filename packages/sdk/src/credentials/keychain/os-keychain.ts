@@ -74,7 +74,7 @@ interface HelperReply {
   message?: string;
   missingModule?: boolean;
   /** Set instead of starting a helper: why no keychain can answer here. */
-  unreachable?: string;
+  unreachable?: Unreachable;
 }
 
 /**
@@ -86,9 +86,9 @@ interface HelperReply {
  *   is unset), so no Secret Service can be reached. Headless servers, containers and CI jobs.
  * macOS and Windows always have their keychain, so only the opt-out applies there.
  */
-export function keychainUnreachable(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string | undefined {
+export function keychainUnreachable(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): Unreachable | undefined {
   const off = env.LK_KEYCHAIN?.trim().toLowerCase();
-  if (off === 'off' || off === '0' || off === 'false' || off === 'no') return `turned off by LK_KEYCHAIN=${env.LK_KEYCHAIN}`;
+  if (off === 'off' || off === '0' || off === 'false' || off === 'no') return { reason: `turned off by LK_KEYCHAIN=${env.LK_KEYCHAIN}`, off: true };
   if (platform !== 'linux' || env.DBUS_SESSION_BUS_ADDRESS) return undefined;
   const sockets: string[] = [];
   if (env.XDG_RUNTIME_DIR) sockets.push(`${env.XDG_RUNTIME_DIR}/bus`);
@@ -101,7 +101,15 @@ export function keychainUnreachable(env: Readonly<Record<string, string | undefi
       // not there
     }
   }
-  return `no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set and there is no bus socket at ${sockets.join(' or ')}`;
+  return { reason: 'no D-Bus session', detail: `DBUS_SESSION_BUS_ADDRESS is not set and there is no bus socket at ${sockets.join(' or ')}` };
+}
+
+/** Why no keychain can answer here: a few plain words, and the facts behind them. */
+export interface Unreachable {
+  reason: string;
+  detail?: string;
+  /** The user turned the keychain off (LK_KEYCHAIN=off). */
+  off?: true;
 }
 
 /**
@@ -129,7 +137,7 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
     // No helper process (about 130 ms of Node start-up) when nothing could answer it.
     const unreachable = keychainUnreachable(options.env ?? process.env, platform);
     if (unreachable !== undefined) {
-      debug('keychain', '%s %s/%s: not asked, %s', op, service, account, unreachable);
+      debug('keychain', '%s %s/%s: not asked, %s%s', op, service, account, unreachable.reason, unreachable.detail ? ` (${unreachable.detail})` : '');
       return { ok: false, unreachable };
     }
     modulePath ??= options.keyringModulePath ? Promise.resolve(options.keyringModulePath) : resolveKeyringModule();
@@ -145,11 +153,13 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
   const fail = (op: Operation, reply: HelperReply | 'timeout', password?: string): never => {
     const kind: KeychainFailureKind =
       reply === 'timeout' ? 'timeout' : reply.missingModule || reply.unreachable ? 'unavailable' : classify(reply.message ?? '');
-    const detail = reply === 'timeout' ? '' : (reply.unreachable ?? scrub(reply.message ?? '', password));
-    const hint = reply !== 'timeout' && reply.unreachable?.startsWith('turned off')
+    // The keychain's own text goes in `native`; the message says the problem in plain words.
+    const native = reply === 'timeout' ? undefined : reply.unreachable ? reply.unreachable.detail : scrub(reply.message ?? '', password) || undefined;
+    const why = reply === 'timeout' ? '' : reply.unreachable ? reply.unreachable.reason : reply.missingModule ? 'the keyring module (@napi-rs/keyring) is not installed for this platform' : unavailableWhy(name, native ?? '');
+    const hint = reply !== 'timeout' && reply.unreachable?.off
       ? 'Unset LK_KEYCHAIN to use the keychain, or use `lk auth login --store netrc`.'
       : hintFor(kind, platform);
-    throw new KeychainError(kind, op, describe(kind, name, timeoutMs, detail), { hint });
+    throw new KeychainError(kind, op, describe(kind, name, timeoutMs, why, native), { hint, ...(native ? { native } : {}) });
   };
 
   return {
@@ -255,17 +265,28 @@ function classify(message: string): KeychainFailureKind {
   return 'failure';
 }
 
-function describe(kind: KeychainFailureKind, name: string, timeoutMs: number, detail: string): string {
-  const why = detail ? ` (${detail})` : '';
+/** Why the keychain is unavailable, in a few words, from its own text (which stays out of messages). */
+function unavailableWhy(name: string, native: string): string {
+  if (name !== 'Secret Service') return `the ${name} is not available`;
+  if (/not provided by any|ServiceUnknown|org\.freedesktop\.secrets/i.test(native)) return 'the D-Bus session has no Secret Service';
+  if (/failed to connect|no such file|connection refused|autolaunch/i.test(native)) return 'the D-Bus session cannot be reached';
+  return 'the Secret Service cannot be reached over D-Bus';
+}
+
+/**
+ * The message: plain words. An unavailable keychain is "No keychain here: <why>." (every no-key
+ * error lists it once); the keychain's own text appears only for an unclassified failure.
+ */
+function describe(kind: KeychainFailureKind, name: string, timeoutMs: number, why: string, native: string | undefined): string {
   switch (kind) {
     case 'unavailable':
-      return name === 'Secret Service' ? `No Secret Service reachable${why}.` : `The ${name} is not available${why}.`;
+      return `No keychain here: ${why}.`;
     case 'locked':
-      return `The ${name} is locked${why}.`;
+      return `The ${name} is locked.`;
     case 'timeout':
       return `The ${name} did not answer within ${timeoutMs} ms.`;
     default:
-      return `The ${name} failed${why}.`;
+      return `The ${name} failed${native ? ` (${native})` : ''}.`;
   }
 }
 

@@ -20,7 +20,8 @@ export const keyAccepted: Check = {
     const login = `lk auth login --server ${base}`;
     const eff = facts.effective;
     if (!eff) {
-      const tried = facts.sources.map((r) => `${r.source}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`).join('; ');
+      // Each source's reason, and the system's own text behind it (the keychain's D-Bus error) here only.
+      const tried = facts.sources.map((r) => `${r.source}: ${r.outcome}${r.reason ? ` (${r.reason}${r.detail ? `; ${r.detail}` : ''})` : ''}`).join('; ');
       const detail = `No key for ${facts.server.hostname}. Tried ${tried || 'nothing'}.`;
       // A broken netrc file, or an entry the checks above can repair, is the problem to fix first:
       // that is a failure of the file (exit 1), not a rejected key.
