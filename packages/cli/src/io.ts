@@ -15,8 +15,8 @@ export interface Style {
 }
 
 export interface IO {
-  /** Writes data to stdout. Resolves once the stream accepts more (back-pressure for long outputs). */
-  out(s: string): Promise<void>;
+  /** Writes data (text, or UTF-8 bytes) to stdout. Resolves once the stream accepts more (back-pressure for long outputs). */
+  out(s: string | Uint8Array): Promise<void>;
   /** Writes a human message to stderr. */
   err(s: string): void;
   readonly stdinIsTTY: boolean;
@@ -114,12 +114,12 @@ const DIRECT_BYTES = 65_536;
  * `process.stdout` / `process.stderr`, so a long output never blocks lk while the reader catches
  * up. Returns false when the stream did not take all (wait for 'drain').
  */
-function createSink(fd: 1 | 2, getStream: () => NodeJS.WriteStream): (s: string) => boolean {
+function createSink(fd: 1 | 2, getStream: () => NodeJS.WriteStream): (s: string | Uint8Array) => boolean {
   let direct = !mayBeTerminal(fd);
   let written = 0;
   return (s) => {
     if (direct) {
-      const buf = Buffer.from(s, 'utf8');
+      const buf = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
       let off = 0;
       try {
         while (off < buf.length) off += writeSync(fd, buf, off);
@@ -252,7 +252,8 @@ export function createTestIO(o: TestIOOptions = {}): TestIO {
   };
   return {
     out(s) {
-      out += s;
+      // Bytes come in whole characters (the row writers never split one).
+      out += typeof s === 'string' ? s : Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8');
       return Promise.resolve();
     },
     err(s) {

@@ -74,7 +74,12 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
       debug: core.debugSink(),
     });
     if (res.status >= 200 && res.status < 300) {
-      p.onBody?.();
+      if (p.onBody) {
+        p.onBody();
+        // Let a request onBody started leave (undici writes it from the event loop) before this
+        // answer is parsed, or it would wait behind the parse and the caller's work on the rows.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       // The few actions that answer a JSON array (security-getApiKeyRoles) get it as `{ list }`.
       if (ARRAY_ACTIONS.has(p.action)) {
         const list = parseJsonArray(res.body);

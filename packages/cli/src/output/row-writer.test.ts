@@ -96,6 +96,26 @@ describe('row writer', () => {
     expect(io.stdout()).toBe('Age,Name\n');
   });
 
+  it('chunks are whole UTF-8: values far longer than a chunk, multi-byte characters across chunk edges', async () => {
+    const long = '漢😀é,"'.repeat(40_000); // ~440 kB of UTF-8 in one cell
+    const many = Array.from({ length: 3000 }, (_, i) => ({ K: i, V: i === 1500 ? long : `ü${'字'.repeat(i % 50)}` }));
+    const chunks: Buffer[] = [];
+    const io = createTestIO();
+    const out = io.out.bind(io);
+    io.out = (b: string | Uint8Array) => {
+      if (typeof b !== 'string') chunks.push(Buffer.from(b));
+      return out(b);
+    };
+    const w = createRowWriter(io, { format: 'csv', firstPage: 10 });
+    for (const r of many) await w.row(r);
+    await w.end();
+    const expected = ['K,V', ...many.map((r) => `${r.K},${csvField(r.V)}`)].join('\n') + '\n';
+    expect(io.stdout()).toBe(expected);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+    for (const c of chunks) expect(c.toString('utf8')).not.toContain('\ufffd'); // no character cut in two
+    expect(chunks.length).toBeGreaterThan(3);
+  });
+
   it('rows go to stdout in chunks (one write per ~64k characters), or one write a row with chunkChars 0; same text', async () => {
     const many = Array.from({ length: 5000 }, (_, i) => ({ Key: i + 1, Name: `Row ${i + 1}`, Flag: i % 2 === 0, Note: i % 7 ? null : 'a, "b"' }));
     const run = async (format: Format, chunkChars?: number) => {
