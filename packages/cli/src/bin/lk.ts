@@ -11,7 +11,9 @@
 import { join } from 'node:path';
 import { codeCacheDir, runWithCodeCache } from './code-cache.js';
 
-// Only the bundle runs this file, and it is CommonJS: __dirname is dist/.
+// Only the bundle runs this file, and it is CommonJS: __dirname is dist/, module.constructor is
+// Node's Module class.
 declare const __dirname: string;
+declare const module: { constructor: typeof import('node:module').Module };
 
-runWithCodeCache(join(__dirname, 'lk-main.cjs'), process.env.LK_CODE_CACHE === 'off' ? undefined : codeCacheDir());
+runWithCodeCache(join(__dirname, 'lk-main.cjs'), process.env.LK_CODE_CACHE === 'off' ? undefined : codeCacheDir(), module.constructor);
