@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { readNetrcText } from './netrc/netrc-file.js';
+import { statPath } from './fs-async.js';
 import type { Secret } from '../redact/secret.js';
 import { chain, type CredentialChain } from './chain.js';
 import { fromEnv } from './from-env.js';
@@ -43,7 +43,7 @@ export function defaultChain(options: DefaultChainOptions = {}): CredentialChain
 
 /**
  * A ResolveContext built from this process: `process.env`, home from `HOME` then `USERPROFILE`,
- * `node:fs/promises`, the OS keychain adapter (3 s time box), the wall clock and
+ * node:fs (./fs-async.ts), the OS keychain adapter (3 s time box), the wall clock and
  * `process.platform`. This is the only place in the SDK that reads process globals; tests build
  * their own context instead. `overrides` replace single fields (e.g. `{ keychain: undefined }`).
  * @public
@@ -53,7 +53,7 @@ export function defaultResolveContext(server?: string, overrides: Partial<Resolv
   const fs: CredentialFs = {
     readFile: readNetrcText,
     stat: async (path) => {
-      const s = await stat(path);
+      const s = await statPath(path);
       return { mode: s.mode & 0o7777, isFile: s.isFile() };
     },
   };

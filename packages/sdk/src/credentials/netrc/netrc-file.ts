@@ -7,9 +7,9 @@
  * descriptor, so a FIFO cannot hang lk and `/dev/zero` is never read.
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CredentialStoreError, UnsafeNetrcFileError, type NetrcFileProblem } from '../../errors/credential-errors.js';
+import { closeFile, fstatFile, lstatPath as lstat, openFile, readFromFile, readLink as readlink, realPath as realpath } from '../fs-async.js';
 
 /** Largest netrc file read (4 MiB: some 40,000 entries). @public */
 export const MAX_NETRC_BYTES = 4 * 1024 * 1024;
@@ -74,9 +74,9 @@ async function inRealFolder(p: string, asked: string): Promise<string> {
  * it does not exist. Throws UnsafeNetrcFileError (not a regular file of the user's, too large).
  */
 export async function readNetrcForWrite(target: string): Promise<{ text: string; mode: number } | undefined> {
-  let fh;
+  let fd;
   try {
-    fh = await open(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    fd = await openFile(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -84,12 +84,12 @@ export async function readNetrcForWrite(target: string): Promise<{ text: string;
     throw e;
   }
   try {
-    const st = await fh.stat();
+    const st = await fstatFile(fd);
     const problem = netrcFileProblem(st);
     if (problem) throw new UnsafeNetrcFileError(target, problem);
-    return { text: await readCapped(fh, target, st.size), mode: st.mode & 0o777 };
+    return { text: await readCapped(fd, target, st.size), mode: st.mode & 0o777 };
   } finally {
-    await fh.close().catch(() => undefined);
+    await closeFile(fd).catch(() => undefined);
   }
 }
 
@@ -99,24 +99,24 @@ export async function readNetrcForWrite(target: string): Promise<{ text: string;
  * is read. Throws UnsafeNetrcFileError, or the file system's error (ENOENT, EACCES…).
  */
 export async function readNetrcText(path: string): Promise<string> {
-  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const fd = await openFile(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const st = await fh.stat();
+    const st = await fstatFile(fd);
     if (!st.isFile()) throw new UnsafeNetrcFileError(path, netrcFileProblem(st) ?? 'character-device');
-    return await readCapped(fh, path, st.size);
+    return await readCapped(fd, path, st.size);
   } finally {
-    await fh.close().catch(() => undefined);
+    await closeFile(fd).catch(() => undefined);
   }
 }
 
-async function readCapped(fh: import('node:fs/promises').FileHandle, file: string, size: number): Promise<string> {
+async function readCapped(fd: number, file: string, size: number): Promise<string> {
   if (size > MAX_NETRC_BYTES) throw new UnsafeNetrcFileError(file, 'too-large', { limit: MAX_NETRC_BYTES });
   // The size can change between fstat and the reads: stop one chunk past the cap.
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
     const buf = Buffer.allocUnsafe(64 * 1024);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, total);
+    const { bytesRead } = await readFromFile(fd, buf, 0, buf.length, total);
     if (bytesRead === 0) break;
     chunks.push(buf.subarray(0, bytesRead));
     total += bytesRead;
