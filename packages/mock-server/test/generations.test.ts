@@ -206,3 +206,30 @@ describe('26.7: role-restricted keys', () => {
     });
   });
 });
+
+describe('executeSql and WAF-encoded SQL (§4.3: decoded from 23.9)', () => {
+  // The request labkey-api-python 3.x sends for execute_sql("lists", sql): a form POST whose
+  // `sql` is WAF-encoded by default, with the apikey header and the CSRF token it got from
+  // GET login-whoami.api.
+  const sql = 'SELECT Name FROM People WHERE Age > 40 ORDER BY Name';
+  const waf = '/*{{base64/x-www-form-urlencoded/wafText}}*/' + Buffer.from(encodeURIComponent(sql), 'utf8').toString('base64');
+  it.each(LABKEY_VERSIONS.map((v) => [v]))('%s: the Python client\'s default execute_sql, and the same SQL sent plain', async (v) => {
+    await withServer(v, async (s) => {
+      const { key } = s.state.issueApiKey('alice@lk.test');
+      const c = new Client(s.url, { apikey: key, 'user-agent': 'LabKey Python API/3.4.0' });
+      const csrf = (await c.req('/home/login-whoami.api')).body.CSRF as string;
+      const send = (text: string) => c.req('/home/query-executeSql.api', { form: { schemaName: 'lists', sql: text }, headers: { 'X-LABKEY-CSRF': csrf } });
+      const plain = await send(sql);
+      expect(plain.status).toBe(200);
+      const encoded = await send(waf);
+      if (v === '22.11' || v === '23.3') {
+        // The server sees a comment, then base64 text where a SELECT should be.
+        expect(encoded.status).toBe(500);
+        expect(encoded.body).toMatchObject({ success: false, exceptionClass: 'org.labkey.api.query.QueryParseException' });
+      } else {
+        expect(encoded.status).toBe(200);
+        expect(encoded.body.rows).toEqual(plain.body.rows);
+      }
+    });
+  });
+});

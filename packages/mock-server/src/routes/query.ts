@@ -5,6 +5,7 @@ import type { Principal } from '../authenticate.js';
 import { ActionError, FilterError, MSG_NO_PERMISSION, NOT_FOUND_EXCEPTION } from '../errors.js';
 import { hasPerm, type Perm } from '../permissions.js';
 import type { ActionContext, ActionResult, RouteDef } from '../route.js';
+import { WAF_PREFIX } from '../query/sql.js';
 import type { ApiResult, Params, QueryEngine, QueryUser } from '../query/types.js';
 
 export function queryUserOf(p: Principal): QueryUser {
@@ -57,7 +58,19 @@ function writeBody(ctx: ActionContext): Record<string, unknown> {
   return out;
 }
 
-export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[] {
+/**
+ * Before 23.9 LabKey did not decode WAF-encoded SQL (protocol §4.3): to it the prefix is only a
+ * comment, and the base64 text after it is parsed as SQL, which fails. The prefix is turned into
+ * a comment the engine does not decode, so that text reaches the parser as it would have.
+ */
+function undecodedWaf(params: Params): Params {
+  const sql = params.sql?.[0];
+  if (sql?.startsWith(WAF_PREFIX)) params.sql = [`/* ${sql.slice(2)}`];
+  return params;
+}
+
+/** @param wafSql whether executeSql decodes WAF-encoded SQL (the generation's `wafSql`) */
+export function queryRoutes(getEngine: () => QueryEngine | undefined, wafSql = true): RouteDef[] {
   const engine = (): QueryEngine => {
     const e = getEngine();
     if (!e) throw new FilterError(501, 'The query engine is not available in this build of the mock server.');
@@ -104,7 +117,10 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined): RouteDef[
   const writeReq = (ctx: ActionContext, body: Record<string, unknown>) => ({ body, container: ctx.container.path, user: queryUserOf(ctx.principal) });
   return [
     read('query-selectRows', ['query-getQuery'], (e, ctx) => e.selectRows(readReq(ctx))),
-    read('query-executeSql', [], (e, ctx) => e.executeSql(readReq(ctx))),
+    read('query-executeSql', [], (e, ctx) => {
+      const req = readReq(ctx);
+      return e.executeSql(wafSql ? req : { ...req, params: undecodedWaf(req.params) });
+    }),
     read('query-getQueries', [], (e, ctx) => e.getQueries(readReq(ctx))),
     read('query-getSchemas', [], (e, ctx) => e.getSchemas(readReq(ctx))),
     read('query-getQueryDetails', [], (e, ctx) => e.getQueryDetails(readReq(ctx))),
