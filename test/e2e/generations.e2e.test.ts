@@ -69,4 +69,14 @@ describe.each(['22.11', '24.11', '26.7'].map((v) => [v]))('LabKey %s, end to end
     expect(p.code).toBe(4);
     expect(p.stderr).toContain('apikey|');
   });
+
+  it('lk query sql returns rows (a server before 23.9 cannot decode WAF-encoded SQL: lk sends it plain)', async () => {
+    const { key } = mock.server.state.issueApiKey('alice@lk.test');
+    trackSecret(key);
+    const r = await runLk(['query', 'sql', '--schema', 'lists', "SELECT Name FROM People WHERE Name <> 'nobody'", '--format', 'ndjson', '--server', mock.url], { home, env: { LABKEY_API_KEY: key } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout.trim().split('\n')[0]!)).toHaveProperty('Name');
+  });
 });

@@ -49,6 +49,8 @@ export class Core {
   readonly transport: Transport;
   readonly authCache: AuthCache;
   readonly csrf: CsrfState;
+  /** Whether this server decodes WAF-encoded SQL (LabKey 23.9+); undefined until an executeSql tells. */
+  wafSql: boolean | undefined;
 
   constructor(opts: CoreOptions, transport?: Transport) {
     this.opts = opts;

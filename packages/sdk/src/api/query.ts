@@ -157,13 +157,47 @@ export function wafEncode(sql: string): string {
   return WAF_PREFIX + Buffer.from(encodeURIComponent(sql), 'utf8').toString('base64');
 }
 
-/** `query-executeSql.api`, a JSON POST that is read-only (no CSRF, safe to retry). */
+/** A server that does not decode WAF-encoded SQL (before LabKey 23.9) parses the encoded text itself and fails. */
+function isUndecodedWaf(e: unknown): boolean {
+  return isHttpError(e) && (e.status === 400 || e.status === 500) && /QueryParse|SqlParse/i.test(e.exceptionClass ?? '');
+}
+
+/**
+ * `query-executeSql.api`, a JSON POST that is read-only (no CSRF, safe to retry).
+ *
+ * The SQL goes WAF-encoded, as the official clients send it, unless `wafEncode: false`. A server
+ * before LabKey 23.9 does not decode it and answers a parse error: with `wafEncode` not given, the
+ * statement is then sent once more as plain SQL, and the client sends plain SQL to that server
+ * from then on (`core.wafSql`). A statement that fails both ways reports the plain SQL's parse error.
+ */
 export async function executeSql<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody?: () => void): Promise<QueryResult<R>> {
   if (!o.schemaName || typeof o.sql !== 'string') throw new InvalidArgumentError('executeSql needs schemaName and sql.');
   checkOptions('executeSql', o, SQL_OPTIONS);
+  if (o.wafEncode !== undefined) return executeSqlAs<R>(core, defaultContainer, o, o.wafEncode, onBody);
+  if (core.wafSql === false) return executeSqlAs<R>(core, defaultContainer, o, false, onBody);
+  try {
+    const result = await executeSqlAs<R>(core, defaultContainer, o, true, onBody);
+    core.wafSql = true;
+    return result;
+  } catch (e) {
+    if (core.wafSql === true || !isUndecodedWaf(e)) throw e;
+    let plain: QueryResult<R>;
+    try {
+      plain = await executeSqlAs<R>(core, defaultContainer, o, false, onBody);
+    } catch (e2) {
+      // A parse error of the plain SQL is about what the caller wrote, whichever server this is;
+      // anything else (a firewall refusing plain SQL, say) leaves the first failure the one to report.
+      throw isUndecodedWaf(e2) ? e2 : e;
+    }
+    core.wafSql = false;
+    return plain;
+  }
+}
+
+async function executeSqlAs<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, waf: boolean, onBody?: () => void): Promise<QueryResult<R>> {
   const body: Record<string, unknown> = {
     schemaName: o.schemaName,
-    sql: o.wafEncode === false ? o.sql : wafEncode(o.sql),
+    sql: waf ? wafEncode(o.sql) : o.sql,
   };
   if (o.maxRows !== undefined) body.maxRows = o.maxRows;
   if (o.offset !== undefined) body.offset = o.offset;

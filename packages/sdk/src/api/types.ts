@@ -64,7 +64,7 @@ export interface SelectRowsOptions extends QueryOptionsBase {
 export interface ExecuteSqlOptions extends QueryOptionsBase {
   schemaName: string;
   sql: string;
-  /** Send the SQL WAF-encoded, as the official clients do (needs LabKey 23.9+). Default true. */
+  /** Send the SQL WAF-encoded (true) or plain (false). Default: WAF-encoded, as the official clients send it, and plain from then on to a server that cannot decode it (before LabKey 23.9). */
   wafEncode?: boolean;
 }
 
