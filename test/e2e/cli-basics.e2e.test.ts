@@ -2,8 +2,8 @@
  * lk as a program (the bundled bin): --version/--help load no HTTP code, exit codes, colors only on a terminal and
  * never with NO_COLOR, the hidden key prompt on a real pseudo-terminal.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withMockServer } from '../helpers/with-mock-server.js';
@@ -85,6 +85,28 @@ describe('lk as a program', () => {
     // The same observation sees undici once lk sends a request.
     const status = await loadedBy(['query', 'select', 'lists', 'People', '--server', mock.url], home); // no key: a guest request, refused
     expect(distFiles(status.loaded)).toEqual(['lk-main.cjs', 'lk.cjs', 'undici.cjs']);
+  });
+
+  it('lk auth token (the key in netrc, no keychain) starts no thread of libuv\'s pool: the config and netrc reads are synchronous', async () => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `${key}\n` })).code).toBe(0);
+    // The process's threads at exit (/proc/self/task), under a preload, against node -e 0 under the
+    // same preload: the pool's threads (4) start on its first use (an fs callback, a dns lookup).
+    const dir = mkdtempSync(join(tmpdir(), 'lk-threads-'));
+    try {
+      const preload = join(dir, 'threads.cjs');
+      writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(process.env.LK_THREADS_LOG, String(require('node:fs').readdirSync('/proc/self/task').length)));`);
+      const threads = (args: string[]) => {
+        const log = join(dir, 'threads.log');
+        const r = spawnSync(process.execPath, ['--require', preload, ...args], { env: baseEnv(home, { LK_THREADS_LOG: log }), encoding: 'utf8' });
+        return { code: r.status, stdout: r.stdout, threads: Number(readFileSync(log, 'utf8')) };
+      };
+      const base = threads(['-e', '0']);
+      expect(threads(['-e', "require('node:fs').stat('/', () => {})"]).threads).toBeGreaterThan(base.threads); // the observation sees the pool
+      expect(threads([LK_BIN, 'auth', 'token'])).toEqual({ code: 0, stdout: `${key}\n`, threads: base.threads });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exit codes: unknown command and option 2, help for a group without a verb 2', async () => {
