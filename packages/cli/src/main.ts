@@ -24,7 +24,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   let program: import('commander').Command | undefined;
   try {
     const { createProgram } = await import('./program.js');
-    program = createProgram(d);
+    program = await createProgram(d, args);
     await program.parseAsync([...argv]);
     return 0;
   } catch (e) {

@@ -1,20 +1,41 @@
 /**
- * createProgram(deps): the `lk` command tree. Each group registers its verbs; each verb lives in its
- * own file with a plain `run…(opts, deps)` function. Commander never exits the process and never
- * prints errors itself: both go through `handleError` in main.ts.
+ * createProgram(deps, args): the `lk` command tree. Each group registers its verbs; each verb lives
+ * in its own file with a plain `run…(opts, deps)` function. Commander never exits the process and
+ * never prints errors itself: both go through `handleError` in main.ts.
+ *
+ * A run whose first word names a group (`lk auth token …`) gets a tree of that group alone: the
+ * other groups' modules are not even loaded and their commands not defined (~2 ms of `lk auth
+ * token`). What commander does with the words after the group (dispatch, help, errors and their
+ * suggestions) depends only on that group and the program's own options, so it answers the same.
+ * Any other first word (an option, `help`, a typo, `completion` and `__complete`, which walk the
+ * whole tree) gets every group. program.test.ts checks the two trees agree.
  */
 import { Command, type OutputConfiguration } from 'commander';
 import type { Deps } from './deps.js';
 import { VERSION } from './version.js';
 import { usageError } from './cli-error.js';
-import { registerAuth } from './commands/auth/index.js';
-import { registerQuery } from './commands/query/index.js';
-import { registerKeys } from './commands/keys/index.js';
-import { registerDoctor } from './commands/doctor/index.js';
-import { registerApi } from './commands/api/index.js';
-import { registerCompletion } from './commands/completion/index.js';
 
-export function createProgram(deps: Deps): Command {
+type Register = (program: Command, deps: Deps) => unknown;
+
+/** The groups in the order `lk --help` lists them, each module imported only when it is registered. */
+const GROUPS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ['auth', async () => (await import('./commands/auth/index.js')).registerAuth],
+  ['query', async () => (await import('./commands/query/index.js')).registerQuery],
+  ['keys', async () => (await import('./commands/keys/index.js')).registerKeys],
+  ['doctor', async () => (await import('./commands/doctor/index.js')).registerDoctor],
+  ['api', async () => (await import('./commands/api/index.js')).registerApi],
+  ['completion', async () => (await import('./commands/completion/index.js')).registerCompletion],
+];
+
+/** The groups a run of `args` (the words after `lk`) needs: the one its first word names, else all. */
+function groupsFor(args: readonly string[] | undefined): ReadonlyArray<(typeof GROUPS)[number]> {
+  const named = args === undefined ? undefined : GROUPS.find(([name]) => name === args[0] && name !== 'completion');
+  return named ? [named] : GROUPS;
+}
+
+/** The program for `args` (the words after `lk`); without them, every command. */
+export async function createProgram(deps: Deps, args?: readonly string[]): Promise<Command> {
+  const registers = await Promise.all(groupsFor(args).map(([, load]) => load()));
   const program = new Command('lk');
   program
     .description('LabKey Server from the command line: API keys that just work (auth, doctor, query, keys, api)')
@@ -49,12 +70,7 @@ Environment:
 Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).`,
     );
 
-  registerAuth(program, deps);
-  registerQuery(program, deps);
-  registerKeys(program, deps);
-  registerDoctor(program, deps);
-  registerApi(program, deps);
-  registerCompletion(program, deps);
+  for (const register of registers) register(program, deps);
   return program;
 }
 
