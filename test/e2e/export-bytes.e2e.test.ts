@@ -4,8 +4,10 @@
  * so page and chunk boundaries fall between rows. The expected texts are what lk wrote before its
  * export pipeline was made faster; they must not change.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTestIO } from '../../packages/cli/src/io.js';
+import { createRowWriter, type Format } from '../../packages/cli/src/output/row-writer.js';
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
@@ -45,5 +47,77 @@ describe('lk query select output bytes', () => {
     const r = await runLk(['query', 'select', 'lists', 'Generated', '--format', format, '--page-size', '3'], { home });
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(EXPECTED[format]);
+  });
+});
+
+/** Awkward values for the transcoding path (rows written from the server's bytes past the first page). */
+const STRINGS = ['plain', '', 'a,b', 'say "hi"', 'line\nbreak', ' lead', 'trail ', '\ttab', '\u00a0nbsp', 'nbsp\u00a0', '\u2028', 'é漢字', '😀', 'back\\slash', 'sl/ash', 'nul\u0000', '\ufeffbom', '=1', ','];
+const NUMBERS = [0, -0, 1, 1.5, -0.1, 1e21, 1e-7, 0.000001, 0.1 + 0.2, 123456789.125, 2 ** 53 + 2, -5.5, 1e300, 79.19];
+
+describe('lk query select/sql: pages transcoded from bytes write what the object path writes', () => {
+  const mock = withMockServer({ generatedRows: 0 });
+  const home = useTempHome();
+  const rows = Array.from({ length: 61 }, (_, i) => ({
+    Name: i % 7 === 3 ? null : (STRINGS[i % STRINGS.length] as string),
+    Value: i % 11 === 5 ? null : (NUMBERS[i % NUMBERS.length] as number),
+    Category: STRINGS[(i * 5) % STRINGS.length] as string,
+    Flag: i % 3 === 0 ? null : i % 2 === 0,
+    Created: i % 4 === 0 ? null : `2025-01-${String((i % 28) + 1).padStart(2, '0')} 00:00:00.000`,
+  }));
+
+  /** What lk's row writer makes of `json`'s rows, in pages of `firstPage` (the object path). */
+  async function objectPath(format: Format, json: string, firstPage: number, columns?: string[]): Promise<string> {
+    const io = createTestIO();
+    const w = createRowWriter(io, { format, firstPage, ...(columns ? { columns } : {}) });
+    for (const r of JSON.parse(json) as Record<string, unknown>[]) await w.row(r);
+    await w.end();
+    return io.stdout();
+  }
+
+  let inserted = false;
+  /** Each test has its own HOME: log in there; the rows go in once. */
+  async function ready(): Promise<void> {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+    if (inserted) return;
+    const file = join(home.dir, 'rows.json');
+    writeFileSync(file, JSON.stringify({ schemaName: 'lists', queryName: 'Generated', rows }));
+    expect((await runLk(['api', 'query-insertRows.api', '--input', file], { home })).code).toBe(0);
+    inserted = true;
+  }
+
+  const cases: [Format, number, string[]][] = [];
+  for (const format of ['csv', 'tsv', 'ndjson'] as const) for (const pageSize of [1, 7, 25, 100]) cases.push([format, pageSize, []]);
+  cases.push(['csv', 9, ['--columns', 'value,Name,Flag']], ['tsv', 9, ['--columns', 'Category,key']], ['ndjson', 9, ['--columns', 'Name,Value']], ['csv', 10, ['--max-rows', '33']]);
+
+  it.each(cases)('select %s in pages of %i %j', async (format, pageSize, extra) => {
+    await ready();
+    const args = ['query', 'select', 'lists', 'Generated', '--page-size', String(pageSize), ...extra];
+    const json = await runLk([...args, '--format', 'json'], { home });
+    expect(json.code).toBe(0);
+    const columns = extra[0] === '--columns' ? (extra[1] as string).split(',') : undefined;
+    const r = await runLk([...args, '--format', format], { home });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(await objectPath(format, json.stdout, pageSize, columns));
+    expect(r.stdout.split('\n').length).toBeGreaterThan(extra[0] === '--max-rows' ? 33 : 61);
+  });
+
+  it.each(['csv', 'tsv', 'ndjson'] as const)('sql %s in pages of 8', async (format) => {
+    await ready();
+    const args = ['query', 'sql', 'SELECT Name, Value, Flag, Category FROM Generated', '--schema', 'lists', '--page-size', '8'];
+    const json = await runLk([...args, '--format', 'json'], { home });
+    expect(json.code).toBe(0);
+    const r = await runLk([...args, '--format', format], { home });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(await objectPath(format, json.stdout, 8));
+  });
+
+  it('--output FILE gets the same bytes as stdout', async () => {
+    await ready();
+    const out = join(home.dir, 'out.csv');
+    const args = ['query', 'select', 'lists', 'Generated', '--page-size', '7', '--format', 'csv'];
+    const r = await runLk([...args, '--output', out], { home });
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe((await runLk(args, { home })).stdout);
   });
 });

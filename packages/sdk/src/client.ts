@@ -13,7 +13,7 @@ import { InvalidArgumentError } from './errors/credential-errors.js';
 import { Core } from './request.js';
 import type { DebugSink, Timeouts } from './transport/transport.js';
 import { normalizeServerUrl } from './transport/url.js';
-import { executeSql, paginate, paginatePages, selectRows, type PageFetch } from './api/query.js';
+import { executeSql, executeSqlRaw, paginate, paginatePages, paginateRawPages, selectRows, selectRowsRaw, type PageFetch } from './api/query.js';
 import { createApiKey, getApiKeyRoles, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
 import type { ApiKeyRole } from './api/key-roles.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
@@ -35,6 +35,7 @@ import type {
   QueryDetails,
   QueryInfo,
   QueryResult,
+  RawRowsPage,
   SchemaInfo,
   SelectRowsOptions,
   WhoAmI,
@@ -99,10 +100,14 @@ export interface LabKeyClient {
   selectRowsIter<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R>;
   /** The pages selectRowsIter reads, each an array of rows (for writers that handle a page at once). */
   selectRowsPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R[]>;
+  /** selectRowsPages with each page's rows left as the server's bytes (`rows()` parses them), for writers that transcode them. */
+  selectRowsRawPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>>;
   executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>>;
   executeSqlIter<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R>;
   /** The pages executeSqlIter reads, each an array of rows. */
   executeSqlPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R[]>;
+  /** executeSqlPages with each page's rows left as the server's bytes. */
+  executeSqlRawPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>>;
   insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   updateRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   deleteRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
@@ -217,6 +222,11 @@ class Client implements LabKeyClient {
     return paginatePages<R>(this.selectPage<R>(o), o);
   }
 
+  /** {@link selectRowsPages} with each page's rows left as the server's bytes (for transcoding writers); the same paging, prefetch and errors. */
+  selectRowsRawPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>> {
+    return paginateRawPages<R>(this.pager(o, (page, first, onBody) => selectRowsRaw<R>(this.core, this.container, page, first, onBody)), o);
+  }
+
   private selectPage<R>(o: SelectRowsOptions & IterOptions): PageFetch<R> {
     return this.pager(o, (page, first, onBody) => selectRows<R>(this.core, this.container, page, first, onBody));
   }
@@ -234,15 +244,20 @@ class Client implements LabKeyClient {
     return paginatePages<R>(this.sqlPage<R>(o), o);
   }
 
+  /** {@link executeSqlPages} with each page's rows left as the server's bytes. */
+  executeSqlRawPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>> {
+    return paginateRawPages<R>(this.pager(o, (page, _first, onBody) => executeSqlRaw<R>(this.core, this.container, page, onBody)), o);
+  }
+
   private sqlPage<R>(o: ExecuteSqlOptions & IterOptions): PageFetch<R> {
     return this.pager(o, (page, _first, onBody) => executeSql<R>(this.core, this.container, page, onBody));
   }
 
   /** One page of a paged query: the caller's options with this page's window, the total count asked on the first only. */
-  private pager<O extends { signal?: AbortSignal | undefined; includeTotalCount?: boolean | undefined }, R>(
+  private pager<O extends { signal?: AbortSignal | undefined; includeTotalCount?: boolean | undefined }, R, P = QueryResult<R>>(
     o: O,
-    fetch: (page: O & { maxRows: number; offset: number; includeTotalCount: boolean }, first: boolean, onBody: (() => void) | undefined) => Promise<QueryResult<R>>,
-  ): PageFetch<R> {
+    fetch: (page: O & { maxRows: number; offset: number; includeTotalCount: boolean }, first: boolean, onBody: (() => void) | undefined) => Promise<P>,
+  ): PageFetch<R, P> {
     const signal = this.sig(o.signal);
     return (maxRows, offset, first, onBody) =>
       fetch({ ...o, maxRows, offset, includeTotalCount: first ? (o.includeTotalCount ?? true) : false, ...(signal ? { signal } : {}) }, first, onBody);

@@ -166,9 +166,11 @@ export {
 } from './errors/guards.js';
 export { filter, Filter, parseFilter, FILTER_OPERATORS } from './api/filter.js';
 export type { FilterOperator, FilterValue, FilterScalar } from './api/filter.js';
-export { wafEncode } from './api/query.js';
+export { rawRowsPage, wafEncode } from './api/query.js';
 export { editDistance, closestNames } from './api/suggest.js';
 export { KNOWN_ACTIONS } from './api/known-actions.js';
+export { CellKind, FlatRow, firstRow, nextRow, valueEnd } from './api/raw-rows.js';
+export type { RowsSpan } from './api/raw-rows.js';
 // Deliberately not exported: toLabKeyError (the one response → error mapping stays internal; match
 // errors by code), the transport, the cookie jar and the redirect policy (tested beside their source).
 export type {
@@ -180,6 +182,7 @@ export type {
   ExecuteSqlOptions,
   IterOptions,
   QueryResult,
+  RawRowsPage,
   ModifyRowsOptions,
   ModifyRowsResult,
   GetContainersOptions,

@@ -105,7 +105,7 @@ export class Core {
    * Sends one action request and returns its JSON object. Mutating POSTs get the CSRF token
    * (fetched once); see `sendAction` for the retries.
    */
-  async call<T>(o: ActionRequest, internal: { skipCsrf?: boolean; onBody?: () => void } = {}): Promise<T> {
+  async call<T>(o: ActionRequest, internal: { skipCsrf?: boolean; onBody?: () => void; raw?: boolean } = {}): Promise<T> {
     const a = this.authCache.current() ?? (await this.authCache.get());
     let method = o.method ?? (o.json !== undefined ? 'POST' : 'GET');
     const lowerAction = o.action.toLowerCase();
@@ -130,7 +130,7 @@ export class Core {
     }
     return sendAction<T>(
       this,
-      { method, url, body, json: isJson, csrf: mutating && !internal.skipCsrf, idempotent, action: lowerAction, signal: o.signal, onBody: internal.onBody },
+      { method, url, body, json: isJson, csrf: mutating && !internal.skipCsrf, idempotent, action: lowerAction, signal: o.signal, onBody: internal.onBody, raw: internal.raw },
       a,
     );
   }

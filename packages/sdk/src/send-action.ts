@@ -9,6 +9,7 @@ import { csrfRefused, type CsrfState } from './csrf.js';
 import { ErrorCodes } from './errors/labkey-error.js';
 import { guestDespiteKeyError, parseJsonObject, toLabKeyError, type AuthContext } from './errors/to-labkey-error.js';
 import { redactRequest } from './transport/redacted-request.js';
+import { findRowsSpan, type RowsSpan } from './api/raw-rows.js';
 import type { DebugSink, Transport } from './transport/transport.js';
 
 /** Actions whose answer is a JSON array, in lower case. */
@@ -39,6 +40,27 @@ export interface PreparedAction {
   signal: AbortSignal | undefined;
   /** Called when a 2xx answer's body has been read, before it is parsed (a pager asks for its next page then). */
   onBody?: (() => void) | undefined;
+  /** Answer a {@link RawBody}: a body with a top-level `rows` array keeps it as bytes. */
+  raw?: boolean | undefined;
+}
+
+/**
+ * A raw answer: `json` is the body's object with `rows` as `[]` when `span` says where the rows
+ * are in `bytes` (the body checked as JSON); without `span`, `json` is the whole body parsed.
+ */
+export interface RawBody {
+  json: Record<string, unknown>;
+  bytes?: Buffer;
+  span?: RowsSpan;
+}
+
+/** A success body, its rows left as bytes: undefined when it has no `rows` array, is not JSON, or says it failed. */
+export function rawSuccess(bytes: Buffer): RawBody | undefined {
+  const span = findRowsSpan(bytes);
+  if (!span) return undefined;
+  const json = parseJsonObject(`${bytes.toString('utf8', 0, span.start)}[]${bytes.toString('utf8', span.end)}`);
+  if (!json || (json.success === false && typeof json.exception === 'string')) return undefined;
+  return { json, bytes, span };
 }
 
 /** What the loop uses of the client's core. */
@@ -80,6 +102,10 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
         // answer is parsed, or it would wait behind the parse and the caller's work on the rows.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      if (p.raw) {
+        const raw = rawSuccess(res.bytes);
+        if (raw) return raw as T;
+      }
       // The few actions that answer a JSON array (security-getApiKeyRoles) get it as `{ list }`.
       if (ARRAY_ACTIONS.has(p.action)) {
         const list = parseJsonArray(res.body);
@@ -94,7 +120,7 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
           throw await guestDespiteKeyError(res, redactRequest(p.method, res.url, headers), core.authContext(a, res.credentialsSent));
         }
         if (p.action === 'whoami') core.csrf.note(json.CSRF);
-        return json as T;
+        return (p.raw ? { json } : json) as T;
       }
     }
     if (p.csrf && !csrfRetried && csrfRefused(res)) {

@@ -7,8 +7,9 @@
 const SLACK = 16_384;
 
 export class ByteChunk {
-  private buf: Buffer;
-  private pos = 0;
+  /** The bytes; `buf[0..pos)` are held. A transcoder writes here directly after {@link room}. */
+  buf: Buffer;
+  pos = 0;
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size + SLACK);
@@ -37,6 +38,11 @@ export class ByteChunk {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return out;
+  }
+
+  /** Makes room for `n` more bytes (`buf` may be replaced). */
+  room(n: number): void {
+    if (this.pos + n > this.buf.length) this.grow(n);
   }
 
   private grow(need: number): void {

@@ -1,7 +1,9 @@
 import type { Core } from '../request.js';
 import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, type Filter } from './filter.js';
-import { normalizeQueryResponse } from './rows.js';
-import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, SelectRowsOptions } from './types.js';
+import { normalizeQueryResponse, normalizeRows } from './rows.js';
+import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, RawRowsPage, SelectRowsOptions } from './types.js';
+import { rawSuccess, type RawBody } from '../send-action.js';
+import { parseJsonObject } from '../errors/to-labkey-error.js';
 import { BadFilterValueError, InvalidArgumentError } from '../errors/credential-errors.js';
 import { isHttpError } from '../errors/guards.js';
 import { getQueryDetails, warnUnknownColumns, withNameSuggestions } from './discovery.js';
@@ -85,10 +87,19 @@ function selectParams(o: SelectRowsOptions): Params {
  * iterator), columns the query does not have are reported to the client's `onWarning`.
  */
 export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true, onBody?: () => void): Promise<QueryResult<R>> {
+  return normalizeQueryResponse<R>((await selectRowsAnswer(core, defaultContainer, o, checkColumns, onBody, false)).json);
+}
+
+/** {@link selectRows} as a {@link RawRowsPage}: the rows stay bytes until asked for. */
+export async function selectRowsRaw<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true, onBody?: () => void): Promise<RawRowsPage<R>> {
+  return rawPage<R>(await selectRowsAnswer(core, defaultContainer, o, checkColumns, onBody, true));
+}
+
+async function selectRowsAnswer(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns: boolean, onBody: (() => void) | undefined, raw: boolean): Promise<RawBody> {
   if (!o.schemaName || !o.queryName) throw new InvalidArgumentError('selectRows needs schemaName and queryName.');
   const params = selectParams(o);
   const container = o.container ?? defaultContainer;
-  const call = core.call<Record<string, unknown>>(
+  const call = core.call<RawBody | Record<string, unknown>>(
     {
       controller: 'query',
       action: 'selectRows',
@@ -98,15 +109,52 @@ export async function selectRows<R>(core: Core, defaultContainer: string, o: Sel
       mutating: false,
       ...(o.signal ? { signal: o.signal } : {}),
     },
-    onBody ? { onBody } : {},
+    onBody ? { onBody, raw } : { raw },
   );
   // A schema or query the server does not have: the error names the closest ones it has.
-  const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName }).catch(async (e: unknown) => {
+  const answer = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName }).catch(async (e: unknown) => {
     throw await badFilterValue(core, container, o, e);
   });
-  const result = normalizeQueryResponse<R>(json);
-  if (checkColumns) await warnUnknownColumns(core, container, o, json, result.fields);
-  return result;
+  const body = raw ? (answer as RawBody) : { json: answer as Record<string, unknown> };
+  if (checkColumns) await warnUnknownColumns(core, container, o, body.json, normalizeQueryResponse(body.json).fields);
+  return body;
+}
+
+/**
+ * A selectRows/executeSql answer's body (e.g. saved from a server) as a {@link RawRowsPage},
+ * as the raw pagers give it; undefined when the body is not a JSON object.
+ * @public
+ */
+export function rawRowsPage<R = Record<string, unknown>>(bytes: Uint8Array): RawRowsPage<R> | undefined {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const body = rawSuccess(b);
+  if (body) return rawPage<R>(body);
+  const json = parseJsonObject(b.toString('utf8'));
+  return json ? rawPage<R>({ json }) : undefined;
+}
+
+/**
+ * A page as {@link RawRowsPage}: its metadata from the body minus the rows; its rows parsed and
+ * normalised (as {@link normalizeQueryResponse} does) only when asked for.
+ */
+function rawPage<R>(body: RawBody): RawRowsPage<R> {
+  const meta = normalizeQueryResponse<R>(body.json);
+  const { bytes, span } = body;
+  if (!bytes || !span) {
+    const rows = meta.rows;
+    return { ...meta, count: rows.length, bytes: undefined, span: undefined, rows: () => rows };
+  }
+  let rows: R[] | undefined;
+  return {
+    rowCount: meta.rowCount,
+    schemaName: meta.schemaName,
+    queryName: meta.queryName,
+    fields: meta.fields,
+    count: span.count,
+    bytes,
+    span,
+    rows: () => (rows ??= normalizeRows<R>(JSON.parse(bytes.toString('utf8', span.start, span.end)) as Record<string, unknown>[])),
+  };
 }
 
 /** The type names LabKey's JSON metadata uses, as a user reads them. */
@@ -171,19 +219,28 @@ function isUndecodedWaf(e: unknown): boolean {
  * from then on (`core.wafSql`). A statement that fails both ways reports the plain SQL's parse error.
  */
 export async function executeSql<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody?: () => void): Promise<QueryResult<R>> {
+  return normalizeQueryResponse<R>((await executeSqlAnswer(core, defaultContainer, o, onBody, false)).json);
+}
+
+/** {@link executeSql} as a {@link RawRowsPage}: the rows stay bytes until asked for. */
+export async function executeSqlRaw<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody?: () => void): Promise<RawRowsPage<R>> {
+  return rawPage<R>(await executeSqlAnswer(core, defaultContainer, o, onBody, true));
+}
+
+async function executeSqlAnswer(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody: (() => void) | undefined, raw: boolean): Promise<RawBody> {
   if (!o.schemaName || typeof o.sql !== 'string') throw new InvalidArgumentError('executeSql needs schemaName and sql.');
   checkOptions('executeSql', o, SQL_OPTIONS);
-  if (o.wafEncode !== undefined) return executeSqlAs<R>(core, defaultContainer, o, o.wafEncode, onBody);
-  if (core.wafSql === false) return executeSqlAs<R>(core, defaultContainer, o, false, onBody);
+  if (o.wafEncode !== undefined) return executeSqlAs(core, defaultContainer, o, o.wafEncode, onBody, raw);
+  if (core.wafSql === false) return executeSqlAs(core, defaultContainer, o, false, onBody, raw);
   try {
-    const result = await executeSqlAs<R>(core, defaultContainer, o, true, onBody);
+    const result = await executeSqlAs(core, defaultContainer, o, true, onBody, raw);
     core.wafSql = true;
     return result;
   } catch (e) {
     if (core.wafSql === true || !isUndecodedWaf(e)) throw e;
-    let plain: QueryResult<R>;
+    let plain: RawBody;
     try {
-      plain = await executeSqlAs<R>(core, defaultContainer, o, false, onBody);
+      plain = await executeSqlAs(core, defaultContainer, o, false, onBody, raw);
     } catch (e2) {
       // A parse error of the plain SQL is about what the caller wrote, whichever server this is;
       // anything else (a firewall refusing plain SQL, say) leaves the first failure the one to report.
@@ -194,7 +251,7 @@ export async function executeSql<R>(core: Core, defaultContainer: string, o: Exe
   }
 }
 
-async function executeSqlAs<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, waf: boolean, onBody?: () => void): Promise<QueryResult<R>> {
+async function executeSqlAs(core: Core, defaultContainer: string, o: ExecuteSqlOptions, waf: boolean, onBody: (() => void) | undefined, raw: boolean): Promise<RawBody> {
   const body: Record<string, unknown> = {
     schemaName: o.schemaName,
     sql: waf ? wafEncode(o.sql) : o.sql,
@@ -209,7 +266,7 @@ async function executeSqlAs<R>(core: Core, defaultContainer: string, o: ExecuteS
   if (sort !== undefined) params['query.sort'] = sort;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) params[`query.param.${k}`] = v;
   const container = o.container ?? defaultContainer;
-  const call = core.call<Record<string, unknown>>(
+  const call = core.call<RawBody | Record<string, unknown>>(
     {
       controller: 'query',
       action: 'executeSql',
@@ -221,15 +278,21 @@ async function executeSqlAs<R>(core: Core, defaultContainer: string, o: ExecuteS
       mutating: false,
       ...(o.signal ? { signal: o.signal } : {}),
     },
-    onBody ? { onBody } : {},
+    onBody ? { onBody, raw } : { raw },
   );
   // A schema the server does not have: the error names the closest ones it has.
-  const json = await withNameSuggestions(core, container, call, { schemaName: o.schemaName });
-  return normalizeQueryResponse<R>(json);
+  const answer = await withNameSuggestions(core, container, call, { schemaName: o.schemaName });
+  return raw ? (answer as RawBody) : { json: answer as Record<string, unknown> };
 }
 
 /** One page request of a pager: `onBody` is called when its answer has arrived, before it is parsed. */
-export type PageFetch<R> = (maxRows: number, offset: number, first: boolean, onBody?: () => void) => Promise<QueryResult<R>>;
+export type PageFetch<R, P = QueryResult<R>> = (maxRows: number, offset: number, first: boolean, onBody?: () => void) => Promise<P>;
+
+/** What a pager reads of a page. */
+interface PageLike {
+  rowCount: number | undefined;
+  fields: QueryResult<unknown>['fields'];
+}
 
 /**
  * Pages through a result in bounded memory, yielding each page's rows as one array: `pageSize`
@@ -244,7 +307,22 @@ export type PageFetch<R> = (maxRows: number, offset: number, first: boolean, onB
  * requested but is no longer wanted (the caller stopped early, or this page came back short or
  * failed) is left to finish and dropped; its failure is ignored.
  */
-export async function* paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptionsBase & IterOptions): AsyncGenerator<R[], void, undefined> {
+export function paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptionsBase & IterOptions): AsyncGenerator<R[], void, undefined> {
+  return paginateWith(fetchPage, o, (p) => p.rows.length, (p) => p.rows);
+}
+
+/** {@link paginatePages} yielding each {@link RawRowsPage} (rows as bytes until asked for). */
+export function paginateRawPages<R>(fetchPage: PageFetch<R, RawRowsPage<R>>, o: QueryOptionsBase & IterOptions): AsyncGenerator<RawRowsPage<R>, void, undefined> {
+  return paginateWith(fetchPage, o, (p) => p.count, (p) => p);
+}
+
+/** The pager over any page type: `size` its row count, `out` what is yielded for it. */
+async function* paginateWith<P extends PageLike, Y>(
+  fetchPage: PageFetch<unknown, P>,
+  o: QueryOptionsBase & IterOptions,
+  size: (p: P) => number,
+  out: (p: P) => Y,
+): AsyncGenerator<Y, void, undefined> {
   const pageSize = o.pageSize ?? 5000;
   if (!Number.isInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError('pageSize must be a positive integer.');
   let offset = o.offset ?? 0;
@@ -255,8 +333,8 @@ export async function* paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptions
   /** The offset of the page the generator is awaiting (the caller is done with the page before). */
   let awaiting: number | undefined;
   /** The page asked for before the one awaited was parsed. */
-  let early: { offset: number; want: number; page: Promise<QueryResult<R>> } | undefined;
-  const ask = (n: number, at: number): Promise<QueryResult<R>> => {
+  let early: { offset: number; want: number; page: Promise<P> } | undefined;
+  const ask = (n: number, at: number): Promise<P> => {
     const p = fetchPage(n, at, false, () => {
       // `at`'s answer is in: if it is the awaited page and a full one would leave rows to read,
       // ask for the page after it now.
@@ -273,10 +351,10 @@ export async function* paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptions
     p.catch(() => {});
     return p;
   };
-  let next: Promise<QueryResult<R>> | undefined = fetchPage(want, offset, true);
+  let next: Promise<P> | undefined = fetchPage(want, offset, true);
   for (let first = true; next; first = false) {
     awaiting = offset;
-    let page: QueryResult<R>;
+    let page: P;
     try {
       page = await next;
     } finally {
@@ -287,7 +365,7 @@ export async function* paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptions
       total = page.rowCount;
       o.onMetadata?.({ fields: page.fields, rowCount: page.rowCount });
     }
-    const n = page.rows.length;
+    const n = size(page);
     offset += n;
     remaining -= n;
     const more = n === want && n > 0 && remaining > 0 && (total === undefined || offset < total);
@@ -297,7 +375,7 @@ export async function* paginatePages<R>(fetchPage: PageFetch<R>, o: QueryOptions
       want = Math.min(pageSize, remaining);
       next = ahead && ahead.offset === offset && ahead.want === want ? ahead.page : ask(want, offset);
     }
-    if (n > 0) yield page.rows;
+    if (n > 0) yield out(page);
   }
 }
 

@@ -89,6 +89,27 @@ export interface QueryResult<R> {
   fields: FieldInfo[];
 }
 
+/**
+ * One page of a query with its rows still the server's bytes (`selectRowsRawPages`,
+ * `executeSqlRawPages`), for writers that transcode them (see `raw-rows.ts`: `FlatRow`).
+ * `rows()` gives exactly the rows `selectRowsPages` would have yielded for this page.
+ * @public
+ */
+export interface RawRowsPage<R> {
+  /** Rows in this page. */
+  count: number;
+  rowCount: number | undefined;
+  schemaName: string;
+  queryName: string;
+  fields: FieldInfo[];
+  /** The response body; undefined when the rows could not be left as bytes (then only `rows()`). */
+  bytes: Uint8Array | undefined;
+  /** Where the top-level `rows` array is in `bytes` (`start` at `[`, `end` after `]`). */
+  span: { start: number; end: number; count: number } | undefined;
+  /** The page's rows as objects, normalised as `selectRows` gives them (parsed on the first call). */
+  rows(): R[];
+}
+
 /** @public */
 export interface ModifyRowsOptions<R = Record<string, unknown>> {
   schemaName: string;

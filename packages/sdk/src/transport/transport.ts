@@ -1,7 +1,7 @@
 /**
  * The HTTP layer: undici `request` on a keep-alive Agent (loaded lazily), our own redirect loop
  * (credentials never cross an origin), timeouts, AbortSignal, and retries with backoff and jitter
- * for idempotent requests. It returns the raw response (status, headers, full body text); turning
+ * for idempotent requests. It returns the raw response (status, headers, full body bytes and text); turning
  * that into data or a typed error is `request.ts`'s and `toLabKeyError`'s job.
  */
 import type { Dispatcher } from 'undici';
@@ -84,7 +84,10 @@ export interface SendOptions {
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: string;
+  /** The body as text (decoded from `bytes` when first read). */
+  readonly body: string;
+  /** The body as received. */
+  bytes: Buffer;
   /** The URL that answered (after redirects). */
   url: string;
   /** Whether the request that produced this response still carried the credential headers. */
@@ -281,19 +284,30 @@ export class Transport {
         }
       }
 
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await this.readBody(res, method, url, sendHeaders);
+        bytes = await this.readBody(res, method, url, sendHeaders);
       } catch (e) {
         if (e instanceof ResponseTooLargeError) throw e;
         throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'body', this.timeouts, res.statusCode, req.signal);
       }
-      return { status: res.statusCode, headers: res.headers, body: text, url, credentialsSent: credentials, redirects: hop };
+      let text: string | undefined;
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        get body() {
+          return (text ??= bytes.toString('utf8'));
+        },
+        bytes,
+        url,
+        credentialsSent: credentials,
+        redirects: hop,
+      };
     }
   }
 
-  /** The body as text, at most `maxResponseBytes` of it: past the cap the stream is destroyed and nothing more is held. */
-  private async readBody(res: Dispatcher.ResponseData<unknown>, method: string, url: string, headers: Record<string, string>): Promise<string> {
+  /** The body, at most `maxResponseBytes` of it: past the cap the stream is destroyed and nothing more is held. */
+  private async readBody(res: Dispatcher.ResponseData<unknown>, method: string, url: string, headers: Record<string, string>): Promise<Buffer> {
     const max = this.maxResponseBytes;
     const tooLarge = (): ResponseTooLargeError => {
       res.body.destroy();
@@ -316,7 +330,7 @@ export class Transport {
       if (n > max) throw tooLarge();
       chunks.push(chunk);
     }
-    return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, n).toString('utf8');
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, n);
   }
 
   async close(): Promise<void> {

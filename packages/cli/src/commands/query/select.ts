@@ -46,16 +46,8 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
   const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
   return withClient(client, async (c) => {
     const { metadata, onMetadata } = collectMetadata();
-    const pages = c.selectRowsPages<Record<string, unknown>>({
-      schemaName,
-      queryName,
-      columns,
-      filters,
-      sort: splitList(opts.sort),
-      maxRows: opts.maxRows,
-      pageSize: opts.pageSize,
-      onMetadata,
-    });
+    const query = { schemaName, queryName, columns, filters, sort: splitList(opts.sort), maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata };
+    const pages = { rows: () => c.selectRowsPages<Record<string, unknown>>(query), raw: () => c.selectRowsRawPages<Record<string, unknown>>(query) };
     return streamRows(deps, pages, { ...opts, columns, metadata });
   });
 }

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { FieldInfo } from '@lk/sdk';
+import type { FieldInfo, RawRowsPage } from '@lk/sdk';
 import { CliError, usageError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import type { IO } from '../../io.js';
@@ -88,6 +88,17 @@ function expectedRows(o: OutputOptions & { metadata?: QueryMetadata | undefined 
 }
 
 
+type Row = Record<string, unknown>;
+
+/**
+ * A query's pages, asked for one way: as arrays of rows, or with each page's rows left as the
+ * server's bytes (csv, tsv and ndjson transcode them; see output/transcode.ts).
+ */
+export interface PageSource {
+  rows(): AsyncIterable<Row[]>;
+  raw(): AsyncIterable<RawRowsPage<Row>>;
+}
+
 /**
  * Writes the rows of each page as it arrives (one await per page and per chunk written, not per
  * row), with a progress line on a terminal (a bar with
@@ -96,13 +107,13 @@ function expectedRows(o: OutputOptions & { metadata?: QueryMetadata | undefined 
  */
 export async function streamRows(
   deps: Deps,
-  pages: AsyncIterable<Record<string, unknown>[]>,
+  pages: PageSource,
   o: OutputOptions & { columns?: string[] | undefined; metadata?: QueryMetadata | undefined },
 ): Promise<number> {
   const format = formatFor(o, deps.io);
   if (format === 'parquet' || format === 'arrow') {
     if (o.output === undefined) throw usageError(`--format ${format} writes a binary file: give it --output FILE.`, `e.g. --format ${format} --output result.${format}`);
-    return exportTyped(deps, pages, format, o.output, o);
+    return exportTyped(deps, pages.rows(), format, o.output, o);
   }
   if (o.output === undefined) return writeRows(deps, deps.io, pages, format, o);
   const file = openAtomicFile(o.output);
@@ -120,7 +131,7 @@ export async function streamRows(
 async function writeRows(
   deps: Deps,
   io: IO,
-  pages: AsyncIterable<Record<string, unknown>[]>,
+  source: PageSource,
   format: Format,
   o: OutputOptions & { columns?: string[] | undefined; metadata?: QueryMetadata | undefined },
 ): Promise<number> {
@@ -131,14 +142,27 @@ async function writeRows(
   const progress = createProgress(io, () => deps.now().getTime());
   // With --output, the bar's total: the first page's metadata is in before its first row.
   let total = o.output !== undefined;
+  // Pages as bytes where a writer transcodes them (not on a terminal, where rows show one by one).
+  const raw = !tty && (format === 'csv' || format === 'tsv' || format === 'ndjson');
+  const pages: AsyncIterable<Row[] | RawRowsPage<Row>> = raw ? source.raw() : source.rows();
   try {
-    reading: for await (const rows of pages) {
+    reading: for await (const page of pages) {
       if (total) {
         total = false;
         const expected = expectedRows(o);
         if (expected !== undefined) progress.total(expected);
       }
-      for (const row of rows) {
+      const fast = Array.isArray(page) ? undefined : writer.rawPage(page);
+      if (fast) {
+        while (!fast.done) {
+          const wrote = fast.step();
+          if (wrote) await wrote;
+          progress.tick(writer.count);
+          if (io.stdoutClosed) break reading;
+        }
+        continue;
+      }
+      for (const row of Array.isArray(page) ? page : page.rows()) {
         // Rows on the same terminal would land after the progress text: erase it first.
         if (tty) progress.hide();
         const wrote = writer.row(row);

@@ -29,7 +29,8 @@ export async function runSql(sql: string, opts: SqlOptions, deps: Deps): Promise
   const client = await clientFor(deps, server, { auth: opts.auth, container: opts.container });
   return withClient(client, async (c) => {
     const { metadata, onMetadata } = collectMetadata();
-    const pages = c.executeSqlPages<Record<string, unknown>>({ schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata });
+    const query = { schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata };
+    const pages = { rows: () => c.executeSqlPages<Record<string, unknown>>(query), raw: () => c.executeSqlRawPages<Record<string, unknown>>(query) };
     return streamRows(deps, pages, { ...opts, metadata });
   });
 }

@@ -1,0 +1,365 @@
+/**
+ * csv, tsv and ndjson rows straight from the server's JSON bytes (a {@link RawRowsPage} of 8.3
+ * flat rows), with no row object and no string per cell on the common path: plain strings,
+ * integers, canonical decimals, true/false are copied byte for byte into the output chunk. The
+ * output is exactly what the object path (row-writer.ts, cells.ts) writes for the same rows; every
+ * case that path would print differently goes through it, a cell or a row at a time:
+ * - a string with escapes, or one starting or ending with a non-ASCII character (which may be
+ *   whitespace to csvField's `\s`), or with invalid UTF-8: decoded and written by cells.ts;
+ * - a number whose text is not what `String(Number(text))` prints (`1.0`, `-0`, `1e5`, more than
+ *   15 significant digits, a magnitude JS prints with an exponent): that string;
+ * - an object or array value, in csv/tsv: `csvCell(JSON.parse(value))` as the object path would;
+ * - a row with a key twice, a key with escapes, or not an object: the row parsed and written by
+ *   the object path; in ndjson also any row whose bytes are not what `JSON.stringify` of its
+ *   object gives (whitespace, escapes, non-canonical numbers, nested values, dropped link keys,
+ *   integer-like keys, which V8 puts first).
+ * A page whose first row is not flat (9.1/13.2 cell objects, nested values) is left to the object
+ * path whole (`rows()`), as are the first page (it decides the columns) and --columns in ndjson.
+ */
+import { CellKind, FlatRow, firstRow, nextRow, valueEnd, type RawRowsPage } from '@lk/sdk';
+import type { ByteChunk } from './byte-chunk.js';
+import { csvCell, csvField, tsvCell, tsvField } from './cells.js';
+
+type Row = Record<string, unknown>;
+
+export interface TranscodeTarget {
+  format: 'csv' | 'tsv' | 'ndjson';
+  /** csv/tsv: the columns, fixed by the first page. */
+  columns: readonly string[];
+  chunk: ByteChunk;
+  /** Writes one row as the object path does. */
+  fallback(r: Row): void;
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const TAB = 0x09;
+const NL = 0x0a;
+const SP = 0x20;
+const LINK_PREFIX = Buffer.from('_labkeyurl_');
+/** Keys V8 orders before the others in an object (array indices): JSON.stringify prints them first. */
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+
+/** Per-writer state kept across pages: the columns' bytes and lookups. */
+export class Transcoder {
+  private readonly cells = new FlatRow();
+  private readonly colBytes: Buffer[];
+  private readonly colIndex = new Map<string, number>();
+  private readonly stamp: Int32Array;
+  private readonly cellOf: Int32Array;
+  private rowStamp = 0;
+  /** ndjson: the key sequence of the last row copied verbatim (checked unique and orderable). */
+  private layout: Buffer[] = [];
+
+  /**
+   * A column named like a property every object inherits (`__proto__`, `constructor`, …): the
+   * object path prints what a row without that key inherits (`{}`, `undefined`), so it writes them all.
+   */
+  private readonly inherited: boolean;
+
+  constructor(private readonly t: TranscodeTarget) {
+    this.inherited = t.columns.some((c) => c in Object.prototype);
+    this.colBytes = t.columns.map((c) => Buffer.from(c));
+    t.columns.forEach((c, i) => {
+      if (!this.colIndex.has(c)) this.colIndex.set(c, i);
+    });
+    this.stamp = new Int32Array(t.columns.length);
+    this.cellOf = new Int32Array(t.columns.length);
+  }
+
+  /** A cursor over `page`'s rows, or undefined when the page must go through the object path. */
+  open(page: RawRowsPage<Row>): PageCursor | undefined {
+    const { bytes, span } = page;
+    if (!bytes || !span || this.inherited) return undefined;
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const at = firstRow(b, span);
+    if (at < 0) return { b, at, dropped: [], tc: this };
+    // The object path reads a page's shape from its first row (normalizeRows): flat (8.3) only if
+    // no value of it is an object or array; the link keys it drops are that row's.
+    const c = this.cells;
+    if (c.scan(b, at) < 0 || c.escapedKey) return undefined;
+    const dropped: Buffer[] = [];
+    for (let k = 0; k < c.count; k++) {
+      if (c.kind[k] === CellKind.NESTED) return undefined;
+      const ks = c.keyStart[k] as number;
+      const ke = c.keyEnd[k] as number;
+      if (startsWith(b, ks, ke, LINK_PREFIX)) dropped.push(Buffer.from(b.subarray(ks, ke)));
+    }
+    return { b, at, dropped, tc: this };
+  }
+
+  /** Writes rows of `cur` until the chunk holds `limit` bytes or the page ends; returns the rows written. */
+  step(cur: PageCursor, limit: number): number {
+    const chunk = this.t.chunk;
+    let n = 0;
+    while (cur.at >= 0 && chunk.pos < limit) {
+      const end = this.t.format === 'ndjson' ? this.ndjsonRow(cur) : this.delimitedRow(cur);
+      cur.at = nextRow(cur.b, end);
+      n++;
+    }
+    return n;
+  }
+
+  /** The row at `cur.at` through the object path; returns the index after it. */
+  private slowRow(cur: PageCursor): number {
+    const end = valueEnd(cur.b, cur.at);
+    const r = JSON.parse(cur.b.toString('utf8', cur.at, end)) as Row;
+    if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
+      for (const d of cur.dropped) delete r[d.toString('utf8')];
+    }
+    this.t.fallback(r);
+    return end;
+  }
+
+  private delimitedRow(cur: PageCursor): number {
+    const b = cur.b;
+    const c = this.cells;
+    const end = c.scan(b, cur.at);
+    if (end < 0 || c.escapedKey) return this.slowRow(cur);
+    const ncol = this.colBytes.length;
+    const stamp = ++this.rowStamp;
+    let guess = 0;
+    for (let k = 0; k < c.count; k++) {
+      const ks = c.keyStart[k] as number;
+      const ke = c.keyEnd[k] as number;
+      let col = -1;
+      if (guess < ncol && same(b, ks, ke, this.colBytes[guess] as Buffer)) col = guess;
+      else col = this.colIndex.get(b.toString('utf8', ks, ke)) ?? -1;
+      if (col < 0) continue;
+      if (this.stamp[col] === stamp) return this.slowRow(cur);
+      this.stamp[col] = stamp;
+      this.cellOf[col] = k;
+      guess = col + 1;
+    }
+    const csv = this.t.format === 'csv';
+    const sep = csv ? COMMA : TAB;
+    const chunk = this.t.chunk;
+    // Room for the row's bytes, quotes, separators and re-printed numbers; slow cells make their own.
+    chunk.room(end - cur.at + 28 * ncol + 2);
+    let out = chunk.buf;
+    let p = chunk.pos;
+    const kinds = c.kind;
+    const vs = c.valStart;
+    const ve = c.valEnd;
+    for (let col = 0; col < ncol; col++) {
+      if (col > 0) out[p++] = sep;
+      if (this.stamp[col] !== stamp) continue;
+      const k = this.cellOf[col] as number;
+      const s = vs[k] as number;
+      const e = ve[k] as number;
+      const kind = kinds[k];
+      if (kind === CellKind.PLAIN) {
+        if (s === e) continue;
+        let plain = true;
+        let quote = false;
+        for (let i = s; i < e; i++) {
+          const d = b[i] as number;
+          if (d >= 0x80) plain = false;
+          else if (d === COMMA) quote = true;
+        }
+        if (plain || (validUtf8(b, s, e) && !(csv && ((b[s] as number) >= 0x80 || (b[e - 1] as number) >= 0x80)))) {
+          quote = csv && (quote || b[s] === SP || b[e - 1] === SP);
+          if (quote) out[p++] = QUOTE;
+          if (e - s > 32) p += b.copy(out, p, s, e);
+          else for (let i = s; i < e; i++) out[p++] = b[i] as number;
+          if (quote) out[p++] = QUOTE;
+          continue;
+        }
+        const v = b.toString('utf8', s, e);
+        chunk.pos = p;
+        this.text(csv ? csvField(v) : tsvField(v), end - e);
+      } else if (kind === CellKind.NUMBER) {
+        if (canonicalNumber(b, s, e)) {
+          for (let i = s; i < e; i++) out[p++] = b[i] as number;
+          continue;
+        }
+        p += out.write(String(Number(b.toString('latin1', s, e))), p, 'latin1');
+        continue;
+      } else if (kind === CellKind.TRUE) {
+        out[p++] = 0x74;
+        out[p++] = 0x72;
+        out[p++] = 0x75;
+        out[p++] = 0x65;
+        continue;
+      } else if (kind === CellKind.FALSE) {
+        out[p++] = 0x66;
+        out[p++] = 0x61;
+        out[p++] = 0x6c;
+        out[p++] = 0x73;
+        out[p++] = 0x65;
+        continue;
+      } else if (kind === CellKind.NULL) {
+        continue;
+      } else if (kind === CellKind.ESCAPED) {
+        const v = JSON.parse(b.toString('utf8', s - 1, e + 1)) as string;
+        chunk.pos = p;
+        this.text(csv ? csvField(v) : tsvField(v), end - e);
+      } else {
+        const v: unknown = JSON.parse(b.toString('utf8', s, e));
+        chunk.pos = p;
+        this.text(csv ? csvCell(v) : tsvCell(v), end - e);
+      }
+      // After a slow cell: the chunk may have a new buffer.
+      out = chunk.buf;
+      p = chunk.pos;
+    }
+    out[p++] = NL;
+    chunk.pos = p;
+    return end;
+  }
+
+  /** Text from the slow path, keeping room for the `rest` bytes of the row after it. */
+  private text(v: string, rest: number): void {
+    const chunk = this.t.chunk;
+    chunk.text(v);
+    chunk.room(rest + 28 * this.colBytes.length + 2);
+  }
+
+  private ndjsonRow(cur: PageCursor): number {
+    const b = cur.b;
+    const c = this.cells;
+    const start = cur.at;
+    const end = c.scan(b, start);
+    if (end < 0 || c.spaced || c.escapedKey || !this.verbatimKeys(b, cur)) return this.slowRow(cur);
+    for (let k = 0; k < c.count; k++) {
+      const kind = c.kind[k];
+      const s = c.valStart[k] as number;
+      const e = c.valEnd[k] as number;
+      if (kind === CellKind.PLAIN) {
+        for (let i = s; i < e; i++) {
+          if ((b[i] as number) >= 0x80) {
+            if (!validUtf8(b, s, e)) return this.slowRow(cur);
+            break;
+          }
+        }
+      } else if (kind === CellKind.NUMBER) {
+        if (!canonicalNumber(b, s, e)) return this.slowRow(cur);
+      } else if (kind === CellKind.ESCAPED || kind === CellKind.NESTED) return this.slowRow(cur);
+    }
+    const chunk = this.t.chunk;
+    chunk.room(end - start + 1);
+    b.copy(chunk.buf, chunk.pos, start, end);
+    chunk.pos += end - start;
+    chunk.buf[chunk.pos++] = NL;
+    return end;
+  }
+
+  /** ndjson: the row's keys are those of the last verbatim row, or else unique, none dropped, none an array index. */
+  private verbatimKeys(b: Buffer, cur: PageCursor): boolean {
+    const c = this.cells;
+    const n = c.count;
+    if (n === this.layout.length) {
+      let k = 0;
+      while (k < n && same(b, c.keyStart[k] as number, c.keyEnd[k] as number, this.layout[k] as Buffer)) k++;
+      if (k === n) return cur.dropped.length === 0 || !this.layout.some((x) => cur.dropped.some((d) => d.equals(x)));
+    }
+    const keys = new Set<string>();
+    const layout: Buffer[] = [];
+    for (let k = 0; k < n; k++) {
+      const key = b.subarray(c.keyStart[k], c.keyEnd[k]);
+      const text = key.toString('utf8');
+      if (keys.has(text) || !validUtf8(key, 0, key.length) || INDEX_KEY.test(text) || cur.dropped.some((d) => d.equals(key))) return false;
+      keys.add(text);
+      layout.push(Buffer.from(key));
+    }
+    this.layout = layout;
+    return true;
+  }
+}
+
+/** A page being transcoded: `at` is the next row's `{`, or -1 at the end. */
+export interface PageCursor {
+  b: Buffer;
+  at: number;
+  /** Keys the object path drops from this page's rows (the first row's `_labkeyurl_*`). */
+  dropped: Buffer[];
+  tc: Transcoder;
+}
+
+function same(b: Buffer, s: number, e: number, x: Buffer): boolean {
+  if (e - s !== x.length) return false;
+  for (let i = 0; i < x.length; i++) if (b[s + i] !== x[i]) return false;
+  return true;
+}
+
+function startsWith(b: Buffer, s: number, e: number, x: Buffer): boolean {
+  if (e - s < x.length) return false;
+  for (let i = 0; i < x.length; i++) if (b[s + i] !== x[i]) return false;
+  return true;
+}
+
+/**
+ * Whether a JSON number's text is what `String(Number(text))` prints: no exponent, no `-0`, no
+ * trailing fraction zero, at most 15 significant digits (every such decimal is its double's
+ * shortest form), and a magnitude JS prints without an exponent (below 1e21, at least 1e-6).
+ */
+export function canonicalNumber(b: Uint8Array, s: number, e: number): boolean {
+  let i = s;
+  if (b[i] === 0x2d) i++;
+  const intStart = i;
+  while (i < e && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x39) i++;
+  const intEnd = i;
+  let fracStart = i;
+  let fracEnd = i;
+  if (i < e && b[i] === 0x2e) {
+    fracStart = ++i;
+    while (i < e && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x39) i++;
+    fracEnd = i;
+    if (fracEnd === fracStart || b[fracEnd - 1] === 0x30) return false;
+  }
+  if (i !== e || intEnd === intStart) return false;
+  // Significant digits over int + fraction: first and last non-zero.
+  let first = -1;
+  let last = -1;
+  let pos = 0;
+  for (let j = intStart; j < intEnd; j++, pos++) {
+    if (b[j] !== 0x30) {
+      if (first < 0) first = pos;
+      last = pos;
+    }
+  }
+  for (let j = fracStart; j < fracEnd; j++, pos++) {
+    if (b[j] !== 0x30) {
+      if (first < 0) first = pos;
+      last = pos;
+    }
+  }
+  if (first < 0) return e - s === 1; // zero: only "0" (not "-0")
+  const intLen = intEnd - intStart;
+  const n = intLen - first; // the decimal exponent: 10^(n-1) <= |x| < 10^n
+  return last - first + 1 <= 15 && n <= 21 && n > -6;
+}
+
+/** Well-formed UTF-8 (Unicode Table 3-7): what Buffer#toString decodes without a replacement character. */
+export function validUtf8(b: Uint8Array, s: number, e: number): boolean {
+  let i = s;
+  while (i < e) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return false;
+    if (i + need >= e) return false;
+    const d = b[i + 1] as number;
+    if (d < lo || d > hi) return false;
+    for (let k = 2; k <= need; k++) {
+      const x = b[i + k] as number;
+      if (x < 0x80 || x > 0xbf) return false;
+    }
+    i += need + 1;
+  }
+  return true;
+}
