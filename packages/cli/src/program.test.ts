@@ -1,5 +1,6 @@
-// createProgram(deps, args) registers only the group the first word names: every command's help,
-// and what commander answers to a wrong verb or option, must be what the whole tree answers.
+// createProgram(deps, args) registers only the group the first word names, and of it only the command
+// the second word names: every command's help, and what commander answers to a wrong verb or
+// option, must be what the whole tree answers.
 import { CommanderError, type Command } from 'commander';
 import { useTestDeps } from './testing/harness.js';
 import { createProgram } from './program.js';
@@ -26,14 +27,20 @@ async function parseError(program: Command, args: string[]): Promise<{ code: str
   throw new Error(`lk ${args.join(' ')} did not fail`);
 }
 
-describe('createProgram: the tree for a group alone', () => {
+describe('createProgram: the tree for a group or a command alone', () => {
   const deps = useTestDeps();
 
-  it('holds only the group the first word names; other first words get every group', async () => {
+  it('holds only the group the first word names and its command the second word names; other words get all', async () => {
     const all = (await createProgram(deps)).commands.map((c) => c.name());
     expect(all).toEqual(['auth', 'query', 'keys', 'doctor', 'api', 'completion', '__complete']);
     expect((await createProgram(deps, ['auth', 'token'])).commands.map((c) => c.name())).toEqual(['auth']);
+    expect((await createProgram(deps, ['auth', 'token'])).commands[0]!.commands.map((c) => c.name())).toEqual(['token']);
     expect((await createProgram(deps, ['query'])).commands.map((c) => c.name())).toEqual(['query']);
+    const auth = (await createProgram(deps)).commands[0]!.commands.map((c) => c.name());
+    expect(auth).toEqual(['login', 'status', 'logout', 'token']);
+    for (const args of [['auth'], ['auth', '--help'], ['auth', 'help', 'token'], ['auth', 'tokn']]) {
+      expect((await createProgram(deps, args)).commands[0]!.commands.map((c) => c.name())).toEqual(auth);
+    }
     for (const args of [[], ['--help'], ['help', 'auth'], ['--timeout', '5', 'auth', 'token'], ['auht', 'token'], ['completion', 'bash'], ['__complete', '--', 'au']]) {
       expect((await createProgram(deps, args)).commands.map((c) => c.name())).toEqual(all);
     }

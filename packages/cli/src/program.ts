@@ -3,19 +3,22 @@
  * in its own file with a plain `run…(opts, deps)` function. Commander never exits the process and
  * never prints errors itself: both go through `handleError` in main.ts.
  *
- * A run whose first word names a group (`lk auth token …`) gets a tree of that group alone: the
- * other groups' modules are not even loaded and their commands not defined (~2 ms of `lk auth
- * token`). What commander does with the words after the group (dispatch, help, errors and their
- * suggestions) depends only on that group and the program's own options, so it answers the same.
- * Any other first word (an option, `help`, a typo, `completion` and `__complete`, which walk the
- * whole tree) gets every group. program.test.ts checks the two trees agree.
+ * A run whose first word names a group (`lk auth token …`) gets a tree of that group alone, and
+ * when the second word names one of its commands, of that command alone (registerGroup): the
+ * other modules are not even loaded and their commands not defined (~4 ms of `lk auth token`).
+ * What commander does with the words after them (dispatch, help, errors and their suggestions)
+ * depends only on that command and its parents, so it answers the same. Any other first word (an
+ * option, `help`, a typo, `completion` and `__complete`, which walk the whole tree) gets every
+ * group, and any other second word (`--help`, a typo) every command of the group. program.test.ts
+ * checks the trees agree.
  */
 import { Command, type OutputConfiguration } from 'commander';
 import type { Deps } from './deps.js';
 import { VERSION } from './version.js';
 import { usageError } from './cli-error.js';
 
-type Register = (program: Command, deps: Deps) => unknown;
+/** Adds a group (or a command) to the program; a group given `args` may add only the command they name. */
+type Register = (program: Command, deps: Deps, args?: readonly string[]) => unknown;
 
 /** The groups in the order `lk --help` lists them, each module imported only when it is registered. */
 const GROUPS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
@@ -70,7 +73,7 @@ Environment:
 Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).`,
     );
 
-  for (const register of registers) register(program, deps);
+  for (const register of registers) await register(program, deps, args);
   return program;
 }
 

@@ -28,9 +28,20 @@ export function serverCommand<A extends unknown[]>(define: (parent: Command) => 
   return command((parent) => addServerOption(define(parent)), run);
 }
 
-/** A group of commands, e.g. `lk auth`, with each command's factory given the deps. */
-export function registerGroup(program: Command, deps: Deps, name: string, description: string, commands: CommandFactory[]): Command {
+/** A command of a group: its name, and its factory, imported when the command is registered. */
+export type Verb = readonly [name: string, load: () => Promise<CommandFactory>];
+
+/**
+ * A group of commands, e.g. `lk auth`, with each command's factory given the deps. When `args`
+ * (the words after `lk`) name one of its commands (`auth token …`), that command alone is
+ * registered and only its module loaded: what commander answers then depends on that command and
+ * its parents only (help, errors, suggestions for a wrong option). Else every command, in order
+ * (the group's help, a wrong verb's suggestions, completion).
+ */
+export async function registerGroup(program: Command, deps: Deps, name: string, description: string, verbs: readonly Verb[], args?: readonly string[]): Promise<Command> {
   const group = program.command(name).description(description);
-  for (const add of commands) add(deps)(group);
+  const named = args?.[0] === name ? verbs.find(([verb]) => verb === args[1]) : undefined;
+  const factories = await Promise.all((named ? [named] : verbs).map(([, load]) => load()));
+  for (const add of factories) add(deps)(group);
   return group;
 }
