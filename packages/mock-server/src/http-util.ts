@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FilterError } from './errors.js';
-import { isLargeBody, jsonPieces } from './json-body.js';
+import { isLargeBody, jsonPieces, jsonText } from './json-body.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -137,7 +137,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     streamJson(res, status, body, headers, compact).catch((e: unknown) => res.destroy(e instanceof Error ? e : new Error(String(e))));
     return;
   }
-  sendText(res, status, JSON_CONTENT_TYPE, compact ? JSON.stringify(body) : JSON.stringify(body, null, 2), headers);
+  sendText(res, status, JSON_CONTENT_TYPE, compact ? JSON.stringify(body) : jsonText(body, false), headers);
 }
 
 async function streamJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]>, compact: boolean): Promise<void> {

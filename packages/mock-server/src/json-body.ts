@@ -21,10 +21,17 @@ export const STREAM_ABOVE = 20_000;
 
 const LAZY = Symbol('lazyArray');
 
+/**
+ * The pretty-printed JSON text of items `from` to `to` (exclusive, at least one) joined by commas,
+ * as they stand in `JSON.stringify(body, null, 2)`: each `"\n    "` and the item indented below it.
+ */
+export type PrettyItemsText = (from: number, to: number) => string;
+
 interface Lazy {
   key: string;
   length: number;
   items: (from: number, to: number) => unknown[];
+  prettyText: PrettyItemsText | null;
 }
 
 /** A placeholder no server text contains: where the array goes in the text of the rest of the body. */
@@ -32,12 +39,19 @@ const MARK = JSON.stringify(`\u0000${randomUUID()}`);
 
 /**
  * Defines `body[key]` as an array of `length` items that `items(from, to)` builds on demand
- * (`to` exclusive). Reading the property builds all of them once.
+ * (`to` exclusive). Reading the property builds all of them once. With `prettyText`, pretty
+ * answers take the items' text from it instead of stringifying built items (the same bytes).
  */
-export function lazyArray(body: Record<string, unknown>, key: string, length: number, items: (from: number, to: number) => unknown[]): void {
+export function lazyArray(
+  body: Record<string, unknown>,
+  key: string,
+  length: number,
+  items: (from: number, to: number) => unknown[],
+  prettyText: PrettyItemsText | null = null,
+): void {
   let all: unknown[] | undefined;
   Object.defineProperty(body, key, { enumerable: true, configurable: true, get: () => (all ??= items(0, length)) });
-  Object.defineProperty(body, LAZY, { value: { key, length, items } satisfies Lazy });
+  Object.defineProperty(body, LAZY, { value: { key, length, items, prettyText } satisfies Lazy });
 }
 
 function lazyOf(body: unknown): Lazy | undefined {
@@ -69,13 +83,24 @@ export function* jsonPieces(body: unknown, compact: boolean): Generator<string, 
   if (lazy.length === 0) yield '[]';
   else {
     for (let from = 0; from < lazy.length; from += CHUNK) {
-      const items = lazy.items(from, Math.min(lazy.length, from + CHUNK));
-      // The array is a top-level value: compact "[a,b]" loses its brackets; pretty, each line moves
-      // one level in ("[\n  a\n]" becomes "\n    a") and the closing "\n  ]" comes once at the end.
-      const s = compact ? JSON.stringify(items).slice(1, -1) : JSON.stringify(items, null, 2).replaceAll('\n', '\n  ').slice(1, -4);
-      yield (from === 0 ? '[' : ',') + s;
+      const to = Math.min(lazy.length, from + CHUNK);
+      yield (from === 0 ? '[' : ',') + (!compact && lazy.prettyText ? lazy.prettyText(from, to) : itemsText(lazy.items(from, to), compact));
     }
     yield compact ? ']' : '\n  ]';
   }
   yield text.slice(at + MARK.length);
+}
+
+/** The text of built items as they stand in the body's text. */
+function itemsText(items: unknown[], compact: boolean): string {
+  // The array is a top-level value: compact "[a,b]" loses its brackets; pretty, each line moves
+  // one level in ("[\n  a\n]" becomes "\n    a") and the closing "\n  ]" comes once at the end.
+  return compact ? JSON.stringify(items).slice(1, -1) : JSON.stringify(items, null, 2).replaceAll('\n', '\n  ').slice(1, -4);
+}
+
+/** The JSON text of `body`, as {@link jsonPieces} writes it, in one string. */
+export function jsonText(body: unknown, compact: boolean): string {
+  let s = '';
+  for (const piece of jsonPieces(body, compact)) s += piece;
+  return s;
 }
