@@ -33,9 +33,10 @@ export class ByteChunk {
     this.buf[this.pos++] = b;
   }
 
-  /** The bytes held (a copy: the caller may keep it while more is written), and empties the chunk. */
+  /** The bytes held (the caller may keep them while more is written: the chunk goes on in a new buffer), and empties the chunk. */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
     this.pos = 0;
     return out;
   }

@@ -50,6 +50,8 @@ export class Transcoder {
   private rowStamp = 0;
   /** ndjson: the key sequence of the last row copied verbatim (checked unique and orderable). */
   private layout: Buffer[] = [];
+  /** ndjson: where the commas between the rows of a run are, from the run's start. */
+  private readonly seps = new Int32Array(4096);
 
   /**
    * A column named like a property every object inherits (`__proto__`, `constructor`, …): the
@@ -90,14 +92,60 @@ export class Transcoder {
 
   /** Writes rows of `cur` until the chunk holds `limit` bytes or the page ends; returns the rows written. */
   step(cur: PageCursor, limit: number): number {
+    if (this.t.format === 'ndjson') return this.ndjsonStep(cur, limit);
     const chunk = this.t.chunk;
     let n = 0;
     while (cur.at >= 0 && chunk.pos < limit) {
-      const end = this.t.format === 'ndjson' ? this.ndjsonRow(cur) : this.delimitedRow(cur);
-      cur.at = nextRow(cur.b, end);
+      cur.at = nextRow(cur.b, this.delimitedRow(cur));
       n++;
     }
     return n;
+  }
+
+  /**
+   * ndjson: consecutive verbatim rows separated by a bare comma are copied as one run (a native
+   * copy, then each separating comma made a newline); other rows through the object path.
+   */
+  private ndjsonStep(cur: PageCursor, limit: number): number {
+    const chunk = this.t.chunk;
+    const b = cur.b;
+    const seps = this.seps;
+    let n = 0;
+    let runStart = -1;
+    let runEnd = -1;
+    let inner = 0;
+    while (cur.at >= 0 && chunk.pos + (runEnd - runStart) < limit) {
+      const start = cur.at;
+      let end = this.verbatim(cur);
+      if (end >= 0 && runStart >= 0 && start === runEnd + 1 && inner < seps.length) {
+        seps[inner++] = runEnd - runStart;
+        runEnd = end;
+      } else {
+        this.copyRun(b, runStart, runEnd, inner);
+        inner = 0;
+        runStart = runEnd = -1;
+        if (end >= 0) {
+          runStart = start;
+          runEnd = end;
+        } else end = this.slowRow(cur);
+      }
+      cur.at = nextRow(b, end);
+      n++;
+    }
+    this.copyRun(b, runStart, runEnd, inner);
+    return n;
+  }
+
+  private copyRun(b: Buffer, s: number, e: number, inner: number): void {
+    if (s < 0) return;
+    const chunk = this.t.chunk;
+    chunk.room(e - s + 1);
+    const out = chunk.buf;
+    const p = chunk.pos;
+    out.set(b.subarray(s, e), p);
+    for (let k = 0; k < inner; k++) out[p + (this.seps[k] as number)] = NL;
+    out[p + e - s] = NL;
+    chunk.pos = p + e - s + 1;
   }
 
   /** The row at `cur.at` through the object path; returns the index after it. */
@@ -160,8 +208,8 @@ export class Transcoder {
         if (plain || (validUtf8(b, s, e) && !(csv && ((b[s] as number) >= 0x80 || (b[e - 1] as number) >= 0x80)))) {
           quote = csv && (quote || b[s] === SP || b[e - 1] === SP);
           if (quote) out[p++] = QUOTE;
-          if (e - s > 32) p += b.copy(out, p, s, e);
-          else for (let i = s; i < e; i++) out[p++] = b[i] as number;
+          // A loop, not Buffer#copy: a call per cell costs more than copying its bytes.
+          for (let i = s; i < e; i++) out[p++] = b[i] as number;
           if (quote) out[p++] = QUOTE;
           continue;
         }
@@ -215,12 +263,12 @@ export class Transcoder {
     chunk.room(rest + 28 * this.colBytes.length + 2);
   }
 
-  private ndjsonRow(cur: PageCursor): number {
+  /** ndjson: the end of the row at `cur.at` when its bytes are what JSON.stringify of its object prints, else -1. */
+  private verbatim(cur: PageCursor): number {
     const b = cur.b;
     const c = this.cells;
-    const start = cur.at;
-    const end = c.scan(b, start);
-    if (end < 0 || c.spaced || c.escapedKey || !this.verbatimKeys(b, cur)) return this.slowRow(cur);
+    const end = c.scan(b, cur.at);
+    if (end < 0 || c.spaced || c.escapedKey || !this.verbatimKeys(b, cur)) return -1;
     for (let k = 0; k < c.count; k++) {
       const kind = c.kind[k];
       const s = c.valStart[k] as number;
@@ -228,19 +276,14 @@ export class Transcoder {
       if (kind === CellKind.PLAIN) {
         for (let i = s; i < e; i++) {
           if ((b[i] as number) >= 0x80) {
-            if (!validUtf8(b, s, e)) return this.slowRow(cur);
+            if (!validUtf8(b, s, e)) return -1;
             break;
           }
         }
       } else if (kind === CellKind.NUMBER) {
-        if (!canonicalNumber(b, s, e)) return this.slowRow(cur);
-      } else if (kind === CellKind.ESCAPED || kind === CellKind.NESTED) return this.slowRow(cur);
+        if (!canonicalNumber(b, s, e)) return -1;
+      } else if (kind === CellKind.ESCAPED || kind === CellKind.NESTED) return -1;
     }
-    const chunk = this.t.chunk;
-    chunk.room(end - start + 1);
-    b.copy(chunk.buf, chunk.pos, start, end);
-    chunk.pos += end - start;
-    chunk.buf[chunk.pos++] = NL;
     return end;
   }
 
