@@ -72,6 +72,11 @@ export function runLk(args: string[], o: RunLkOptions): Promise<LkRun> {
       runs.push(run);
       resolve(run);
     });
+    // A run that ends before it reads stdin (a usage error) closes the pipe: the write's EPIPE is
+    // not lk's failure, and the run's exit code and output say what happened.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(o.stdin ?? '');
   });
 }
