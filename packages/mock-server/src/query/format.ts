@@ -275,14 +275,20 @@ export function plainRows(cols: { name: string; type: ColumnType }[], rows: unkn
   return rows.map((r) => b(r) as Record<string, unknown>);
 }
 
+/** Storage-form rows read a range at a time, each range once and in order (key-read.ts). */
+export interface RowSource {
+  length: number;
+  read(from: number, to: number): unknown[][];
+}
+
 export interface QueryResponseInput {
   apiVersion: number;
   /** schemaName as sent (8.3/9.1) – split on dots for 13.2. */
   schemaName: string;
   queryName: string;
   columns: ColumnDef[];
-  /** Storage-form rows; undefined for metadata-only. */
-  rows: unknown[][] | undefined;
+  /** Storage-form rows, or a source of them read in order as they are written; undefined for metadata-only. */
+  rows: unknown[][] | RowSource | undefined;
   rowCount: number | undefined;
   includeMetadata: boolean;
   readOnlyTable: boolean;
@@ -328,11 +334,14 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
     const display = fmt === 8.3 ? [] : (i.display ?? []);
     const b = rowBuilder(i.columns, fmt, formatted, display);
     const stored = i.rows;
+    // The rows from..to and where row `from` is among them.
+    const range = (from: number, to: number): [unknown[][], number] => (Array.isArray(stored) ? [stored, from] : [stored.read(from, to), 0]);
     // Built when read, all at once, or a chunk at a time when written (json-body.ts); pretty text is
     // written from the stored rows without building them.
     const items = (from: number, to: number) => {
+      const [rows, at] = range(from, to);
       const out = new Array(to - from);
-      for (let k = from; k < to; k++) out[k - from] = b(stored[k]!);
+      for (let k = 0; k < to - from; k++) out[k] = b(rows[at + k]!);
       return out;
     };
     const pretty = prettyRowWriter(i.columns, fmt, formatted, display);
@@ -343,8 +352,9 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
       items,
       pretty &&
         ((from, to) => {
-          let s = pretty(stored[from]!);
-          for (let k = from + 1; k < to; k++) s += ',' + pretty(stored[k]!);
+          const [rows, at] = range(from, to);
+          let s = pretty(rows[at]!);
+          for (let k = at + 1; k < at + to - from; k++) s += ',' + pretty(rows[k]!);
           return s;
         }),
     );

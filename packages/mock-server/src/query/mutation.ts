@@ -8,7 +8,7 @@ import { ActionError } from '../errors.js';
 import { visibleTable, type Catalog } from './catalog.js';
 import { DUPLICATE_KEY, illegal, notFound, ValidationFailure, type BatchJson, type FieldError, type RowError } from './errors.js';
 import { parseApiVersion, plainRows } from './format.js';
-import { cachedPrepare, type ListDef } from './store.js';
+import { beforeWrite, cachedPrepare, type ListDef } from './store.js';
 import type { ApiResult, ColumnDef, QueryUser, WriteRequest } from './types.js';
 import { ConversionError, isRecord, q, toStorage } from './values.js';
 
@@ -208,6 +208,7 @@ function reselect(list: ListDef, keys: (string | number)[]): Record<string, unkn
 }
 
 function write(list: ListDef, mode: WriteMode, fn: () => void): void {
+  beforeWrite(list.conn);
   if (!mode.transacted) fn();
   else list.conn.db.transaction(fn)();
 }

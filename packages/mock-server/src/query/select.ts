@@ -6,7 +6,9 @@
 import { prepare, type Catalog } from './catalog.js';
 import { notFound } from './errors.js';
 import { buildWhere } from './filters.js';
+import { STREAM_ABOVE } from '../json-body.js';
 import { parseApiVersion, queryResponse } from './format.js';
+import { KeyOrderRead } from './key-read.js';
 import { Lookups } from './lookups.js';
 import { bool, checkContainerFilter, one, pagingOf, rowCountOf, type ReadCache } from './read.js';
 import type { ApiResult, ColumnDef, ReadRequest } from './types.js';
@@ -95,16 +97,35 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
     // Paging in key order through a list (what selectRowsIter does): remember where each page
     // ended, so the next page seeks past that key instead of skipping `offset` rows again.
     const keyset = countKey !== null && t.pk !== undefined && sort.length === 0 && paging.limit !== null ? t.pk : undefined;
+    // All rows of one list in key order (maxRows=-1): a large answer is read as it is written.
+    const whole = countKey !== null && t.list !== undefined && t.pk !== undefined && sort.length === 0 && paging.limit === null && from === t.from ? t.pk : undefined;
     let pkIndex = -1;
-    if (keyset) {
-      pkIndex = columns.findIndex((c) => c === keyset);
+    if (keyset ?? whole) {
+      pkIndex = columns.findIndex((c) => c === (keyset ?? whole));
       if (pkIndex < 0) {
         pkIndex = selectList.length;
-        selectList.push(q(keyset.name));
+        selectList.push(q((keyset ?? whole)!.name));
       }
     }
-    let rows: unknown[][] | undefined;
-    if (!paging.metadataOnly) {
+    const count = () =>
+      cache.count(countKey, () => {
+        const r = prepare(t, `SELECT COUNT(*) FROM ${from} ${where.sql}`).raw(true).get(...where.params) as [number];
+        return r[0];
+      });
+    const length = whole && !paging.metadataOnly ? Math.max(0, count() - paging.offset) : 0;
+    let rows: unknown[][] | KeyOrderRead | undefined;
+    if (length > STREAM_ABOVE) {
+      const seek = `${where.sql ? `${where.sql} AND` : 'WHERE'} ${q(whole!.name)} > ?`;
+      rows = new KeyOrderRead(
+        t.list!.conn,
+        prepare(t, `SELECT ${selectList.join(', ')} FROM ${from} ${where.sql} ${orderBy} LIMIT ? OFFSET ?`).raw(true),
+        prepare(t, `SELECT ${selectList.join(', ')} FROM ${from} ${seek} ${orderBy} LIMIT ?`).raw(true),
+        where.params,
+        paging.offset,
+        length,
+        pkIndex,
+      );
+    } else if (!paging.metadataOnly) {
       const resume = keyset && paging.offset > 0 ? cache.resumeAfter(countKey!, paging.offset) : undefined;
       if (resume !== undefined) {
         const seek = `${where.sql ? `${where.sql} AND` : 'WHERE'} ${q(keyset!.name)} > ?`;
@@ -116,12 +137,7 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
       }
       if (keyset && rows.length > 0) cache.pageEnded(countKey!, paging.offset + rows.length, rows[rows.length - 1]![pkIndex]);
     }
-    const rowCount = rowCountOf(paging, rows?.length ?? 0, includeTotal, () =>
-      cache.count(countKey, () => {
-        const r = prepare(t, `SELECT COUNT(*) FROM ${from} ${where.sql}`).raw(true).get(...where.params) as [number];
-        return r[0];
-      }),
-    );
+    const rowCount = rowCountOf(paging, rows?.length ?? 0, includeTotal, count);
 
     const body = queryResponse({
       apiVersion,

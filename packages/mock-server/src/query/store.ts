@@ -39,6 +39,25 @@ export interface ContainerConn {
   db: DB;
   lists: Map<string, ListDef>;
   stmts: Map<string, Statement>;
+  /** Reads still in flight on this connection (rows read as they are written), held weakly. */
+  reads: Set<WeakRef<PendingRead>>;
+}
+
+/** A read of rows that are read later, as they are written (key-read.ts). */
+export interface PendingRead {
+  /** Read all the rows still to be read, now. */
+  finish(): void;
+}
+
+/**
+ * Call before any row of `conn` changes (or it closes): every read in flight reads the rest of its
+ * rows first, so it answers the rows as they were when it began, as a read of them all at once would.
+ */
+export function beforeWrite(conn: ContainerConn): void {
+  for (const ref of conn.reads) {
+    conn.reads.delete(ref);
+    ref.deref()?.finish();
+  }
 }
 
 /** Normalise a container path: leading slash, no trailing slash, case-insensitive key. */
@@ -102,7 +121,7 @@ export class ListStore {
     if (!c && create) {
       const db = new Database(':memory:');
       db.exec(`ATTACH DATABASE ':memory:' AS lists`);
-      c = { db, lists: new Map(), stmts: new Map() };
+      c = { db, lists: new Map(), stmts: new Map(), reads: new Set() };
       this.conns.set(key, c);
     }
     return c;
@@ -150,7 +169,10 @@ export class ListStore {
 
   /** Drop every list. */
   dropAll(): void {
-    for (const c of this.conns.values()) c.db.close();
+    for (const c of this.conns.values()) {
+      beforeWrite(c);
+      c.db.close();
+    }
     this.conns.clear();
   }
 
@@ -159,6 +181,7 @@ export class ListStore {
     const names = list.columns.map((c) => c.name);
     const sql = `INSERT INTO lists.${q(list.name)} (${names.map(q).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
     const stmt = cachedPrepare(list.conn.db, list.conn.stmts, sql);
+    beforeWrite(list.conn);
     const tx = list.conn.db.transaction(() => {
       for (const r of rows) stmt.run(names.map((n) => r[n] ?? null));
     });
@@ -167,6 +190,7 @@ export class ListStore {
 
   /** Fill `lists.Generated` with n rows in one statement. Dates are `base` plus i minutes. */
   fillGenerated(list: ListDef, n: number, base: string): void {
+    beforeWrite(list.conn);
     list.conn.db
       .prepare(
         `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
