@@ -75,7 +75,7 @@ export class Transcoder {
     if (!bytes || !span || this.inherited) return undefined;
     const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const at = firstRow(b, span);
-    if (at < 0) return { b, at, dropped: [], tc: this };
+    if (at < 0) return { b, at, dropped: [] };
     // The object path reads a page's shape from its first row (normalizeRows): flat (8.3) only if
     // no value of it is an object or array; the link keys it drops are that row's.
     const c = this.cells;
@@ -87,7 +87,7 @@ export class Transcoder {
       const ke = c.keyEnd[k] as number;
       if (startsWith(b, ks, ke, LINK_PREFIX)) dropped.push(Buffer.from(b.subarray(ks, ke)));
     }
-    return { b, at, dropped, tc: this };
+    return { b, at, dropped };
   }
 
   /** Writes rows of `cur` until the chunk holds `limit` bytes or the page ends; returns the rows written. */
@@ -316,7 +316,6 @@ export interface PageCursor {
   at: number;
   /** Keys the object path drops from this page's rows (the first row's `_labkeyurl_*`). */
   dropped: Buffer[];
-  tc: Transcoder;
 }
 
 function same(b: Buffer, s: number, e: number, x: Buffer): boolean {
