@@ -2,6 +2,7 @@
 // official clients send for selectRows, executeSql and insertRows (protocol §4.1, §4.3, §4.4).
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { request } from 'undici';
+import { STREAM_ABOVE } from '../json-body.js';
 
 const AUTH = 'Basic ' + Buffer.from('alice@lk.test:alice-password').toString('base64');
 
@@ -122,7 +123,12 @@ test('a large selectRows answer is streamed chunked, with the bytes of JSON.stri
   expect(compact.headers['transfer-encoding']).toBe('chunked');
   expect(compact.text).toBe(JSON.stringify(JSON.parse(compact.text)));
   expect(JSON.parse(compact.text).rows[22499].data.Key.value).toBe(22600);
-  const small = await get('query.maxRows=5000');
+  // A page as lk asks for it (5,000 rows) is streamed too; one of at most STREAM_ABOVE rows is one write.
+  const page = await get('query.maxRows=5000&respFormat=json_compact');
+  expect(page.headers['transfer-encoding']).toBe('chunked');
+  expect(page.text).toBe(JSON.stringify(JSON.parse(page.text)));
+  expect(JSON.parse(page.text).rows).toHaveLength(5000);
+  const small = await get(`query.maxRows=${STREAM_ABOVE}`);
   expect(Number(small.headers['content-length'])).toBe(Buffer.byteLength(small.text));
   expect(small.text).toBe(JSON.stringify(JSON.parse(small.text), null, 2));
 });

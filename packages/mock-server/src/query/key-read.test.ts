@@ -2,11 +2,11 @@
 // bytes are those of the rows read all at once, and a change to the rows while it is being written
 // (insert, update, delete, a reload of every list) does not reach it: it answers the rows as they
 // were when the request came.
-import { jsonPieces, jsonText, STREAM_ABOVE } from '../json-body.js';
+import { jsonPieces, jsonText, READ_AS_WRITTEN_ABOVE } from '../json-body.js';
 import { createQueryEngine, type Params, type QueryEngine, type QueryUser } from './index.js';
 
 const alice: QueryUser = { id: 1001, email: 'alice@lk.test', displayName: 'alice', isSiteAdmin: false, impersonated: false, guest: false };
-const N = STREAM_ABOVE + 2500;
+const N = READ_AS_WRITTEN_ABOVE + 2500;
 
 let engine: QueryEngine;
 beforeEach(() => {
@@ -31,7 +31,7 @@ test.each([
 ] as const)('%s: the bytes of the rows read at once', (_, extra, compact) => {
   const expected = atOnce(all(extra), compact);
   expect(jsonText(all(extra), compact)).toBe(expected);
-  expect(JSON.parse(expected).rows.length).toBeGreaterThan(extra['query.Flag~eq'] ? N / 2 - 10 : STREAM_ABOVE);
+  expect(JSON.parse(expected).rows.length).toBeGreaterThan(extra['query.Flag~eq'] ? N / 2 - 10 : READ_AS_WRITTEN_ABOVE);
 });
 
 test('rowCount and the rows past the end of an offset', () => {

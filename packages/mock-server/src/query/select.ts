@@ -6,7 +6,7 @@
 import { prepare, type Catalog } from './catalog.js';
 import { notFound } from './errors.js';
 import { buildWhere } from './filters.js';
-import { STREAM_ABOVE } from '../json-body.js';
+import { READ_AS_WRITTEN_ABOVE } from '../json-body.js';
 import { parseApiVersion, queryResponse } from './format.js';
 import { KeyOrderRead } from './key-read.js';
 import { Lookups } from './lookups.js';
@@ -114,7 +114,7 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
       });
     const length = whole && !paging.metadataOnly ? Math.max(0, count() - paging.offset) : 0;
     let rows: unknown[][] | KeyOrderRead | undefined;
-    if (length > STREAM_ABOVE) {
+    if (length > READ_AS_WRITTEN_ABOVE) {
       const seek = `${where.sql ? `${where.sql} AND` : 'WHERE'} ${q(whole!.name)} > ?`;
       rows = new KeyOrderRead(
         t.list!.conn,
