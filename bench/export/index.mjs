@@ -14,12 +14,12 @@
 // peak RSS come from GNU time (`/usr/bin/time`, Debian package `time`). Medians of the rounds.
 // lk runs as a user runs it: the bin itself (its #! line gives node lk's heap flags).
 // The mock's own cost is shown beside: the whole table in one request, body read and dropped.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import { startGeneratedMock } from '../lib/mock.mjs';
 
 const ROWS = (process.env.BENCH_ROWS ?? '200000,1000000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -63,24 +63,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function startMock(rows) {
-  const child = spawn(process.execPath, [mockBin, '--port', '0', '--control', '--generated-rows', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.on('line', (l) => {
-      const m = /listening on (\S+)/.exec(l);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`lk-mock-server exited (${code})`)));
-  });
-  child.stdout.resume();
-  const origin = new URL(url).origin;
-  const r = await request(`${origin}/_mock/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@lk.test', description: 'bench' }) });
-  const { key } = await r.body.json();
-  if (r.statusCode !== 200 || typeof key !== 'string') throw new Error(`could not get a key from the mock (${r.statusCode})`);
-  return { child, url, key };
-}
-
 /** Runs one arm under GNU time, stdout to `out` (as a shell redirect would); wall s, CPU s, peak RSS MB. */
 function timed(argv, env, out) {
   const timeFile = join(dir, 'time');
@@ -116,7 +98,7 @@ const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).
 try {
   console.log(`${ROUNDS} rounds per row count, arms interleaved (order rotates); medians. Load average at start: ${load()}`);
   for (const rows of ROWS) {
-    const mock = await startMock(rows);
+    const mock = await startGeneratedMock(mockBin, rows);
     try {
       const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LABKEY_API_KEY: mock.key, LK_KEYCHAIN: 'off' };
       const arms = [

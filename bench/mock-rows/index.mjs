@@ -9,11 +9,10 @@
 // the machine changes it less than wall time. With BENCH_BASELINE_MOCK=<path of another build's
 // dist/bin/lk-mock-server.js> that build runs beside this one, arms interleaved round by round,
 // and the ratios this/baseline are printed. Medians of BENCH_ROUNDS (default 3).
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import { startGeneratedMock } from '../lib/mock.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,23 +27,6 @@ for (const b of builds) {
   }
 }
 const TICK = 100; // USER_HZ on Linux
-
-async function startMock(bin) {
-  const child = spawn(process.execPath, [bin, '--port', '0', '--control', '--generated-rows', String(ROWS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.on('line', (l) => {
-      const m = /listening on (\S+)/.exec(l);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`lk-mock-server exited (${code})`)));
-  });
-  child.stdout.resume();
-  const r = await request(`${new URL(url).origin}/_mock/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@lk.test', description: 'bench' }) });
-  const { key } = await r.body.json();
-  if (r.statusCode !== 200 || typeof key !== 'string') throw new Error(`could not get a key from the mock (${r.statusCode})`);
-  return { child, url, key };
-}
 
 /** CPU seconds the process has used (user + system). */
 function cpuOf(pid) {
@@ -80,7 +62,7 @@ function median(xs) {
 
 const mocks = [];
 try {
-  for (const b of builds) mocks.push({ ...b, ...(await startMock(b.bin)) });
+  for (const b of builds) mocks.push({ ...b, ...(await startGeneratedMock(b.bin, ROWS)) });
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`${ROWS.toLocaleString('en-US')} rows, ${ROUNDS} rounds, medians of the mock's CPU per 1,000,000 rows served. Load average at start: ${load()}`);
   const cpu = new Map();
