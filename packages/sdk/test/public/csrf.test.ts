@@ -64,6 +64,7 @@ test('a CSRF 401 refreshes the token once and the retry succeeds', async () => {
     expect(logFor(server, 'whoAmI').length - before).toBe(2);
     expect(logFor(server, 'createApiKey').slice(beforeCreate).map((e) => e.csrf)).toEqual(['invalid', 'valid']);
     expect(lines.some((l) => /CSRF token refused/.test(l))).toBe(true);
+    expect(lines.join('\n')).not.toContain(key); // the retry's debug lines hold no key
     await c.close();
   } finally {
     await proxy.close();
