@@ -1,6 +1,6 @@
 import type { Core } from '../request.js';
 import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, type Filter } from './filter.js';
-import { normalizeQueryResponse, normalizeRows } from './rows.js';
+import { normalizeQueryResponse, normalizeRows, queryFields } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, RawRowsPage, SelectRowsOptions } from './types.js';
 import { rawSuccess, type RawBody } from '../send-action.js';
 import { parseJsonObject } from '../errors/to-labkey-error.js';
@@ -116,7 +116,7 @@ async function selectRowsAnswer(core: Core, defaultContainer: string, o: SelectR
     throw await badFilterValue(core, container, o, e);
   });
   const body = raw ? (answer as RawBody) : { json: answer as Record<string, unknown> };
-  if (checkColumns) await warnUnknownColumns(core, container, o, body.json, normalizeQueryResponse(body.json).fields);
+  if (checkColumns) await warnUnknownColumns(core, container, o, body.json, queryFields(body.json));
   return body;
 }
 

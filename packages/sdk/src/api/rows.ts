@@ -8,7 +8,6 @@ import type { FieldInfo, QueryResult } from './types.js';
  */
 export function normalizeQueryResponse<R>(json: Record<string, unknown>): QueryResult<R> {
   const rawRows = Array.isArray(json.rows) ? (json.rows as Record<string, unknown>[]) : [];
-  const meta = (json.metaData ?? undefined) as { fields?: unknown[] } | undefined;
   const schema = Array.isArray(json.schemaName) ? (json.schemaName as string[]).join('.') : String(json.schemaName ?? '');
   const rowCount = typeof json.rowCount === 'number' ? json.rowCount : undefined;
   return {
@@ -16,8 +15,14 @@ export function normalizeQueryResponse<R>(json: Record<string, unknown>): QueryR
     rowCount,
     schemaName: schema,
     queryName: String(json.queryName ?? ''),
-    fields: Array.isArray(meta?.fields) ? meta.fields.map(toField) : [],
+    fields: queryFields(json),
   };
+}
+
+/** The fields of a selectRows/executeSql response's metadata (none without metadata), without touching its rows. */
+export function queryFields(json: Record<string, unknown>): FieldInfo[] {
+  const meta = (json.metaData ?? undefined) as { fields?: unknown[] } | undefined;
+  return Array.isArray(meta?.fields) ? meta.fields.map(toField) : [];
 }
 
 function toField(f: unknown): FieldInfo {
