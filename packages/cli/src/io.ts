@@ -3,7 +3,7 @@
  * through their deps and never touch `process.stdout`/`process.stdin` themselves, so tests can use
  * {@link createTestIO} and read what was written.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, writeSync, type Stats } from 'node:fs';
 import { CliError } from './cli-error.js';
 
 export interface Style {
@@ -90,18 +90,35 @@ function readHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, questi
 }
 
 /**
- * Whether `fd` may be a terminal, asked of the file's type (fstat) rather than of node:tty: a
- * terminal is a character device, a pipe or a file never is. Creating `process.stdout` or
- * `process.stderr` (or loading node:tty) loads node:stream and node:net, ~4 ms of lk's start-up
+ * What fd 1 or 2 is, asked of the file (fstat) rather than of node:tty: creating `process.stdout`
+ * or `process.stderr` (or loading node:tty) loads node:stream and node:net, ~4 ms of lk's start-up
  * and ~10 ms under the bin's heap flags (which make V8 reject Node's code cache for its own
- * modules), so lk creates them only when it must.
+ * modules), so lk creates them only when it must. undefined: not a file lk can stat.
  */
-function mayBeTerminal(fd: number): boolean {
+function statFd(fd: number): Stats | undefined {
   try {
-    return fstatSync(fd).isCharacterDevice();
+    return fstatSync(fd);
   } catch {
-    return true; // not a file lk can stat: let Node's stream decide what it is
+    return undefined;
   }
+}
+
+/** Whether `fd` may be a terminal: a terminal is a character device, a pipe or a file never is. */
+function mayBeTerminal(st: Stats | undefined): boolean {
+  return st === undefined || st.isCharacterDevice(); // not statable: let Node's stream decide what it is
+}
+
+/**
+ * Whether fd 1 and fd 2 are the same pipe or socket (`2>&1 | reader`). Only there can a message
+ * overtake data: Node writes a pipe asynchronously, so stdout's bytes may wait in process.stdout's
+ * queue while a message written after them goes out at once. Files and terminals are written
+ * synchronously (no queue), and a message to another place than the data keeps no order with it
+ * (nor should it wait behind a slow reader of the data, e.g. `lk query … | less` with warnings on
+ * the terminal).
+ */
+function samePipe(a: Stats | undefined, b: Stats | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  return (a.isFIFO() || a.isSocket()) && a.dev === b.dev && a.ino === b.ino;
 }
 
 /** What lk writes to a pipe or a file with write(2) itself before it hands the fd to Node's stream. */
@@ -114,8 +131,8 @@ const DIRECT_BYTES = 65_536;
  * `process.stdout` / `process.stderr`, so a long output never blocks lk while the reader catches
  * up. Returns false when the stream did not take all (wait for 'drain').
  */
-function createSink(fd: 1 | 2, getStream: () => NodeJS.WriteStream): (s: string | Uint8Array) => boolean {
-  let direct = !mayBeTerminal(fd);
+function createSink(fd: 1 | 2, st: Stats | undefined, getStream: () => NodeJS.WriteStream): (s: string | Uint8Array) => boolean {
+  let direct = !mayBeTerminal(st);
   let written = 0;
   return (s) => {
     if (direct) {
@@ -151,11 +168,16 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
     }
     return stdoutStream;
   };
-  const writeOut = createSink(1, stdout);
-  const writeErr = createSink(2, () => process.stderr);
+  const outStat = statFd(1);
+  const errStat = statFd(2);
+  const writeOut = createSink(1, outStat, stdout);
+  // Into the pipe stdout shares with stderr, a message goes the way the data goes (fd 1, then
+  // process.stdout's queue), so it comes out after every byte written before it, and data after it.
+  const shared = samePipe(outStat, errStat);
+  const writeErr = shared ? writeOut : createSink(2, errStat, () => process.stderr);
   let stdoutIsTTY: boolean | undefined;
   let stderrIsTTY: boolean | undefined;
-  const isStderrTTY = () => (stderrIsTTY ??= mayBeTerminal(2) && process.stderr.isTTY === true);
+  const isStderrTTY = () => (stderrIsTTY ??= mayBeTerminal(errStat) && process.stderr.isTTY === true);
   let style: Style | undefined;
   return {
     out(s) {
@@ -180,6 +202,7 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
       });
     },
     err(s) {
+      if (shared && closed) return; // the pipe's reader is gone (EPIPE): nobody can read it
       try {
         writeErr(s);
       } catch {
@@ -190,7 +213,7 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
       return process.stdin.isTTY === true;
     },
     get stdoutIsTTY() {
-      return (stdoutIsTTY ??= mayBeTerminal(1) && stdout().isTTY === true);
+      return (stdoutIsTTY ??= mayBeTerminal(outStat) && stdout().isTTY === true);
     },
     get stderrIsTTY() {
       return isStderrTTY();
