@@ -39,6 +39,7 @@ interface Lazy {
   length: number;
   items: (from: number, to: number) => unknown[];
   prettyText: PrettyItemsText | null;
+  release: (() => void) | null;
 }
 
 /** A placeholder no server text contains: where the array goes in the text of the rest of the body. */
@@ -48,6 +49,8 @@ const MARK = JSON.stringify(`\u0000${randomUUID()}`);
  * Defines `body[key]` as an array of `length` items that `items(from, to)` builds on demand
  * (`to` exclusive). Reading the property builds all of them once. With `prettyText`, pretty
  * answers take the items' text from it instead of stringifying built items (the same bytes).
+ * `release` is called when {@link jsonPieces} is done with the items, written or not (an answer
+ * whose client went away is never written to the end).
  */
 export function lazyArray(
   body: Record<string, unknown>,
@@ -55,10 +58,11 @@ export function lazyArray(
   length: number,
   items: (from: number, to: number) => unknown[],
   prettyText: PrettyItemsText | null = null,
+  release: (() => void) | null = null,
 ): void {
   let all: unknown[] | undefined;
   Object.defineProperty(body, key, { enumerable: true, configurable: true, get: () => (all ??= items(0, length)) });
-  Object.defineProperty(body, LAZY, { value: { key, length, items, prettyText } satisfies Lazy });
+  Object.defineProperty(body, LAZY, { value: { key, length, items, prettyText, release } satisfies Lazy });
 }
 
 function lazyOf(body: unknown): Lazy | undefined {
@@ -73,7 +77,8 @@ export function isLargeBody(body: unknown): boolean {
 
 /**
  * The JSON text of `body` in pieces: everything before the lazy array, the array a chunk of items
- * at a time, then the rest. A body without a lazy array is one piece.
+ * at a time, then the rest. A body without a lazy array is one piece. Ended early (`return()`: a
+ * `for … of` left by a return, a break or a throw), it releases the array's items.
  */
 export function* jsonPieces(body: unknown, compact: boolean): Generator<string, void, undefined> {
   const stringify = (v: unknown): string => (compact ? JSON.stringify(v) : JSON.stringify(v, null, 2));
@@ -86,16 +91,20 @@ export function* jsonPieces(body: unknown, compact: boolean): Generator<string, 
   for (const k of Object.keys(body as object)) rest[k] = k === lazy.key ? JSON.parse(MARK) : (body as Record<string, unknown>)[k];
   const text = stringify(rest);
   const at = text.indexOf(MARK);
-  yield text.slice(0, at);
-  if (lazy.length === 0) yield '[]';
-  else {
-    for (let from = 0; from < lazy.length; from += CHUNK) {
-      const to = Math.min(lazy.length, from + CHUNK);
-      yield (from === 0 ? '[' : ',') + (!compact && lazy.prettyText ? lazy.prettyText(from, to) : itemsText(lazy.items(from, to), compact));
+  try {
+    yield text.slice(0, at);
+    if (lazy.length === 0) yield '[]';
+    else {
+      for (let from = 0; from < lazy.length; from += CHUNK) {
+        const to = Math.min(lazy.length, from + CHUNK);
+        yield (from === 0 ? '[' : ',') + (!compact && lazy.prettyText ? lazy.prettyText(from, to) : itemsText(lazy.items(from, to), compact));
+      }
+      yield compact ? ']' : '\n  ]';
     }
-    yield compact ? ']' : '\n  ]';
+    yield text.slice(at + MARK.length);
+  } finally {
+    lazy.release?.();
   }
-  yield text.slice(at + MARK.length);
 }
 
 /** The text of built items as they stand in the body's text. */

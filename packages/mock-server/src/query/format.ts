@@ -279,6 +279,8 @@ export function plainRows(cols: { name: string; type: ColumnType }[], rows: unkn
 export interface RowSource {
   length: number;
   read(from: number, to: number): unknown[][];
+  /** No more rows will be asked for (the answer was written, or its client went away). */
+  release(): void;
 }
 
 export interface QueryResponseInput {
@@ -357,6 +359,7 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
           for (let k = at + 1; k < at + to - from; k++) s += ',' + pretty(rows[k]!);
           return s;
         }),
+      Array.isArray(stored) ? null : () => stored.release(),
     );
   } else if (fmt !== 13.2) {
     body.rows = [];

@@ -5,11 +5,20 @@
  *
  * The answer must still be the rows as they were when the request came: the read is registered
  * with its connection, and {@link beforeWrite} (store.ts), called before any row of that
- * connection changes, makes it read all its remaining rows first.
+ * connection changes, makes it read all its remaining rows first. It is unregistered once its
+ * last row is read or its answer is released (written, or abandoned by a client that went away),
+ * so a write after an abandoned answer does not read its rows for nobody.
  * @module
  */
 import type Database from 'better-sqlite3';
 import type { ContainerConn, PendingRead } from './store.js';
+
+let rowsRead = 0;
+
+/** Rows every {@link KeyOrderRead} of this process has read from SQLite so far (for tests). */
+export function keyOrderRowsRead(): number {
+  return rowsRead;
+}
 
 export class KeyOrderRead implements PendingRead {
   /** Rows handed out so far. */
@@ -20,6 +29,7 @@ export class KeyOrderRead implements PendingRead {
   private ahead: unknown[][] | null = null;
   private aheadAt = 0;
   private readonly ref = new WeakRef<PendingRead>(this);
+  private released = false;
 
   /**
    * @param first the rows from an offset: the filter's parameters, then `LIMIT ? OFFSET ?`
@@ -41,7 +51,7 @@ export class KeyOrderRead implements PendingRead {
 
   /** Rows `from` to `to` (exclusive); ranges come once each, in order. */
   read(from: number, to: number): unknown[][] {
-    if (from !== this.pos || to > this.length || to <= from) throw new Error(`KeyOrderRead: rows ${from}-${to} asked after ${this.pos} of ${this.length}`);
+    if (this.released || from !== this.pos || to > this.length || to <= from) throw new Error(`KeyOrderRead: rows ${from}-${to} asked after ${this.pos} of ${this.length}`);
     const rows = this.ahead ? this.ahead.slice(from - this.aheadAt, to - this.aheadAt) : this.fetch(to - from);
     this.pos = to;
     if (to === this.length) {
@@ -51,14 +61,22 @@ export class KeyOrderRead implements PendingRead {
     return rows;
   }
 
+  /** No more rows will be asked for: forget the read (and any rows read ahead). */
+  release(): void {
+    this.released = true;
+    this.conn.reads.delete(this.ref);
+    this.ahead = null;
+  }
+
   finish(): void {
-    if (this.ahead || this.pos === this.length) return;
+    if (this.released || this.ahead || this.pos === this.length) return;
     this.aheadAt = this.pos;
     this.ahead = this.fetch(this.length - this.pos);
   }
 
   private fetch(n: number): unknown[][] {
     const rows = (this.pos === 0 ? this.first.all(...this.params, n, this.offset) : this.next.all(...this.params, this.last, n)) as unknown[][];
+    rowsRead += rows.length;
     // Nothing changed the rows since the count (any change finishes the read first).
     if (rows.length !== n) throw new Error(`KeyOrderRead: ${rows.length} rows where ${n} were counted`);
     this.last = rows[n - 1]![this.keyAt];
