@@ -15,14 +15,15 @@ expectNoLeaks();
 jest.setTimeout(120_000);
 
 /** Runs `node [--import preload] lk …` and returns what the ESM loader resolved, and Node internals loaded late. */
-function loadedBy(args: string[], home: TempHome): Promise<{ code: number | null; loaded: string[] }> {
+function loadedBy(args: string[], home: TempHome, stdin?: string): Promise<{ code: number | null; loaded: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'lk-imports-'));
   const log = join(dir, 'imports.log');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', join(ROOT, 'test/helpers/record-imports.mjs'), LK_BIN, ...args], {
       env: baseEnv(home, { LK_IMPORT_LOG: log }),
-      stdio: ['ignore', 'ignore', 'ignore'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'],
     });
+    child.stdin?.end(stdin);
     child.on('error', reject);
     child.on('close', (code) => {
       let loaded: string[] = [];
@@ -85,6 +86,20 @@ describe('lk as a program', () => {
     // The same observation sees undici once lk sends a request.
     const status = await loadedBy(['query', 'select', 'lists', 'People', '--server', mock.url], home); // no key: a guest request, refused
     expect(distFiles(status.loaded)).toEqual(['lk-main.cjs', 'lk.cjs', 'undici.cjs']);
+  });
+
+  it('lk --help and lk auth token load none of node:child_process, node:os, node:fs/promises: the bundle calls them through functions that load them on first call', async () => {
+    // Node modules the run loaded after the preload (crypto is loaded by the preload's ES module loader itself).
+    const lazy = (loaded: string[]) => loaded.filter((l) => /^internal:NativeModule (child_process|os|fs\/promises)$/.test(l)).sort();
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    // lk auth login writes netrc (node:fs/promises) under a lock file named after the host (node:os): the observation sees them.
+    const login = await loadedBy(['auth', 'login', '--server', mock.url, '--with-token'], home, `${key}\n`);
+    expect(login.code).toBe(0);
+    expect(lazy(login.loaded)).toEqual(['internal:NativeModule fs/promises', 'internal:NativeModule os']);
+    for (const args of [['--help'], ['auth', 'token'], ['query', 'select', '--help']]) {
+      const r = await loadedBy(args, home);
+      expect({ args, code: r.code, lazy: lazy(r.loaded) }).toEqual({ args, code: 0, lazy: [] });
+    }
   });
 
   it('lk auth token (the key in netrc, no keychain) starts no thread of libuv\'s pool: the config and netrc reads are synchronous', async () => {

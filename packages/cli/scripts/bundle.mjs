@@ -55,18 +55,24 @@ const lazyExports = {
 // and ~0.3 ms to load (three times that under the bin's heap flags: non-default V8 flags make V8
 // reject Node's code cache for its own modules), and a run needs each only on some paths (a key's
 // fingerprint, a lock file's name, the keychain helper, a browser, a file read; commander requires
-// child_process for executable subcommands, which lk does not have). In
-// the bundle each is a module of getters, one per export Node has, that requires the real module
-// on first use, so `lk --help` loads neither. The export names are read from this Node at build
-// time; `import { spawn } from 'node:child_process'` and commander's require work unchanged.
+// child_process for executable subcommands, which lk does not have). In the bundle each is an ES
+// module of one function per function Node exports, which requires the real module on its first
+// call and calls Node's function (with `new` when called with it), so `lk --help` loads none of
+// them. An ES module, not a CommonJS one of getters: lk's ES modules importing a CommonJS module
+// get esbuild's __toESM copy of every property (~180 for the four, ~0.3 ms of every run); these
+// are bound directly, and commander's require gets the module's namespace. The names are read
+// from this Node at build time; an import of anything that is not a function (e.g. `constants`)
+// fails the build (no such export) instead of loading the module early.
 const LAZY_BUILTINS = /^node:(crypto|child_process|fs\/promises|os)$/;
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     b.onResolve({ filter: LAZY_BUILTINS }, (a) => (a.namespace === 'lazy-builtin' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy-builtin' }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (a) => {
-      const names = Object.keys(await import(a.path)).filter((k) => k !== 'default');
-      const contents = `let m;\nconst load = () => (m ??= require(${JSON.stringify(a.path)}));\nfor (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`;
+      const real = await import(a.path);
+      const names = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function');
+      const fns = names.map((k) => `export function ${k}(...a) {\n  const f = load().${k};\n  return new.target ? Reflect.construct(f, a, new.target) : f.apply(this, a);\n}`);
+      const contents = `let m;\nconst load = () => (m ??= require(${JSON.stringify(a.path)}));\n${fns.join('\n')}\n`;
       return { contents, loader: 'js' };
     });
   },
