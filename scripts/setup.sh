@@ -2,7 +2,7 @@
 # Sets up a fresh checkout: installs the workspace with pnpm, and with --test also installs what the
 # test tiers need from Debian (a Secret Service for the keychain tests, Chromium for the browser tests,
 # curl and python3-requests for the interop tests and the export bench's Python baseline, GNU time
-# for the benches' peak-RSS figures).
+# for the benches' peak-RSS figures, zsh and fish for the completion tests).
 #
 # Why this script exists: pnpm 12 neither reads `nodedir` from .npmrc / /etc/npmrc nor accepts it in
 # pnpm-workspace.yaml, so node-gyp (better-sqlite3 builds from source here) tries to download Node's
@@ -40,6 +40,9 @@ if [ "$want_test" = 1 ]; then
   /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
   # GNU time, for the peak-RSS figures of bench/export and the export memory tests
   [ -x /usr/bin/time ] || need+=(time)
+  # lk completion zsh / fish are loaded and run in the real shells (test/e2e/completion)
+  command -v zsh >/dev/null 2>&1 || need+=(zsh)
+  command -v fish >/dev/null 2>&1 || need+=(fish)
   if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing from Debian: ${need[*]}" >&2
     sudo_cmd=()

@@ -15,15 +15,19 @@ _lk_complete() {
 complete -o default -F _lk_complete lk
 `;
 
+// Saved as _lk in $fpath, the file is autoloaded as the body of _lk at the first completion: it
+// defines _lk and must then complete (funcstack[1] is _lk); sourced, it registers _lk. Empty
+// output is no candidates (not one empty one); with none, file names, as bash's -o default.
 const ZSH = `#compdef lk
-# lk completion for zsh. Load it with: source <(lk completion zsh)
+# lk completion for zsh. Load it with: source <(lk completion zsh)   (after compinit)
 # or save it as _lk in a folder of $fpath: lk completion zsh > "\${fpath[1]}/_lk"
 _lk() {
   local -a candidates
   candidates=("\${(@f)$(lk __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
-  compadd -a candidates
+  candidates=("\${(@)candidates:#}")
+  if (( $#candidates )); then compadd -a candidates; else _files; fi
 }
-if (( $+functions[compdef] )); then compdef _lk lk; fi
+if [[ "$funcstack[1]" == _lk ]]; then _lk "$@"; elif (( $+functions[compdef] )); then compdef _lk lk; fi
 `;
 
 const FISH = `# lk completion for fish. Load it with: lk completion fish | source
@@ -32,7 +36,13 @@ function __lk_complete
     # The words before the cursor (without lk), then the one being completed, even when empty.
     set -l before (commandline -opc)
     set -l current (commandline -ct)
-    lk __complete -- $before[2..-1] "$current" 2>/dev/null
+    set -l offered (lk __complete -- $before[2..-1] "$current" 2>/dev/null)
+    if set -q offered[1]
+        printf '%s\\n' $offered
+    else
+        # nothing from lk (a file argument such as --output): file names, as bash's -o default
+        __fish_complete_path "$current"
+    end
 end
 complete -c lk -f -a '(__lk_complete)'
 `;
