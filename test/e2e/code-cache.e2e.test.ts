@@ -36,6 +36,16 @@ describe('the bin code cache', () => {
     expect(run(program, cacheDir)).toEqual({ code: 0, stdout: expected, use: 'hit' });
   });
 
+  it('a file that is the module wrapper function already (as the bundle is built) is compiled as it is, not wrapped again', () => {
+    const program = join(dir, 'wrapped.cjs');
+    writeFileSync(program, "(function (exports, require, module, __filename, __dirname) {\nconsole.log(require('node:path').basename(__filename), require.cache[__filename] === module);\n})");
+    const cacheDir = join(dir, 'cache');
+    expect(run(program, cacheDir)).toEqual({ code: 0, stdout: 'wrapped.cjs true\n', use: 'miss' });
+    expect(run(program, cacheDir)).toEqual({ code: 0, stdout: 'wrapped.cjs true\n', use: 'hit' });
+    // lk's bundle is such a file.
+    expect(readFileSync(join(ROOT, 'packages', 'cli', 'dist', 'lk-main.cjs'), 'utf8')).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{\n[^]*\n\}\)\n?$/);
+  });
+
   it('a cache made for other source (same length) is not used, and is replaced', () => {
     const program = join(dir, 'program.cjs');
     writeFileSync(program, "console.log('one');\n");

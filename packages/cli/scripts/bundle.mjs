@@ -18,6 +18,9 @@ import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '..');
 const dist = join(cli, 'dist');
+// dist/lk-main.cjs is written as the CommonJS module wrapper function around the bundle, so the
+// bin's loader compiles the file's text as it is (no second 400 kB copy of it to wrap it).
+const { WRAPPER_HEAD } = await import(join(dist, 'bin', 'code-cache.js'));
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true, legalComments: 'none' };
 
 // lk's only WebAssembly is undici's HTTP parser (llhttp). V8 compiles it twice, Liftoff then
@@ -83,6 +86,8 @@ await Promise.all([
     ...common,
     entryPoints: [join(dist, 'bin', 'lk-main.js')],
     outfile: join(dist, 'lk-main.cjs'),
+    banner: { js: WRAPPER_HEAD },
+    footer: { js: '})' },
     plugins: [lazyUndici, lazyExports, lazyBuiltins],
     external: ['@napi-rs/keyring'],
     // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.

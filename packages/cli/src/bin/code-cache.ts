@@ -22,6 +22,13 @@ export type CodeCacheUse = 'hit' | 'miss';
 const PREFIX = 'lk-';
 const SUFFIX = '.v8cache';
 
+/**
+ * The CommonJS module wrapper's head. A file that starts with it is the whole wrapper function
+ * already (the bundle is built so, scripts/bundle.mjs) and is compiled as it is; any other file is
+ * wrapped here, which copies its text once more (~0.2 ms for lk's 400 kB bundle).
+ */
+export const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+
 /** The directory lk keeps its code cache in; undefined when there is no home to put it in. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const xdg = env.XDG_CACHE_HOME;
@@ -67,7 +74,7 @@ export function runWithCodeCache(file: string, cacheDir: string | undefined, Mod
     }
   }
   // The module wrapper on the first line, a hashbang made a comment: line numbers stay the file's.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source.replace(/^#!/, '//')}\n})`;
+  const wrapped = source.startsWith(WRAPPER_HEAD) ? source : `${WRAPPER_HEAD}${source.replace(/^#!/, '//')}\n})`;
   const script = new Script(wrapped, { filename: file, cachedData });
   const use: CodeCacheUse = cachedData !== undefined && !script.cachedDataRejected ? 'hit' : 'miss';
   if (use === 'miss' && cacheDir !== undefined && cacheFile !== undefined) {
