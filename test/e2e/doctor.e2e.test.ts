@@ -4,8 +4,12 @@
  * it, and `--fix` must repair the ones it can (after a backup) while leaving every other entry and
  * comment byte for byte, and leave the others alone. No key ever appears in the output.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { expectNoLeaks, LK_BIN, runLk, trackSecret } from '../helpers/run-lk.js';
 import { useTempHome } from '../helpers/temp-home.js';
 import { withMockServer } from '../helpers/with-mock-server.js';
@@ -198,5 +202,33 @@ describe('lk doctor (e2e)', () => {
     const fixed = await doctor(['--json', '--fix']);
     expect(fixed.code).toBe(0);
     expect((JSON.parse(fixed.stdout) as { fixed: { id: string }[] }).fixed.map((f) => f.id).sort()).toEqual(['chmod-600', 'strip-prefix']);
+  });
+});
+
+describe('lk doctor with an http:// URL on a port that speaks TLS (http://host:8443)', () => {
+  const home = useTempHome();
+  // A real TLS server on loopback with a throw-away self-signed certificate made by openssl.
+  let tls: TlsServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lk-e2e-doctor-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    tls = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (s) => s.end());
+    tls.on('tlsClientError', () => {});
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => tls.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says the port speaks TLS and to use the https:// URL', async () => {
+    const port = (tls.address() as AddressInfo).port;
+    const r = await runLk(['doctor', '--server', `http://127.0.0.1:${port}/labkey`], { home, timeoutMs: 60_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain(`[FAIL] server and context path: http://127.0.0.1:${port}/labkey (from --server): port ${port} of 127.0.0.1 speaks TLS (https), not plain HTTP.`);
+    expect(r.stdout).toContain(`Use --server https://127.0.0.1:${port}/labkey.`);
+    const json = await runLk(['doctor', '--server', `http://127.0.0.1:${port}/labkey`, '--json'], { home, timeoutMs: 60_000 });
+    expect(json.stdout).toContain(`Use --server https://127.0.0.1:${port}/labkey.`);
   });
 });

@@ -65,8 +65,10 @@ const lazyExports = {
 // get esbuild's __toESM copy of every property (~180 for the four, ~0.3 ms of every run); these
 // are bound directly, and commander's require gets the module's namespace. The names are read
 // from this Node at build time; an import of anything that is not a function (e.g. `constants`)
-// fails the build (no such export) instead of loading the module early.
-const LAZY_BUILTINS = /^node:(crypto|child_process|fs\/promises|os)$/;
+// fails the build (no such export) instead of loading the module early. node:tls: the SDK's
+// import('node:tls') (a TLS handshake after an http:// request failed, transport/tls-port.ts) is
+// bundled so (a dynamic import of a builtin fails in the bin's vm.Script).
+const LAZY_BUILTINS = /^node:(crypto|child_process|fs\/promises|os|tls)$/;
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {

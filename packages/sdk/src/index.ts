@@ -118,7 +118,7 @@ export { setDebugSink } from './debug.js';
 
 // ── client, HTTP errors, API ─────────────────────────────────────────────────
 export { createClient, SDK_VERSION } from './client.js';
-export { normalizeServerUrl, serverOrigin, folderSplits, otherContextPath } from './transport/url.js';
+export { normalizeServerUrl, serverOrigin, folderSplits, otherContextPath, httpsUrl } from './transport/url.js';
 export type { ServerUrlOptions } from './transport/url.js';
 export type { ClientOptions, LabKeyClient } from './client.js';
 export type { Timeouts, DebugSink } from './transport/transport.js';

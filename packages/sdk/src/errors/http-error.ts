@@ -165,10 +165,16 @@ export class NetworkError extends HttpError {
   readonly errno: string | undefined;
   /** The server spoke TLS but its certificate is not trusted here (self-signed, unknown CA, expired, another name): `errno` says which. */
   readonly untrustedCertificate: boolean;
-  constructor(message: string, options: HttpErrorOptions & { errno?: string; untrustedCertificate?: boolean } = {}) {
+  /**
+   * The URL says http:// but its port speaks TLS (e.g. `http://host:8443`): the server closed the
+   * plain-HTTP request or answered it with TLS bytes, and a TLS handshake to that port succeeds.
+   */
+  readonly httpToTlsPort: boolean;
+  constructor(message: string, options: HttpErrorOptions & { errno?: string; untrustedCertificate?: boolean; httpToTlsPort?: boolean } = {}) {
     super(message, options, ErrorCodes.NETWORK);
     this.errno = options.errno;
     this.untrustedCertificate = options.untrustedCertificate === true;
+    this.httpToTlsPort = options.httpToTlsPort === true;
   }
 }
 

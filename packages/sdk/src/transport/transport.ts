@@ -9,6 +9,7 @@ import { CookieJar } from './cookie-jar.js';
 import { CREDENTIAL_HEADERS, MAX_REDIRECTS, REDIRECT_STATUSES, mustDropCredentials, nextMethod, resolveLocation } from './redirect-policy.js';
 import { redactRequest, redactUrl } from './redacted-request.js';
 import { fromTransportError } from '../errors/to-labkey-error.js';
+import { checkTlsPort } from './tls-port.js';
 import { ResponseTooLargeError, TimeoutError, TooManyRedirectsError } from '../errors/http-error.js';
 import type { DebugSink } from '../debug.js';
 
@@ -165,7 +166,9 @@ export class Transport {
           return res;
         } catch (e) {
           const errno = (e as { errno?: string }).errno;
-          if (!deadline.signal.aborted && r.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno)) {
+          // A port that speaks TLS to a plain-HTTP request answers every retry the same way.
+          const tlsPort = (e as { httpToTlsPort?: boolean }).httpToTlsPort === true;
+          if (!deadline.signal.aborted && r.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno) && !tlsPort) {
             await this.backoff(attempt++, r, undefined);
             continue;
           }
@@ -253,7 +256,7 @@ export class Transport {
           maxRedirections: 0,
         } as Dispatcher.RequestOptions);
       } catch (e) {
-        throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, req.signal);
+        throw await checkTlsPort(fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, req.signal), url, this.timeouts.connect);
       }
       if (credentials && res.headers['set-cookie'] !== undefined) this.jar.store(url, res.headers['set-cookie'], carriesKey(sendHeaders));
 

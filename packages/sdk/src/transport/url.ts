@@ -72,6 +72,13 @@ export function serverOrigin(server: string): string {
   return new URL(normalizeServerUrl(server, { dropUserinfo: true })).origin;
 }
 
+/** A base URL over https, same host, port and path: what to use when its http:// port speaks TLS. @public */
+export function httpsUrl(baseUrl: string): string {
+  const u = new URL(normalizeServerUrl(baseUrl));
+  u.protocol = 'https:';
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+}
+
 /**
  * The other usual context path for a base URL: without `/labkey` if it ends in it, else with it
  * (deployments use `/labkey`, traditional, or the root context, embedded Tomcat in 24.x and later).

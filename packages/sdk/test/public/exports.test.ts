@@ -13,7 +13,7 @@ const EXPECTED = [
   'ValidationError', 'WrongContextPathError', 'analyzeKeyShape', 'authHeadersFor', 'chain',
   'createClient', 'createMemoryKeychain', 'createOsKeychain', 'defaultChain',
   'defaultResolveContext', 'describeSource', 'filter', 'fingerprintKey', 'folderSplits',
-  'formatTrail', 'fromEnv', 'fromKeychain', 'fromNetrc', 'fromValue', 'isAbortedError',
+  'formatTrail', 'fromEnv', 'httpsUrl', 'fromKeychain', 'fromNetrc', 'fromValue', 'isAbortedError',
   'isApiKeyRejectedError', 'isAuthError', 'isBadResponseError', 'isCredentialStoreError',
   'isCsrfError', 'isForbiddenError', 'isHttpError', 'isKeychainFailure', 'isLabKeyError',
   'isMethodNotAllowedError', 'isNetworkError', 'isNoCredentialsError', 'isNotFoundError',

@@ -13,7 +13,8 @@ export type ProbeOutcome =
   | { kind: 'ok'; url: string }
   /** Answered, but not with whoAmI JSON: what came back. */
   | { kind: 'not-labkey'; url: string; what: string }
-  | { kind: 'unreachable'; url: string; reason: string };
+  /** `tlsPort`: the URL is http:// and its port speaks TLS (the SDK's NetworkError.httpToTlsPort). */
+  | { kind: 'unreachable'; url: string; reason: string; tlsPort?: true };
 
 export interface ContextPathReport {
   /** The base URL as configured. */
@@ -46,10 +47,10 @@ export async function probeWhoAmI(base: string, whoAmI: AnonymousWhoAmI): Promis
     await whoAmI(base);
     return { kind: 'ok', url };
   } catch (e) {
-    const err = e as { code?: string; status?: number; problem?: string };
+    const err = e as { code?: string; status?: number; problem?: string; httpToTlsPort?: boolean };
     // 401 (a bad key, or a server that wants every guest to log in) is LabKey answering: the path is right.
     if (err.code === 'LK_API_KEY_REJECTED' || err.code === 'LK_NO_CREDENTIALS' || err.code === 'LK_CSRF') return { kind: 'ok', url };
-    if (err.code && UNREACHABLE.has(err.code)) return { kind: 'unreachable', url, reason: shortMessage(err) };
+    if (err.code && UNREACHABLE.has(err.code)) return { kind: 'unreachable', url, reason: shortMessage(err), ...(err.httpToTlsPort === true ? { tlsPort: true as const } : {}) };
     if (err.code && NOT_LABKEY.has(err.code)) {
       const m = shortMessage(err);
       return { kind: 'not-labkey', url, what: err.status !== undefined && !m.includes(String(err.status)) ? `HTTP ${err.status}: ${m}` : m };

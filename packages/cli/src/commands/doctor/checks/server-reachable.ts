@@ -1,3 +1,4 @@
+import { httpsUrl } from '@lk/sdk';
 import { result, type Check } from '../check.js';
 import type { ProbeOutcome } from '../probe-server.js';
 import { folderUrlProblem } from '../../shared/server.js';
@@ -31,6 +32,15 @@ export const serverReachable: Check = {
       );
     }
     if (r.given.kind === 'ok') return result(this, 'pass', `${url} (from ${facts.server.from}) answers login-whoAmI.api.`);
+    if (r.given.kind === 'unreachable' && r.given.tlsPort) {
+      const https = httpsUrl(url);
+      return result(
+        this,
+        'fail',
+        `${url} (from ${facts.server.from}): ${r.given.reason}.`,
+        `Use --server ${https}${facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${https}\` to remember it)`}.`,
+      );
+    }
     if (r.given.kind === 'unreachable') {
       return result(this, 'fail', `Cannot reach ${describe(r.given)}.`, `Check the URL (from ${facts.server.from}) and that the server is running; pass the right one with --server.`);
     }
