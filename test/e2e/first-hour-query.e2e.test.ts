@@ -121,9 +121,9 @@ describe("a new user's first hour: --json and --format on every command", () => 
     const withBoth = [...leaves].filter(([, help]) => lists(help, '--format') && lists(help, '--json')).map(([name]) => name);
     const withOne = [...leaves].filter(([, help]) => lists(help, '--format') !== lists(help, '--json')).map(([name]) => name);
     expect(withOne).toEqual([]);
-    expect(withBoth.sort()).toEqual(['api', 'auth status', 'doctor', 'keys list', 'query columns', 'query queries', 'query schemas', 'query select', 'query sql']);
-    // The rest print no data (a key, a script, a confirmation): a new command that does must be added above.
-    expect([...leaves.keys()].filter((n) => !withBoth.includes(n)).sort()).toEqual(['auth login', 'auth logout', 'auth token', 'completion', 'keys create', 'keys revoke', 'keys rotate']);
+    expect(withBoth.sort()).toEqual(['api', 'auth status', 'doctor', 'keys create', 'keys list', 'keys rotate', 'query columns', 'query queries', 'query schemas', 'query select', 'query sql']);
+    // The rest print no data (a key for scripts, a script, a confirmation): a new command that does must be added above.
+    expect([...leaves.keys()].filter((n) => !withBoth.includes(n)).sort()).toEqual(['auth login', 'auth logout', 'auth token', 'completion', 'keys revoke']);
     for (const name of withBoth) expect(leaves.get(name)).toContain('(same as --format json)');
   });
 

@@ -43,6 +43,22 @@ describe('the key life cycle, end to end', () => {
     expect(q).toMatchObject({ code: 0, stdout: 'Key\n1\n' });
   });
 
+  it('rotate --format json (and --json) says what was done, never the key', async () => {
+    for (const flags of [['--format', 'json'], ['--json']]) {
+      const old = await login();
+      const r = await runLk(['keys', 'rotate', ...flags], { home });
+      expect(r.code).toBe(0);
+      const [fresh] = storedKeys();
+      trackSecret(fresh!, 'rotated key');
+      expect(r.stdout).not.toContain(fresh!);
+      const data = JSON.parse(r.stdout) as Record<string, unknown>;
+      const newRow = mock.server.state.listApiKeys(old.email)[0]!.RowId;
+      expect(data).toEqual({ server: mock.url, fingerprint: expect.stringMatching(/^[0-9a-f]{8,}$/), rowId: newRow, stored: expect.stringContaining(home.netrcPath), revoked: old.rowId });
+      expect(r.stderr).toContain(`✓ Revoked the old key (row ${old.rowId})`);
+    }
+    expect((await runLk(['keys', 'rotate', '--format', 'ndjson'], { home })).code).toBe(2);
+  });
+
   it('logout --revoke revokes the key on the server, then removes it', async () => {
     const { key, rowId } = await login();
     const r = await runLk(['auth', 'logout', '--revoke'], { home });

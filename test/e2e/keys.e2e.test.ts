@@ -49,6 +49,29 @@ describe('lk keys, end to end', () => {
     expect(status.code).toBe(4);
   });
 
+  it('create --format json (and --json): the key with its fingerprint and row, for scripts; --format text is the key alone', async () => {
+    await login('bob@lk.test');
+    const runs = await Promise.all([['--format', 'json'], ['--json'], ['--format', 'text']].map((f) => runLk(['keys', 'create', '--description', `script ${f.join(' ')}`, ...f], { home })));
+    for (const r of runs) expect(r.code).toBe(0);
+    const [json, short, text] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
+    const rows = JSON.parse((await runLk(['keys', 'list', '--json'], { home })).stdout) as Array<{ RowId: number; Description: string }>;
+    for (const [r, description] of [[json, 'script --format json'], [short, 'script --json']] as const) {
+      const data = JSON.parse(r.stdout) as { server: string; apiKey: string; fingerprint: string; rowId: number; description: string; expiresAt: string | null; role: string | null };
+      trackSecret(data.apiKey, 'created key (json)');
+      expect(data).toMatchObject({ server: mock.url, description, rowId: rows.find((x) => x.Description === description)?.RowId });
+      expect(data.apiKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(mock.server.state.lookupApiKey(data.apiKey)?.user.email).toBe('bob@lk.test');
+      expect(data.fingerprint).toMatch(/^[0-9a-f]{8,}$/);
+      expect(r.stderr).toContain('This is the only time the new key is shown');
+      expect(r.stderr).not.toContain(data.apiKey);
+    }
+    expect(text.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    trackSecret(text.stdout.trim(), 'created key (text)');
+    const bad = await runLk(['keys', 'create', '--format', 'csv'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+  });
+
   it('revoking the key lk uses warns BEFORE the revoke (and without --yes, in the refusal, revoking nothing)', async () => {
     const { rowId } = await login('bob@lk.test');
     const ask = await runLk(['keys', 'revoke', String(rowId)], { home });

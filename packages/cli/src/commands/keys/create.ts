@@ -1,11 +1,16 @@
-/** `lk keys create [--description] [--role]`: a new API key, printed once to stdout. */
+/**
+ * `lk keys create [--description] [--role] [--format text|json]`: a new API key, printed once to
+ * stdout: alone on its line (text), or with what lk knows of it as one JSON object (json, for
+ * scripts). Only stdout ever holds the key.
+ */
 import { describeKeyRole, KEY_ROLE_NAMES } from '@lk/sdk';
 import { CliError } from '../../cli-error.js';
 import type { Deps } from '../../deps.js';
 import { clientFor, resolveServer, withClient } from '../shared/server.js';
 import { serverCommand } from '../shared/command.js';
+import { addFormatOptions, formatAsked, type FormatFlags } from '../shared/format.js';
 
-export interface CreateOptions {
+export interface CreateOptions extends FormatFlags<'text' | 'json'> {
   server?: string;
   description?: string;
   role?: string;
@@ -13,15 +18,21 @@ export interface CreateOptions {
 
 export const createCommand = serverCommand(
   (parent) =>
-    parent
-      .command('create')
-      .description('create a new API key and print it once to stdout (store it with `lk auth login --with-token`)')
-      .option('--description <text>', 'what the key is for (shown by `lk keys list`)')
-      .option('--role <role>', `restrict the key to a role (LabKey 26.7): ${KEY_ROLE_NAMES.join('|')}`),
+    addFormatOptions(
+      parent
+        .command('create')
+        .description('create a new API key and print it once to stdout (store it with `lk auth login --with-token`)')
+        .option('--description <text>', 'what the key is for (shown by `lk keys list`)')
+        .option('--role <role>', `restrict the key to a role (LabKey 26.7): ${KEY_ROLE_NAMES.join('|')}`),
+      ['text', 'json'],
+      'text: the key alone',
+      'the new key',
+    ),
   runCreate,
 );
 
 export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> {
+  const json = formatAsked(opts) === 'json';
   const server = await resolveServer(deps, opts.server);
   const client = await clientFor(deps, server);
   await withClient(client, async (c) => {
@@ -38,7 +49,10 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
         `${info.rowId !== undefined ? `  Row id ${info.rowId}` : '  '}${info.expiresAt ? `, expires ${info.expiresAt}` : info.expiresAt === null ? ', never expires' : ''}` +
         `${info.role ? `, restricted to the ${describeKeyRole(info.role)} role` : ''}\n`,
     );
-    await deps.io.out(`${apiKey.reveal()}\n`);
+    if (!json) return deps.io.out(`${apiKey.reveal()}\n`);
+    const { fingerprint, rowId, expiresAt, description, role } = info;
+    const data = { server: server.url, apiKey: apiKey.reveal(), fingerprint, rowId: rowId ?? null, expiresAt: expiresAt ?? null, description: description ?? null, role: role ?? null };
+    return deps.io.out(`${JSON.stringify(data, null, 2)}\n`);
   });
 }
 

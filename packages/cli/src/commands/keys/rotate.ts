@@ -13,20 +13,31 @@ import { errorSummary } from '../../handle-error.js';
 import { keySlotOf, replaceKey, type KeySlot } from '../auth/shared/key-store.js';
 import { clientFor, ENV_API_KEY, resolveServer } from '../shared/server.js';
 import { serverCommand } from '../shared/command.js';
+import { addFormatOptions, formatAsked, type FormatFlags } from '../shared/format.js';
 import { keysDisabled } from './create.js';
 
-export interface RotateOptions {
+export interface RotateOptions extends FormatFlags<'text' | 'json'> {
   server?: string;
   description?: string;
 }
 
 export const rotateCommand = serverCommand(
   (parent) =>
-    parent
-      .command('rotate')
-      .description('replace the stored key with a new one (created with it, checked, stored in the same place), then revoke the old key')
-      .option('--description <text>', "the new key's description (default: the old key's)"),
-  runRotate,
+    addFormatOptions(
+      parent
+        .command('rotate')
+        .description('replace the stored key with a new one (created with it, checked, stored in the same place), then revoke the old key')
+        .option('--description <text>', "the new key's description (default: the old key's)"),
+      ['text', 'json'],
+      'text: what was done, on stderr',
+      'what was done',
+    ),
+  async (opts: RotateOptions, deps: Deps) => {
+    const json = formatAsked(opts) === 'json';
+    const r = await runRotate(opts, deps);
+    // Never the new key: it went into the store; the fingerprint names it.
+    if (json) await deps.io.out(`${JSON.stringify({ server: r.server, fingerprint: r.fingerprint, rowId: r.rowId ?? null, stored: r.stored, revoked: r.revoked ?? null }, null, 2)}\n`);
+  },
 );
 
 export interface RotateResult {
