@@ -18,6 +18,8 @@
 // respFormat=json_compact, offsets in key order, each page asked for as soon as the one before has
 // arrived). The second is the fastest any client paging as lk pages could be on this mock, so
 // python's time over it is the ceiling of lk's ratio in this run.
+// BENCH_LK_BEFORE=/path/to/lk.cjs (another build's bin, e.g. a copy of main's dist/*.cjs) adds its
+// csv and ndjson arms to the same rounds: a before/after of lk's CPU against one mock.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const root = join(import.meta.dirname, '..', '..');
 const lk = join(root, 'packages', 'cli', 'dist', 'lk.cjs');
 const mockBin = join(root, 'packages', 'mock-server', 'dist', 'bin', 'lk-mock-server.js');
+const BEFORE = process.env.BENCH_LK_BEFORE;
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const TIME = '/usr/bin/time';
 for (const [what, path] of [['lk', lk], ['lk-mock-server', mockBin], ['GNU time (apt-get install time)', TIME]]) {
@@ -120,6 +123,12 @@ try {
         { name: 'python requests+json+csv', argv: [PYTHON, '-c', PY, mock.url], lines: rows + 1 },
         { name: 'lk --format csv', argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
         { name: 'lk --format ndjson', argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'ndjson'], lines: rows },
+        ...(BEFORE
+          ? [
+              { name: 'lk before: csv', argv: [BEFORE, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
+              { name: 'lk before: ndjson', argv: [BEFORE, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'ndjson'], lines: rows },
+            ]
+          : []),
       ];
       const results = new Map(arms.map((a) => [a.name, []]));
       const alone = [];

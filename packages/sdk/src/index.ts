@@ -169,8 +169,8 @@ export type { FilterOperator, FilterValue, FilterScalar } from './api/filter.js'
 export { rawRowsPage, wafEncode } from './api/query.js';
 export { editDistance, closestNames } from './api/suggest.js';
 export { KNOWN_ACTIONS } from './api/known-actions.js';
-export { CellKind, FlatRow, firstRow, nextRow, valueEnd } from './api/raw-rows.js';
-export type { RowsSpan } from './api/raw-rows.js';
+export { CellKind, FlatRow, RowFlag, firstRow, nextRow, valueEnd } from './api/raw-rows.js';
+export type { RowsSpan, RowsTable } from './api/raw-rows.js';
 // Deliberately not exported: toLabKeyError (the one response → error mapping stays internal; match
 // errors by code), the transport, the cookie jar and the redirect policy (tested beside their source).
 export type {

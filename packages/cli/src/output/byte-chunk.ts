@@ -9,10 +9,13 @@ const SLACK = 16_384;
 export class ByteChunk {
   /** The bytes; `buf[0..pos)` are held. A transcoder writes here directly after {@link room}. */
   buf: Buffer;
+  /** `buf` as a DataView (a transcoder copies four bytes at a time). */
+  dv: DataView;
   pos = 0;
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size + SLACK);
+    this.dv = view(this.buf);
   }
 
   /** Bytes held. */
@@ -37,6 +40,7 @@ export class ByteChunk {
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.dv = view(this.buf);
     this.pos = 0;
     return out;
   }
@@ -50,5 +54,8 @@ export class ByteChunk {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + need + SLACK));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.dv = view(next);
   }
 }
+
+const view = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);

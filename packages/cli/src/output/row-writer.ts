@@ -77,7 +77,7 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
         return rowDone();
       },
       get done() {
-        return cur.at < 0;
+        return cur.r >= cur.n;
       },
     };
   };

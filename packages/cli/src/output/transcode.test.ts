@@ -76,10 +76,35 @@ function row(r: () => number, odd: boolean, plain: boolean): (string | Buffer)[]
   return parts;
 }
 
-function body(r: () => number, n: number, o: { odd: boolean; plainFirst?: boolean; link?: boolean }): Buffer {
+/** ASCII strings of 0-13 bytes with commas and spaces anywhere (csv quotes them; copied four bytes at a time). */
+function asciiString(r: () => number): string {
+  return JSON.stringify(Array.from({ length: Math.floor(r() * 14) }, () => [',', ' ', 'a', 'B', '0', '-', ':', '~'][Math.floor(r() * 8)]).join(''));
+}
+
+/**
+ * A row with the first row's keys in order, spaced as `ws` says (the walk reads such rows by
+ * comparing the text around their values with the first row's): mostly ASCII strings and numbers.
+ */
+function sameRow(r: () => number, ws: string): (string | Buffer)[] {
+  const parts: (string | Buffer)[] = ['{', ws];
+  KEYS.forEach((k, i) => {
+    if (i > 0) parts.push(ws, ',', ws);
+    const x = r();
+    parts.push(keyText(k), ws, ':', ws, ...(x < 0.45 ? [asciiString(r)] : x < 0.6 ? [String(Math.floor(r() * 1e7) / 100)] : value(r)));
+  });
+  parts.push(ws, '}');
+  return parts;
+}
+
+function body(r: () => number, n: number, o: { odd: boolean; plainFirst?: boolean; link?: boolean; same?: string }): Buffer {
   const parts: (string | Buffer)[] = ['{"schemaName":"lists","queryName":"Generated","formatVersion":8.3,"rows":['];
   for (let i = 0; i < n; i++) {
     if (i > 0) parts.push(',');
+    if (o.same !== undefined) {
+      // Now and then a row spaced otherwise or shaped otherwise among them.
+      parts.push(...(r() < 0.1 ? row(r, true, false) : sameRow(r, r() < 0.05 ? ' ' : o.same)));
+      continue;
+    }
     if (i === 0 && o.link) {
       parts.push('{"Key":1,"_labkeyurl_Name":"/x","Name":"n","Value":1,"Note":"a","Flag":true}');
       continue;
@@ -125,6 +150,13 @@ describe('transcoding rows from bytes', () => {
     for (let p = 0; p < 4; p++) pages.push(body(r, PAGE, { odd: true, plainFirst: p === 1, link: p === 2 && seed % 2 === 0 }));
     if (seed % 4 === 0) pages.push(Buffer.from('{"rows":[{"Key":{"value":9},"Name":{"value":"cell"}}],"rowCount":1}'));
     corpora.push([`seed ${seed}`, pages]);
+  }
+  for (let seed = 13; seed <= 18; seed++) {
+    const r = prng(seed);
+    const ws = seed % 3 === 0 ? ' ' : '';
+    const pages = [body(r, PAGE, { odd: false })];
+    for (let p = 0; p < 4; p++) pages.push(body(r, PAGE, { odd: true, same: ws }));
+    corpora.push([`seed ${seed} (rows shaped like the first)`, pages]);
   }
   const cases: [string, Format, string[] | undefined, number | undefined][] = [];
   for (const f of ['csv', 'tsv', 'ndjson'] as const) {

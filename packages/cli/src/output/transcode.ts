@@ -16,7 +16,7 @@
  * A page whose first row is not flat (9.1/13.2 cell objects, nested values) is left to the object
  * path whole (`rows()`), as are the first page (it decides the columns) and --columns in ndjson.
  */
-import { CellKind, FlatRow, firstRow, nextRow, valueEnd, type RawRowsPage } from '@lk/sdk';
+import { CellKind, RowFlag, type RawRowsPage, type RowsTable } from '@lk/sdk';
 import type { ByteChunk } from './byte-chunk.js';
 import { csvCell, csvField, tsvCell, tsvField } from './cells.js';
 
@@ -36,16 +36,24 @@ const COMMA = 0x2c;
 const TAB = 0x09;
 const NL = 0x0a;
 const SP = 0x20;
+const COMMAS = 0x2c2c2c2c;
+/** The low 1, 2 or 3 bytes of a little-endian word. */
+const TAIL = [0, 0xff, 0xffff, 0xffffff];
 const LINK_PREFIX = Buffer.from('_labkeyurl_');
 /** Keys V8 orders before the others in an object (array indices): JSON.stringify prints them first. */
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+const VERBATIM_FLAGS = RowFlag.NOT_OBJECT | RowFlag.SPACED | RowFlag.ESCAPED_KEY | RowFlag.SIMPLE;
 
-/** Per-writer state kept across pages: the columns' bytes and lookups. */
+/**
+ * Per-writer state kept across pages: the columns' bytes and lookups. The page's rows and cells
+ * are the SDK's {@link RowsTable} (found in the walk that checked the page), so a row's bytes are
+ * read again only to be copied.
+ */
 export class Transcoder {
-  private readonly cells = new FlatRow();
   private readonly colBytes: Buffer[];
   private readonly colIndex = new Map<string, number>();
   private readonly stamp: Int32Array;
+  /** The cell (from the row's first) of each column in the row being written. */
   private readonly cellOf: Int32Array;
   private rowStamp = 0;
   /** ndjson: the key sequence of the last row copied verbatim (checked unique and orderable). */
@@ -72,34 +80,36 @@ export class Transcoder {
   /** A cursor over `page`'s rows, or undefined when the page must go through the object path. */
   open(page: RawRowsPage<Row>): PageCursor | undefined {
     const { bytes, span } = page;
-    if (!bytes || !span || this.inherited) return undefined;
+    const t = span?.table;
+    if (!bytes || !span || !t || this.inherited) return undefined;
     const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const at = firstRow(b, span);
-    if (at < 0) return { b, at, dropped: [] };
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const cur: PageCursor = { b, dv, t, r: 0, n: span.count, dropped: [], sameCells: new Int32Array(0), sameVerbatim: false };
+    if (span.count === 0) return cur;
     // The object path reads a page's shape from its first row (normalizeRows): flat (8.3) only if
     // no value of it is an object or array; the link keys it drops are that row's.
-    const c = this.cells;
-    if (c.scan(b, at) < 0 || c.escapedKey) return undefined;
-    const dropped: Buffer[] = [];
-    for (let k = 0; k < c.count; k++) {
-      if (c.kind[k] === CellKind.NESTED) return undefined;
-      const ks = c.keyStart[k] as number;
-      const ke = c.keyEnd[k] as number;
-      if (startsWith(b, ks, ke, LINK_PREFIX)) dropped.push(Buffer.from(b.subarray(ks, ke)));
+    if ((t.rowFlags[0] as number) & (RowFlag.NOT_OBJECT | RowFlag.ESCAPED_KEY)) return undefined;
+    const c0 = t.firstCell[0] as number;
+    const c1 = t.firstCell[1] as number;
+    for (let c = c0; c < c1; c++) {
+      if (t.kind[c] === CellKind.NESTED) return undefined;
+      const ks = t.keyStart[c] as number;
+      const ke = t.keyEnd[c] as number;
+      if (startsWith(b, ks, ke, LINK_PREFIX)) cur.dropped.push(Buffer.from(b.subarray(ks, ke)));
     }
-    return { b, at, dropped };
+    // Rows with the first row's keys (SAME_KEYS) share its columns' cells, or its verbatim keys.
+    if (this.t.format === 'ndjson') cur.sameVerbatim = this.verbatimKeys(b, cur, 0);
+    else cur.sameCells = this.mapKeys(b, t, 0) ? Int32Array.from(this.cellOf.subarray(0, this.colBytes.length), (k, col) => (this.stamp[col] === this.rowStamp ? k : -1)) : new Int32Array(0);
+    return cur;
   }
 
   /** Writes rows of `cur` until the chunk holds `limit` bytes or the page ends; returns the rows written. */
   step(cur: PageCursor, limit: number): number {
     if (this.t.format === 'ndjson') return this.ndjsonStep(cur, limit);
     const chunk = this.t.chunk;
-    let n = 0;
-    while (cur.at >= 0 && chunk.pos < limit) {
-      cur.at = nextRow(cur.b, this.delimitedRow(cur));
-      n++;
-    }
-    return n;
+    const r0 = cur.r;
+    while (cur.r < cur.n && chunk.pos < limit) this.delimitedRow(cur, cur.r++);
+    return cur.r - r0;
   }
 
   /**
@@ -108,32 +118,35 @@ export class Transcoder {
    */
   private ndjsonStep(cur: PageCursor, limit: number): number {
     const chunk = this.t.chunk;
-    const b = cur.b;
+    const { b, t } = cur;
     const seps = this.seps;
-    let n = 0;
+    const r0 = cur.r;
     let runStart = -1;
     let runEnd = -1;
     let inner = 0;
-    while (cur.at >= 0 && chunk.pos + (runEnd - runStart) < limit) {
-      const start = cur.at;
-      let end = this.verbatim(cur);
-      if (end >= 0 && runStart >= 0 && start === runEnd + 1 && inner < seps.length) {
-        seps[inner++] = runEnd - runStart;
-        runEnd = end;
-      } else {
+    while (cur.r < cur.n && chunk.pos + (runEnd - runStart) < limit) {
+      const r = cur.r++;
+      const start = t.rowStart[r] as number;
+      const end = t.rowEnd[r] as number;
+      if (this.verbatim(cur, r)) {
+        if (runStart >= 0 && start === runEnd + 1 && inner < seps.length) {
+          seps[inner++] = runEnd - runStart;
+          runEnd = end;
+          continue;
+        }
         this.copyRun(b, runStart, runEnd, inner);
         inner = 0;
-        runStart = runEnd = -1;
-        if (end >= 0) {
-          runStart = start;
-          runEnd = end;
-        } else end = this.slowRow(cur);
+        runStart = start;
+        runEnd = end;
+        continue;
       }
-      cur.at = nextRow(b, end);
-      n++;
+      this.copyRun(b, runStart, runEnd, inner);
+      inner = 0;
+      runStart = runEnd = -1;
+      this.slowRow(cur, r);
     }
     this.copyRun(b, runStart, runEnd, inner);
-    return n;
+    return cur.r - r0;
   }
 
   private copyRun(b: Buffer, s: number, e: number, inner: number): void {
@@ -148,74 +161,121 @@ export class Transcoder {
     chunk.pos = p + e - s + 1;
   }
 
-  /** The row at `cur.at` through the object path; returns the index after it. */
-  private slowRow(cur: PageCursor): number {
-    const end = valueEnd(cur.b, cur.at);
-    const r = JSON.parse(cur.b.toString('utf8', cur.at, end)) as Row;
-    if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
-      for (const d of cur.dropped) delete r[d.toString('utf8')];
+  /** Row `r` through the object path. */
+  private slowRow(cur: PageCursor, r: number): void {
+    const row = JSON.parse(cur.b.toString('utf8', cur.t.rowStart[r], cur.t.rowEnd[r])) as Row;
+    if (row !== null && typeof row === 'object' && !Array.isArray(row)) {
+      for (const d of cur.dropped) delete row[d.toString('utf8')];
     }
-    this.t.fallback(r);
-    return end;
+    this.t.fallback(row);
   }
 
-  private delimitedRow(cur: PageCursor): number {
-    const b = cur.b;
-    const c = this.cells;
-    const end = c.scan(b, cur.at);
-    if (end < 0 || c.escapedKey) return this.slowRow(cur);
+  /**
+   * Fills `cellOf` and `stamp` (for `rowStamp`) with the cells of row `r`'s keys that are
+   * columns; false when a column's key is there twice.
+   */
+  private mapKeys(b: Buffer, t: RowsTable, r: number): boolean {
     const ncol = this.colBytes.length;
     const stamp = ++this.rowStamp;
+    const c0 = t.firstCell[r] as number;
+    const c1 = t.firstCell[r + 1] as number;
     let guess = 0;
-    for (let k = 0; k < c.count; k++) {
-      const ks = c.keyStart[k] as number;
-      const ke = c.keyEnd[k] as number;
+    for (let c = c0; c < c1; c++) {
+      const ks = t.keyStart[c] as number;
+      const ke = t.keyEnd[c] as number;
       let col = -1;
       if (guess < ncol && same(b, ks, ke, this.colBytes[guess] as Buffer)) col = guess;
       else col = this.colIndex.get(b.toString('utf8', ks, ke)) ?? -1;
       if (col < 0) continue;
-      if (this.stamp[col] === stamp) return this.slowRow(cur);
+      if (this.stamp[col] === stamp) return false;
       this.stamp[col] = stamp;
-      this.cellOf[col] = k;
+      this.cellOf[col] = c - c0;
       guess = col + 1;
     }
+    return true;
+  }
+
+  private delimitedRow(cur: PageCursor, r: number): void {
+    const { b, t } = cur;
+    const flags = t.rowFlags[r] as number;
+    if (flags & (RowFlag.NOT_OBJECT | RowFlag.ESCAPED_KEY)) return this.slowRow(cur, r);
+    const ncol = this.colBytes.length;
+    let cells: Int32Array;
+    if (flags & RowFlag.SAME_KEYS && cur.sameCells.length === ncol) cells = cur.sameCells;
+    else {
+      if ((flags & RowFlag.SAME_KEYS) !== 0 || !this.mapKeys(b, t, r)) return this.slowRow(cur, r);
+      const stamp = this.rowStamp;
+      for (let col = 0; col < ncol; col++) if (this.stamp[col] !== stamp) this.cellOf[col] = -1;
+      cells = this.cellOf;
+    }
+    const base = t.firstCell[r] as number;
+    const rowEnd = t.rowEnd[r] as number;
     const csv = this.t.format === 'csv';
     const sep = csv ? COMMA : TAB;
     const chunk = this.t.chunk;
     // Room for the row's bytes, quotes, separators and re-printed numbers; slow cells make their own.
-    chunk.room(end - cur.at + 28 * ncol + 2);
+    chunk.room(rowEnd - (t.rowStart[r] as number) + 28 * ncol + 2);
     let out = chunk.buf;
+    let dst = chunk.dv;
+    const src = cur.dv;
     let p = chunk.pos;
-    const kinds = c.kind;
-    const vs = c.valStart;
-    const ve = c.valEnd;
+    const kinds = t.kind;
+    const vs = t.valStart;
+    const ve = t.valEnd;
     for (let col = 0; col < ncol; col++) {
       if (col > 0) out[p++] = sep;
-      if (this.stamp[col] !== stamp) continue;
-      const k = this.cellOf[col] as number;
-      const s = vs[k] as number;
-      const e = ve[k] as number;
-      const kind = kinds[k];
-      if (kind === CellKind.PLAIN) {
+      const k = cells[col] as number;
+      if (k < 0) continue;
+      const c = base + k;
+      const s = vs[c] as number;
+      const e = ve[c] as number;
+      const kind = kinds[c];
+      if (kind === CellKind.ASCII) {
         if (s === e) continue;
-        let plain = true;
-        let quote = false;
-        for (let i = s; i < e; i++) {
-          const d = b[i] as number;
-          if (d >= 0x80) plain = false;
-          else if (d === COMMA) quote = true;
+        // Four bytes at a time (a value is followed by at least `}]}`, and the chunk has room past
+        // the row), checked for a comma as they go in csv (SWAR: a zero byte in w ^ ",,,,").
+        let hit = 0;
+        let i = s;
+        for (; i + 4 <= e; i += 4, p += 4) {
+          const w = src.getInt32(i, true);
+          dst.setInt32(p, w, true);
+          const x = w ^ COMMAS;
+          hit |= (x - 0x01010101) & ~x;
         }
-        if (plain || (validUtf8(b, s, e) && !(csv && ((b[s] as number) >= 0x80 || (b[e - 1] as number) >= 0x80)))) {
+        if (i < e) {
+          const w = src.getInt32(i, true);
+          dst.setInt32(p, w, true);
+          const x = w ^ COMMAS;
+          hit |= (x - 0x01010101) & ~x & (TAIL[e - i] as number);
+          p += e - i;
+        }
+        if (csv && ((hit & 0x80808080) !== 0 || b[s] === SP || b[e - 1] === SP)) {
+          // Quoted in place.
+          const q = p - (e - s);
+          out.copyWithin(q + 1, q, p);
+          out[q] = QUOTE;
+          out[p + 1] = QUOTE;
+          p += 2;
+        }
+        continue;
+      } else if (kind === CellKind.SHORT_NUMBER) {
+        let i = s;
+        for (; i < e; i += 4, p += 4) dst.setInt32(p, src.getInt32(i, true), true);
+        p -= i - e;
+        continue;
+      } else if (kind === CellKind.PLAIN) {
+        let quote = false;
+        for (let i = s; i < e; i++) if (b[i] === COMMA) quote = true;
+        if (validUtf8(b, s, e) && !(csv && ((b[s] as number) >= 0x80 || (b[e - 1] as number) >= 0x80))) {
           quote = csv && (quote || b[s] === SP || b[e - 1] === SP);
           if (quote) out[p++] = QUOTE;
-          // A loop, not Buffer#copy: a call per cell costs more than copying its bytes.
           for (let i = s; i < e; i++) out[p++] = b[i] as number;
           if (quote) out[p++] = QUOTE;
           continue;
         }
         const v = b.toString('utf8', s, e);
         chunk.pos = p;
-        this.text(csv ? csvField(v) : tsvField(v), end - e);
+        this.text(csv ? csvField(v) : tsvField(v), rowEnd - e);
       } else if (kind === CellKind.NUMBER) {
         if (canonicalNumber(b, s, e)) {
           for (let i = s; i < e; i++) out[p++] = b[i] as number;
@@ -241,19 +301,19 @@ export class Transcoder {
       } else if (kind === CellKind.ESCAPED) {
         const v = JSON.parse(b.toString('utf8', s - 1, e + 1)) as string;
         chunk.pos = p;
-        this.text(csv ? csvField(v) : tsvField(v), end - e);
+        this.text(csv ? csvField(v) : tsvField(v), rowEnd - e);
       } else {
         const v: unknown = JSON.parse(b.toString('utf8', s, e));
         chunk.pos = p;
-        this.text(csv ? csvCell(v) : tsvCell(v), end - e);
+        this.text(csv ? csvCell(v) : tsvCell(v), rowEnd - e);
       }
       // After a slow cell: the chunk may have a new buffer.
       out = chunk.buf;
+      dst = chunk.dv;
       p = chunk.pos;
     }
     out[p++] = NL;
     chunk.pos = p;
-    return end;
   }
 
   /** Text from the slow path, keeping room for the `rest` bytes of the row after it. */
@@ -263,43 +323,43 @@ export class Transcoder {
     chunk.room(rest + 28 * this.colBytes.length + 2);
   }
 
-  /** ndjson: the end of the row at `cur.at` when its bytes are what JSON.stringify of its object prints, else -1. */
-  private verbatim(cur: PageCursor): number {
-    const b = cur.b;
-    const c = this.cells;
-    const end = c.scan(b, cur.at);
-    if (end < 0 || c.spaced || c.escapedKey || !this.verbatimKeys(b, cur)) return -1;
-    for (let k = 0; k < c.count; k++) {
-      const kind = c.kind[k];
-      const s = c.valStart[k] as number;
-      const e = c.valEnd[k] as number;
+  /** ndjson: whether row `r`'s bytes are what JSON.stringify of its object prints. */
+  private verbatim(cur: PageCursor, r: number): boolean {
+    const { b, t } = cur;
+    const flags = (t.rowFlags[r] as number) & (VERBATIM_FLAGS | RowFlag.SAME_KEYS);
+    // The common row: the first row's (verbatim) keys, unspaced, every value simple.
+    if (flags === (RowFlag.SIMPLE | RowFlag.SAME_KEYS) && cur.sameVerbatim) return true;
+    if (flags & (RowFlag.NOT_OBJECT | RowFlag.SPACED | RowFlag.ESCAPED_KEY)) return false;
+    if (flags & RowFlag.SAME_KEYS ? !cur.sameVerbatim : !this.verbatimKeys(b, cur, r)) return false;
+    if (flags & RowFlag.SIMPLE) return true;
+    const c1 = t.firstCell[r + 1] as number;
+    for (let c = t.firstCell[r] as number; c < c1; c++) {
+      const kind = t.kind[c];
+      const s = t.valStart[c] as number;
+      const e = t.valEnd[c] as number;
       if (kind === CellKind.PLAIN) {
-        for (let i = s; i < e; i++) {
-          if ((b[i] as number) >= 0x80) {
-            if (!validUtf8(b, s, e)) return -1;
-            break;
-          }
-        }
+        if (!validUtf8(b, s, e)) return false;
       } else if (kind === CellKind.NUMBER) {
-        if (!canonicalNumber(b, s, e)) return -1;
-      } else if (kind === CellKind.ESCAPED || kind === CellKind.NESTED) return -1;
+        if (!canonicalNumber(b, s, e)) return false;
+      } else if (kind === CellKind.ESCAPED || kind === CellKind.NESTED) return false;
     }
-    return end;
+    return true;
   }
 
-  /** ndjson: the row's keys are those of the last verbatim row, or else unique, none dropped, none an array index. */
-  private verbatimKeys(b: Buffer, cur: PageCursor): boolean {
-    const c = this.cells;
-    const n = c.count;
+  /** ndjson: row `r`'s keys are those of the last verbatim row, or else unique, none dropped, none an array index. */
+  private verbatimKeys(b: Buffer, cur: PageCursor, r: number): boolean {
+    const t = cur.t;
+    const c0 = t.firstCell[r] as number;
+    const n = (t.firstCell[r + 1] as number) - c0;
     if (n === this.layout.length) {
       let k = 0;
-      while (k < n && same(b, c.keyStart[k] as number, c.keyEnd[k] as number, this.layout[k] as Buffer)) k++;
+      while (k < n && same(b, t.keyStart[c0 + k] as number, t.keyEnd[c0 + k] as number, this.layout[k] as Buffer)) k++;
       if (k === n) return cur.dropped.length === 0 || !this.layout.some((x) => cur.dropped.some((d) => d.equals(x)));
     }
     const keys = new Set<string>();
     const layout: Buffer[] = [];
     for (let k = 0; k < n; k++) {
-      const key = b.subarray(c.keyStart[k], c.keyEnd[k]);
+      const key = b.subarray(t.keyStart[c0 + k], t.keyEnd[c0 + k]);
       const text = key.toString('utf8');
       if (keys.has(text) || !validUtf8(key, 0, key.length) || INDEX_KEY.test(text) || cur.dropped.some((d) => d.equals(key))) return false;
       keys.add(text);
@@ -310,12 +370,19 @@ export class Transcoder {
   }
 }
 
-/** A page being transcoded: `at` is the next row's `{`, or -1 at the end. */
+/** A page being transcoded: `r` is the next row, `n` the page's rows. */
 export interface PageCursor {
   b: Buffer;
-  at: number;
+  dv: DataView;
+  t: RowsTable;
+  r: number;
+  n: number;
   /** Keys the object path drops from this page's rows (the first row's `_labkeyurl_*`). */
   dropped: Buffer[];
+  /** csv/tsv: for each column, the cell (from the row's first) of a SAME_KEYS row, or -1; empty when such rows have a column twice. */
+  sameCells: Int32Array;
+  /** ndjson: a SAME_KEYS row's keys are verbatim (unique, none dropped, none an array index). */
+  sameVerbatim: boolean;
 }
 
 function same(b: Buffer, s: number, e: number, x: Buffer): boolean {

@@ -1,6 +1,7 @@
 import type { Filter } from './filter.js';
 import type { Secret } from '../redact/secret.js';
 import type { KeyInfo } from '../auth/diagnose-rejection.js';
+import type { RowsSpan } from './raw-rows.js';
 
 /** `login-whoAmI.api`. `CSRF` is a session token: lk never prints it. @public */
 export interface WhoAmI {
@@ -104,8 +105,11 @@ export interface RawRowsPage<R> {
   fields: FieldInfo[];
   /** The response body; undefined when the rows could not be left as bytes (then only `rows()`). */
   bytes: Uint8Array | undefined;
-  /** Where the top-level `rows` array is in `bytes` (`start` at `[`, `end` after `]`). */
-  span: { start: number; end: number; count: number } | undefined;
+  /**
+   * Where the top-level `rows` array is in `bytes` (`start` at `[`, `end` after `]`), and its
+   * rows' places and cells (`table`, a {@link RowsTable}) as the check of the body found them.
+   */
+  span: RowsSpan | undefined;
   /** The page's rows as objects, normalised as `selectRows` gives them (parsed on the first call). */
   rows(): R[];
 }

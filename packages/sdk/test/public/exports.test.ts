@@ -33,7 +33,7 @@ const EXPECTED = [
   // LabKey generations: role-restricted keys (issue 10)
   'KEY_ROLE_NAMES', 'UnsupportedError', 'describeKeyRole', 'keyRoleName',
   // pages with their rows as bytes, for transcoding writers (issue 15)
-  'CellKind', 'FlatRow', 'firstRow', 'nextRow', 'valueEnd', 'rawRowsPage',
+  'CellKind', 'FlatRow', 'RowFlag', 'firstRow', 'nextRow', 'valueEnd', 'rawRowsPage',
   // a filter value the column's type cannot hold (issue 13)
   'BadFilterValueError',
 ];
