@@ -442,7 +442,8 @@ const TIMEOUT_CODES: Record<string, 'connect' | 'headers' | 'body'> = {
 
 /**
  * Maps a failure below HTTP (no response, or a body that broke off) to a typed error. `phase` is
- * where it happened: before the headers, while reading the body, or outside a request.
+ * where it happened: before the headers, while reading the body, or outside a request; `signal`
+ * (an AbortSignal, or the transport's own stop) says whether the request was stopped on purpose.
  */
 export function fromTransportError(
   e: unknown,
@@ -450,7 +451,7 @@ export function fromTransportError(
   phase: 'headers' | 'body' | 'request',
   timeouts?: { connect: number; headers: number; body: number },
   status?: number,
-  signal?: AbortSignal,
+  signal?: { readonly aborted: boolean },
 ): LabKeyError {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = err?.code ?? err?.cause?.code;

@@ -1,8 +1,12 @@
 /**
- * The HTTP layer: undici `request` on a keep-alive Agent (loaded lazily), our own redirect loop
+ * The HTTP layer: undici's `dispatch` on a keep-alive Agent (loaded lazily), our own redirect loop
  * (credentials never cross an origin), timeouts, AbortSignal, and retries with backoff and jitter
  * for idempotent requests. It returns the raw response (status, headers, full body bytes and text); turning
  * that into data or a typed error is `request.ts`'s and `toLabKeyError`'s job.
+ *
+ * Each hop is read whole by a {@link BodyReader}, a dispatch handler that keeps the chunks as they
+ * arrive (the size cap checked on each): no response stream, no async iterator and no AbortSignal
+ * per request, which cost more than the rest of the SDK's work on a small answer.
  */
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.js';
@@ -14,6 +18,9 @@ import { ResponseTooLargeError, TimeoutError, TooManyRedirectsError } from '../e
 import type { DebugSink } from '../debug.js';
 
 export type { DebugSink } from '../debug.js';
+
+/** Response headers as undici parses them (lower-case names; repeated ones such as set-cookie as arrays). */
+type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 type Undici = typeof import('undici');
 
@@ -84,7 +91,7 @@ export interface SendOptions {
 
 export interface RawResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: ResponseHeaders;
   /** The body as text (decoded from `bytes` when first read). */
   readonly body: string;
   /** The body as received. */
@@ -149,18 +156,22 @@ export class Transport {
    */
   async send(req: SendOptions): Promise<RawResponse> {
     if (this.closed) throw fromTransportError(new Error('client is closed'), redactRequest(req.method, req.url, req.headers), 'request');
-    // The overall deadline: one signal for every hop, retry and backoff of this request.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.timeouts.total);
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
-    const r: SendOptions = { ...req, signal };
+    // The overall deadline and the caller's signal: one Stop for every hop, retry and backoff of this request.
+    const stop = new Stop();
+    const timer = setTimeout(() => stop.stop(new DOMException('This operation was aborted', 'AbortError'), true), this.timeouts.total);
+    const signal = req.signal;
+    let onAbort: (() => void) | undefined;
+    if (signal) {
+      if (signal.aborted) stop.stop(signal.reason, false);
+      else signal.addEventListener('abort', (onAbort = () => stop.stop(signal.reason, false)), { once: true });
+    }
     let attempt = 0;
     try {
       for (;;) {
         try {
-          const res = await this.sendFollowingRedirects(r);
-          if (r.idempotent && attempt < this.retries && RETRY_STATUSES.has(res.status)) {
-            await this.backoff(attempt++, r, res.headers['retry-after']);
+          const res = await this.sendFollowingRedirects(req, stop);
+          if (req.idempotent && attempt < this.retries && RETRY_STATUSES.has(res.status)) {
+            await this.backoff(attempt++, req, res.headers['retry-after'], stop);
             continue;
           }
           return res;
@@ -168,18 +179,19 @@ export class Transport {
           const errno = (e as { errno?: string }).errno;
           // A port that speaks TLS to a plain-HTTP request answers every retry the same way.
           const tlsPort = (e as { httpToTlsPort?: boolean }).httpToTlsPort === true;
-          if (!deadline.signal.aborted && r.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno) && !tlsPort) {
-            await this.backoff(attempt++, r, undefined);
+          if (!stop.stopped && req.idempotent && attempt < this.retries && errno !== undefined && RETRY_ERRNO.has(errno) && !tlsPort) {
+            await this.backoff(attempt++, req, undefined, stop);
             continue;
           }
           throw e;
         }
       }
     } catch (e) {
-      if (deadline.signal.aborted && !req.signal?.aborted) throw this.deadlineError(req, e);
+      if (stop.byDeadline && !signal?.aborted) throw this.deadlineError(req, e);
       throw e;
     } finally {
       clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -198,20 +210,20 @@ export class Transport {
     });
   }
 
-  private async backoff(attempt: number, req: SendOptions, retryAfter: string | string[] | undefined): Promise<void> {
+  private async backoff(attempt: number, req: SendOptions, retryAfter: string | string[] | undefined, stop: Stop): Promise<void> {
     const exp = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
     let ms = Math.random() * exp; // full jitter
     const ra = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
     if (ra !== undefined && /^\d+$/.test(ra)) ms = Math.max(ms, Math.min(this.retryMaxMs, Number(ra) * 1000));
     req.debug?.(`retry ${attempt + 1}/${this.retries} of ${req.method} ${redactUrl(req.url)} in ${Math.round(ms)} ms`);
     try {
-      await sleep(ms, req.signal);
+      await sleep(ms, stop);
     } catch (e) {
-      throw fromTransportError(e, redactRequest(req.method, req.url, req.headers), 'request', this.timeouts, undefined, req.signal);
+      throw fromTransportError(e, redactRequest(req.method, req.url, req.headers), 'request', this.timeouts, undefined, stop);
     }
   }
 
-  private async sendFollowingRedirects(req: SendOptions): Promise<RawResponse> {
+  private async sendFollowingRedirects(req: SendOptions, stop: Stop): Promise<RawResponse> {
     const { d } = this.ready ?? (await this.getDispatcher());
     let method: string = req.method;
     let url = req.url;
@@ -230,73 +242,71 @@ export class Transport {
       if (req.debug) {
         req.debug(`${method} ${redactUrl(url)} ${credentials ? (req.credentialNote ?? 'no credential') : 'credentials dropped (other origin)'}${cookie ? ` cookies=${this.jar.names().join(',')}` : ''}`);
       }
-      let res: Dispatcher.ResponseData<unknown>;
+      // Dispatched with origin and path: the URL was built by us, so undici need not parse it
+      // again (the first hop is on our origin by construction).
+      let origin: string;
+      let path: string;
+      if (url.startsWith(this.origin + '/')) {
+        origin = this.origin;
+        path = url.slice(origin.length);
+      } else {
+        const parsed = new URL(url);
+        origin = parsed.origin;
+        path = parsed.pathname + parsed.search;
+      }
+      const reader = new BodyReader(url, this.maxResponseBytes);
+      let res: Hop;
       try {
-        // dispatcher.request with origin and path: the URL was built by us, so undici need not
-        // parse it again (the first hop is on our origin by construction).
-        let origin: string;
-        let path: string;
-        if (url.startsWith(this.origin + '/')) {
-          origin = this.origin;
-          path = url.slice(origin.length);
-        } else {
-          const parsed = new URL(url);
-          origin = parsed.origin;
-          path = parsed.pathname + parsed.search;
-        }
-        res = await d.request({
-          origin,
-          path,
-          method: method as Dispatcher.HttpMethod,
-          headers: sendHeaders,
-          body: body ?? null,
-          signal: req.signal,
-          headersTimeout: this.timeouts.headers,
-          bodyTimeout: this.timeouts.body,
-          maxRedirections: 0,
-        } as Dispatcher.RequestOptions);
+        res = await reader.read(
+          d,
+          {
+            origin,
+            path,
+            method: method as Dispatcher.HttpMethod,
+            headers: sendHeaders,
+            body: body ?? null,
+            headersTimeout: this.timeouts.headers,
+            bodyTimeout: this.timeouts.body,
+            // A redirect interceptor on a dispatcher passed in must not follow (and forward the key): this loop does.
+            maxRedirections: 0,
+          } as Dispatcher.DispatchOptions,
+          stop,
+        );
       } catch (e) {
-        throw await checkTlsPort(fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, req.signal), url, this.timeouts.connect);
+        if (reader.tooLarge) throw this.tooLarge(method, url, sendHeaders, reader.status);
+        if (reader.status !== 0) throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'body', this.timeouts, reader.status, stop);
+        throw await checkTlsPort(fromTransportError(e, redactRequest(method, url, sendHeaders), 'headers', this.timeouts, undefined, stop), url, this.timeouts.connect);
       }
       if (credentials && res.headers['set-cookie'] !== undefined) this.jar.store(url, res.headers['set-cookie'], carriesKey(sendHeaders));
 
-      if (REDIRECT_STATUSES.has(res.statusCode)) {
-        const next = resolveLocation(res.headers.location, url);
-        if (next) {
-          await res.body.dump().catch(() => {});
-          if (hop + 1 > MAX_REDIRECTS) {
-            throw new TooManyRedirectsError(`More than ${MAX_REDIRECTS} redirects, last to ${redactUrl(next)}`, {
-              status: res.statusCode,
-              request: redactRequest(method, url, sendHeaders),
-              redirects: hop + 1,
-              hint: 'Check the server URL (scheme, host and context path); `lk doctor` shows where the redirects lead.',
-            });
-          }
-          if (credentials && mustDropCredentials(url, next)) {
-            credentials = false;
-            headers = withoutCredentials(headers);
-          }
-          const nm = nextMethod(res.statusCode, method);
-          if (!nm.keepBody && body !== undefined) {
-            body = undefined;
-            headers = withoutBodyHeaders(headers);
-          }
-          method = nm.method;
-          url = next.toString();
-          continue;
+      const next = reader.next;
+      if (next) {
+        if (hop + 1 > MAX_REDIRECTS) {
+          throw new TooManyRedirectsError(`More than ${MAX_REDIRECTS} redirects, last to ${redactUrl(next)}`, {
+            status: res.status,
+            request: redactRequest(method, url, sendHeaders),
+            redirects: hop + 1,
+            hint: 'Check the server URL (scheme, host and context path); `lk doctor` shows where the redirects lead.',
+          });
         }
+        if (credentials && mustDropCredentials(url, next)) {
+          credentials = false;
+          headers = withoutCredentials(headers);
+        }
+        const nm = nextMethod(res.status, method);
+        if (!nm.keepBody && body !== undefined) {
+          body = undefined;
+          headers = withoutBodyHeaders(headers);
+        }
+        method = nm.method;
+        url = next.toString();
+        continue;
       }
 
-      let bytes: Buffer;
-      try {
-        bytes = await this.readBody(res, method, url, sendHeaders);
-      } catch (e) {
-        if (e instanceof ResponseTooLargeError) throw e;
-        throw fromTransportError(e, redactRequest(method, url, sendHeaders), 'body', this.timeouts, res.statusCode, req.signal);
-      }
+      const bytes = res.bytes;
       let text: string | undefined;
       return {
-        status: res.statusCode,
+        status: res.status,
         headers: res.headers,
         get body() {
           return (text ??= bytes.toString('utf8'));
@@ -309,31 +319,17 @@ export class Transport {
     }
   }
 
-  /** The body, at most `maxResponseBytes` of it: past the cap the stream is destroyed and nothing more is held. */
-  private async readBody(res: Dispatcher.ResponseData<unknown>, method: string, url: string, headers: Record<string, string>): Promise<Buffer> {
+  private tooLarge(method: string, url: string, headers: Record<string, string>, status: number): ResponseTooLargeError {
     const max = this.maxResponseBytes;
-    const tooLarge = (): ResponseTooLargeError => {
-      res.body.destroy();
-      const request = redactRequest(method, url, headers);
-      const problem = `the response is larger than ${max} bytes (maxResponseBytes)`;
-      return new ResponseTooLargeError(`${request.method} ${request.url}: ${problem}`, {
-        request,
-        problem,
-        status: res.statusCode,
-        limitBytes: max,
-        hint: 'Ask for less per request (a smaller page size, fewer columns, a filter), or raise the cap with the client option `maxResponseBytes`.',
-      });
-    };
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let n = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      n += chunk.length;
-      if (n > max) throw tooLarge();
-      chunks.push(chunk);
-    }
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, n);
+    const request = redactRequest(method, url, headers);
+    const problem = `the response is larger than ${max} bytes (maxResponseBytes)`;
+    return new ResponseTooLargeError(`${request.method} ${request.url}: ${problem}`, {
+      request,
+      problem,
+      status,
+      limitBytes: max,
+      hint: 'Ask for less per request (a smaller page size, fewer columns, a filter), or raise the cap with the client option `maxResponseBytes`.',
+    });
   }
 
   async close(): Promise<void> {
@@ -368,20 +364,174 @@ function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
   return out;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * What ends one send early: the caller's signal or the total deadline, whichever comes first. The
+ * hop or backoff in progress registers how to stop it (`current`); a later one sees `stopped`.
+ */
+class Stop {
+  stopped = false;
+  /** The deadline came first (else the caller's signal). */
+  byDeadline = false;
+  reason: unknown;
+  current: ((reason: unknown) => void) | undefined;
+
+  /** As an AbortSignal for {@link fromTransportError}: whether the request was stopped. */
+  get aborted(): boolean {
+    return this.stopped;
+  }
+
+  stop(reason: unknown, byDeadline: boolean): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.byDeadline = byDeadline;
+    this.reason = reason;
+    this.current?.(reason);
+  }
+}
+
+function sleep(ms: number, stop: Stop): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (stop.stopped) return reject(stop.reason);
     const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stop.current = undefined;
       resolve();
     }, ms);
-    const onAbort = () => {
+    stop.current = (reason) => {
+      stop.current = undefined;
       clearTimeout(t);
-      reject(signal?.reason);
+      reject(reason);
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** One hop's answer: status, headers and the whole body (empty for a redirect this loop follows). */
+interface Hop {
+  status: number;
+  headers: ResponseHeaders;
+  bytes: Buffer;
+}
+
+/** Most of a followed redirect's body read and dropped before its connection is closed instead (as undici's `dump()`). */
+const REDIRECT_BODY_LIMIT = 128 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Reads one hop through undici's dispatch handler API: the body's chunks are kept as they arrive,
+ * at most `max` bytes of them (past the cap, or a larger Content-Length, the request is aborted and
+ * nothing more is held: `tooLarge`). A redirect this loop follows (`next`) has its body dropped.
+ * `status` stays 0 until the final (non-1xx) response headers arrive.
+ */
+class BodyReader implements Dispatcher.DispatchHandler {
+  status = 0;
+  headers: ResponseHeaders = {};
+  next: URL | undefined;
+  tooLarge = false;
+  private chunks: Buffer[] = [];
+  private n = 0;
+  private controller: Dispatcher.DispatchController | undefined;
+  private stop: Stop | undefined;
+  /** Set once the hop has its outcome; callbacks after it are ignored. */
+  private settled = false;
+  private failure: unknown;
+  private resolve: (h: Hop) => void = noop;
+  private reject: (e: unknown) => void = noop;
+
+  constructor(
+    private readonly url: string,
+    private readonly max: number,
+  ) {}
+
+  read(d: Dispatcher, opts: Dispatcher.DispatchOptions, stop: Stop): Promise<Hop> {
+    return new Promise<Hop>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      if (stop.stopped) return reject(stop.reason);
+      this.stop = stop;
+      stop.current = (reason) => this.fail(reason, true);
+      try {
+        d.dispatch(opts, this);
+      } catch (e) {
+        this.fail(e, false);
+      }
+    });
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.chunks = [];
+    if (this.stop) this.stop.current = undefined;
+  }
+
+  /** Ends the hop with `e`, aborting the request when `abort` (not when undici reported `e`). */
+  private fail(e: unknown, abort: boolean): void {
+    if (this.settled) return;
+    this.settle();
+    this.failure = e;
+    this.reject(e);
+    if (abort) this.abort();
+  }
+
+  private abort(): void {
+    const c = this.controller;
+    if (c && !c.aborted) c.abort(this.failure as Error);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Stopped before undici started the request: abort it now.
+    if (this.settled) this.abort();
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
+    if (statusCode < 200 || this.settled) return;
+    this.status = statusCode;
+    this.headers = headers;
+    if (REDIRECT_STATUSES.has(statusCode)) {
+      this.next = resolveLocation(headers.location, this.url) ?? undefined;
+      if (this.next) return;
+    }
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.max) this.overCap();
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.n += chunk.length;
+    if (this.next) {
+      // A followed redirect's body is dropped; past the limit its connection is closed instead.
+      if (this.n > REDIRECT_BODY_LIMIT) {
+        this.succeed();
+        this.failure = new DOMException('This operation was aborted', 'AbortError');
+        this.abort();
+      }
+      return;
+    }
+    if (this.n > this.max) return this.overCap();
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (!this.settled) this.succeed();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error, false);
+  }
+
+  private overCap(): void {
+    this.tooLarge = true;
+    this.fail(new Error(`more than ${this.max} bytes (maxResponseBytes)`), true);
+  }
+
+  private succeed(): void {
+    const chunks = this.chunks;
+    this.settle();
+    const bytes = this.next || chunks.length === 0 ? EMPTY : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.n);
+    this.resolve({ status: this.status, headers: this.headers, bytes });
+  }
+}
+
+function noop(): void {}
 
 /** Whether a request's headers carry a credential (the `apikey` header or an Authorization). */
 function carriesKey(headers: Record<string, string>): boolean {
