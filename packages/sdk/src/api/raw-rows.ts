@@ -531,6 +531,19 @@ class RowsWalk {
         valEnd[c] = j;
         if (kd !== CellKind.ASCII) simple = false;
         i = j + 1;
+      } else if (x >= 0x31 && x <= 0x39) {
+        // A number from 1 to 9: digits, perhaps a fraction (the rest, and anything odd, by number()).
+        let j = i + 1;
+        let y = b[j] as number;
+        while (y >= 0x30 && y <= 0x39) y = b[++j] as number;
+        if (y === 0x2e || y === 0x65 || y === 0x45 || j - i > 15) {
+          j = this.number(i, c);
+          if (j < 0) return -2;
+          if (this.keep !== ALL) simple = false;
+        } else kind[c] = CellKind.SHORT_NUMBER;
+        valStart[c] = i;
+        valEnd[c] = j;
+        i = j;
       } else {
         // Not whitespace (this row's gap would be longer): a value or not JSON.
         if (isWs(x)) return -2;
