@@ -9,9 +9,8 @@
 //                around its values with the first row's, four bytes at a time) + the row writer's
 //                rawPage() (output/transcode.ts: cells copied from the table's spans, four bytes at
 //                a time, ndjson rows in native runs; the bytes are not read again to be checked).
-// 2026-12-08 ~00:50, load ~1.3, main's build then this one's, twice: raw path csv 897/1101 ->
-// 502/465 ms CPU per 1M rows, tsv 1012/944 -> 416/493, ndjson 840/830 -> 350/411 (the walk alone,
-// findRowsSpan over the page 200 times: ~330 ms before -> ~210 ms with the table).
+// 2026-12-08 01:06-01:10, load 4-8, the build before the table then this one, twice: raw path
+// csv 1015/1073 -> 524/420 ms CPU per 1M rows, tsv 920/1157 -> 523/416, ndjson 854/884 -> 425/360.
 // The first page goes through the object path in both (it decides the columns). Both outputs are
 // checked equal byte for byte. Prints ms per 1M rows (median of BENCH_ROUNDS, default 5) and the ratio.
 // Usage: node bench/export/in-process.mjs  (after pnpm build)

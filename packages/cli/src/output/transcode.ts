@@ -1,8 +1,9 @@
 /**
  * csv, tsv and ndjson rows straight from the server's JSON bytes (a {@link RawRowsPage} of 8.3
  * flat rows), with no row object and no string per cell on the common path: plain strings,
- * integers, canonical decimals, true/false are copied byte for byte into the output chunk. The
- * output is exactly what the object path (row-writer.ts, cells.ts) writes for the same rows; every
+ * integers, canonical decimals, true/false are copied byte for byte into the output chunk, from
+ * the places and kinds the SDK's check of the page recorded (its RowsTable), four bytes at a
+ * time; ndjson rows that are what JSON.stringify would print in native runs. The output is exactly what the object path (row-writer.ts, cells.ts) writes for the same rows; every
  * case that path would print differently goes through it, a cell or a row at a time:
  * - a string with escapes, or one starting or ending with a non-ASCII character (which may be
  *   whitespace to csvField's `\s`), or with invalid UTF-8: decoded and written by cells.ts;
