@@ -68,7 +68,7 @@ describe('lk as a program', () => {
     expect(r).toMatchObject({ code: 0, stdout: '0.1.0\n', stderr: '' });
     const { code, loaded } = await loadedBy(['--version'], home);
     expect(code).toBe(0);
-    expect(distFiles(loaded)).toEqual(['lk-main.cjs', 'lk-more.cjs', 'lk.cjs']);
+    expect(distFiles(loaded)).toEqual(['lk-main.cjs', 'lk.cjs']);
     expect(loaded.join('\n')).not.toMatch(/mock-server|undici/);
   });
 
@@ -78,21 +78,14 @@ describe('lk as a program', () => {
     expect(r.stdout).toContain('Usage: lk [options] [command]');
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 4 authentication, 130 interrupted (Ctrl-C).');
     const { loaded } = await loadedBy(['--help'], home);
-    expect(distFiles(loaded)).toEqual(['lk-main.cjs', 'lk-more.cjs', 'lk.cjs']);
+    expect(distFiles(loaded)).toEqual(['lk-main.cjs', 'lk.cjs']);
     expect(loaded.join('\n')).not.toMatch(/mock-server|undici/i);
     const sub = await loadedBy(['query', 'select', '--help'], home);
-    expect(distFiles(sub.loaded)).toEqual(['lk-main.cjs', 'lk-more.cjs', 'lk.cjs']);
+    expect(distFiles(sub.loaded)).toEqual(['lk-main.cjs', 'lk.cjs']);
     expect(sub.loaded.join('\n')).not.toMatch(/mock-server|undici/i);
     // The same observation sees undici once lk sends a request.
     const status = await loadedBy(['query', 'select', 'lists', 'People', '--server', mock.url], home); // no key: a guest request, refused
-    expect(distFiles(status.loaded)).toEqual(['lk-main.cjs', 'lk-more.cjs', 'lk.cjs', 'undici.cjs']);
-  });
-
-  it('the auth group is in lk-main.cjs: lk auth token and lk auth status --help do not read lk-more.cjs (the other groups)', async () => {
-    for (const args of [['auth', 'token'], ['auth', 'status', '--help'], ['auth', '--help']]) {
-      const r = await loadedBy(args, home);
-      expect({ args, files: distFiles(r.loaded) }).toEqual({ args, files: ['lk-main.cjs', 'lk.cjs'] });
-    }
+    expect(distFiles(status.loaded)).toEqual(['lk-main.cjs', 'lk.cjs', 'undici.cjs']);
   });
 
   it('lk --help and lk auth token load none of node:child_process, node:os, node:fs/promises: the bundle calls them through functions that load them on first call', async () => {

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Bundles the built CLI (dist/bin/lk-main.js and everything it imports, the SDK and commander
-// included) into CommonJS files, dist/lk-main.cjs and dist/lk-more.cjs (the groups other than
-// auth, see below), run by the `lk` bin dist/lk.cjs (from
+// included) into one CommonJS file, dist/lk-main.cjs, run by the `lk` bin dist/lk.cjs (from
 // dist/bin/lk.js: a small loader that compiles lk-main.cjs with a V8 code cache kept in the
 // user's cache dir, so later runs skip parsing and compiling). Node then reads and compiles one
 // file instead of resolving and loading ~80 ES modules (each costs a file lookup, a read and a
@@ -15,14 +14,14 @@
 // Runs after `tsc -b` (pnpm build, pnpm test and pnpm bench run it).
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '..');
 const dist = join(cli, 'dist');
 // dist/lk-main.cjs is written as the CommonJS module wrapper function around the bundle, so the
 // bin's loader compiles the file's text as it is (no second 400 kB copy of it to wrap it).
 const { WRAPPER_HEAD } = await import(join(dist, 'bin', 'code-cache.js'));
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true, legalComments: 'none', absWorkingDir: cli };
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true, legalComments: 'none' };
 
 // lk's only WebAssembly is undici's HTTP parser (llhttp). V8 compiles it twice, Liftoff then
 // TurboFan; the TurboFan tier alone raised lk's peak RSS by ~35 MB (94 -> 58 MB for one request,
@@ -84,97 +83,20 @@ const lazyBuiltins = {
   },
 };
 
-// The program is two files. dist/lk-main.cjs holds the program, the auth group (the commands
-// scripts call in loops: lk auth token, lk auth status) and everything they import, the SDK and
-// commander included; dist/lk-more.cjs the other groups (query, keys, doctor, api, completion) and
-// what only they import, and it is read (with its own code cache) when one of them is registered:
-// a run of lk auth token reads and deserialises ~100 kB (a quarter) less. A module both use is in
-// lk-main.cjs only: lk-more.cjs requires it as `lk-main:<path>` (code-cache.ts SHARED_PREFIX) and
-// gets lk-main's instance (one CliError class, one SDK), through the table the loader below holds.
-// Built in three steps: lk-main without the table (to learn its modules), lk-more (the modules it
-// takes from lk-main), lk-main with the table of those.
-const MORE_GROUPS = ['query', 'keys', 'doctor', 'api', 'completion'];
-// The export's row writers (and the transcoder, the cells and the SDK's cell kinds they use per
-// cell) stay in lk-main: across the two files each use of an imported name is a property read
-// through a getter, and per cell that cost an ndjson export of 1,000,000 rows ~0.2 s of CPU
-// (1.51-1.65 -> 1.76-1.84 s); within one file it is a variable.
-const KEEP_IN_MAIN = ['dist/output/row-writer.js', 'dist/output/typed-columns.js'];
-const MORE_GROUP = new RegExp(`/commands/(${MORE_GROUPS.join('|')})/index\\.js$`);
-const mainOptions = (shared) => ({
-  ...common,
-  entryPoints: [join(dist, 'bin', 'lk-main.js')],
-  outfile: join(dist, 'lk-main.cjs'),
-  banner: { js: WRAPPER_HEAD },
-  footer: { js: '})' },
-  plugins: [moreGroups(shared), lazyUndici, lazyExports, lazyBuiltins],
-  external: ['@napi-rs/keyring'],
-  // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.
-  // The SDK resolves @napi-rs/keyring from its own install folder (require.resolve('@lk/sdk')) at
-  // run time, which is what the bundle needs: the module is the SDK's dependency, not the CLI's.
-  logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
-});
-// In lk-main: program.ts's import of a group in lk-more is that group's module from lk-more.cjs,
-// loaded once by `lk-more-loader`, which also answers lk-more's `lk-main:<path>` requires.
-function moreGroups(shared) {
-  return {
-    name: 'more-groups',
-    setup(b) {
-      b.onResolve({ filter: MORE_GROUP }, (a) => (a.importer.endsWith(join('dist', 'program.js')) ? { path: MORE_GROUP.exec(a.path)[1], namespace: 'lk-more' } : undefined));
-      b.onLoad({ filter: /.*/, namespace: 'lk-more' }, (a) => ({ contents: `module.exports = require('lk-more-loader').group(${JSON.stringify(a.path)});`, loader: 'js' }));
-      b.onResolve({ filter: /^lk-more-loader$/ }, () => ({ path: 'lk-more-loader', namespace: 'lk-more-loader' }));
-      b.onLoad({ filter: /.*/, namespace: 'lk-more-loader' }, () => {
-        const table = shared.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(resolve(cli, p))}),`).join('\n');
-        const contents = `const { binCacheDir, loadWithCodeCache } = require(${JSON.stringify(join(dist, 'bin', 'code-cache.js'))});
-const shared = {\n${table}\n};
-const got = {};
-let more;
-exports.group = (name) => {
-  // require.main is the bin (dist/lk.cjs); its constructor is Node's Module class.
-  more ??= loadWithCodeCache(require('node:path').join(__dirname, 'lk-more.cjs'), binCacheDir(), (require.main ?? process.getBuiltinModule('node:module')).constructor, (id) => (got[id] ??= shared[id]())).module.exports;
-  return more[name];
-};`;
-        return { contents, loader: 'js', resolveDir: dist };
-      });
-    },
-  };
-}
-// In lk-more: an import of a module lk-main has is `require('lk-main:<its path>')`.
-function fromMain(mainModules, taken) {
-  return {
-    name: 'from-main',
-    setup(b) {
-      b.onResolve({ filter: /.*/ }, async (a) => {
-        if (a.pluginData?.fromMain || a.kind === 'entry-point' || a.namespace !== 'file') return undefined;
-        const r = await b.resolve(a.path, { kind: a.kind, importer: a.importer, resolveDir: a.resolveDir, pluginData: { fromMain: true } });
-        if (r.errors.length > 0 || r.external || !isAbsolute(r.path)) return undefined;
-        const rel = relative(cli, r.path);
-        if (!mainModules.has(rel)) return undefined;
-        taken.add(rel);
-        return { path: `${SHARED_PREFIX}${rel}`, external: true };
-      });
-    },
-  };
-}
-const { SHARED_PREFIX } = await import(join(dist, 'bin', 'code-cache.js'));
-const first = await build({ ...mainOptions(KEEP_IN_MAIN), write: false, metafile: true });
-const mainModules = new Set(Object.keys(first.metafile.inputs));
-const taken = new Set();
-await build({
-  ...common,
-  stdin: { contents: `module.exports = {\n${MORE_GROUPS.map((g) => `  ${g}: require('./commands/${g}/index.js'),`).join('\n')}\n};`, resolveDir: dist, sourcefile: 'lk-more-entry.cjs' },
-  outfile: join(dist, 'lk-more.cjs'),
-  banner: { js: WRAPPER_HEAD },
-  footer: { js: '})' },
-  plugins: [lazyUndici, lazyExports, lazyBuiltins, fromMain(mainModules, taken)],
-  // An import() of a module of lk-main is a require of it (a real import() would need the ES module
-  // loader, which a vm.Script without importModuleDynamically has not).
-  supported: { 'dynamic-import': false },
-  external: ['@napi-rs/keyring'],
-  logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
-});
-
 await Promise.all([
-  build(mainOptions([...taken].sort())),
+  build({
+    ...common,
+    entryPoints: [join(dist, 'bin', 'lk-main.js')],
+    outfile: join(dist, 'lk-main.cjs'),
+    banner: { js: WRAPPER_HEAD },
+    footer: { js: '})' },
+    plugins: [lazyUndici, lazyExports, lazyBuiltins],
+    external: ['@napi-rs/keyring'],
+    // keyring-module-esm.js (import.meta) is only reached where `require` is missing, never here.
+    // The SDK resolves @napi-rs/keyring from its own install folder (require.resolve('@lk/sdk')) at
+    // run time, which is what the bundle needs: the module is the SDK's dependency, not the CLI's.
+    logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
+  }),
   build({ ...common, entryPoints: [join(dist, 'bin', 'lk.js')], outfile: join(dist, 'lk.cjs') }),
   build({
     ...common,

@@ -2,9 +2,9 @@
 // v8-compile-cache does (Node 20 has no module.enableCompileCache): the file is compiled with
 // `new vm.Script(source, { cachedData })`, and V8 reuses the bytecode it made in an earlier run
 // instead of parsing and compiling the functions again. The cache lives in the user's cache dir
-// (XDG_CACHE_HOME/lk, else ~/.cache/lk), one file per source file, named after the file's name and
-// its identity (device, inode, size, and its modification and change times to the nanosecond), the
-// Node version and the architecture, so a changed bundle or another Node never reads a stale cache: any write to the
+// (XDG_CACHE_HOME/lk, else ~/.cache/lk), one file named after the source file's identity (device,
+// inode, size, and its modification and change times to the nanosecond), the Node version and the
+// architecture, so a changed bundle or another Node never reads a stale cache: any write to the
 // file, or a new file put in its place (an upgrade), changes its ctime, which no user can set back.
 // (V8 itself only checks the source's length and its own version and flags; on a mismatch it
 // rejects the data and lk compiles afresh.) Not a content hash: node:crypto alone costs lk's
@@ -13,7 +13,7 @@
 // where the directory should be, a corrupt cache) is ignored and lk runs exactly as without it.
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Module } from 'node:module';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** How a run used the cache: `hit` (V8 accepted it), `miss` (none, or V8 rejected it). */
@@ -28,11 +28,6 @@ const SUFFIX = '.v8cache';
  * wrapped here, which copies its text once more (~0.2 ms for lk's 400 kB bundle).
  */
 export const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
-
-/** The cache dir of lk's bin: {@link codeCacheDir}, or none with LK_CODE_CACHE=off. */
-export function binCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.LK_CODE_CACHE === 'off' ? undefined : codeCacheDir(env);
-}
 
 /** The directory lk keeps its code cache in; undefined when there is no home to put it in. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -58,18 +53,6 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
  * it brings parts of the ES module loader and the source-map support).
  */
 export function runWithCodeCache(file: string, cacheDir: string | undefined, ModuleClass: typeof Module = process.getBuiltinModule('node:module').Module): CodeCacheUse {
-  return loadWithCodeCache(file, cacheDir, ModuleClass).use;
-}
-
-/** The prefix of the ids a file run by {@link loadWithCodeCache} with `shared` requires from it. */
-export const SHARED_PREFIX = 'lk-main:';
-
-/**
- * {@link runWithCodeCache}, returning the module too. With `shared`, the file's `require(id)` of an
- * id that starts with {@link SHARED_PREFIX} returns `shared(rest of the id)` (a module of the
- * bundle that loads it, so both use the same instance); any other id is Node's require.
- */
-export function loadWithCodeCache(file: string, cacheDir: string | undefined, ModuleClass: typeof Module, shared?: (id: string) => unknown): { use: CodeCacheUse; module: Module } {
   // The identity and the text from one open file, so they belong to each other.
   const fd = openSync(file, 'r');
   let source: string;
@@ -81,8 +64,7 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, Mo
   } finally {
     closeSync(fd);
   }
-  const base = `${PREFIX}${basename(file)}@`;
-  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${base}${key}${SUFFIX}`);
+  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${PREFIX}${key}${SUFFIX}`);
   let cachedData: Buffer | undefined;
   if (cacheFile !== undefined) {
     try {
@@ -96,31 +78,21 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, Mo
   const script = new Script(wrapped, { filename: file, cachedData });
   const use: CodeCacheUse = cachedData !== undefined && !script.cachedDataRejected ? 'hit' : 'miss';
   if (use === 'miss' && cacheDir !== undefined && cacheFile !== undefined) {
-    process.once('exit', () => writeCache(script, cacheDir, cacheFile, base));
+    process.once('exit', () => writeCache(script, cacheDir, cacheFile));
   }
   const mod = new ModuleClass(file);
   mod.filename = file;
-  const nodeRequire = ModuleClass.createRequire(file);
-  nodeRequire.cache[file] = mod;
-  const req =
-    shared === undefined
-      ? nodeRequire
-      : Object.assign((id: string) => (id.startsWith(SHARED_PREFIX) ? shared(id.slice(SHARED_PREFIX.length)) : nodeRequire(id)), {
-          resolve: nodeRequire.resolve,
-          cache: nodeRequire.cache,
-          main: nodeRequire.main,
-          extensions: nodeRequire.extensions,
-        });
+  const req = ModuleClass.createRequire(file);
+  req.cache[file] = mod;
   const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: Module, f: string, d: string) => void;
-  fn.call(mod.exports, mod.exports, req as NodeJS.Require, mod, file, dirname(file));
+  fn.call(mod.exports, mod.exports, req, mod, file, dirname(file));
   mod.loaded = true;
-  return { use, module: mod };
+  return use;
 }
 
-// Atomic (a temp file of a random name, then rename), and it removes the caches of this file's
-// other versions (same name: `base`) and of lk versions that kept one file for all (names without
-// '@'), so the directory holds one file per source file. Every error is ignored.
-function writeCache(script: Script, cacheDir: string, cacheFile: string, base: string): void {
+// Atomic (a temp file of a random name, then rename), and it removes lk's caches for other
+// bundles or Node versions, so the directory holds one file. Every error is ignored.
+function writeCache(script: Script, cacheDir: string, cacheFile: string): void {
   // node:crypto is loaded here only, on the run that writes the cache.
   const tmp = `${cacheFile}.${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -134,7 +106,7 @@ function writeCache(script: Script, cacheDir: string, cacheFile: string, base: s
     }
     for (const name of readdirSync(cacheDir)) {
       const path = join(cacheDir, name);
-      if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && path !== cacheFile && (name.startsWith(base) || !name.includes('@'))) rmSync(path, { force: true });
+      if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && path !== cacheFile) rmSync(path, { force: true });
     }
   } catch {
     // No cache this time; lk works the same without one.

@@ -1,9 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=512
 // The `lk` executable, the published bin dist/lk.cjs: it runs the bundled program dist/lk-main.cjs
-// (./lk-main.ts and all it imports, but the groups in dist/lk-more.cjs, which lk-main reads the
-// same way when it needs one: scripts/bundle.mjs) with a V8 code cache in the user's cache dir
-// (./code-cache.ts), so a run after the first does not parse and compile lk again.
-// LK_CODE_CACHE=off runs without it.
+// (./lk-main.ts and all it imports) with a V8 code cache in the user's cache dir (./code-cache.ts),
+// so a run after the first does not parse and compile lk again. LK_CODE_CACHE=off runs without it.
 //
 // The heap flags keep an export's memory flat: with V8's defaults (young generation up to 3 x 16
 // MB, old generation sized from the machine's RAM) the heap of a 1,000,000-row export grew to
@@ -15,14 +13,14 @@
 // buffers (external memory) piled up to V8's 64 MB external-memory trigger: 105-108 MB peak RSS
 // (also with V8's defaults); with 1 MB, 88-91 MB at the same CPU time (json, still objects, ~82 MB).
 // Set at run time instead (v8.setFlagsFromString --max-semi-space-size=1 and/or
-// --semi-space-growth-factor=1 before the export, without the #! flags) they do not hold the
-// young generation: 95-106 MB (1,000,000 rows as csv, 2026-12-08), so they stay on the #! line.
+// --semi-space-growth-factor=1, without the #! flags) they do not hold the young generation:
+// 95-106 MB (1,000,000 rows as csv, 2026-12-08), so they stay on the #! line.
 import { join } from 'node:path';
-import { binCacheDir, runWithCodeCache } from './code-cache.js';
+import { codeCacheDir, runWithCodeCache } from './code-cache.js';
 
 // Only the bundle runs this file, and it is CommonJS: __dirname is dist/, module.constructor is
 // Node's Module class.
 declare const __dirname: string;
 declare const module: { constructor: typeof import('node:module').Module };
 
-runWithCodeCache(join(__dirname, 'lk-main.cjs'), binCacheDir(), module.constructor);
+runWithCodeCache(join(__dirname, 'lk-main.cjs'), process.env.LK_CODE_CACHE === 'off' ? undefined : codeCacheDir(), module.constructor);
