@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 const root = join(import.meta.dirname, '..', '..');
 const imp = (p) => import(pathToFileURL(join(root, p)).href);
 const { startMockServer } = await imp('packages/mock-server/dist/index.js');
-const { findRowsSpan } = await imp('packages/sdk/dist/api/raw-rows.js');
+const { findRowsSpan, releaseTable } = await imp('packages/sdk/dist/api/raw-rows.js');
 const { normalizeRows } = await imp('packages/sdk/dist/api/rows.js');
 const { createRowWriter } = await imp('packages/cli/dist/output/row-writer.js');
 
@@ -47,7 +47,7 @@ const parsePage = (bytes) => {
 const rawPage = (bytes) => {
   const span = findRowsSpan(bytes);
   let rows;
-  return { bytes, span, count: span.count, rowCount: undefined, fields: [], schemaName: '', queryName: '', rows: () => (rows ??= normalizeRows(JSON.parse(bytes.toString('utf8', span.start, span.end)))) };
+  return { bytes, span, count: span.count, rowCount: undefined, fields: [], schemaName: '', queryName: '', rows: () => (rows ??= normalizeRows(JSON.parse(bytes.toString('utf8', span.start, span.end)))), release: () => span.table && releaseTable(span.table) };
 };
 
 /** A sink IO keeping a hash-free check: total bytes and the last chunk. */
@@ -63,9 +63,11 @@ async function run(format, raw, pages, keep = false) {
   for (const r of parsePage(first)) { const p = w.row(r); if (p) await p; }
   for (let i = 1; i < pages; i++) {
     if (raw) {
-      const fast = w.rawPage(rawPage(body));
+      const page = rawPage(body);
+      const fast = w.rawPage(page);
       if (!fast) throw new Error('raw page not transcoded');
       while (!fast.done) { const p = fast.step(); if (p) await p; }
+      page.release(); // as lk's export does once a page is written
     } else {
       for (const r of parsePage(body)) { const p = w.row(r); if (p) await p; }
     }

@@ -3,6 +3,7 @@ import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, ty
 import { normalizeQueryResponse, normalizeRows, queryFields } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, RawRowsPage, SelectRowsOptions } from './types.js';
 import { rawSuccess, type RawBody } from '../send-action.js';
+import { releaseTable } from './raw-rows.js';
 import { parseJsonObject } from '../errors/to-labkey-error.js';
 import { BadFilterValueError, InvalidArgumentError } from '../errors/credential-errors.js';
 import { isHttpError } from '../errors/guards.js';
@@ -142,7 +143,7 @@ function rawPage<R>(body: RawBody): RawRowsPage<R> {
   const { bytes, span } = body;
   if (!bytes || !span) {
     const rows = meta.rows;
-    return { ...meta, count: rows.length, bytes: undefined, span: undefined, rows: () => rows };
+    return { ...meta, count: rows.length, bytes: undefined, span: undefined, rows: () => rows, release: () => {} };
   }
   let rows: R[] | undefined;
   return {
@@ -154,6 +155,10 @@ function rawPage<R>(body: RawBody): RawRowsPage<R> {
     bytes,
     span,
     rows: () => (rows ??= normalizeRows<R>(JSON.parse(bytes.toString('utf8', span.start, span.end)) as Record<string, unknown>[])),
+    release: () => {
+      if (span.table) releaseTable(span.table);
+      span.table = undefined;
+    },
   };
 }
 

@@ -219,6 +219,33 @@ describe('raw rows pages', () => {
       }
     });
 
+    it('a released page\'s table is filled for a later page (no new arrays) and holds what a fresh walk finds', () => {
+      for (let seed = 1; seed <= 60; seed++) {
+        const r = prng(seed);
+        const a = rawRowsPage(Buffer.from(page(r, 600)))!;
+        const used = a.span!.table!;
+        a.release();
+        expect(a.span!.table).toBeUndefined();
+        const text = page(r, 1 + Math.floor(r() * 30));
+        const reused = findRowsSpan(Buffer.from(text))!.table!;
+        // Same memory (the later page is smaller, so nothing grew), nothing left to reuse now.
+        expect(reused.valStart.buffer).toBe(used.valStart.buffer);
+        expect(reused.rowStart.buffer).toBe(used.rowStart.buffer);
+        const fresh = findRowsSpan(Buffer.from(text))!.table!;
+        expect(fresh.valStart.buffer).not.toBe(used.valStart.buffer);
+        for (const k of ['rowStart', 'rowEnd', 'rowFlags', 'firstCell', 'valStart', 'valEnd', 'kind'] as const) {
+          expect([seed, k, [...reused[k]]]).toEqual([seed, k, [...fresh[k]]]);
+        }
+        // Keys are recorded for the first row and the rows not shaped like it.
+        for (let row = 0; row < fresh.rowStart.length; row++) {
+          if (row > 0 && ((fresh.rowFlags[row] as number) & RowFlag.SAME_KEYS) !== 0) continue;
+          for (let c = fresh.firstCell[row] as number; c < (fresh.firstCell[row + 1] as number); c++) {
+            expect([seed, row, reused.keyStart[c], reused.keyEnd[c]]).toEqual([seed, row, fresh.keyStart[c], fresh.keyEnd[c]]);
+          }
+        }
+      }
+    });
+
     it('a page with one byte changed has a span only when JSON.parse accepts it', () => {
       const BYTES = [0x22, 0x5c, 0x2c, 0x3a, 0x20, 0x0a, 0x7d, 0x5d, 0x7b, 0x5b, 0x30, 0x31, 0x65, 0x2d, 0x2e, 0x2b, 0x61, 0x74, 0x6e, 0x75, 0x01, 0x1f, 0xff, 0xc3];
       for (let seed = 1; seed <= 400; seed++) {

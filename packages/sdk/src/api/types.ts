@@ -112,6 +112,12 @@ export interface RawRowsPage<R> {
   span: RowsSpan | undefined;
   /** The page's rows as objects, normalised as `selectRows` gives them (parsed on the first call). */
   rows(): R[];
+  /**
+   * Says the caller is done with `span.table`: the SDK may fill its arrays for a later page (a
+   * bulk export then allocates no table per page). `span.table` is undefined after it; `bytes`,
+   * `span`'s offsets and `rows()` stay valid. Optional: a page never released is simply collected.
+   */
+  release(): void;
 }
 
 /** @public */

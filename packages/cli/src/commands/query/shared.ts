@@ -74,7 +74,15 @@ function formatFor(o: OutputOptions, io: IO): QueryFormat {
 /** stdout for the row writers, going to the --output file instead. */
 function fileIO(io: IO, file: AtomicFile): IO {
   return Object.create(io, {
-    out: { value: async (s: string) => file.write(s) },
+    out: {
+      value: async (s: string | Uint8Array, released?: () => void) => {
+        try {
+          file.write(s);
+        } finally {
+          released?.();
+        }
+      },
+    },
     stdoutIsTTY: { value: false },
     stdoutClosed: { value: false },
   }) as IO;
@@ -152,14 +160,17 @@ async function writeRows(
         const expected = expectedRows(o);
         if (expected !== undefined) progress.total(expected);
       }
-      const fast = Array.isArray(page) ? undefined : writer.rawPage(page);
-      if (fast) {
+      const bytes = Array.isArray(page) ? undefined : page;
+      const fast = bytes && writer.rawPage(bytes);
+      if (bytes && fast) {
         while (!fast.done) {
           const wrote = fast.step();
           if (wrote) await wrote;
           progress.tick(writer.count);
           if (io.stdoutClosed) break reading;
         }
+        // Written: its table's memory goes to a later page.
+        bytes.release();
         continue;
       }
       for (const row of Array.isArray(page) ? page : page.rows()) {
