@@ -139,3 +139,32 @@ describe('lk query select 2>&1 | a slow reader, with an error at the end', () =>
     expect(out.slice(at)).not.toMatch(/^\d+,/m); // no row after the error
   });
 });
+
+describe('lk query select | a slow reader', () => {
+  const mock = withMockServer({ generatedRows: 30_000 });
+  const home = useTempHome();
+
+  it('gets byte for byte what a file gets (the row writers reuse a chunk only once the stream has written it)', async () => {
+    const { key } = mock.server.state.issueApiKey('alice@lk.test');
+    trackSecret(key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+    const lk = `${JSON.stringify(process.execPath)} ${JSON.stringify(LK_BIN)} query select lists Generated --page-size 3000`;
+    for (const format of ['csv', 'ndjson']) {
+      const file = join(home.dir, `out.${format}`);
+      // The mock answers from this process: the shell runs beside it, not blocking it.
+      const run = (cmd: string) =>
+        new Promise<{ status: number | null; stdout: string }>((resolve) => {
+          const child = spawn('/bin/sh', ['-c', cmd], { env: baseEnv(home), cwd: home.dir, stdio: ['ignore', 'pipe', 'inherit'] });
+          let stdout = '';
+          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+          child.on('close', (status) => resolve({ status, stdout }));
+        });
+      expect((await run(`${lk} --format ${format} > ${JSON.stringify(file)}`)).status).toBe(0);
+      const piped = await run(`${lk} --format ${format} | ${SLOW_READER}`);
+      expect(piped.status).toBe(0);
+      const written = readFileSync(file, 'utf8');
+      expect(written.split('\n').length).toBeGreaterThan(30_000);
+      expect(piped.stdout === written).toBe(true);
+    }
+  });
+});

@@ -15,8 +15,12 @@ export interface Style {
 }
 
 export interface IO {
-  /** Writes data (text, or UTF-8 bytes) to stdout. Resolves once the stream accepts more (back-pressure for long outputs). */
-  out(s: string | Uint8Array): Promise<void>;
+  /**
+   * Writes data (text, or UTF-8 bytes) to stdout. Resolves once the stream accepts more
+   * (back-pressure for long outputs). `released`, when given, is called once the IO holds `s` no
+   * longer (written, or dropped): the caller may then reuse its memory.
+   */
+  out(s: string | Uint8Array, released?: () => void): Promise<void>;
   /** Writes a human message to stderr. */
   err(s: string): void;
   readonly stdinIsTTY: boolean;
@@ -131,10 +135,10 @@ const DIRECT_BYTES = 65_536;
  * `process.stdout` / `process.stderr`, so a long output never blocks lk while the reader catches
  * up. Returns false when the stream did not take all (wait for 'drain').
  */
-function createSink(fd: 1 | 2, st: Stats | undefined, getStream: () => NodeJS.WriteStream): (s: string | Uint8Array) => boolean {
+function createSink(fd: 1 | 2, st: Stats | undefined, getStream: () => NodeJS.WriteStream): (s: string | Uint8Array, released?: () => void) => boolean {
   let direct = !mayBeTerminal(st);
   let written = 0;
-  return (s) => {
+  return (s, released) => {
     if (direct) {
       const buf = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
       let off = 0;
@@ -145,10 +149,14 @@ function createSink(fd: 1 | 2, st: Stats | undefined, getStream: () => NodeJS.Wr
       }
       written += off;
       if (written >= DIRECT_BYTES || off < buf.length) direct = false;
-      if (off === buf.length) return true;
-      return getStream().write(buf.subarray(off));
+      if (off === buf.length) {
+        released?.();
+        return true;
+      }
+      // The stream holds the rest until its write is done (its callback, called on an error too).
+      return released ? getStream().write(buf.subarray(off), () => released()) : getStream().write(buf.subarray(off));
     }
-    return getStream().write(s);
+    return released ? getStream().write(s, () => released()) : getStream().write(s);
   };
 }
 
@@ -180,12 +188,16 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
   const isStderrTTY = () => (stderrIsTTY ??= mayBeTerminal(errStat) && process.stderr.isTTY === true);
   let style: Style | undefined;
   return {
-    out(s) {
-      if (closed) return Promise.resolve();
+    out(s, released) {
+      if (closed) {
+        released?.();
+        return Promise.resolve();
+      }
       try {
-        if (writeOut(s)) return Promise.resolve();
+        if (writeOut(s, released)) return Promise.resolve();
       } catch (e) {
-        // write(2) failed: as the stream's 'error' event would be
+        // write(2) failed (nothing of `s` is held): as the stream's 'error' event would be
+        released?.();
         if ((e as NodeJS.ErrnoException).code !== 'EPIPE') return Promise.reject(e);
         closed = true;
         return Promise.resolve();
@@ -274,9 +286,10 @@ export function createTestIO(o: TestIOOptions = {}): TestIO {
     return a === undefined ? Promise.reject(cancelled()) : Promise.resolve(a);
   };
   return {
-    out(s) {
+    out(s, released) {
       // Bytes come in whole characters (the row writers never split one).
       out += typeof s === 'string' ? s : Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8');
+      released?.();
       return Promise.resolve();
     },
     err(s) {

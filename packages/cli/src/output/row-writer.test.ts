@@ -17,6 +17,44 @@ describe('row writer', () => {
     { Name: ' padded ', Note: 'back\\slash', N: 2.5 },
   ];
 
+  it('a chunk is never written into while the IO holds it; once released, its buffer serves a later chunk', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => ({ Key: i, Name: `Row ${i}`, Note: i % 7 ? 'plain' : 'a, "quoted"' }));
+    const expected = await write('csv', many);
+    for (const keep of [0, 1, 3, Infinity]) {
+      const held: { bytes: Uint8Array; copy: Buffer; released: () => void }[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      let out = '';
+      let chunks = 0;
+      const check = (h: { bytes: Uint8Array; copy: Buffer }) => expect(Buffer.from(h.bytes).equals(h.copy)).toBe(true);
+      const io = {
+        ...createTestIO(),
+        out(s: string | Uint8Array, released?: () => void) {
+          const bytes = s as Uint8Array;
+          chunks++;
+          buffers.add(bytes.buffer);
+          out += Buffer.from(bytes).toString('utf8');
+          held.push({ bytes, copy: Buffer.from(bytes), released: released! });
+          // The IO lets go of a chunk only `keep` writes later (a slow stream), checking it was left alone.
+          while (held.length > keep) {
+            const h = held.shift()!;
+            check(h);
+            h.released();
+          }
+          return Promise.resolve();
+        },
+      };
+      const w = createRowWriter(io, { format: 'csv', chunkChars: 512 });
+      for (const r of many) await w.row(r);
+      await w.end();
+      for (const h of held) check(h);
+      expect(out).toBe(expected);
+      expect(chunks).toBeGreaterThan(50);
+      // Released chunks are reused (a few buffers in all); held ones never are (a new buffer each).
+      if (keep === Infinity) expect(buffers.size).toBe(chunks);
+      else expect(buffers.size).toBeLessThanOrEqual(keep + 4);
+    }
+  });
+
   it('csv quotes commas, quotes, newlines and edge spaces (RFC 4180)', async () => {
     expect(await write('csv', rows)).toBe('Name,Note,N\n"Ada, Countess","said ""hi""",1\nTab\there,"two\nlines",\n" padded ",back\\slash,2.5\n');
     expect(csvField('plain')).toBe('plain');

@@ -82,9 +82,14 @@ export function createRowWriter(io: IO, o: RowWriterOptions): RowWriter {
     };
   };
   /** After a row: the chunk goes to stdout once it holds `chunkChars` bytes. */
-  const rowDone = (): Promise<void> | undefined => (pending.length < chunkChars || pending.length === 0 ? undefined : io.out(pending.take()));
+  const rowDone = (): Promise<void> | undefined => (pending.length < chunkChars || pending.length === 0 ? undefined : send());
   const drain = async (): Promise<void> => {
-    if (pending.length > 0) await io.out(pending.take());
+    if (pending.length > 0) await send();
+  };
+  // The chunk's buffer comes back once the IO has written it.
+  const send = (): Promise<void> => {
+    const b = pending.take();
+    return io.out(b, () => pending.recycle(b));
   };
 
   // `--columns` as the server answered them: LabKey matches names case-insensitively and drops
