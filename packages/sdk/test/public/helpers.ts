@@ -73,6 +73,19 @@ export interface RawServer {
   close(): Promise<void>;
 }
 
+/** For a test file: `raw(handler)` makes a {@link rawServer}; every one made is closed after the file's tests. */
+export function rawServers(): (handler: Parameters<typeof rawServer>[0]) => Promise<RawServer> {
+  const made: RawServer[] = [];
+  afterAll(async () => {
+    await Promise.all(made.map((r) => r.close()));
+  });
+  return async (handler) => {
+    const r = await rawServer(handler);
+    made.push(r);
+    return r;
+  };
+}
+
 /**
  * A tiny node:http server on port 0 for what the mock server cannot do on purpose: HTML pages,
  * truncated bodies, hung connections, redirects to another origin. It records raw bytes too.

@@ -15,11 +15,11 @@ import {
   isValidationError,
   isWrongContextPathError,
 } from '@lk/sdk';
-import { clientFor, rawServer, rejection, sendJson, type RawServer } from './helpers.js';
+import { clientFor, rawServers, rejection, sendJson } from './helpers.js';
 
 let server: MockServer;
 let aliceKey: string;
-const raws: RawServer[] = [];
+const raw = rawServers();
 
 beforeAll(async () => {
   server = await startMockServer();
@@ -27,14 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await Promise.all(raws.map((r) => r.close()));
 });
-
-async function raw(handler: Parameters<typeof rawServer>[0]): Promise<RawServer> {
-  const r = await rawServer(handler);
-  raws.push(r);
-  return r;
-}
 
 function expectShape(e: any, code: string, status: number | undefined) {
   expect(isHttpError(e)).toBe(true);

@@ -4,11 +4,11 @@
 // stopping a request before it is sent, mid-body, or during a retry's backoff.
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isAbortedError, isTimeoutError } from '@lk/sdk';
-import { clientFor, rawServer, rejection, sendJson, type RawServer } from './helpers.js';
+import { clientFor, rawServers, rejection, sendJson } from './helpers.js';
 
 let server: MockServer;
 let aliceKey: string;
-const raws: RawServer[] = [];
+const raw = rawServers();
 
 beforeAll(async () => {
   server = await startMockServer();
@@ -16,14 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await Promise.all(raws.map((r) => r.close()));
 });
-
-async function raw(handler: Parameters<typeof rawServer>[0]): Promise<RawServer> {
-  const r = await rawServer(handler);
-  raws.push(r);
-  return r;
-}
 
 const action = { controller: 'test', action: 'answer', container: '/' } as const;
 
