@@ -120,6 +120,9 @@ export { setDebugSink } from './debug.js';
 export { createClient, SDK_VERSION } from './client.js';
 export { normalizeServerUrl, serverOrigin, folderSplits, otherContextPath, httpsUrl } from './transport/url.js';
 export type { ServerUrlOptions } from './transport/url.js';
+export { schemeMismatch } from './transport/tls-port.js';
+export type { SchemeMismatch, SchemeMismatchOptions } from './transport/tls-port.js';
+// Deliberately not exported: withScheme (httpsUrl and a SchemeMismatch's url cover what callers need).
 export type { ClientOptions, LabKeyClient } from './client.js';
 export type { Timeouts, DebugSink } from './transport/transport.js';
 export { authHeadersFor, AUTH_SCHEMES } from './auth/auth-scheme.js';

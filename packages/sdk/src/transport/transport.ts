@@ -14,6 +14,7 @@ import { CREDENTIAL_HEADERS, MAX_REDIRECTS, REDIRECT_STATUSES, mustDropCredentia
 import { redactRequest, redactUrl } from './redacted-request.js';
 import { fromTransportError } from '../errors/to-labkey-error.js';
 import { checkTlsPort } from './tls-port.js';
+import { loadUndici, type Undici } from './load-undici.js';
 import { ResponseTooLargeError, TimeoutError, TooManyRedirectsError } from '../errors/http-error.js';
 import type { DebugSink } from '../debug.js';
 
@@ -22,22 +23,6 @@ export type { DebugSink } from '../debug.js';
 /** Response headers as undici parses them (lower-case names; repeated ones such as set-cookie as arrays). */
 type ResponseHeaders = Record<string, string | string[] | undefined>;
 
-type Undici = typeof import('undici');
-
-let undici: Undici | undefined;
-let loading: Promise<Undici> | undefined;
-
-/** Loads undici once (about 160 ms), on the first request rather than at import time. */
-export async function loadUndici(): Promise<Undici> {
-  if (undici) return undici;
-  loading ??= import('undici').then((m) => {
-    // Under CommonJS interop (jest) the namespace may arrive wrapped in `default`.
-    const mod = ((m as unknown as { request?: unknown }).request ? m : (m as unknown as { default: Undici }).default) as Undici;
-    undici = mod;
-    return mod;
-  });
-  return loading;
-}
 
 /** Timeouts in milliseconds. @public */
 export interface Timeouts {
@@ -134,7 +119,7 @@ export class Transport {
   private ready: { u: Undici; d: Dispatcher } | undefined;
 
   private async getDispatcher(): Promise<{ u: Undici; d: Dispatcher }> {
-    const u = undici ?? (await loadUndici());
+    const u = await loadUndici();
     if (!this.dispatcher) {
       this.dispatcher = new u.Agent({
         connect: { timeout: this.timeouts.connect },

@@ -74,8 +74,16 @@ export function serverOrigin(server: string): string {
 
 /** A base URL over https, same host, port and path: what to use when its http:// port speaks TLS. @public */
 export function httpsUrl(baseUrl: string): string {
+  return withScheme(baseUrl, 'https:');
+}
+
+/**
+ * A base URL, normalised, with `scheme`: same host, port and path, except that a default port
+ * follows the scheme (`http://host` → `https://host`). Throws as {@link normalizeServerUrl}.
+ */
+export function withScheme(baseUrl: string, scheme: 'http:' | 'https:'): string {
   const u = new URL(normalizeServerUrl(baseUrl));
-  u.protocol = 'https:';
+  u.protocol = scheme;
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -36,6 +36,8 @@ const EXPECTED = [
   'CellKind', 'FlatRow', 'RowFlag', 'firstRow', 'nextRow', 'valueEnd', 'rawRowsPage',
   // a filter value the column's type cannot hold (issue 13)
   'BadFilterValueError',
+  // a server URL whose scheme is the wrong one for its port (http:// to TLS, https:// to plain HTTP)
+  'schemeMismatch',
 ];
 
 test('the public exports are exactly the reviewed list', () => {
