@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startMockServer } from '@lk/mock-server';
 import { createTestDeps, parseOnly, type TestDeps } from '../../testing/test-deps.js';
 import { useMockServer, useTestDeps } from '../../testing/harness.js';
+import { useSchemePorts } from '../../testing/scheme-ports.js';
 import { loginCommand, runLogin } from './login.js';
 
 describe('lk auth login', () => {
@@ -272,6 +273,49 @@ describe('lk auth login', () => {
       } finally {
         await old.close();
       }
+    });
+  });
+
+  describe("the scheme against the port, before the key is read (the SDK's schemeMismatch; real sockets: the mock over plain HTTP, a Tomcat-style TLS port, an SSH port)", () => {
+    const server = useMockServer();
+    const ports = useSchemePorts(() => server.port);
+    let deps: TestDeps;
+    const refusal = async (url: string) => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: `${key}\n` });
+      const e = await runLogin({ server: url, withToken: true }, deps).then(
+        () => undefined,
+        (x: unknown) => x as { code: string; message: string; hint?: string },
+      );
+      expect(existsSync(join(deps.home, '.netrc'))).toBe(false);
+      expect((await deps.config.load()).servers).toEqual({});
+      return e;
+    };
+
+    it('https:// to the plain-HTTP port: says so, and names the http:// URL that answers like LabKey', async () => {
+      const e = await refusal(server.url.replace('http://', 'https://'));
+      expect(e).toMatchObject({
+        code: 'LK_SERVER_CHECK',
+        message: `127.0.0.1:${server.port} does not speak TLS: the port answers plain HTTP, so https:// cannot work there, and ${server.url} answers like LabKey. lk did not ask for a key and stored nothing.`,
+        hint: `Run \`lk auth login --server ${server.url}\` (the key then travels unencrypted: only on a trusted network).`,
+      });
+    });
+
+    it('http:// to a Tomcat-style TLS port (its own 400 to plain HTTP), certificate not trusted here: says it speaks HTTPS, and what to trust', async () => {
+      const e = await refusal(`http://127.0.0.1:${ports.tomcat}/labkey`);
+      expect(e).toMatchObject({
+        code: 'LK_SERVER_CHECK',
+        message: `127.0.0.1:${ports.tomcat} speaks HTTPS, not plain HTTP (the server's TLS certificate is not trusted here: self-signed certificate): use https://, not http://. lk did not ask for a key and stored nothing.`,
+        hint: `Run \`lk auth login --server https://127.0.0.1:${ports.tomcat}/labkey\` once the certificate is trusted (install its CA in the system store, or point NODE_EXTRA_CA_CERTS at it).`,
+      });
+    });
+
+    it('https:// to a port that speaks neither TLS nor HTTP (SSH): not taken for plain HTTP', async () => {
+      // Before the SDK's rule, login read OpenSSL's "wrong version number" alone as "the port answers plain HTTP".
+      const e = await refusal(`https://127.0.0.1:${ports.ssh}/labkey`);
+      expect(e?.code).toBe('LK_SERVER_CHECK');
+      expect(e?.message).toMatch(new RegExp(`^Cannot reach https://127\\.0\\.0\\.1:${ports.ssh}/labkey \\(`));
+      expect(e?.message).not.toContain('plain HTTP');
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   ENV_API_KEY,
   folderUrlProblem,
   guestWhoAmI,
+  PROBE_TIMEOUTS,
   resolveServer,
   serverUrlFrom,
   type ResolvedServer,
@@ -278,7 +279,7 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
   const whoAmI = (base: string) => guestWhoAmI(deps, base);
   const answers = async (base: string) => (await probeWhoAmI(base, whoAmI).catch(() => undefined))?.kind === 'ok';
   const nothing = 'lk did not ask for a key and stored nothing.';
-  let failure: { code?: string; errno?: string; problem?: string; status?: number } | undefined;
+  let failure: { code?: string; problem?: string; status?: number } | undefined;
   try {
     await whoAmI(server.url);
   } catch (e) {
@@ -291,20 +292,22 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
     if (!folder) return;
     throw usageError(`${folderUrlProblem(server.url, server.from, folder)} lk did not log in and stored nothing.`, `Run \`lk auth login --server ${folder.base} --container ${folder.container}\`.`);
   }
-  const url = new URL(server.url);
-  if (url.protocol === 'https:' && typeof failure.errno === 'string' && TLS_ON_PLAIN_PORT.has(failure.errno)) {
-    const plain = `http:${server.url.slice('https:'.length)}`;
+  // The scheme against the port (http:// to TLS, https:// to plain HTTP): the SDK's rule.
+  const mismatch = await sdk.schemeMismatch(server.url, failure, { timeoutMs: PROBE_TIMEOUTS.connect });
+  const { host } = new URL(server.url);
+  if (mismatch?.kind === 'https-to-plain-port') {
+    const plain = mismatch.url;
     const works = await answers(plain);
-    throw new CliError('LK_SERVER_CHECK', `${url.host} does not speak TLS: the port answers plain HTTP, so https:// cannot work there${works ? `, and ${plain} answers like LabKey` : ''}. ${nothing}`, {
+    throw new CliError('LK_SERVER_CHECK', `${host} does not speak TLS: the port answers plain HTTP, so https:// cannot work there${works ? `, and ${plain} answers like LabKey` : ''}. ${nothing}`, {
       hint: works ? `Run \`lk auth login --server ${plain}\` (the key then travels unencrypted: only on a trusted network).` : `Check the scheme and port of the URL (often https:// on port 443, http:// on 8080).`,
     });
   }
-  if (url.protocol === 'http:' && !(typeof failure.errno === 'string' && NOTHING_THERE.has(failure.errno)) && failure.code !== 'LK_TIMEOUT' && failure.code !== 'LK_ABORTED') {
-    const secure = `https:${server.url.slice('http:'.length)}`;
-    const tls = await speaksTls(secure, whoAmI);
+  if (mismatch?.kind === 'http-to-tls-port') {
+    const secure = mismatch.url;
+    const tls = await overTls(secure, whoAmI);
     if (tls) {
       const why = tls.kind === 'labkey' ? `, and ${secure} answers like LabKey` : tls.kind === 'untrusted' ? ` (${tls.problem})` : `, but ${secure} does not answer like LabKey either (${tls.problem})`;
-      throw new CliError('LK_SERVER_CHECK', `${url.host} speaks HTTPS, not plain HTTP${why}: use https://, not http://. ${nothing}`, {
+      throw new CliError('LK_SERVER_CHECK', `${host} speaks HTTPS, not plain HTTP${why}: use https://, not http://. ${nothing}`, {
         hint:
           tls.kind === 'untrusted'
             ? `Run \`lk auth login --server ${secure}\` once the certificate is trusted (install its CA in the system store, or point NODE_EXTRA_CA_CERTS at it).`
@@ -328,15 +331,12 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
   });
 }
 
-/** Network errors that mean nothing listens there: no other scheme is worth a try. */
-const NOTHING_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 /**
- * Whether `secure` (the https:// form of an http:// URL that failed) is served over TLS: LabKey
- * answers there, the port presents a certificate this machine does not trust, or it answers HTTP
- * over TLS that is not LabKey's. `undefined` when the port does not speak TLS either.
+ * How `secure` (the https:// URL for an http:// one whose port speaks TLS) answers over TLS:
+ * LabKey answers there, the port presents a certificate this machine does not trust, or it
+ * answers HTTP that is not LabKey's. `undefined` when no HTTP answer comes back over TLS.
  */
-async function speaksTls(secure: string, whoAmI: (base: string) => Promise<unknown>): Promise<{ kind: 'labkey' | 'untrusted' | 'other'; problem?: string } | undefined> {
+async function overTls(secure: string, whoAmI: (base: string) => Promise<unknown>): Promise<{ kind: 'labkey' | 'untrusted' | 'other'; problem?: string } | undefined> {
   try {
     await whoAmI(secure);
     return { kind: 'labkey' };
@@ -348,9 +348,6 @@ async function speaksTls(secure: string, whoAmI: (base: string) => Promise<unkno
     return undefined;
   }
 }
-
-/** Node's TLS error codes for a TLS hello answered by a plain-HTTP port. */
-const TLS_ON_PLAIN_PORT = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'EPROTO']);
 
 /**
  * Looks the key up in `core.UserAPIKeys` to learn its expiry, when it can be told apart: it is the
