@@ -171,6 +171,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
       probe ??= probeContextPath(server.url, (base) => guestWhoAmI(deps, base), {
         splits: sdk.folderSplits(server.url),
         alternative: sdk.otherContextPath(server.url),
+        scheme: (base, failure) => sdk.schemeMismatch(base, failure, { timeoutMs: PROBE_TIMEOUTS.connect }),
       });
       return probe;
     },

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { useMockServer } from '../../../testing/harness.js';
+import { useSchemePorts } from '../../../testing/scheme-ports.js';
 import { useDoctorHarness } from '../testing.js';
 import { serverReachable } from './server-reachable.js';
 
@@ -90,5 +91,45 @@ describe('check: server and context path', () => {
     const c = r.checks.find((x) => x.id === 'server')!;
     expect(c.status).toBe('fail');
     expect(c.detail).toContain('servers.json is not usable: not valid JSON');
+  });
+});
+
+describe("check: server and context path, the scheme against the port (the SDK's schemeMismatch; real sockets: the mock over plain HTTP, a Tomcat-style TLS port, an SSH port)", () => {
+  const server = useMockServer();
+  const ports = useSchemePorts(() => server.port);
+  const h = useDoctorHarness(server);
+
+  it('https:// to the plain-HTTP port: names what the port speaks and the http:// URL, not OpenSSL\'s words', async () => {
+    // Before the SDK's rule: "Cannot reach …/login-whoAmI.api (network error ERR_SSL_WRONG_VERSION_NUMBER: …SSL routines…)".
+    const https = server.url.replace('http://', 'https://');
+    const r = await h.check(serverReachable, { server: https });
+    expect(r).toMatchObject({
+      status: 'fail',
+      detail: `${https} (from --server): port ${server.port} of 127.0.0.1 answers plain HTTP, not TLS (https).`,
+      fix: `Use --server ${server.url}: the key then travels unencrypted, so only on a trusted network; or use the server's https:// port.`,
+    });
+    h.setEnv({ LABKEY_SERVER: https });
+    const { gatherFacts } = await import('../facts.js');
+    expect((await serverReachable.run(await gatherFacts({}, h.deps))).fix).toBe(
+      `Use --server ${server.url} (and \`lk auth login --server ${server.url}\` to remember it): the key then travels unencrypted, so only on a trusted network; or use the server's https:// port.`,
+    );
+  });
+
+  it("http:// to a Tomcat-style TLS port (Tomcat's own 400 to plain HTTP): says the port speaks TLS, and to use https://", async () => {
+    // Before the SDK's rule: "…answered 400; …answered 400: neither looks like a LabKey server's base URL."
+    const url = `http://127.0.0.1:${ports.tomcat}/labkey`;
+    const r = await h.check(serverReachable, { server: url });
+    expect(r).toMatchObject({
+      status: 'fail',
+      detail: `${url} (from --server): port ${ports.tomcat} of 127.0.0.1 speaks TLS (https), not plain HTTP.`,
+      fix: `Use --server https://127.0.0.1:${ports.tomcat}/labkey.`,
+    });
+  });
+
+  it('https:// to a port that speaks neither TLS nor HTTP (SSH): cannot reach, as before', async () => {
+    const r = await h.check(serverReachable, { server: `https://127.0.0.1:${ports.ssh}/labkey` });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(new RegExp(`^Cannot reach https://127\\.0\\.0\\.1:${ports.ssh}/labkey/login-whoAmI\\.api \\(`));
+    expect(r.detail).not.toContain('plain HTTP');
   });
 });

@@ -1,4 +1,3 @@
-import { httpsUrl } from '@lk/sdk';
 import { result, type Check } from '../check.js';
 import type { ProbeOutcome } from '../probe-server.js';
 import { folderUrlProblem } from '../../shared/server.js';
@@ -6,6 +5,7 @@ import { folderUrlProblem } from '../../shared/server.js';
 function describe(o: ProbeOutcome): string {
   if (o.kind === 'ok') return `${o.url} answers like LabKey`;
   if (o.kind === 'unreachable') return `${o.url} (${o.reason})`;
+  if (o.kind === 'wrong-scheme') return `${o.url} (${o.mismatch.problem})`;
   return `${o.url} ${o.what}`;
 }
 
@@ -13,6 +13,7 @@ function describe(o: ProbeOutcome): string {
  * The server answers, and the base URL has the right context path: `login-whoAmI.api` answers
  * every caller with JSON, so an HTML 404 or a login page there means the context path is wrong.
  * Both usual context paths are tried (with and without `/labkey`) and the one that works is named.
+ * A scheme that is the wrong one for the port (the SDK's `schemeMismatch`) is named first.
  */
 export const serverReachable: Check = {
   id: 'server',
@@ -32,13 +33,16 @@ export const serverReachable: Check = {
       );
     }
     if (r.given.kind === 'ok') return result(this, 'pass', `${url} (from ${facts.server.from}) answers login-whoAmI.api.`);
-    if (r.given.kind === 'unreachable' && r.given.tlsPort) {
-      const https = httpsUrl(url);
+    if (r.given.kind === 'wrong-scheme') {
+      const { kind, url: other, problem } = r.given.mismatch;
+      const remember = facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${other}\` to remember it)`;
       return result(
         this,
         'fail',
-        `${url} (from ${facts.server.from}): ${r.given.reason}.`,
-        `Use --server ${https}${facts.server.from === '--server' ? '' : ` (and \`lk auth login --server ${https}\` to remember it)`}.`,
+        `${url} (from ${facts.server.from}): ${problem}.`,
+        kind === 'http-to-tls-port'
+          ? `Use --server ${other}${remember}.`
+          : `Use --server ${other}${remember}: the key then travels unencrypted, so only on a trusted network; or use the server's https:// port.`,
       );
     }
     if (r.given.kind === 'unreachable') {
