@@ -20,6 +20,9 @@
 import { CellKind, RowFlag, type RawRowsPage, type RowsTable } from '@lk/sdk';
 import type { ByteChunk } from './byte-chunk.js';
 import { csvCell, csvField, tsvCell, tsvField } from './cells.js';
+import { RowCells, same, type PageCursor } from './row-cells.js';
+
+export type { PageCursor } from './row-cells.js';
 
 type Row = Record<string, unknown>;
 
@@ -40,67 +43,32 @@ const SP = 0x20;
 const COMMAS = 0x2c2c2c2c;
 /** The low 1, 2 or 3 bytes of a little-endian word. */
 const TAIL = [0, 0xff, 0xffff, 0xffffff];
-const LINK_PREFIX = Buffer.from('_labkeyurl_');
 /** Keys V8 orders before the others in an object (array indices): JSON.stringify prints them first. */
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 const VERBATIM_FLAGS = RowFlag.NOT_OBJECT | RowFlag.SPACED | RowFlag.ESCAPED_KEY | RowFlag.SIMPLE;
 
 /**
- * Per-writer state kept across pages: the columns' bytes and lookups. The page's rows and cells
- * are the SDK's {@link RowsTable} (found in the walk that checked the page), so a row's bytes are
- * read again only to be copied.
+ * Per-writer state kept across pages: the columns' cells (row-cells.ts). The page's rows and
+ * cells are the SDK's {@link RowsTable} (found in the walk that checked the page), so a row's
+ * bytes are read again only to be copied.
  */
 export class Transcoder {
-  private readonly colBytes: Buffer[];
-  private readonly colIndex = new Map<string, number>();
-  private readonly stamp: Int32Array;
-  /** The cell (from the row's first) of each column in the row being written. */
-  private readonly cellOf: Int32Array;
-  private rowStamp = 0;
+  private readonly rc: RowCells;
   /** ndjson: the key sequence of the last row copied verbatim (checked unique and orderable). */
   private layout: Buffer[] = [];
   /** ndjson: where the commas between the rows of a run are, from the run's start. */
   private readonly seps = new Int32Array(4096);
 
-  /**
-   * A column named like a property every object inherits (`__proto__`, `constructor`, …): the
-   * object path prints what a row without that key inherits (`{}`, `undefined`), so it writes them all.
-   */
-  private readonly inherited: boolean;
-
   constructor(private readonly t: TranscodeTarget) {
-    this.inherited = t.columns.some((c) => c in Object.prototype);
-    this.colBytes = t.columns.map((c) => Buffer.from(c));
-    t.columns.forEach((c, i) => {
-      if (!this.colIndex.has(c)) this.colIndex.set(c, i);
-    });
-    this.stamp = new Int32Array(t.columns.length);
-    this.cellOf = new Int32Array(t.columns.length);
+    this.rc = new RowCells(t.columns);
   }
 
   /** A cursor over `page`'s rows, or undefined when the page must go through the object path. */
   open(page: RawRowsPage<Row>): PageCursor | undefined {
-    const { bytes, span } = page;
-    const t = span?.table;
-    if (!bytes || !span || !t || this.inherited) return undefined;
-    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const cur: PageCursor = { b, dv, t, r: 0, n: span.count, dropped: [], sameCells: new Int32Array(0), sameVerbatim: false };
-    if (span.count === 0) return cur;
-    // The object path reads a page's shape from its first row (normalizeRows): flat (8.3) only if
-    // no value of it is an object or array; the link keys it drops are that row's.
-    if ((t.rowFlags[0] as number) & (RowFlag.NOT_OBJECT | RowFlag.ESCAPED_KEY)) return undefined;
-    const c0 = t.firstCell[0] as number;
-    const c1 = t.firstCell[1] as number;
-    for (let c = c0; c < c1; c++) {
-      if (t.kind[c] === CellKind.NESTED) return undefined;
-      const ks = t.keyStart[c] as number;
-      const ke = t.keyEnd[c] as number;
-      if (startsWith(b, ks, ke, LINK_PREFIX)) cur.dropped.push(Buffer.from(b.subarray(ks, ke)));
-    }
-    // Rows with the first row's keys (SAME_KEYS) share its columns' cells, or its verbatim keys.
-    if (this.t.format === 'ndjson') cur.sameVerbatim = this.verbatimKeys(b, cur, 0);
-    else cur.sameCells = this.mapKeys(b, t, 0) ? Int32Array.from(this.cellOf.subarray(0, this.colBytes.length), (k, col) => (this.stamp[col] === this.rowStamp ? k : -1)) : new Int32Array(0);
+    const ndjson = this.t.format === 'ndjson';
+    const cur = this.rc.open(page, !ndjson);
+    // ndjson: rows with the first row's keys (SAME_KEYS) share its verbatim keys.
+    if (cur && ndjson && cur.n > 0) cur.sameVerbatim = this.verbatimKeys(cur.b, cur, 0);
     return cur;
   }
 
@@ -164,51 +132,14 @@ export class Transcoder {
 
   /** Row `r` through the object path. */
   private slowRow(cur: PageCursor, r: number): void {
-    const row = JSON.parse(cur.b.toString('utf8', cur.t.rowStart[r], cur.t.rowEnd[r])) as Row;
-    if (row !== null && typeof row === 'object' && !Array.isArray(row)) {
-      for (const d of cur.dropped) delete row[d.toString('utf8')];
-    }
-    this.t.fallback(row);
-  }
-
-  /**
-   * Fills `cellOf` and `stamp` (for `rowStamp`) with the cells of row `r`'s keys that are
-   * columns; false when a column's key is there twice.
-   */
-  private mapKeys(b: Buffer, t: RowsTable, r: number): boolean {
-    const ncol = this.colBytes.length;
-    const stamp = ++this.rowStamp;
-    const c0 = t.firstCell[r] as number;
-    const c1 = t.firstCell[r + 1] as number;
-    let guess = 0;
-    for (let c = c0; c < c1; c++) {
-      const ks = t.keyStart[c] as number;
-      const ke = t.keyEnd[c] as number;
-      let col = -1;
-      if (guess < ncol && same(b, ks, ke, this.colBytes[guess] as Buffer)) col = guess;
-      else col = this.colIndex.get(b.toString('utf8', ks, ke)) ?? -1;
-      if (col < 0) continue;
-      if (this.stamp[col] === stamp) return false;
-      this.stamp[col] = stamp;
-      this.cellOf[col] = c - c0;
-      guess = col + 1;
-    }
-    return true;
+    this.t.fallback(this.rc.rowObject(cur, r));
   }
 
   private delimitedRow(cur: PageCursor, r: number): void {
     const { b, t } = cur;
-    const flags = t.rowFlags[r] as number;
-    if (flags & (RowFlag.NOT_OBJECT | RowFlag.ESCAPED_KEY)) return this.slowRow(cur, r);
-    const ncol = this.colBytes.length;
-    let cells: Int32Array;
-    if (flags & RowFlag.SAME_KEYS && cur.sameCells.length === ncol) cells = cur.sameCells;
-    else {
-      if ((flags & RowFlag.SAME_KEYS) !== 0 || !this.mapKeys(b, t, r)) return this.slowRow(cur, r);
-      const stamp = this.rowStamp;
-      for (let col = 0; col < ncol; col++) if (this.stamp[col] !== stamp) this.cellOf[col] = -1;
-      cells = this.cellOf;
-    }
+    const cells = this.rc.cells(cur, r);
+    if (!cells) return this.slowRow(cur, r);
+    const ncol = cells.length;
     const base = t.firstCell[r] as number;
     const rowEnd = t.rowEnd[r] as number;
     const csv = this.t.format === 'csv';
@@ -321,7 +252,7 @@ export class Transcoder {
   private text(v: string, rest: number): void {
     const chunk = this.t.chunk;
     chunk.text(v);
-    chunk.room(rest + 28 * this.colBytes.length + 2);
+    chunk.room(rest + 28 * this.rc.colBytes.length + 2);
   }
 
   /** ndjson: whether row `r`'s bytes are what JSON.stringify of its object prints. */
@@ -369,33 +300,6 @@ export class Transcoder {
     this.layout = layout;
     return true;
   }
-}
-
-/** A page being transcoded: `r` is the next row, `n` the page's rows. */
-export interface PageCursor {
-  b: Buffer;
-  dv: DataView;
-  t: RowsTable;
-  r: number;
-  n: number;
-  /** Keys the object path drops from this page's rows (the first row's `_labkeyurl_*`). */
-  dropped: Buffer[];
-  /** csv/tsv: for each column, the cell (from the row's first) of a SAME_KEYS row, or -1; empty when such rows have a column twice. */
-  sameCells: Int32Array;
-  /** ndjson: a SAME_KEYS row's keys are verbatim (unique, none dropped, none an array index). */
-  sameVerbatim: boolean;
-}
-
-function same(b: Buffer, s: number, e: number, x: Buffer): boolean {
-  if (e - s !== x.length) return false;
-  for (let i = 0; i < x.length; i++) if (b[s + i] !== x[i]) return false;
-  return true;
-}
-
-function startsWith(b: Buffer, s: number, e: number, x: Buffer): boolean {
-  if (e - s < x.length) return false;
-  for (let i = 0; i < x.length; i++) if (b[s + i] !== x[i]) return false;
-  return true;
 }
 
 /**
