@@ -8,7 +8,8 @@
  * Loaded only when this format is used (`lk --help` never parses it).
  */
 import type { AtomicFile } from './atomic-file.js';
-import { batchedWriter, type ColumnKind, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
+import { batchedWriter } from './typed-writer.js';
+import { type ColumnCells, type ColumnKind, type TypedColumn, type TypedFileWriter, type TypedValue } from './typed-columns.js';
 
 type SchemaElement = { name: string; type?: string; repetition_type?: string; num_children?: number; converted_type?: string; logical_type?: Record<string, unknown> };
 
@@ -45,8 +46,8 @@ export async function createParquetWriter(file: AtomicFile, columns: readonly Ty
   const writer = new ParquetWriter({ writer: bytes, schema: schema as never, createdBy });
   return batchedWriter(
     columns,
-    (values, n) => {
-      const done = writer.write({ columnData: columns.map((c, i) => ({ name: c.name, data: values[i]! as never })), rowGroupSize: n });
+    (cells, n) => {
+      const done = writer.write({ columnData: columns.map((c, i) => ({ name: c.name, data: valuesOf(cells[i]!, n) as never })), rowGroupSize: n });
       return done instanceof Promise ? done : undefined;
     },
     (count) => {
@@ -76,4 +77,11 @@ function emptyRowGroupsFix(): (b: Uint8Array) => void {
     }
     if (at !== -1) b[at] = 0x0c;
   };
+}
+
+/** A column's cells as the JS values hyparquet-writer takes (an int as a bigint, a timestamp as ms, null). */
+function valuesOf(c: ColumnCells, n: number): TypedValue[] {
+  const out = new Array<TypedValue>(n);
+  for (let i = 0; i < n; i++) out[i] = c.value(i);
+  return out;
 }

@@ -1,4 +1,4 @@
-import { BATCH_ROWS, cellValue, ColumnBatch, typedColumns, type TypedColumn } from './typed-columns.js';
+import { BATCH_ROWS, cellValue, ColumnBatch, ColumnCells, typedColumns, type TypedColumn } from './typed-columns.js';
 
 const col = (kind: TypedColumn['kind'], name = 'c'): TypedColumn => ({ name, keys: [name], kind });
 
@@ -50,14 +50,33 @@ describe('typed export columns', () => {
     expect(() => cellValue(col('boolean'), { c: 'yes' }, 1)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE' }));
   });
 
-  it('a batch holds at most BATCH_ROWS rows and starts afresh when taken', () => {
-    const b = new ColumnBatch([col('int', 'a'), col('string', 'b')]);
-    for (let i = 1; i < BATCH_ROWS; i++) expect(b.add({ a: i, b: `r${i}` }, i)).toBe(false);
+  it('an int beyond 64 bits is a typed error, not a value wrapped around', () => {
+    expect(cellValue(col('int'), { c: '9223372036854775807' }, 1)).toBe(9223372036854775807n);
+    expect(cellValue(col('int'), { c: '-9223372036854775808' }, 1)).toBe(-9223372036854775808n);
+    for (const v of ['9223372036854775808', '-9223372036854775809', '99999999999999999999']) {
+      expect(() => cellValue(col('int', 'Big'), { Big: v }, 3)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE', message: `Row 3, column Big: "${v}" is not a 64-bit int, which the server's metadata gives as the column's type.` }));
+    }
+  });
+
+  it('a batch holds at most BATCH_ROWS rows in typed cells and starts afresh when taken', () => {
+    const b = new ColumnBatch([col('int', 'a'), col('string', 'b'), col('float', 'f'), col('boolean', 'x'), col('timestamp', 't')]);
+    for (let i = 1; i < BATCH_ROWS; i++) expect(b.add({ a: i - 5000, b: `r${i}é`, f: i / 8, x: i % 2 === 0, t: '2024-03-05 14:07:09.120' }, i)).toBe(false);
     expect(b.add({ a: 0, b: null }, BATCH_ROWS)).toBe(true);
-    const [a, s] = b.take();
-    expect(a).toHaveLength(BATCH_ROWS);
-    expect(s?.[BATCH_ROWS - 1]).toBeNull();
+    const [a, s, f, x, t] = b.take();
+    expect([a!.value(0), a!.value(1), a!.value(BATCH_ROWS - 1)]).toEqual([-4999n, -4998n, 0n]);
+    expect([s!.value(0), s!.value(BATCH_ROWS - 2), s!.value(BATCH_ROWS - 1)]).toEqual(['r1é', `r${BATCH_ROWS - 1}é`, null]);
+    expect([f!.value(3), x!.value(0), x!.value(1), t!.value(0)]).toEqual([0.5, false, true, Date.UTC(2024, 2, 5, 14, 7, 9, 120)]);
+    expect([s!.nulls, f!.nulls, x!.nulls, t!.nulls, a!.nulls]).toEqual([1, 1, 1, 1, 0]);
     expect(b.length).toBe(0);
-    expect(b.values.every((v) => v.length === 0)).toBe(true);
+    expect(b.cells.every((c) => c.nulls === 0 && c.used === 0)).toBe(true);
+  });
+
+  it('an int64 cell holds every safe integer exactly, negative ones too', () => {
+    const c = new ColumnCells('int', 8);
+    const xs = [0, -1, 1, 2 ** 32, -(2 ** 32), 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    const cells = new ColumnCells('int', xs.length);
+    xs.forEach((n, i) => cells.setInteger(i, n));
+    expect(xs.map((_, i) => cells.value(i))).toEqual(xs.map((n) => BigInt(n)));
+    expect(c.value(0)).toBeNull();
   });
 });

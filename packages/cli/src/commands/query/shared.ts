@@ -121,7 +121,7 @@ export async function streamRows(
   const format = formatFor(o, deps.io);
   if (format === 'parquet' || format === 'arrow') {
     if (o.output === undefined) throw usageError(`--format ${format} writes a binary file: give it --output FILE.`, `e.g. --format ${format} --output result.${format}`);
-    return exportTyped(deps, pages.rows(), format, o.output, o);
+    return exportTyped(deps, pages.raw(), format, o.output, o);
   }
   if (o.output === undefined) return writeRows(deps, deps.io, pages, format, o);
   const file = openAtomicFile(o.output);
@@ -193,7 +193,7 @@ async function writeRows(
 /** `--format parquet|arrow --output FILE`: typed columns from the first page's metadata, one batch in memory at a time. */
 async function exportTyped(
   deps: Deps,
-  pages: AsyncIterable<Record<string, unknown>[]>,
+  pages: AsyncIterable<RawRowsPage<Row>>,
   format: 'parquet' | 'arrow',
   output: string,
   o: OutputOptions & { metadata?: QueryMetadata | undefined },
@@ -217,9 +217,20 @@ async function exportTyped(
       : (await import('../../output/arrow-writer.js')).createArrowWriter(file, columns);
   };
   try {
-    for await (const rows of pages) {
+    for await (const page of pages) {
       writer ??= await open();
-      for (const row of rows) {
+      // Cells read from the page's bytes where they can be (typed-raw.ts), else its row objects.
+      const fast = writer.rawPage(page);
+      if (fast) {
+        while (!fast.done) {
+          const wrote = fast.step();
+          if (wrote) await wrote;
+          progress.tick(writer.count);
+        }
+        page.release();
+        continue;
+      }
+      for (const row of page.rows()) {
         const wrote = writer.row(row);
         if (wrote) await wrote;
         progress.tick(writer.count);
