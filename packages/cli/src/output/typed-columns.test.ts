@@ -58,17 +58,20 @@ describe('typed export columns', () => {
     }
   });
 
-  it('a batch holds at most BATCH_ROWS rows in typed cells and starts afresh when taken', () => {
+  it('a batch holds at most BATCH_ROWS rows in typed cells and starts afresh when cleared', () => {
     const b = new ColumnBatch([col('int', 'a'), col('string', 'b'), col('float', 'f'), col('boolean', 'x'), col('timestamp', 't')]);
     for (let i = 1; i < BATCH_ROWS; i++) expect(b.add({ a: i - 5000, b: `r${i}é`, f: i / 8, x: i % 2 === 0, t: '2024-03-05 14:07:09.120' }, i)).toBe(false);
     expect(b.add({ a: 0, b: null }, BATCH_ROWS)).toBe(true);
-    const [a, s, f, x, t] = b.take();
+    const [a, s, f, x, t] = b.cells;
     expect([a!.value(0), a!.value(1), a!.value(BATCH_ROWS - 1)]).toEqual([-4999n, -4998n, 0n]);
     expect([s!.value(0), s!.value(BATCH_ROWS - 2), s!.value(BATCH_ROWS - 1)]).toEqual(['r1é', `r${BATCH_ROWS - 1}é`, null]);
     expect([f!.value(3), x!.value(0), x!.value(1), t!.value(0)]).toEqual([0.5, false, true, Date.UTC(2024, 2, 5, 14, 7, 9, 120)]);
     expect([s!.nulls, f!.nulls, x!.nulls, t!.nulls, a!.nulls]).toEqual([1, 1, 1, 1, 0]);
+    b.clear();
     expect(b.length).toBe(0);
     expect(b.cells.every((c) => c.nulls === 0 && c.used === 0)).toBe(true);
+    expect(b.add({ a: 7, b: 'again' }, 1)).toBe(false);
+    expect([b.cells[0]!.value(0), b.cells[1]!.value(0), b.cells[2]!.value(0)]).toEqual([7n, 'again', null]);
   });
 
   it('an int64 cell holds every safe integer exactly, negative ones too', () => {

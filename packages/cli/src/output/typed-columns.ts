@@ -195,11 +195,14 @@ export class ColumnCells {
     this.offsets![i + 1] = this.used;
   }
 
-  /** string: the UTF-8 bytes `src[s..e]`, copied. */
-  setBytes(i: number, src: Uint8Array, s: number, e: number): void {
+  /** string: the UTF-8 bytes `src[s..e]`, copied (a short run byte by byte: no view made per cell). */
+  setBytes(i: number, src: Buffer, s: number, e: number): void {
     this.room(e - s);
-    this.bytes.set(src.subarray(s, e), this.used);
-    this.used += e - s;
+    const out = this.bytes;
+    let p = this.used;
+    if (e - s > 32) p += src.copy(out, p, s, e);
+    else for (let k = s; k < e; k++) out[p++] = src[k] as number;
+    this.used = p;
     this.valid[i] = 1;
     this.offsets![i + 1] = this.used;
   }
@@ -231,6 +234,12 @@ export class ColumnCells {
     }
   }
 
+  /** Empties the column for the next batch, keeping its arrays. */
+  reset(): void {
+    this.nulls = 0;
+    this.used = 0;
+  }
+
   private room(n: number): void {
     if (this.used + n <= this.bytes.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + n));
@@ -239,12 +248,16 @@ export class ColumnCells {
   }
 }
 
-/** Collects rows as typed column cells, up to BATCH_ROWS, for the writers. */
+/**
+ * Collects rows as typed column cells, up to BATCH_ROWS, for the writers. The same arrays hold
+ * every batch: a writer is done with a batch's cells when its write call returns (parquet copies
+ * them into its own values first; Arrow's record batch is written to the file in that call).
+ */
 export class ColumnBatch {
-  cells: ColumnCells[];
+  readonly cells: ColumnCells[];
   length = 0;
   constructor(readonly columns: readonly TypedColumn[]) {
-    this.cells = this.fresh();
+    this.cells = columns.map((c) => new ColumnCells(c.kind, BATCH_ROWS));
   }
   /** Adds a row object; true when the batch is full. */
   add(r: Record<string, unknown>, rowNumber: number): boolean {
@@ -252,14 +265,9 @@ export class ColumnBatch {
     for (let k = 0; k < this.columns.length; k++) this.cells[k]!.set(i, cellValue(this.columns[k]!, r, rowNumber));
     return ++this.length >= BATCH_ROWS;
   }
-  /** Hands out the columns' cells and starts a new batch. */
-  take(): ColumnCells[] {
-    const out = this.cells;
-    this.cells = this.fresh();
+  /** Starts a new batch in the same arrays (after the last one's cells were written). */
+  clear(): void {
+    for (const c of this.cells) c.reset();
     this.length = 0;
-    return out;
-  }
-  private fresh(): ColumnCells[] {
-    return this.columns.map((c) => new ColumnCells(c.kind, BATCH_ROWS));
   }
 }

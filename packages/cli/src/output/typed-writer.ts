@@ -19,7 +19,10 @@ export function batchedWriter(
   let count = 0;
   const flush = () => {
     const n = batch.length;
-    return n === 0 ? undefined : writeBatch(batch.take(), n);
+    if (n === 0) return undefined;
+    const wrote = writeBatch(batch.cells, n);
+    batch.clear();
+    return wrote;
   };
   return {
     get count() {

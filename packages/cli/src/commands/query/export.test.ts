@@ -40,6 +40,28 @@ describe('lk query --format parquet|arrow, --output', () => {
     });
   });
 
+  describe('more rows than one batch (16,384 rows a row group or record batch)', () => {
+    const server = useMockServer({ generatedRows: 40_000 });
+    const deps = useTestDeps();
+    for (const format of ['parquet', 'arrow'] as const) {
+      it(`${format}: each batch holds its own rows (the batch arrays are reused from batch to batch)`, async () => {
+        const { key } = server.state.issueApiKey('alice@lk.test');
+        const d = await createTestDeps({ env: { LABKEY_API_KEY: key } });
+        const out = join(deps.home, `big.${format}`);
+        expect(await runSelect('lists', 'Generated', { server: server.url, filter: [], format, output: out }, d)).toBe(40_000);
+        const at = [0, 16_383, 16_384, 20_000, 32_767, 32_768, 39_999];
+        const back = readBack(format, out, ...at);
+        expect(back.numRows).toBe(40_000);
+        const j = await createTestDeps({ env: { LABKEY_API_KEY: key } });
+        await runSelect('lists', 'Generated', { server: server.url, filter: [`Key~in=${at.map((i) => i + 1).join(';')}`], sort: 'Key', format: 'json' }, j);
+        const json = JSON.parse(j.io.stdout()) as Record<string, unknown>[];
+        expect(back.rows).toEqual(json.map((r) => ({ Key: `${String(r.Key)}n`, Name: r.Name, Value: r.Value, Category: r.Category, Flag: r.Flag, Created: wallClockMs(r.Created as string) })));
+        await d.cleanup();
+        await j.cleanup();
+      });
+    }
+  });
+
   describe('against the mock server', () => {
     const server = useMockServer();
     let deps: TestDeps;
