@@ -18,6 +18,8 @@
 // respFormat=json_compact, offsets in key order, each page asked for as soon as the one before has
 // arrived). The second is the fastest any client paging as lk pages could be on this mock, so
 // python's time over it is the ceiling of lk's ratio in this run.
+// lk's typed exports (--format parquet|arrow --output FILE) run in the same rounds; Debian has no
+// pyarrow, so they have no Python arm of their own and their ratio is against the csv baseline.
 // BENCH_LK_BEFORE=/path/to/lk.cjs (another build's bin, e.g. a copy of main's dist/*.cjs) adds its
 // csv and ndjson arms to the same rounds: a before/after of lk's CPU against one mock.
 import { spawnSync } from 'node:child_process';
@@ -79,7 +81,7 @@ function timed(argv, env, out) {
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(' ')} failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
   const [user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  return { wall, cpu: user + sys, rss: kb / 1024 };
+  return { wall, cpu: user + sys, rss: kb / 1024, stderr: r.stderr };
 }
 
 function q(s) {
@@ -123,6 +125,8 @@ try {
         { name: 'python requests+json+csv', argv: [PYTHON, '-c', PY, mock.url], lines: rows + 1 },
         { name: 'lk --format csv', argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
         { name: 'lk --format ndjson', argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'ndjson'], lines: rows },
+        // Typed files (no Python arm: Debian has no pyarrow); their ratio is against the csv baseline's rows/s.
+        ...['parquet', 'arrow'].map((f) => ({ name: `lk --format ${f}`, argv: [lk, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', f, '--output', join(dir, `out.${f}`)], wrote: rows })),
         ...(BEFORE
           ? [
               { name: 'lk before: csv', argv: [BEFORE, 'query', 'select', 'lists', 'Generated', '--server', mock.url, '--format', 'csv'], lines: rows + 1 },
@@ -140,8 +144,12 @@ try {
           const a = arms[(round + j) % arms.length];
           const out = join(dir, 'out');
           const r = timed(a.argv, env, out);
-          const got = await countLines(out);
-          if (got !== a.lines) throw new Error(`${a.name}: ${got} lines written, expected ${a.lines}`);
+          if (a.wrote !== undefined) {
+            if (!r.stderr.includes(`Wrote ${a.wrote} rows`)) throw new Error(`${a.name}: ${r.stderr.trim()}`);
+          } else {
+            const got = await countLines(out);
+            if (got !== a.lines) throw new Error(`${a.name}: ${got} lines written, expected ${a.lines}`);
+          }
           rmSync(out, { force: true });
           results.get(a.name).push(r);
         }
