@@ -61,9 +61,12 @@ export class StateStore implements MockState {
     return this.generation.version;
   }
 
-  /** A new key in the generation's format: `apikey|` + 32 hex before 23.3, else 64 hex. */
-  private newKey(): string {
-    return this.generation.keyFormat === 'prefixed' ? `apikey|${newHex64().slice(0, 32)}` : newHex64();
+  /**
+   * A new key in the generation's format (protocol §2.3): before 23.3 `apikey|` + 32 hex for an API
+   * key and `session|` + 32 hex for a session key; 64 hex for both since.
+   */
+  private newKey(kind: 'apikey' | 'session' = 'apikey'): string {
+    return this.generation.keyFormat === 'prefixed' ? `${kind}|${newHex64().slice(0, 32)}` : newHex64();
   }
 
   // ---- settings -------------------------------------------------------------------------
@@ -316,7 +319,7 @@ export class StateStore implements MockState {
 
   /** A session key bound to this session: memory only, never in core.APIKeys. */
   createSessionKey(session: Session): string {
-    const key = newHex64();
+    const key = this.newKey('session');
     const crypt = cryptOf(key);
     session.keys.add(crypt);
     this.sessionKeys.set(crypt, session.id);

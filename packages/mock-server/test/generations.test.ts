@@ -71,6 +71,21 @@ describe('one switch per generation (labkeyVersion)', () => {
     });
   });
 
+  // §2.3: before 23.3 a session key is `session|` + 32 hex, as an API key is `apikey|` + 32 hex.
+  // Found by running labkey-api-python against every generation (its createApiKey type=session).
+  it.each(LABKEY_VERSIONS.map((v) => [v]))('%s: security-createApiKey type=session gives the generation\'s session-key format, and it works', async (v) => {
+    await withServer(v, async (s) => {
+      s.state.updateSettings({ allowSessionKeys: true });
+      const c = new Client(s.url, { apikey: s.state.issueApiKey('alice@lk.test').key });
+      await c.req('/login-whoAmI.api');
+      const r = await c.req('/home/security-createApiKey.api', { json: { type: 'session' }, csrf: true });
+      expect(r.status).toBe(200);
+      expect(r.body.apikey).toMatch(v === '22.11' ? /^session\|[0-9a-f]{32}$/ : /^[0-9a-f]{64}$/);
+      const who = await new Client(s.url, { apikey: r.body.apikey }).req('/login-whoAmI.api');
+      expect(who.body.email).toBe('alice@lk.test');
+    });
+  });
+
   it('26.3 and later: Basic, then the apikey header, then Bearer', async () => {
     await withServer('26.3', async (s) => {
       const a = s.state.issueApiKey('alice@lk.test').key;

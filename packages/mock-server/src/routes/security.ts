@@ -7,7 +7,8 @@ import type { RouteDef } from '../route.js';
 import { ensureSession } from './session-cookie.js';
 
 /**
- * POST {type: 'apikey' | 'session', description?, role?} → `{"apikey": "<64 hex>"}` (SecurityController
+ * POST {type: 'apikey' | 'session', description?, role?} → `{"apikey": "<key>"}` (64 hex; before 23.3
+ * `apikey|` or `session|` + 32 hex) (SecurityController
  * CreateApiKeyAction). Disabled → 404; impersonating → 403 (API keys); unknown type → 404;
  * missing type → 500. From 26.7 `role` (a role class) restricts the key, an unknown one is a 404;
  * before, the server ignores it. Before 24.x there is no description to keep.
