@@ -151,6 +151,9 @@ describe('the packed tarballs', () => {
     const lkBin = (packed.cli?.manifest as { bin?: { lk?: string } } | undefined)?.bin?.lk;
     expect(packed.cli?.entries).toContain(`package/${lkBin}`);
     expect(packed.cli?.entries.filter((e) => e.includes('demo'))).toEqual([]);
+    // The typed-export libraries ship bundled in dist (installing lk fetches none of them), with
+    // the WebAssembly parquet-wasm's node build reads from beside itself.
+    for (const f of ['arrow.cjs', 'parquet.cjs', 'parquet_wasm_bg.wasm', 'hyparquet.cjs']) expect(packed.cli?.entries).toContain(`package/dist/${f}`);
   });
 });
 

@@ -13,7 +13,7 @@
 // @napi-rs/keyring stays a normal dependency (a native module, resolved at run time).
 // Runs after `tsc -b` (pnpm build, pnpm test and pnpm bench run it).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '..');
@@ -44,13 +44,13 @@ const lazyUndici = {
 };
 
 // `import('apache-arrow')` / `import('hyparquet-writer')` in the CLI: a lazy require of a file of its own.
-const LAZY_EXPORTS = { 'apache-arrow': './arrow.cjs', 'hyparquet-writer': './parquet.cjs' };
+const LAZY_EXPORTS = { 'apache-arrow': './arrow.cjs', 'parquet-wasm': './parquet.cjs', hyparquet: './hyparquet.cjs' };
 const lazyExports = {
   name: 'lazy-exports',
   setup(b) {
-    b.onResolve({ filter: /^(apache-arrow|hyparquet-writer)$/ }, (a) => ({ path: a.path, namespace: 'lazy-exports' }));
+    b.onResolve({ filter: /^(apache-arrow|parquet-wasm|hyparquet)$/ }, (a) => ({ path: a.path, namespace: 'lazy-exports' }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-exports' }, (a) => ({ contents: `module.exports = require('${LAZY_EXPORTS[a.path]}');`, loader: 'js' }));
-    b.onResolve({ filter: /^\.\/(arrow|parquet)\.cjs$/ }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: /^\.\/(arrow|parquet|hyparquet)\.cjs$/ }, (a) => ({ path: a.path, external: true }));
   },
 };
 
@@ -112,3 +112,5 @@ await Promise.all([
   ),
 ]);
 chmodSync(join(dist, 'lk.cjs'), 0o755);
+// parquet-wasm's node build reads its WebAssembly from beside itself: dist/parquet.cjs.
+copyFileSync(join(cli, 'node_modules', 'parquet-wasm', 'node', 'parquet_wasm_bg.wasm'), join(dist, 'parquet_wasm_bg.wasm'));

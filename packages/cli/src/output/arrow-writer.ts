@@ -10,18 +10,12 @@
  */
 import type { AtomicFile } from './atomic-file.js';
 import { batchedWriter } from './typed-writer.js';
-import { type ColumnCells, type ColumnKind, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
+import { columnData, arrowTypes } from './arrow-batch.js';
+import type { TypedColumn, TypedFileWriter } from './typed-columns.js';
 
 export async function createArrowWriter(file: AtomicFile, columns: readonly TypedColumn[]): Promise<TypedFileWriter> {
   const arrow = await import('apache-arrow');
-  const typeOf: Record<ColumnKind, () => InstanceType<typeof arrow.DataType>> = {
-    int: () => new arrow.Int64(),
-    float: () => new arrow.Float64(),
-    boolean: () => new arrow.Bool(),
-    timestamp: () => new arrow.TimestampMillisecond(),
-    string: () => new arrow.Utf8(),
-  };
-  const fields = columns.map((c) => new arrow.Field(c.name, typeOf[c.kind](), true));
+  const fields = arrowTypes(arrow, columns);
   const schema = new arrow.Schema(fields);
   /** The writer's sink: each chunk goes to the file as it is produced. */
   class FileSink extends arrow.AsyncByteQueue<Uint8Array> {
@@ -39,31 +33,8 @@ export async function createArrowWriter(file: AtomicFile, columns: readonly Type
       writer.write(new arrow.RecordBatch(schema, data));
       return undefined;
     },
-    () => writer.finish(),
+    () => {
+      writer.finish();
+    },
   );
-}
-
-/** Bytes of 0/1 as a bitmap, least significant bit first (Arrow's validity and boolean layout). */
-function bits(bytes: Uint8Array, n: number): Uint8Array {
-  const out = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) if (bytes[i]) out[i >> 3]! |= 1 << (i & 7);
-  return out;
-}
-
-type Arrow = typeof import('apache-arrow');
-
-/** One column of a record batch, over the batch's own arrays. */
-function columnData(arrow: Arrow, type: InstanceType<Arrow['DataType']>, c: ColumnCells, n: number) {
-  const common = { type: type as never, length: n, nullCount: c.nulls, ...(c.nulls > 0 ? { nullBitmap: bits(c.valid, n) } : {}) };
-  switch (c.kind) {
-    case 'int':
-    case 'timestamp':
-      return arrow.makeData({ ...common, data: c.i64!.subarray(0, n) } as never);
-    case 'float':
-      return arrow.makeData({ ...common, data: c.f64!.subarray(0, n) } as never);
-    case 'boolean':
-      return arrow.makeData({ ...common, data: bits(c.bool!, n) } as never);
-    case 'string':
-      return arrow.makeData({ ...common, valueOffsets: c.offsets!.subarray(0, n + 1), data: c.bytes.subarray(0, c.used) } as never);
-  }
 }

@@ -38,6 +38,8 @@ export interface TypedFileWriter {
   rawPage(page: RawRowsPage<Record<string, unknown>>): TypedPageWrite | undefined;
   /** Writes what is buffered and the file's footer. */
   end(): Promise<void>;
+  /** The export failed before end(): let go of the format's writer (the file is discarded). */
+  abandon(): void;
   readonly count: number;
 }
 

@@ -12,7 +12,8 @@ import { TypedPageReader } from './typed-raw.js';
 export function batchedWriter(
   columns: readonly TypedColumn[],
   writeBatch: (cells: ColumnCells[], rows: number) => Promise<void> | undefined,
-  finish: (rowCount: number) => void,
+  finish: (rowCount: number) => void | Promise<void>,
+  abandon: () => void = () => {},
 ): TypedFileWriter {
   const batch = new ColumnBatch(columns);
   const reader = new TypedPageReader(columns);
@@ -53,7 +54,8 @@ export function batchedWriter(
     },
     async end() {
       await flush();
-      finish(count);
+      await finish(count);
     },
+    abandon,
   };
 }

@@ -242,6 +242,7 @@ async function exportTyped(
     file.commit();
   } catch (e) {
     progress.done();
+    writer?.abandon();
     file.discard();
     throw e;
   }
