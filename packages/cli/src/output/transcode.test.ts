@@ -8,17 +8,10 @@ import { rawRowsPage, type RawRowsPage } from '@lk/sdk';
 import { createTestIO, type IO } from '../io.js';
 import { createRowWriter, type Format } from './row-writer.js';
 import { canonicalNumber, validUtf8 } from './transcode.js';
+import { prng } from '../testing/prng.js';
 
 type Row = Record<string, unknown>;
 
-/** A deterministic pseudo-random sequence (so a failure replays). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const STRINGS = [
   'plain', '', 'a,b', 'say "hi"', 'line\nbreak', 'cr\rlf\r\n', ' lead', 'trail ', '\ttab', 'tab\t', '\u00a0nbsp', 'nbsp\u00a0',

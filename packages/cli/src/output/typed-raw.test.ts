@@ -8,16 +8,10 @@ import { rawRowsPage, type RawRowsPage } from '@lk/sdk';
 import { cellValue, type ColumnCells, type TypedColumn, type TypedValue } from './typed-columns.js';
 import { integer, labkeyDate, shortDecimal } from './typed-raw.js';
 import { batchedWriter } from './typed-writer.js';
+import { prng } from '../testing/prng.js';
 
 type Row = Record<string, unknown>;
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 
 /** JSON texts by the column kind they mostly suit; a few of each are not of the kind. */
