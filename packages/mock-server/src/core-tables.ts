@@ -73,6 +73,10 @@ export function registerCoreTables(engine: QueryEngine, state: StateStore, gen: 
       for (const id of ids) if (id !== undefined && state.revokeApiKey(id)) out.push({ RowId: id });
       return out;
     },
+    truncate() {
+      // LabKey's UserApiKeysUpdateService refuses truncation outright.
+      throw new ActionError(500, 'Truncation of table core.UserApiKeys is not supported.', 'java.lang.UnsupportedOperationException');
+    },
   };
 
   /** Every key; only for users with User Management (site admins); others get query-not-found. */
@@ -89,6 +93,13 @@ export function registerCoreTables(engine: QueryEngine, state: StateStore, gen: 
         if (id !== undefined && state.revokeApiKey(id)) out.push({ RowId: id });
       }
       return out;
+    },
+    // The real table's update service is a DefaultQueryUpdateService: a truncate deletes every row
+    // of core.APIKeys (the table has no container column), so every user's keys are revoked.
+    truncate() {
+      let n = 0;
+      for (const r of state.listApiKeys()) if (state.revokeApiKey(r.RowId)) n++;
+      return n;
     },
   };
 

@@ -44,16 +44,18 @@ export interface Generation {
   revokeEndsSessions: boolean;
   /** executeSql decodes WAF-encoded `sql` (23.9 and later; protocol §4.3). */
   wafSql: boolean;
+  /** `query-moveRows.api` exists (24.1 and later; protocol §4.4); before, it is an unknown action. */
+  moveRows: boolean;
 }
 
 const ROWS: Generation[] = [
-  { version: '22.11', keyFormat: 'prefixed', silentGuest: true, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: false, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: false },
-  { version: '23.3', keyFormat: 'hex64', silentGuest: true, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: false, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: false },
-  { version: '24.3', keyFormat: 'hex64', silentGuest: true, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true },
-  { version: '24.11', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true },
-  { version: '25.7', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_API_KEY, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true },
-  { version: '26.3', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_API_KEY, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: true, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true },
-  { version: '26.7', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_API_KEY, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: true, keyRoles: true, keyDescription: true, restrictionRoleColumn: true, revokeEndsSessions: true, wafSql: true },
+  { version: '22.11', keyFormat: 'prefixed', silentGuest: true, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: false, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: false, moveRows: false },
+  { version: '23.3', keyFormat: 'hex64', silentGuest: true, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: false, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: false, moveRows: false },
+  { version: '24.3', keyFormat: 'hex64', silentGuest: true, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true, moveRows: true },
+  { version: '24.11', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_CREDENTIALS, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true, moveRows: true },
+  { version: '25.7', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_API_KEY, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: false, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true, moveRows: true },
+  { version: '26.3', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_API_KEY, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: true, keyRoles: false, keyDescription: true, restrictionRoleColumn: false, revokeEndsSessions: false, wafSql: true, moveRows: true },
+  { version: '26.7', keyFormat: 'hex64', silentGuest: false, badKeyMessage: MSG_BAD_API_KEY, badPasswordMessage: MSG_BAD_CREDENTIALS, bearer: true, keyRoles: true, keyDescription: true, restrictionRoleColumn: true, revokeEndsSessions: true, wafSql: true, moveRows: true },
 ];
 
 /** The generation for a version string; a RangeError naming the choices for any other. */

@@ -66,7 +66,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clock,
     new ContainerTree(),
   );
-  for (const r of [...loginRoutes, ...securityRoutesFor(generation.keyRoles), getContainers, customizeSite, ...queryRoutes(() => engine, generation.wafSql)]) app.register(r);
+  for (const r of [...loginRoutes, ...securityRoutesFor(generation.keyRoles), getContainers, customizeSite, ...queryRoutes(() => engine, generation)]) app.register(r);
   for (const p of pageRoutes) app.registerPage(p);
   app.controlHandler = handleControl;
 

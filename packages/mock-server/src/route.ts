@@ -23,10 +23,10 @@ export interface RouteServices {
  * What an action needs before it runs:
  * - 'none': anyone, guests included;
  * - 'login': any signed-in user (guest → 401);
- * - 'read' | 'insert' | 'update' | 'delete': that permission in the URL's container;
+ * - 'read' | 'insert' | 'update' | 'delete' | 'admin': that permission in the URL's container;
  * - 'siteAdmin': a site administrator (guest → 401, others → 403).
  */
-export type RoutePermission = 'none' | 'login' | 'read' | 'insert' | 'update' | 'delete' | 'siteAdmin';
+export type RoutePermission = 'none' | 'login' | 'read' | 'insert' | 'update' | 'delete' | 'admin' | 'siteAdmin';
 
 export interface ActionContext {
   req: IncomingMessage;

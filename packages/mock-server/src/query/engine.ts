@@ -10,11 +10,13 @@ import { Catalog } from './catalog.js';
 import { getQueries, getQueryDetails, getSchemas } from './discovery.js';
 import { executeSql, type SqlEnv } from './execute-sql.js';
 import { SqlProcess } from './sql-process.js';
+import { moveRows } from './move.js';
 import { mutate, saveRows } from './mutation.js';
 import { loadLists, serializeLists } from './persistence.js';
 import { ReadCache } from './read.js';
 import { selectRows } from './select.js';
-import type { ApiResult, QueryEngine, QueryEngineOptions, ReadRequest, VirtualTable, WriteRequest } from './types.js';
+import { truncateTable } from './truncate.js';
+import type { ApiResult, MoveRequest, QueryEngine, QueryEngineOptions, ReadRequest, VirtualTable, WriteRequest } from './types.js';
 
 /** executeSql defaults: most rows returned for maxRows=-1, and the highest total counted. */
 const SQL_ROW_CAP = 5_000_000;
@@ -99,6 +101,14 @@ class Engine implements QueryEngine {
 
   saveRows(req: WriteRequest): ApiResult {
     return guard(() => saveRows(this.catalog, req));
+  }
+
+  truncateTable(req: ReadRequest): ApiResult {
+    return guard(() => truncateTable(this.catalog, req));
+  }
+
+  moveRows(req: MoveRequest): ApiResult {
+    return guard(() => moveRows(this.catalog, req));
   }
 
   getSchemas(req: ReadRequest): ApiResult {

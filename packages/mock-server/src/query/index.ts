@@ -1,6 +1,7 @@
 /**
  * The query engine of the mock LabKey server: selectRows, executeSql,
- * insertRows/updateRows/deleteRows/saveRows, getSchemas and getQueries.
+ * insertRows/updateRows/deleteRows/saveRows, truncateTable, moveRows,
+ * getSchemas and getQueries.
  *
  * - **Lists** live in in-memory SQLite (better-sqlite3), one connection per container with the
  *   lists in an attached database named `lists`; executeSql runs the caller's SELECT on that
@@ -42,6 +43,7 @@ export type {
   ColumnDef,
   ColumnType,
   LookupDef,
+  MoveRequest,
   Params,
   QueryEngine,
   QueryEngineOptions,

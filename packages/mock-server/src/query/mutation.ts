@@ -35,8 +35,11 @@ interface WriteMode {
   transacted: boolean;
 }
 
-/** One command of insert/update/delete (also used by saveRows). */
-export function mutate(catalog: Catalog, command: Command, body: unknown, container: string, user: QueryUser): CommandResult {
+/**
+ * What every row command reads first, in LabKey's order (`BaseSaveRowsAction.executeJson`): a
+ * JSON body, a non-empty `rows` array (400s), then `schemaName` and `queryName` (500s).
+ */
+export function commandHeader(body: unknown): { body: Record<string, unknown>; rows: unknown[]; schemaName: string; queryName: string } {
   if (!isRecord(body)) throw ValidationFailure.spring('Empty request');
   const rows = body.rows;
   if (!Array.isArray(rows) || rows.length === 0) throw ValidationFailure.spring("No 'rows' array supplied.");
@@ -44,6 +47,12 @@ export function mutate(catalog: Catalog, command: Command, body: unknown, contai
   const queryName = body.queryName;
   if (typeof schemaName !== 'string' || schemaName === '') throw new ActionError(500, 'JSONObject["schemaName"] not found.', 'org.json.JSONException');
   if (typeof queryName !== 'string' || queryName === '') throw new ActionError(500, 'JSONObject["queryName"] not found.', 'org.json.JSONException');
+  return { body, rows, schemaName, queryName };
+}
+
+/** One command of insert/update/delete (also used by saveRows). */
+export function mutate(catalog: Catalog, command: Command, input: unknown, container: string, user: QueryUser): CommandResult {
+  const { body, rows, schemaName, queryName } = commandHeader(input);
   const apiVersion = parseApiVersion(body.apiVersion === undefined ? undefined : String(body.apiVersion));
   const noSchema = () => illegal(`The schema '${schemaName}' does not exist.`);
   const noQuery = () => illegal(`The query '${queryName}' in the schema '${schemaName}' does not exist.`);

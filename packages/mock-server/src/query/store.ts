@@ -188,6 +188,18 @@ export class ListStore {
     tx();
   }
 
+  /**
+   * Delete every row of a list (truncateTable) and return how many there were. The key counter
+   * is kept, as a truncate on LabKey (a DELETE, not a sequence reset) keeps it.
+   */
+  truncate(list: ListDef): number {
+    beforeWrite(list.conn);
+    const { changes } = cachedPrepare(list.conn.db, list.conn.stmts, `DELETE FROM lists.${q(list.name)}`).run();
+    list.version++;
+    list.generated = null;
+    return changes;
+  }
+
   /** Fill `lists.Generated` with n rows in one statement. Dates are `base` plus i minutes. */
   fillGenerated(list: ListDef, n: number, base: string): void {
     beforeWrite(list.conn);

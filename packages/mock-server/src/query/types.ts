@@ -79,6 +79,12 @@ export interface VirtualTable {
    * refused as "not updatable".
    */
   deleteRows?(user: QueryUser, keys: Record<string, unknown>[]): Record<string, unknown>[];
+  /**
+   * `query-truncateTable.api` on this table: delete every row `user` may see and return how many.
+   * May throw {@link ActionError} (LabKey's own refusal for the table). Without it, truncateTable
+   * answers LabKey's 500 "… is not truncatable." (a table with no update service).
+   */
+  truncate?(user: QueryUser, container: string): number;
   /** Listed by getQueries when visible (default true). `core.UserAPIKeys` sets false. */
   listed?: boolean;
   /** Title shown by getQueries. */
@@ -110,6 +116,15 @@ export interface WriteRequest {
   user: QueryUser;
 }
 
+/**
+ * A moveRows call (`query-moveRows.api`): the JSON body, the command's container and whether
+ * `user` holds MoveEntities there. The router has already checked the target container
+ * (`targetContainerPath`), as LabKey's form validation does before the command runs.
+ */
+export interface MoveRequest extends WriteRequest {
+  movePermitted: boolean;
+}
+
 /** The query engine of the mock server: lists in SQLite plus registered virtual tables. */
 export interface QueryEngine {
   /** `query-selectRows.api` / `query-getQuery.api` (one table, filtered, sorted and paged). */
@@ -124,6 +139,13 @@ export interface QueryEngine {
   deleteRows(req: WriteRequest): ApiResult;
   /** `query-saveRows.api`: several commands, all or nothing. */
   saveRows(req: WriteRequest): ApiResult;
+  /**
+   * `query-truncateTable.api`: every row of one table deleted. Its `schemaName` and `queryName`
+   * are form parameters (a JSON body's top-level keys), as LabKey's QueryForm binds them.
+   */
+  truncateTable(req: ReadRequest): ApiResult;
+  /** `query-moveRows.api` (LabKey 24.1+): the command part, after the router checked the target. */
+  moveRows(req: MoveRequest): ApiResult;
   /** `query-getSchemas.api`. */
   getSchemas(req: ReadRequest): ApiResult;
   /** `query-getQueries.api`. */
