@@ -1,5 +1,6 @@
 /**
- * executeSql: one SELECT (or WITH … SELECT) of the caller's, plain or WAF-encoded, run in the SQL
+ * executeSql: one SELECT (or WITH … SELECT) of the caller's, plain or WAF-encoded, optionally
+ * after a PARAMETERS clause (values from `query.param.<name>`, sql-parameters.ts), run in the SQL
  * runner process (sql-process.ts) on a copy of the container's lists (or of the virtual schema's
  * tables the caller may see), with query.sort, paging and a capped total count.
  * @module
@@ -9,6 +10,7 @@ import type { Catalog } from './catalog.js';
 import { notFound } from './errors.js';
 import { parseApiVersion, queryResponse } from './format.js';
 import { bool, checkContainerFilter, one, pagingOf, type ReadCache } from './read.js';
+import { bindParameters, parseParameters } from './sql-parameters.js';
 import type { SqlProcess, TargetSource } from './sql-process.js';
 import { trimSql, wafDecode } from './sql.js';
 import { containerKey } from './store.js';
@@ -42,7 +44,14 @@ export async function executeSql(env: SqlEnv, { params, container, user }: ReadR
   if (!schemaName || !catalog.schemaExists(schemaName)) throw notFound('The specified schema does not exist');
   const rawSql = one(params, 'sql');
   if (rawSql === undefined || rawSql.trim() === '') throw new ActionError(400, 'SQL not specified');
-  const sql = trimSql(wafDecode(rawSql));
+  const decoded = trimSql(wafDecode(rawSql));
+  // The PARAMETERS clause is parsed with the statement (its errors are parse errors, 500); values
+  // are bound when the answer is written, so their errors (400) wait until the statement has parsed.
+  const parameterized = parseParameters(decoded);
+  const sql = parameterized ? parameterized.sql : decoded;
+  const bound = parameterized ? bindParameters(parameterized, params) : { values: {} };
+  const values = 'values' in bound ? bound.values : {};
+  const bindError = 'error' in bound ? { status: bound.error.status, message: bound.error.message, exceptionClass: bound.error.exceptionClass } : undefined;
   checkContainerFilter(params);
   const paging = pagingOf(
     one(params, 'maxRows') ?? one(params, 'query.maxRows') ?? one(params, 'limit'),
@@ -56,10 +65,12 @@ export async function executeSql(env: SqlEnv, { params, container, user }: ReadR
   let countKey: string | null = null;
   const got = await env.runner.run(String(user.id), () => {
     const t = target();
-    countKey = t.keep ? `sql|${t.key}|${t.version}|${sql}` : null;
+    countKey = t.keep ? `sql|${t.key}|${t.version}|${sql}|${JSON.stringify(values)}` : null;
     return {
       target: t,
       sql,
+      values,
+      bindError,
       sort: params['query.sort'] ?? [],
       paging,
       includeTotal,

@@ -1,6 +1,6 @@
 /**
- * The query engine of the mock LabKey server: selectRows, executeSql,
- * insertRows/updateRows/deleteRows/saveRows, truncateTable, moveRows,
+ * The query engine of the mock LabKey server: selectRows, executeSql (with LabKey SQL's
+ * PARAMETERS clause), insertRows/updateRows/deleteRows/saveRows, truncateTable, moveRows,
  * getSchemas and getQueries.
  *
  * - **Lists** live in in-memory SQLite (better-sqlite3), one connection per container with the

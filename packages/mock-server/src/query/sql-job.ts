@@ -29,8 +29,12 @@ export interface JobTarget {
 export interface SqlJob {
   id: number;
   target: JobTarget;
-  /** The caller's statement (decoded and trimmed). */
+  /** The caller's statement (decoded and trimmed; a PARAMETERS clause removed, its references `@lkp_<i>`). */
   sql: string;
+  /** Values of the statement's `@lkp_<i>` placeholders. */
+  values: Record<string, number | string | null>;
+  /** A parameter that failed to bind: raised once the statement has compiled, as LabKey binds after parsing. */
+  bindError: { status: number; message: string; exceptionClass: string } | undefined;
   /** Raw `query.sort` values. */
   sort: string[];
   paging: Paging;
@@ -131,6 +135,9 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   checkSelect(db, sql);
   const inner = `SELECT * FROM (\n${sql}\n)`;
   const base = prep(inner);
+  if (job.bindError) throw new ActionError(job.bindError.status, job.bindError.message, job.bindError.exceptionClass);
+  // Named values go first; better-sqlite3 binds the anonymous LIMIT/OFFSET after them.
+  const named = Object.keys(job.values).length ? [job.values] : [];
   const names = base.columns().map((c) => c.name);
   const declared = base.columns().map((c) => c.type);
 
@@ -151,7 +158,7 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   if (!paging.metadataOnly) {
     const stmt = prep(`${inner}${orderBy} LIMIT ? OFFSET ?`).raw(true);
     // Caller SQL may never end (a recursive CTE): "all rows" stops at a cap instead of hanging.
-    ({ tail: rows, total } = run(() => collectRows(stmt.iterate(paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes, emit)));
+    ({ tail: rows, total } = run(() => collectRows(stmt.iterate(...named, paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes, emit)));
     if (paging.limit === null && total > job.rowCap) {
       throw new ActionError(500, `The query returned more than ${job.rowCap} rows; use maxRows and offset to page through it.`, 'java.lang.IllegalStateException');
     }
@@ -159,7 +166,7 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   let counted: number | undefined;
   const rowCount = rowCountOf(paging, total, job.includeTotal, () => {
     if (job.knownCount !== undefined) return job.knownCount;
-    counted = run(() => (prep(`SELECT COUNT(*) FROM (SELECT 1 FROM (\n${sql}\n) LIMIT ${job.countCap})`).raw(true).get() as [number])[0]);
+    counted = run(() => (prep(`SELECT COUNT(*) FROM (SELECT 1 FROM (\n${sql}\n) LIMIT ${job.countCap})`).raw(true).get(...named) as [number])[0]);
     return counted;
   });
   return { names, declared, rows, rowCount, counted, sort };
