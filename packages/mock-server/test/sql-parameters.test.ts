@@ -94,6 +94,9 @@ describe('executeSql PARAMETERS (name TYPE [DEFAULT v], …) with query.param.<n
     expect(both.body.exception).toBe("Could not convert value 'x' (String) for Integer field 'B'");
     const unused = await sql('PARAMETERS (Unused INTEGER, Bad INTEGER) SELECT COUNT(*) AS c FROM People', { Bad: 'not a number' });
     expect([unused.status, unused.body.rows]).toEqual([200, [{ c: 5 }]]);
+    // maxRows=0 (metadata only) reads no rows, so nothing is bound.
+    const meta = await sql('PARAMETERS (MinAge INTEGER) SELECT Name FROM People WHERE Age > MinAge', {}, { maxRows: '0' });
+    expect([meta.status, meta.body.metaData.fields.map((f: any) => f.name)]).toEqual([200, ['Name']]);
   });
 
   it('a statement that does not parse is a 500 parse error even when a value is missing', async () => {

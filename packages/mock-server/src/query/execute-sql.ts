@@ -45,13 +45,6 @@ export async function executeSql(env: SqlEnv, { params, container, user }: ReadR
   const rawSql = one(params, 'sql');
   if (rawSql === undefined || rawSql.trim() === '') throw new ActionError(400, 'SQL not specified');
   const decoded = trimSql(wafDecode(rawSql));
-  // The PARAMETERS clause is parsed with the statement (its errors are parse errors, 500); values
-  // are bound when the answer is written, so their errors (400) wait until the statement has parsed.
-  const parameterized = parseParameters(decoded);
-  const sql = parameterized ? parameterized.sql : decoded;
-  const bound = parameterized ? bindParameters(parameterized, params) : { values: {} };
-  const values = 'values' in bound ? bound.values : {};
-  const bindError = 'error' in bound ? { status: bound.error.status, message: bound.error.message, exceptionClass: bound.error.exceptionClass } : undefined;
   checkContainerFilter(params);
   const paging = pagingOf(
     one(params, 'maxRows') ?? one(params, 'query.maxRows') ?? one(params, 'limit'),
@@ -59,6 +52,14 @@ export async function executeSql(env: SqlEnv, { params, container, user }: ReadR
     one(params, 'query.showRows'),
   );
   const includeTotal = bool(one(params, 'includeTotalCount'), true);
+  // The PARAMETERS clause is parsed with the statement, after the form is bound (its errors are
+  // parse errors, 500); values are bound when the answer is written, so their errors (400) wait in
+  // the job until the statement has compiled.
+  const parameterized = parseParameters(decoded);
+  const sql = parameterized ? parameterized.sql : decoded;
+  const bound = parameterized ? bindParameters(parameterized, params) : { values: {} };
+  const values = 'values' in bound ? bound.values : {};
+  const bindError = 'error' in bound ? { status: bound.error.status, message: bound.error.message, exceptionClass: bound.error.exceptionClass } : undefined;
 
   // A virtual schema's tables as this caller sees them now; the lists as they are when the statement is sent.
   const target: () => TargetSource = catalog.isLists(schemaName) ? () => listsTarget(catalog, container) : virtualTarget(catalog, schemaName, container, user);

@@ -135,7 +135,8 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   checkSelect(db, sql);
   const inner = `SELECT * FROM (\n${sql}\n)`;
   const base = prep(inner);
-  if (job.bindError) throw new ActionError(job.bindError.status, job.bindError.message, job.bindError.exceptionClass);
+  // Metadata only (maxRows=0) reads no rows, so nothing is bound and a bad or missing value goes unnoticed.
+  if (job.bindError && !paging.metadataOnly) throw new ActionError(job.bindError.status, job.bindError.message, job.bindError.exceptionClass);
   // Named values go first; better-sqlite3 binds the anonymous LIMIT/OFFSET after them.
   const named = Object.keys(job.values).length ? [job.values] : [];
   const names = base.columns().map((c) => c.name);
