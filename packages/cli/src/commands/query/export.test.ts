@@ -105,6 +105,10 @@ describe('lk query --format parquet|arrow, --output', () => {
         ['Email', 'utf8'],
       ]);
       expect(back.rows).toEqual([{ Key: '4n', Name: 'Katherine Johnson', Age: '101n', Email: null }]);
+      // The same through parquet (read back by hyparquet, not the writer's library).
+      const pq = join(deps.home, 'people.parquet');
+      await runSql('SELECT Key, Name, Age, Email FROM People ORDER BY Key', { server: server.url, schema: 'lists', output: pq }, deps);
+      expect(readBack('parquet', pq, 3).rows).toEqual([{ Key: '4n', Name: 'Katherine Johnson', Age: '101n', Email: null }]);
     });
 
     it('no rows: a valid file with the columns and no rows', async () => {
