@@ -485,7 +485,8 @@ export function fromTransportError(
     });
   }
   const untrusted = code !== undefined && UNTRUSTED_CERTIFICATE.has(code);
-  const t = about(where, ': ', untrusted ? `the server's TLS certificate is not trusted here: ${err?.message ?? code}` : networkText(code, err?.message));
+  const wrongPort = untrusted ? undefined : otherProtocol(e, request.url);
+  const t = about(where, ': ', untrusted ? `the server's TLS certificate is not trusted here: ${err?.message ?? code}` : (wrongPort ?? networkText(code, err?.message)));
   const net = new NetworkError(t.detail, {
     request,
     problem: t.problem,
@@ -493,10 +494,47 @@ export function fromTransportError(
     ...(untrusted ? { untrustedCertificate: true } : {}),
     hint: untrusted
       ? "Trust the server's certificate: install its CA in the system store, or point NODE_EXTRA_CA_CERTS at its PEM file."
-      : 'Check the server URL and that the server is running and reachable (`lk doctor`).',
+      : wrongPort
+        ? 'Check the port in the server URL (https:// is usually 443; http:// 80 or 8080) and that LabKey listens on it: `lk doctor` checks the URL step by step.'
+        : 'Check the server URL and that the server is running and reachable (`lk doctor`).',
     cause: e,
   });
   return net;
+}
+
+/** Node's TLS codes for a TLS hello answered by bytes that are not TLS (plain HTTP, SSH, SMTP…): OpenSSL's words are no help to a person. */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
+/** A connection the other side closed or reset before any response (in the headers phase nothing had come back). */
+const HUNG_UP = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
+
+/**
+ * What a port that connected but did not talk TLS or HTTP did, in words naming the port and host
+ * (`port 22 of host did not answer as a TLS (https) server: is it the right port?`); undefined
+ * for any other failure. The TLS library's or undici's own text stays on the error's cause and
+ * its code on `errno`. Server bytes are never quoted (a hostile port could echo a header back):
+ * only a protocol recognised by its greeting is named.
+ */
+function otherProtocol(e: unknown, url: string): string | undefined {
+  const err = e as { code?: unknown; name?: unknown; data?: unknown };
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  let at: string;
+  let https: boolean;
+  try {
+    const u = new URL(url);
+    https = u.protocol === 'https:';
+    at = `port ${u.port || (https ? 443 : 80)} of ${u.hostname}`;
+  } catch {
+    return undefined;
+  }
+  const ask = 'is it the right port?';
+  if (https && code !== undefined && NOT_TLS.has(code)) return `${at} did not answer as a TLS (https) server: ${ask}`;
+  // undici's llhttp failures (HTTPParserError; its code is often unset): the answer was not HTTP.
+  if (err?.name === 'HTTPParserError' || (code?.startsWith('HPE_') ?? false)) {
+    const greeting = typeof err.data === 'string' || Buffer.isBuffer(err.data) ? String(err.data).slice(0, 8) : '';
+    return /^SSH-\d/.test(greeting) ? `${at} greeted like an SSH server, not an HTTP one: ${ask}` : `${at} did not answer as an HTTP server: ${ask}`;
+  }
+  if (code !== undefined && HUNG_UP.has(code)) return `${at} closed the connection without answering: ${ask}`;
+  return undefined;
 }
 
 /** Node's codes for a TLS certificate it does not trust (the server did speak TLS). */
