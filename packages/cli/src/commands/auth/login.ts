@@ -318,6 +318,8 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
   if (failure.code === 'LK_NETWORK' || failure.code === 'LK_TIMEOUT' || failure.code === 'LK_ABORTED') {
     throw new CliError('LK_SERVER_CHECK', `Cannot reach ${server.url} (${failure.problem ?? 'no answer'}). ${nothing}`, {
       hint: 'Check the URL (scheme, host, port) and that the server is running; `lk doctor --server URL` checks it step by step.',
+      // The SDK's error, and below it the TLS library's or the socket's own (NODE_DEBUG=lk prints them).
+      cause: failure,
     });
   }
   const other = sdk.otherContextPath(server.url);
