@@ -109,7 +109,9 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     }
     raw = await io.promptSecret('Paste your API key (input is hidden): ');
   } else {
-    throw usageError('No key to read: stdin is not a terminal, and --with-token was not given.', 'Pipe the key in: `lk auth login --with-token < key.txt`.');
+    // The server as the user gave it: without --server, the command in the hint might know none.
+    const named = server.from === '--server' ? ` --server ${server.url}` : '';
+    throw usageError('No key to read: stdin is not a terminal, and --with-token was not given.', `Pipe the key in: \`lk auth login${named} --with-token < key.txt\`.`);
   }
   let key = raw.trim();
   if (key === '') throw usageError('The key is empty.', opts.withToken ? 'Pipe the key itself into `lk auth login --with-token`.' : 'Paste the key LabKey showed you.');

@@ -1,0 +1,50 @@
+/**
+ * Rough edges a new user met in the first hour, each typed as they typed it, through the built lk
+ * against the real mock server in a temporary HOME. A hint that names a command is run as the
+ * user would type it: a suggestion must work.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectNoLeaks, runLk, trackSecret, type LkRun } from '../helpers/run-lk.js';
+import { useTempHome, type TempHome } from '../helpers/temp-home.js';
+import { withMockServer } from '../helpers/with-mock-server.js';
+
+expectNoLeaks();
+jest.setTimeout(120_000);
+
+/** The command in a `hint:` line (the first in backquotes). */
+function suggested(run: LkRun): string {
+  const hint = /^hint: (.*)$/m.exec(run.stderr)?.[1] ?? '';
+  const cmd = /`(lk [^`]+)`/.exec(hint)?.[1];
+  if (!cmd) throw new Error(`no command in the hint: ${JSON.stringify(hint)}`);
+  return cmd;
+}
+
+/** Runs `cmd` (`lk …`, plain words, optionally `< FILE`) in HOME, as a shell would. */
+function typeIn(cmd: string, home: TempHome, files: Record<string, string>): Promise<LkRun> {
+  const m = /^lk (.*?)(?:\s+<\s*(\S+))?$/.exec(cmd);
+  if (!m) throw new Error(`not an lk command: ${cmd}`);
+  const file = m[2];
+  if (file !== undefined && files[file] === undefined) throw new Error(`the hint reads ${file}, which the test did not make`);
+  if (file !== undefined) writeFileSync(join(home.dir, file), files[file]!);
+  return runLk(m[1]!.split(/\s+/), { home, stdin: file !== undefined ? files[file] : '' });
+}
+
+describe("a new user's first hour: login", () => {
+  const mock = withMockServer();
+  const home = useTempHome();
+  const key = () => trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+
+  it('`echo KEY | lk auth login --server URL` (no --with-token): the hint names a command that works as typed, --server included', async () => {
+    const k = key();
+    const piped = await runLk(['auth', 'login', '--server', mock.url], { home, stdin: `${k}\n` });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('lk: No key to read: stdin is not a terminal, and --with-token was not given.\n');
+    // Before: "Pipe the key in: `lk auth login --with-token < key.txt`", which then said "No server given".
+    const cmd = suggested(piped);
+    expect(cmd).toBe(`lk auth login --server ${mock.url} --with-token < key.txt`);
+    const typed = await typeIn(cmd, home, { 'key.txt': `${k}\n` });
+    expect(typed.stderr).toContain(`Logged in to ${mock.url} as alice@lk.test`);
+    expect(typed.code).toBe(0);
+  });
+});
