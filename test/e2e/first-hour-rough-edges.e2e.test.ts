@@ -47,4 +47,20 @@ describe("a new user's first hour: login", () => {
     expect(typed.stderr).toContain(`Logged in to ${mock.url} as alice@lk.test`);
     expect(typed.code).toBe(0);
   });
+
+  it.each([
+    ['the colon left out', (u: string) => u.replace('http://', 'http//')],
+    ['one slash', (u: string) => u.replace('http://', 'http:/')],
+    ['htp://', (u: string) => u.replace('http://', 'htp://')],
+  ])('--server with the scheme mistyped (%s): a usage error naming the URL meant, which then works', async (_what, typo) => {
+    const typed = typo(mock.url);
+    const r = await runLk(['auth', 'login', '--server', typed, '--with-token'], { home, stdin: key() });
+    // Before, for http//: "Cannot reach https://http//127.0.0.1:…/labkey (host name not found)", exit 1.
+    expect(r.stderr).toBe(`lk: The server URL "${typed}" has a mistyped scheme: it does not start with http:// or https://.\nhint: Did you mean ${mock.url}?\n`);
+    expect(r.code).toBe(2);
+    const meant = /Did you mean (\S+)\?/.exec(r.stderr)![1]!;
+    const ok = await runLk(['auth', 'login', '--server', meant, '--with-token'], { home, stdin: key() });
+    expect(ok.stderr).toContain(`Logged in to ${mock.url} as alice@lk.test`);
+    expect(ok.code).toBe(0);
+  });
 });

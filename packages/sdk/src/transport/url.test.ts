@@ -38,6 +38,46 @@ describe('normalizeServerUrl', () => {
   });
 });
 
+describe('normalizeServerUrl: a mistyped scheme is refused with the URL that was meant', () => {
+  it.each([
+    ['http//127.0.0.1:8080/labkey', 'http://127.0.0.1:8080/labkey'],
+    ['https//lk.example.org/labkey', 'https://lk.example.org/labkey'],
+    ['http:/127.0.0.1:8080/labkey', 'http://127.0.0.1:8080/labkey'],
+    ['HTTPS:/lk.example.org', 'https://lk.example.org'],
+    ['http:127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['htp://lk.example.org/labkey', 'http://lk.example.org/labkey'],
+    ['htps://lk.example.org/labkey', 'https://lk.example.org/labkey'],
+    ['httpss://lk.example.org', 'https://lk.example.org'],
+  ])('%s → did you mean %s', (typed, meant) => {
+    // Before: http//host became https://http//host (a host named "http"), and htp: said only "Unsupported URL scheme".
+    let err: any;
+    try {
+      normalizeServerUrl(typed);
+    } catch (e) {
+      err = e;
+    }
+    expect(err?.code).toBe('LK_INVALID_ARGUMENT');
+    expect(err.hint).toBe(`Did you mean ${meant}?`);
+    // What it suggests is a URL this function takes.
+    expect(normalizeServerUrl(meant)).toBe(meant);
+  });
+
+  it('a password in the mistyped URL stays out of the message and the suggestion', () => {
+    let err: any;
+    try {
+      normalizeServerUrl('http//me:s3cret@lk.example.org');
+    } catch (e) {
+      err = e;
+    }
+    expect(err?.code).toBe('LK_INVALID_ARGUMENT');
+    expect(`${err.message} ${err.hint}`).not.toContain('s3cret');
+  });
+
+  it('ftp:// and other schemes that are not a typo of http(s) are refused as before', () => {
+    expect(() => normalizeServerUrl('ftp://lk.example.org')).toThrow(expect.objectContaining({ hint: expect.stringMatching(/^Pass the server as/) }));
+  });
+});
+
 describe('otherContextPath (the other usual context path)', () => {
   test.each([
     ['https://h/labkey', 'https://h'],

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/credential-errors.js';
+import { closestNames } from '../api/suggest.js';
 
 /** A parameter value as LabKey binds it; arrays repeat the name, `undefined`/`null` are left out. @public */
 export type ParamValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
@@ -35,6 +36,10 @@ export function normalizeServerUrl(input: string, options: ServerUrlOptions = {}
   const raw = String(input).trim();
   const shown = JSON.stringify(raw.replace(/\/\/[^@/]*@/, '//'));
   if (raw === '') throw new InvalidArgumentError('The server URL is empty.', { hint: EXAMPLE_HINT });
+  const meant = mistypedScheme(raw);
+  if (meant !== undefined) {
+    throw new InvalidArgumentError(`The server URL ${shown} has a mistyped scheme: it does not start with http:// or https://.`, { hint: `Did you mean ${meant}?` });
+  }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let u: URL;
   try {
@@ -65,6 +70,25 @@ export function normalizeServerUrl(input: string, options: ServerUrlOptions = {}
     }
   }
   return `${u.protocol}//${u.host}${path}`;
+}
+
+/**
+ * The URL meant by one whose http(s) scheme was mistyped, normalised (without any user name or
+ * password): `http//host`, `http:/host` and `http:host` (the colon or a slash left out), `htp://`,
+ * `htps://`, `httpss://` (an edit away from http or https); undefined for anything else. Without
+ * this, `http//host` reads as a host named "http" with `https://` put in front.
+ */
+function mistypedScheme(raw: string): string | undefined {
+  const m = /^(https?)(?:\/\/|:\/?(?!\/))(.+)$/i.exec(raw) ?? /^([a-z][a-z0-9+.-]*):\/\/(.+)$/i.exec(raw);
+  if (!m) return undefined;
+  const typed = m[1]!.toLowerCase();
+  const scheme = typed === 'http' || typed === 'https' ? (raw.slice(typed.length).startsWith('://') ? undefined : typed) : closestNames(typed, ['http', 'https'])[0];
+  if (scheme === undefined) return undefined;
+  try {
+    return normalizeServerUrl(`${scheme}://${m[2]!}`, { dropUserinfo: true });
+  } catch {
+    return undefined;
+  }
 }
 
 /** `scheme://host[:port]` of a server, for "is this the same server" checks. @public */
