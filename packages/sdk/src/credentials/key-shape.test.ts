@@ -9,6 +9,11 @@ describe('key shape', () => {
     expect(analyzeKeyShape(`apikey|${HEX32}`)).toMatchObject({ prefix: 'apikey|', legacyBody: true, modern: false });
     expect(analyzeKeyShape(`session|${HEX32}`).prefix).toBe('session|');
     expect(analyzeKeyShape(` "${HEX64.toUpperCase()}"\n`)).toMatchObject({ quoted: true, surroundingWhitespace: true, upperCaseHex: true, modern: false, bodyLength: 64 });
+    expect(analyzeKeyShape(HEX64).nonAscii).toBe(false);
+    // A zero-width space or a word joiner pasted along; a non-breaking space or a byte-order mark is whitespace (trimmed).
+    expect(analyzeKeyShape(`\u200b${HEX64}`)).toMatchObject({ nonAscii: true, modern: false, innerWhitespace: false });
+    expect(analyzeKeyShape(`${HEX64}\u2060`).nonAscii).toBe(true); // a word joiner
+    expect(analyzeKeyShape(`\u00a0${HEX64}\u00a0`)).toMatchObject({ nonAscii: false, modern: true });
     expect(analyzeKeyShape('`x`').quoted).toBe(true);
     expect(analyzeKeyShape(' ').empty).toBe(true);
   });

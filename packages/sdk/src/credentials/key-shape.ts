@@ -28,6 +28,12 @@ export interface KeyShape {
   legacyBody: boolean;
   /** Hex, but with upper-case letters. */
   upperCaseHex: boolean;
+  /**
+   * A character outside printable ASCII after trimming (a key is ASCII): most often an invisible
+   * one picked up by copy and paste, such as a zero-width space or a word joiner. Such a key
+   * cannot be sent (see authHeadersFor).
+   */
+  nonAscii: boolean;
   /** Length of the body (after trimming, quotes and prefix), to say "63 characters" without showing any. */
   bodyLength: number;
   empty: boolean;
@@ -65,6 +71,8 @@ export function analyzeKeyShape(raw: string): KeyShape {
     modern: /^[0-9a-f]{64}$/.test(body),
     legacyBody: /^[0-9a-f]{32}$/.test(body),
     upperCaseHex: /^[0-9a-fA-F]+$/.test(body) && /[A-F]/.test(body),
+    // Whitespace is reported on its own (innerWhitespace); any other character past ~ is not ASCII.
+    nonAscii: /[^\s\x00-\x7e]/.test(trimmed),
     bodyLength: body.length,
     empty: trimmed.length === 0,
   };

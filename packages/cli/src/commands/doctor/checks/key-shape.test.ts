@@ -57,6 +57,14 @@ describe('check: key format', () => {
     expect(r.detail).toContain('in the environment variable LABKEY_API_KEY: it is 63 characters');
   });
 
+  it('an invisible character pasted along (a zero-width space) fails, named as such, not as "65 characters"', async () => {
+    h.setEnv({ LABKEY_API_KEY: h.secret(`\u200b${h.key()}`) });
+    const r = await h.check(keyShape);
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/in the environment variable LABKEY_API_KEY: it holds a character that is not plain ASCII \(often an invisible one picked up by copy and paste, such as a zero-width space\)\.$/);
+    expect(r.fix).toBe('Copy the key again as plain text (64 characters, 0-9 a-f) into the environment variable LABKEY_API_KEY, or run `lk auth login`.');
+  });
+
   it('no key anywhere: skipped', async () => {
     expect((await h.check(keyShape)).status).toBe('skip');
   });

@@ -54,10 +54,11 @@ export const keyShape: Check = {
           continue;
         }
       }
-      const broken = shape.empty || shape.innerWhitespace || shape.quoted;
+      const broken = shape.empty || shape.innerWhitespace || shape.quoted || shape.nonAscii;
       worse(broken ? 'fail' : 'warn');
       details.push(`${id} in ${c.where}: ${problems.join('; ')}.`);
-      if (shape.quoted) fixes.push(`Remove the quote characters around the key in ${c.where}.`);
+      if (shape.nonAscii) fixes.push(`Copy the key again as plain text (64 characters, 0-9 a-f) into ${c.where}, or run \`lk auth login\`.`);
+      else if (shape.quoted) fixes.push(`Remove the quote characters around the key in ${c.where}.`);
       else if (shape.surroundingWhitespace || shape.innerWhitespace) fixes.push(`Remove the whitespace in the key in ${c.where}.`);
       else if (shape.prefix) fixes.push('See the key check below: lk tries the key without the prefix.');
       else fixes.push(`Copy the key again (it is 64 characters, 0-9 a-f) and run \`lk auth login\`.`);
