@@ -48,6 +48,18 @@ describe("a new user's first hour: login", () => {
     expect(typed.code).toBe(0);
   });
 
+  it('a key pasted with an invisible character (a zero-width space): refused in words, exit 4 as for any malformed key', async () => {
+    const r = await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `\u200b${key()}\n` });
+    // Before: "The API key from option contains a non-ASCII character …" with "hint: Copy the key again
+    // as plain text (64 hex characters) into that source, or run `lk doctor`.", exit 2.
+    expect(r.stderr).toBe(
+      'lk: That is not a LabKey API key: it holds a character that is not plain ASCII (often an invisible one picked up by copy and paste, such as a zero-width space); nothing was stored.\n' +
+        `hint: Copy the key again as plain text (64 lower-case hex characters) from ${mock.url}/home/security-externalToolsView.view, then run \`lk auth login\` again.\n`,
+    );
+    expect(r.code).toBe(4);
+    expect(home.netrcExists()).toBe(false);
+  });
+
   it.each([
     ['the colon left out', (u: string) => u.replace('http://', 'http//')],
     ['one slash', (u: string) => u.replace('http://', 'http:/')],

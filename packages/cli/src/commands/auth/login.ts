@@ -115,10 +115,16 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
   }
   let key = raw.trim();
   if (key === '') throw usageError('The key is empty.', opts.withToken ? 'Pipe the key itself into `lk auth login --with-token`.' : 'Paste the key LabKey showed you.');
-  if (/\s/.test(key)) {
-    // A malformed key is the key's problem (exit 4), as when the server rejects a quoted one.
+  // A key that cannot be sent is the key's problem (exit 4), as when the server rejects a quoted one.
+  const shape = sdk.analyzeKeyShape(key);
+  if (shape.innerWhitespace) {
     throw new CliError('LK_API_KEY_REJECTED', 'That is not a LabKey API key: it contains whitespace (more than one line or word was given); nothing was stored.', {
       hint: 'Give exactly one key, as LabKey showed it (64 lower-case hex characters).',
+    });
+  }
+  if (shape.nonAscii) {
+    throw new CliError('LK_API_KEY_REJECTED', 'That is not a LabKey API key: it holds a character that is not plain ASCII (often an invisible one picked up by copy and paste, such as a zero-width space); nothing was stored.', {
+      hint: `Copy the key again as plain text (64 lower-case hex characters) from ${externalToolAccessUrl(server.url, container)}, then run \`lk auth login\` again.`,
     });
   }
 
