@@ -17,6 +17,25 @@ describe('check: key accepted', () => {
     expect(detail).toContain(`\`lk auth login --server ${h.server.url} --auth bearer\``);
   });
 
+  it('a key that cannot be sent (an invisible character, whitespace inside) is not sent: the check names why, not "run lk doctor again"', async () => {
+    // Before: "Could not check key … : LK_INVALID_ARGUMENT: The API key from option contains a
+    // non-ASCII character …" with "fix: Run `lk doctor` again; if it persists, check the server."
+    for (const [key, problem] of [
+      [`\u200b${h.key()}`, 'it holds a character that is not plain ASCII (often an invisible one picked up by copy and paste, such as a zero-width space)'],
+      [`${h.key().slice(0, 30)} ${h.key().slice(30)}`, 'it has whitespace inside it'],
+    ] as const) {
+      h.setEnv({ LABKEY_API_KEY: h.secret(key) });
+      const keyed = () => h.server.requests.filter((q) => q.authForm !== 'none').length;
+      const asked = keyed();
+      const r = await h.check(keyAccepted);
+      expect(r.status).toBe('fail');
+      expect(r.detail).toMatch(/^key [0-9a-f]{8} from the environment variable LABKEY_API_KEY cannot be sent, so it was not tried: /);
+      expect(r.detail).toContain(`: ${problem}`);
+      expect(r.fix).toBe('Fix the key as the key format check says, then run `lk doctor` again.');
+      expect(keyed()).toBe(asked); // only the guest probe of the server URL went out
+    }
+  });
+
   it('no Bearer recommendation from a server before 26.3', async () => {
     const old = await startMockServer({ labkeyVersion: '25.7' });
     try {

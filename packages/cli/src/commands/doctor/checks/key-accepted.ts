@@ -1,5 +1,6 @@
-import { describeSource, Secret, stripLegacyPrefix, type Credential } from '@lk/sdk';
+import { analyzeKeyShape, describeSource, Secret, stripLegacyPrefix, type Credential } from '@lk/sdk';
 import { result, type Check, type Repair } from '../check.js';
+import { describeShapeProblems } from '../key-shape.js';
 import { lines } from './shared.js';
 
 /**
@@ -34,6 +35,11 @@ export const keyAccepted: Check = {
       return result(this, 'fail', detail, `Run \`${login}\`.`, { authError: 'LK_NO_CREDENTIALS' });
     }
     const where = `key ${eff.fingerprint} from ${describeSource(eff)}`;
+    // A key no HTTP header can carry (the SDK refuses to send it): asking would only echo that refusal.
+    const shape = analyzeKeyShape(eff.apiKey.reveal());
+    if (shape.innerWhitespace || shape.nonAscii) {
+      return result(this, 'fail', `${where} cannot be sent, so it was not tried: ${describeShapeProblems(shape).join('; ')}.`, 'Fix the key as the key format check says, then run `lk doctor` again.');
+    }
     const verdict = await facts.verify(eff.apiKey);
     if (verdict.kind === 'accepted') {
       // LabKey 26.3 and later also read the standard `Authorization: Bearer` scheme: recommend it.
