@@ -2,7 +2,7 @@ import { Secret } from '../redact/secret.js';
 import { authHeadersFor } from './auth-scheme.js';
 
 const key = '0f'.repeat(32);
-const cred = (k: string) => ({ apiKey: new Secret(k), source: 'env:LABKEY_API_KEY' });
+const cred = (k: string) => ({ apiKey: new Secret(k), source: 'env:LABKEY_API_KEY', details: { variable: 'LABKEY_API_KEY' } });
 
 describe('authHeadersFor', () => {
   test('apikey: the apikey header only', () => {
@@ -26,7 +26,7 @@ describe('authHeadersFor', () => {
     expect(authHeadersFor(cred(`  ${key}\n`), 'apikey')).toEqual({ apikey: key });
   });
   test('inner whitespace or control characters are refused, naming the source and not the key', () => {
-    expect(() => authHeadersFor(cred(`${key} x`), 'apikey')).toThrow(/env:LABKEY_API_KEY contains whitespace/);
+    expect(() => authHeadersFor(cred(`${key} x`), 'apikey')).toThrow(/from the environment variable LABKEY_API_KEY contains whitespace/);
     try {
       authHeadersFor(cred(`${key}\r\nx-evil: 1`), 'apikey');
       throw new Error('no throw');
@@ -46,10 +46,16 @@ describe('authHeadersFor', () => {
           err = e;
         }
         expect((err as { code?: string })?.code).toBe('LK_INVALID_ARGUMENT');
-        expect((err as Error).message).toMatch(/env:LABKEY_API_KEY contains a non-ASCII character/);
+        // Named as the rest of lk names a source (before: "The API key from env:LABKEY_API_KEY …", and "into that source").
+        expect((err as Error).message).toMatch(/from the environment variable LABKEY_API_KEY contains a non-ASCII character/);
+        expect((err as { hint?: string }).hint).toBe('Copy the key again as plain text (64 hex characters) into the environment variable LABKEY_API_KEY, or run `lk doctor`.');
         expect((err as Error).message).not.toContain(key);
       }
     }
+  });
+  test('a key from a netrc file is named by its file and line', () => {
+    const netrc = { apiKey: new Secret(`${key}\u200b`), source: 'netrc:~/.netrc', details: { file: '/home/u/.netrc', line: 3 } };
+    expect(() => authHeadersFor(netrc)).toThrow(/^\[lk-sdk\] The API key from \/home\/u\/\.netrc line 3 contains a non-ASCII character/);
   });
   test('empty and unknown scheme', () => {
     expect(() => authHeadersFor(cred('   '), 'apikey')).toThrow(/empty/);

@@ -1,5 +1,6 @@
 import type { Credential } from '../credentials/types.js';
 import { InvalidArgumentError } from '../errors/credential-errors.js';
+import { describeSource } from './diagnose-rejection.js';
 
 /**
  * How the key travels. `apikey` (the default) is the `apikey` header every LabKey server since 2015
@@ -23,17 +24,19 @@ export const AUTH_SCHEMES: readonly AuthScheme[] = Object.freeze(['apikey', 'bas
  * key with a non-ASCII character (LabKey keys are ASCII; an invisible pasted one is the usual case).
  * @public
  */
-export function authHeadersFor(credential: Pick<Credential, 'apiKey' | 'source'>, scheme: AuthScheme = 'apikey'): Readonly<Record<string, string>> {
+export function authHeadersFor(credential: Pick<Credential, 'apiKey' | 'source'> & Partial<Pick<Credential, 'details'>>, scheme: AuthScheme = 'apikey'): Readonly<Record<string, string>> {
   const key = credential.apiKey.reveal().trim();
+  // Named as every other error names a key's source (`the environment variable LABKEY_API_KEY`, a file and line).
+  const from = describeSource(credential);
   if (key.length === 0) {
-    throw new InvalidArgumentError(`The API key from ${credential.source} is empty.`, {
-      hint: 'Store a key with `lk auth login`, or fix that source.',
+    throw new InvalidArgumentError(`The API key from ${from} is empty.`, {
+      hint: `Store a key with \`lk auth login\`, or fix ${from}.`,
     });
   }
   // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f]/.test(key)) {
-    throw new InvalidArgumentError(`The API key from ${credential.source} contains whitespace or a control character, so it cannot be sent.`, {
-      hint: 'A LabKey key is 64 hex characters with nothing around it: fix that source, or run `lk doctor`.',
+    throw new InvalidArgumentError(`The API key from ${from} contains whitespace or a control character, so it cannot be sent.`, {
+      hint: `A LabKey key is 64 hex characters with nothing around it: fix ${from}, or run \`lk doctor\`.`,
     });
   }
   // A LabKey key is ASCII (hex, or a legacy `apikey|` prefix). Anything else is a copy-and-paste
@@ -41,8 +44,8 @@ export function authHeadersFor(credential: Pick<Credential, 'apiKey' | 'source'>
   // an error that reads like a network failure, and in Basic it would go out only to be rejected.
   if (/[^\x21-\x7e]/.test(key)) {
     throw new InvalidArgumentError(
-      `The API key from ${credential.source} contains a non-ASCII character (often an invisible one picked up by copy and paste, such as a zero-width space), so it cannot be a LabKey key.`,
-      { hint: 'Copy the key again as plain text (64 hex characters) into that source, or run `lk doctor`.' },
+      `The API key from ${from} contains a non-ASCII character (often an invisible one picked up by copy and paste, such as a zero-width space), so it cannot be a LabKey key.`,
+      { hint: `Copy the key again as plain text (64 hex characters) into ${from}, or run \`lk doctor\`.` },
     );
   }
   switch (scheme) {
