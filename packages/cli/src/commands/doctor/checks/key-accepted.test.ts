@@ -89,7 +89,8 @@ describe('check: key accepted', () => {
     expect(r).toMatchObject({ status: 'fail', authError: 'LK_API_KEY_REJECTED' });
     // The SDK's diagnosis, in the words lk query prints for the same key.
     expect(r.detail).toContain('is rejected: it is not known to the server: it has expired or been revoked, or was never valid there.');
-    expect(r.fix).toContain(`lk auth login --server ${h.server.url}`);
+    // The page where a key is made, as lk auth login names it (before: "on <server> (your user menu → API Keys / External Tool Access)").
+    expect(r.fix).toBe(`Create a new key on ${h.server.url}/home/security-externalToolsView.view, then run \`lk auth login --server ${h.server.url}\`.`);
   });
 
   it('an expired key is rejected too (the clock moves, no sleeping)', async () => {

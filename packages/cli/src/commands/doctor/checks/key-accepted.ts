@@ -1,6 +1,7 @@
 import { analyzeKeyShape, describeSource, Secret, stripLegacyPrefix, type Credential } from '@lk/sdk';
 import { result, type Check, type Repair } from '../check.js';
 import { describeShapeProblems } from '../key-shape.js';
+import { externalToolAccessUrl } from '../../auth/shared/tool-access-url.js';
 import { lines } from './shared.js';
 
 /**
@@ -83,7 +84,7 @@ export const keyAccepted: Check = {
     const fix =
       verdict.kind === 'rejected' && verdict.reason === 'other-server' && verdict.hint
         ? verdict.hint
-        : `Create a new key on ${base} (your user menu → API Keys / External Tool Access), then run \`${login}\`.`;
+        : `Create a new key on ${externalToolAccessUrl(base)}, then run \`${login}\`.`;
     return result(this, 'fail', `${where} is rejected: ${because}.`, fix, { authError: 'LK_API_KEY_REJECTED' });
   },
 };
