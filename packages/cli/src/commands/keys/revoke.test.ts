@@ -62,8 +62,17 @@ describe('lk keys revoke', () => {
       const old = server.state.issueApiKey('alice@lk.test');
       deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key }, stdinIsTTY: true, answers: ['n'] });
       expect(await runRevoke([String(old.rowId)], { server: server.url }, deps)).toEqual([]);
-      expect(deps.io.asked).toEqual([`Revoke key ${old.rowId} on ${server.url}? They stop working at once. [y/N] `]);
+      expect(deps.io.asked).toEqual([`Revoke key ${old.rowId} on ${server.url}? It stops working at once. [y/N] `]);
       expect(server.state.listApiKeys('alice@lk.test').map((r) => r.RowId)).toContain(old.rowId);
+    });
+
+    it('two keys: the question speaks of both ("They stop working")', async () => {
+      const mine = server.state.issueApiKey('alice@lk.test');
+      const a = server.state.issueApiKey('alice@lk.test');
+      const b = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ env: { LABKEY_API_KEY: mine.key }, stdinIsTTY: true, answers: ['n'] });
+      expect(await runRevoke([String(a.rowId), String(b.rowId)], { server: server.url }, deps)).toEqual([]);
+      expect(deps.io.asked).toEqual([`Revoke keys ${a.rowId}, ${b.rowId} on ${server.url}? They stop working at once. [y/N] `]);
     });
 
     it('without a terminal and without --yes: usage error, nothing revoked', async () => {

@@ -50,7 +50,8 @@ export async function runRevoke(rowIdArgs: string[], opts: RevokeOptions, deps: 
     if (!opts.yes) {
       if (!io.stdinIsTTY) throw usageError('Refusing to revoke keys without confirmation: stdin is not a terminal.', `Pass --yes to confirm.${own ? ` ${own}` : ''}`);
       if (own) io.err(`${io.style.warn('!')} ${own}\n`);
-      const a = (await io.prompt(`Revoke ${rowIds.length === 1 ? 'key' : 'keys'} ${rowIds.join(', ')} on ${server.url}? They stop working at once. [y/N] `)).trim().toLowerCase();
+      const one = rowIds.length === 1;
+      const a = (await io.prompt(`Revoke ${one ? 'key' : 'keys'} ${rowIds.join(', ')} on ${server.url}? ${one ? 'It stops' : 'They stop'} working at once. [y/N] `)).trim().toLowerCase();
       if (a !== 'y' && a !== 'yes') {
         io.err('Nothing revoked.\n');
         return [];
