@@ -60,6 +60,19 @@ describe("a new user's first hour: login", () => {
     expect(home.netrcExists()).toBe(false);
   });
 
+  it('a mistyped context path (/labkye): login and doctor name the base URL that answers, which then works', async () => {
+    const typo = mock.url.replace(/\/labkey$/, '/labkye');
+    const login = await runLk(['auth', 'login', '--server', typo, '--with-token'], { home, stdin: key() });
+    // Before: "… does not answer like a LabKey server (…), nor does http://…/labkye/labkey."
+    expect(login.stderr).toContain(`lk: There is no LabKey API at ${typo} (answered 404 without LabKey JSON: there is no LabKey API at that URL), but ${mock.url} answers like LabKey: the context path is /labkey.`);
+    expect(login.code).toBe(1);
+    const doctor = await runLk(['doctor', '--server', typo], { home });
+    expect(doctor.stdout).toContain(`[FAIL] server and context path: Wrong context path: ${typo}/login-whoAmI.api answered 404 without LabKey JSON: there is no LabKey API at that URL; but ${mock.url} works.\n    fix: Use --server ${mock.url}.\n`);
+    expect(suggested(login)).toBe(`lk auth login --server ${mock.url}`);
+    const ok = await runLk([...suggested(login).split(' ').slice(1), '--with-token'], { home, stdin: key() });
+    expect(ok.stderr).toContain(`Logged in to ${mock.url} as alice@lk.test`);
+  });
+
   it.each([
     ['the colon left out', (u: string) => u.replace('http://', 'http//')],
     ['one slash', (u: string) => u.replace('http://', 'http:/')],

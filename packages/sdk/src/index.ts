@@ -118,7 +118,7 @@ export { setDebugSink } from './debug.js';
 
 // ── client, HTTP errors, API ─────────────────────────────────────────────────
 export { createClient, SDK_VERSION } from './client.js';
-export { normalizeServerUrl, serverOrigin, folderSplits, otherContextPath, httpsUrl } from './transport/url.js';
+export { normalizeServerUrl, serverOrigin, folderSplits, otherContextPath, usualBaseUrls, httpsUrl } from './transport/url.js';
 export type { ServerUrlOptions } from './transport/url.js';
 export { schemeMismatch } from './transport/tls-port.js';
 export type { SchemeMismatch, SchemeMismatchOptions } from './transport/tls-port.js';

@@ -1,4 +1,4 @@
-import { actionUrl, encodeContainerPath, encodeParams, folderSplits, normalizeServerUrl, otherContextPath, serverOrigin } from './url.js';
+import { actionUrl, encodeContainerPath, encodeParams, folderSplits, normalizeServerUrl, otherContextPath, serverOrigin, usualBaseUrls } from './url.js';
 
 describe('normalizeServerUrl', () => {
   test.each([
@@ -85,6 +85,17 @@ describe('otherContextPath (the other usual context path)', () => {
     ['https://h', 'https://h/labkey'],
     ['http://h:8080/x', 'http://h:8080/x/labkey'],
   ])('%s → %s', (url, other) => expect(otherContextPath(url)).toBe(other));
+});
+
+describe('usualBaseUrls (the other usual bases on the same origin)', () => {
+  it.each([
+    ['https://h/labkey', ['https://h']],
+    ['https://h', ['https://h/labkey']],
+    // Tomcat's context paths are case-sensitive: /LabKey is not /labkey, which is tried too.
+    ['https://h:8443/LabKey/', ['https://h:8443', 'https://h:8443/labkey']],
+    // A mistyped context path: its "other" (with /labkey added), then /labkey and the root.
+    ['http://h:8080/labkye', ['http://h:8080/labkye/labkey', 'http://h:8080/labkey', 'http://h:8080']],
+  ])('%s → %j', (base, out) => expect(usualBaseUrls(base)).toEqual(out));
 });
 
 describe('folderSplits (a base URL that may end in a folder path)', () => {

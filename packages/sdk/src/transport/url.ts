@@ -124,6 +124,18 @@ export function otherContextPath(baseUrl: string): string {
 }
 
 /**
+ * The usual base URLs on the same origin as `baseUrl`, other than itself, most likely first: its
+ * {@link otherContextPath}, then `/labkey` and the root (which a mistyped context path such as
+ * `/labkye` or `/lab` misses). For a caller that probes which one the server answers at.
+ * @public
+ */
+export function usualBaseUrls(baseUrl: string): string[] {
+  const u = new URL(normalizeServerUrl(baseUrl));
+  const given = `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  return [...new Set([otherContextPath(baseUrl), `${u.origin}/labkey`, u.origin])].filter((b) => b !== given);
+}
+
+/**
  * The ways a base URL could really be a shorter base plus a folder (container) path, shortest
  * base first: `https://host/labkey/home/a` → `https://host/labkey` + `/home/a`, then
  * `https://host/labkey/home` + `/a`. A leading `/labkey` stays in the base (the usual context

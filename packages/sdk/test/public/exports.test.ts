@@ -38,6 +38,8 @@ const EXPECTED = [
   'BadFilterValueError',
   // a server URL whose scheme is the wrong one for its port (http:// to TLS, https:// to plain HTTP)
   'schemeMismatch',
+  // the usual base URLs on a server's origin (a mistyped context path)
+  'usualBaseUrls',
 ];
 
 test('the public exports are exactly the reviewed list', () => {

@@ -330,13 +330,16 @@ async function checkServerFirst(deps: Deps, server: ResolvedServer): Promise<voi
       cause: failure,
     });
   }
-  const other = sdk.otherContextPath(server.url);
-  if (await answers(other)) {
+  // The usual base URLs on the same origin, most likely first (the SDK's rule): its other context path, /labkey, the root.
+  const others = sdk.usualBaseUrls(server.url);
+  for (const other of others) {
+    if (!(await answers(other))) continue;
     throw new CliError('LK_SERVER_CHECK', `There is no LabKey API at ${server.url} (${failure.problem ?? failure.code}), but ${other} answers like LabKey: the context path is ${new URL(other).pathname === '/' ? 'the root' : new URL(other).pathname}. ${nothing}`, {
       hint: `Run \`lk auth login --server ${other}\`.`,
     });
   }
-  throw new CliError('LK_SERVER_CHECK', `${server.url} does not answer like a LabKey server (${failure.problem ?? failure.code}), nor does ${other}. ${nothing}`, {
+  const tried = others.length === 1 ? `nor does ${others[0]}` : `nor do ${others.slice(0, -1).join(', ')} or ${others[others.length - 1]}`;
+  throw new CliError('LK_SERVER_CHECK', `${server.url} does not answer like a LabKey server (${failure.problem ?? failure.code}), ${tried}. ${nothing}`, {
     hint: 'Check the base URL: scheme, host, port and context path (e.g. https://host/labkey or https://host).',
   });
 }

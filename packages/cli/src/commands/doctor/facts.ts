@@ -170,7 +170,7 @@ export async function gatherFacts(opts: DoctorOptions, deps: Deps): Promise<Doct
       if (!server) return Promise.reject(new Error('no server'));
       probe ??= probeContextPath(server.url, (base) => guestWhoAmI(deps, base), {
         splits: sdk.folderSplits(server.url),
-        alternative: sdk.otherContextPath(server.url),
+        alternatives: sdk.usualBaseUrls(server.url),
         scheme: (base, failure) => sdk.schemeMismatch(base, failure, { timeoutMs: PROBE_TIMEOUTS.connect }),
       });
       return probe;

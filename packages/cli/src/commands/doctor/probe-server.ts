@@ -24,7 +24,7 @@ export interface ContextPathReport {
   /** The base URL as configured. */
   base: string;
   given: ProbeOutcome;
-  /** When the given base answered, but not like LabKey: the other usual base and how it answered. */
+  /** When the given base answered, but not like LabKey: the usual base that answers like LabKey, else the first tried and how it answered. */
   alternative?: { base: string; outcome: ProbeOutcome };
   /**
    * When the given base answered and a shorter one does too: the end of the given URL is a folder
@@ -79,12 +79,12 @@ export async function folderInBase(splits: readonly { base: string; container: s
   return undefined;
 }
 
-/** The other bases to try, from the SDK's URL rules: `folderSplits(base)`, `otherContextPath(base)` and `schemeMismatch`. */
+/** The other bases to try, from the SDK's URL rules: `folderSplits(base)`, `usualBaseUrls(base)` and `schemeMismatch`. */
 export interface BaseCandidates {
   /** Tried when `base` answers, shortest first: is its end a folder? */
   splits: readonly { base: string; container: string }[];
-  /** Tried when `base` answers, but not like LabKey. */
-  alternative: string;
+  /** Tried in order when `base` answers, but not like LabKey, until one does (the other context path first). */
+  alternatives: readonly string[];
   /** Asked when `base` fails: is its scheme the wrong one for its port? Then no other base is tried. */
   scheme: SchemeCheck;
 }
@@ -96,7 +96,12 @@ export async function probeContextPath(base: string, whoAmI: AnonymousWhoAmI, ca
     return folder ? { base, given, folder } : { base, given };
   }
   if (given.kind !== 'not-labkey') return { base, given };
-  const alt = candidates.alternative;
-  const outcome = await probeWhoAmI(alt, whoAmI);
-  return { base, given, alternative: { base: alt, outcome } };
+  // The first that answers like LabKey; when none does, how the first (the other context path) answered.
+  let first: ContextPathReport['alternative'];
+  for (const alt of candidates.alternatives) {
+    const outcome = await probeWhoAmI(alt, whoAmI);
+    if (outcome.kind === 'ok') return { base, given, alternative: { base: alt, outcome } };
+    first ??= { base: alt, outcome };
+  }
+  return first ? { base, given, alternative: first } : { base, given };
 }

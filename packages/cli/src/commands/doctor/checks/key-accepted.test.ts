@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { startMockServer } from '@lk/mock-server';
 import { outcomeOf } from '../doctor.js';
 import { useDoctorHarness } from '../testing.js';
@@ -144,6 +145,14 @@ describe('check: key accepted', () => {
 
   it('no server answers at all: the key is not asked', async () => {
     h.write(`machine 127.0.0.1 login apikey password ${h.key()}\n`);
-    expect((await h.check(keyAccepted, { server: `${h.server.origin}/nothing/here` })).status).toBe('skip');
+    // A web server with no LabKey behind it: an HTML 404 for every path, so no usual base answers either.
+    const web = createHttpServer((_q, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `http://127.0.0.1:${(web.address() as { port: number }).port}`;
+      expect((await h.check(keyAccepted, { server: `${origin}/nothing/here` })).status).toBe('skip');
+    } finally {
+      await new Promise<void>((r) => web.close(() => r()));
+    }
   });
 });

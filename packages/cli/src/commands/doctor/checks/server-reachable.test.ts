@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { useMockServer } from '../../../testing/harness.js';
 import { useSchemePorts } from '../../../testing/scheme-ports.js';
 import { useDoctorHarness } from '../testing.js';
@@ -17,6 +18,15 @@ describe('check: server and context path', () => {
   const server = useMockServer(); // context path /labkey
   const root = useMockServer({ contextPath: '' });
   const h = useDoctorHarness(server);
+  // A web server with no LabKey behind it: an HTML 404 for every path.
+  const notLabkey = { origin: '' };
+  let web: HttpServer;
+  beforeAll(async () => {
+    web = createHttpServer((_q, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    notLabkey.origin = `http://127.0.0.1:${(web.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => web.close(() => r())));
 
   it('the right base URL passes and says where it came from', async () => {
     expect(await h.check(serverReachable)).toMatchObject({ status: 'pass', detail: `${server.url} (from --server) answers login-whoAmI.api.` });
@@ -52,10 +62,20 @@ describe('check: server and context path', () => {
     expect(onRoot).toMatchObject({ status: 'fail', fix: `Use --server ${root.origin} --container /home.` });
   });
 
-  it('a context path that is neither: says so', async () => {
-    const r = await h.check(serverReachable, { server: `${server.origin}/nothing/here` });
+  it('a context path that is neither, on a web server with no LabKey anywhere: says so', async () => {
+    const r = await h.check(serverReachable, { server: `${notLabkey.origin}/nothing/here` });
     expect(r.status).toBe('fail');
     expect(r.detail).toContain(': neither looks like a LabKey server');
+  });
+
+  it('a mistyped context path (/labkye, /nothing/here): the usual base where LabKey answers is named', async () => {
+    // Before: "…/labkye/login-whoAmI.api answered 404 …; …/labkye/labkey/login-whoAmI.api answered 404 …: neither looks like a LabKey server's base URL."
+    for (const typo of [`${server.origin}/labkye`, `${server.origin}/nothing/here`]) {
+      const r = await h.check(serverReachable, { server: typo });
+      expect(r.status).toBe('fail');
+      expect(r.detail).toMatch(new RegExp(`^Wrong context path: .*; but ${server.url.replace(/\./g, '\\.')} works\\.$`));
+      expect(r.fix).toBe(`Use --server ${server.url}.`);
+    }
   });
 
   it('nothing listening: cannot reach', async () => {
