@@ -89,3 +89,22 @@ describe("a new user's first hour: login", () => {
     expect(ok.code).toBe(0);
   });
 });
+
+describe("a new user's first hour: lk query select --filter", () => {
+  const mock = withMockServer();
+  const home = useTempHome();
+  const env = () => ({ LABKEY_SERVER: mock.url, LABKEY_API_KEY: trackSecret(mock.server.state.issueApiKey('alice@lk.test').key) });
+
+  it("--filter 'Age>=40' (a comparison, as in SQL) is a usage error naming Age~gte=40, not every row with exit 0", async () => {
+    const r = await runLk(['query', 'select', 'lists', 'People', '--filter', 'Age>=40', '--format', 'csv'], { home, env: env() });
+    // Before: "! warning: lists.People has no column Age> (…the server ignored it)", then all five rows, exit 0.
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('lk: Bad --filter "Age>=40": "Age>=40" is a comparison, which a LabKey filter is not written as: write it Age~gte=40.\n');
+    expect(r.code).toBe(2);
+    const meant = await runLk(['query', 'select', 'lists', 'People', '--filter', 'Age~gte=40', '--format', 'csv', '--columns', 'Age'], { home, env: env() });
+    expect(meant.code).toBe(0);
+    const ages = meant.stdout.trim().split('\n').slice(1).map(Number);
+    expect(ages.length).toBeGreaterThan(0);
+    expect(ages.every((a) => a >= 40)).toBe(true);
+  });
+});

@@ -123,6 +123,12 @@ export const Filter = Object.freeze({
  * @public
  */
 export function parseFilter(text: string): Filter {
+  const cmp = comparison(text);
+  if (cmp) {
+    throw new InvalidArgumentError(`${JSON.stringify(text)} is a comparison, which a LabKey filter is not written as: write it ${cmp}.`, {
+      hint: 'Write filters as Column~op=value, e.g. Age~gt=30 or Name~in=a;b (or Column=value for equals).',
+    });
+  }
   const m = /^([^~=]+)(?:~([a-z:]*))?(?:=(.*))?$/is.exec(text.trim());
   if (!m) {
     throw new InvalidArgumentError(`Cannot read the filter ${JSON.stringify(text)}.`, {
@@ -132,6 +138,19 @@ export function parseFilter(text: string): Filter {
   const column = (m[1] as string).trim();
   const op = (m[2] === undefined ? 'eq' : m[2].toLowerCase()) as FilterOperator;
   return filter(column, op, m[3]);
+}
+
+const COMPARISONS: Record<string, FilterOperator> = { '>=': 'gte', '=>': 'gte', '<=': 'lte', '=<': 'lte', '!=': 'neq', '<>': 'neq', '==': 'eq', '>': 'gt', '<': 'lt' };
+
+/**
+ * The LabKey filter meant by a comparison typed as in SQL or a spreadsheet (`Age>=40` →
+ * `Age~gte=40`), or undefined. Without this, `Age>=40` reads as the column `Age>` equal to 40: a
+ * column the server does not have, so it ignores the filter and sends every row.
+ */
+function comparison(text: string): string | undefined {
+  const m = /^\s*([^~=<>!]+?)\s*(>=|=>|<=|=<|!=|<>|==|>|<)\s*(.+?)\s*$/s.exec(text);
+  if (!m) return undefined;
+  return `${m[1]}~${COMPARISONS[m[2] as string]}=${m[3]}`;
 }
 
 /** The URL parameter name and value of a filter, with the data region prefix (`query.`). */
