@@ -395,9 +395,7 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
       ...base,
       problem: t.problem,
       hint: /QueryParseException|SqlParse|parse/i.test(exceptionClass ?? '')
-        ? /\b(line|column|position|character)\s*\d+|\d+:\d+/i.test(exception ?? '')
-          ? 'Fix the LabKey SQL at the position given in the message.'
-          : 'Fix the LabKey SQL (the message above is the parser\'s); a saved query that does not parse fails the same way.'
+        ? sqlHint(exception ?? '')
         : status === 502 || status === 503 || status === 504
           ? 'The server or a proxy in front of it is unavailable; try again later, `lk doctor` checks reachability.'
           : 'The server reported an internal error; the message above is its own. Check the server log, or report it to the administrator.',
@@ -427,6 +425,15 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
     problem: t.problem,
     hint: 'Unexpected answer from the server; run `lk doctor`.',
   });
+}
+
+/** The hint for LabKey SQL the server could not parse: a name it does not have, a position, or the parser's words. */
+function sqlHint(exception: string): string {
+  // LabKey's own texts for a FROM it cannot resolve and a column it does not know.
+  if (/Query or table not found/i.test(exception)) return 'Check the table name after FROM (case matters for some): `lk query queries <schema>` lists the queries of a schema.';
+  if (/Unknown field/i.test(exception)) return 'Check the column name (case matters for some): `lk query columns <schema> <query>` lists the columns of a query.';
+  if (/\b(line|column|position|character)\s*\d+|\d+:\d+/i.test(exception)) return 'Fix the LabKey SQL at the position given in the message.';
+  return 'Fix the LabKey SQL (the message above is the parser\'s); a saved query that does not parse fails the same way.';
 }
 
 function firstLine(body: string): string {

@@ -127,6 +127,20 @@ test('500 with exceptionClass → ServerError carrying both', async () => {
   expect(e.message).toContain(e.exceptionClass);
 });
 
+test('LabKey SQL naming a table or a column the server does not have: the hint names the discovery command that lists them', async () => {
+  const c = clientFor(server, { apiKey: aliceKey });
+  // Before, both: "Fix the LabKey SQL (the message above is the parser's); a saved query that does not parse fails the same way."
+  const table = await rejection(c.executeSql({ schemaName: 'lists', sql: 'SELECT Name FROM Peple' }));
+  expect(isServerError(table)).toBe(true);
+  expect(table.serverException).toMatch(/Query or table not found: Peple/);
+  expect(table.hint).toBe('Check the table name after FROM (case matters for some): `lk query queries <schema>` lists the queries of a schema.');
+  const column = await rejection(c.executeSql({ schemaName: 'lists', sql: 'SELECT Nope FROM People' }));
+  expect(column.serverException).toMatch(/Unknown field \[Nope\]/);
+  expect(column.hint).toBe('Check the column name (case matters for some): `lk query columns <schema> <query>` lists the columns of a query.');
+  const syntax = await rejection(c.executeSql({ schemaName: 'lists', sql: 'SELECT Name FROM People WHERE' }));
+  expect(syntax.hint).toMatch(/^Fix the LabKey SQL/);
+});
+
 test('400 with errors → ValidationError with the flattened list', async () => {
   const r = await raw((_q, res) =>
     sendJson(res, 400, {
