@@ -70,13 +70,15 @@ describe('typed exports of 1,000,000 rows, end to end', () => {
     ['SIGINT', { code: 130, signal: null }],
     ['SIGTERM', { code: null, signal: 'SIGTERM' }],
   ] as const) {
-    it(`${signal} during an --output export leaves no temp file and no partial FILE`, async () => {
+    it(`${signal} during an --output export leaves no temp file and no partial FILE, and says so`, async () => {
       const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
       const out = join(home.dir, 'stopped.parquet');
       const child = spawn(LK_BIN, ['query', 'select', 'lists', 'Generated', '--server', mock.url, '--page-size', '2000', '--output', out], {
         env: baseEnv(home, { LABKEY_API_KEY: key, LK_KEYCHAIN: 'off' }),
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const temps = () => readdirSync(home.dir).filter((f) => f.endsWith('.tmp'));
       const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
       for (let i = 0; i < 400 && temps().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
@@ -85,6 +87,8 @@ describe('typed exports of 1,000,000 rows, end to end', () => {
       expect(await closed).toEqual(ends);
       expect(temps()).toEqual([]);
       expect(existsSync(out)).toBe(false);
+      const said = `lk: stopped before the export was complete: ${out} was not written.\n`;
+      expect(stderr.slice(-said.length)).toBe(said);
     });
   }
 

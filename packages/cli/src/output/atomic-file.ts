@@ -49,18 +49,28 @@ export function openAtomicFile(target: string): AtomicFile {
     }
     rmSync(tmp, { force: true });
   };
+  // Stopped before commit or discard (a signal, or an exit on the way): the temp file goes, and
+  // stderr says that FILE was not written (a progress bar would otherwise be the last word).
+  const stopped = () => {
+    removeTmp();
+    try {
+      writeSync(2, `lk: stopped before the export was complete: ${target} was not written.\n`);
+    } catch {
+      // stderr is gone too
+    }
+  };
   // A signal lk has no handler for ends it once the temp file is gone; one it handles (the bin
   // exits 130 on SIGINT) ends it through process.exit, which runs the 'exit' listener.
   const onSignal = (signal: NodeJS.Signals) => {
-    removeTmp();
+    stopped();
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
   const unwatch = () => {
     for (const sig of SIGNALS) process.off(sig, onSignal);
-    process.off('exit', removeTmp);
+    process.off('exit', stopped);
   };
   for (const sig of SIGNALS) process.on(sig, onSignal);
-  process.on('exit', removeTmp);
+  process.on('exit', stopped);
   return {
     tmp,
     fd,
