@@ -55,6 +55,7 @@ describe('parquet writer', () => {
         console.log(e.code, e.message);
         process.exitCode = 3;
       }
+      file.discard();
     })();`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({
