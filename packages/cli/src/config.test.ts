@@ -35,6 +35,34 @@ describe('config', () => {
     expect(await keyInfoLookup(store).get('abcd1234')).toEqual({ fingerprint: 'abcd1234', expiresAt: null });
   });
 
+  it('reads the file once: later loads are copies of that text; an update reads afresh, and its write is what loads see next', async () => {
+    mkdirSync(join(dir, 'lk'));
+    const store = createConfigStore(join(dir, 'lk'));
+    const entry = (url: string) => ({ url, container: '/home' });
+    writeFileSync(store.file, JSON.stringify({ version: 1, servers: { 'https://a/lk': entry('https://a/lk') }, keys: {} }));
+    const first = await store.load();
+    first.servers['https://changed/lk'] = entry('https://changed/lk'); // a caller's own object
+    // Another writer (a parallel lk auth login) replaces the file: this store's loads keep their view.
+    writeFileSync(store.file, JSON.stringify({ version: 1, servers: { 'https://a/lk': entry('https://a/lk'), 'https://b/lk': entry('https://b/lk') }, keys: {} }));
+    expect(Object.keys((await store.load()).servers)).toEqual(['https://a/lk']);
+    // An update starts from the file as it is now, and later loads see what it wrote.
+    await store.update((c) => {
+      c.defaultServer = 'https://b/lk';
+    });
+    expect(await store.load()).toEqual({ version: 1, defaultServer: 'https://b/lk', servers: { 'https://a/lk': entry('https://a/lk'), 'https://b/lk': entry('https://b/lk') }, keys: {} });
+    // A store made later reads the file again.
+    expect((await createConfigStore(join(dir, 'lk')).load()).defaultServer).toBe('https://b/lk');
+  });
+
+  it('no file: an empty config, also after the file appears, until an update reads it', async () => {
+    const store = createConfigStore(join(dir, 'lk'));
+    expect(await store.load()).toEqual({ version: 1, servers: {}, keys: {} });
+    mkdirSync(join(dir, 'lk'));
+    writeFileSync(store.file, JSON.stringify({ version: 1, servers: { 'https://a/lk': { url: 'https://a/lk' } }, keys: {} }));
+    expect(await store.load()).toEqual({ version: 1, servers: {}, keys: {} });
+    expect(Object.keys((await store.update(() => {})).servers)).toEqual(['https://a/lk']);
+  });
+
   it('a broken file is an error with a hint, and is not overwritten', async () => {
     mkdirSync(join(dir, 'lk'));
     const store = createConfigStore(join(dir, 'lk'));

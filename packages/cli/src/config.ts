@@ -6,6 +6,7 @@
  *
  * The file is `servers.json` in `$LK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/lk`, else `~/.config/lk`.
  * Writes are atomic (temp file in the same folder, fsync, rename), under `servers.json.lock`.
+ * A store reads the file once (a command is one view of it), see {@link createConfigStore}.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
@@ -57,8 +58,9 @@ function emptyConfig(): ConfigData {
 
 export interface ConfigStore {
   readonly file: string;
+  /** The config, a new object each call: from the file's text as this store first read it, or as it last wrote it. */
   load(): Promise<ConfigData>;
-  /** Loads, applies `change`, writes atomically, returns the new config. */
+  /** Reads the file afresh (under the lock), applies `change`, writes atomically, returns the new config. */
   update(change: (c: ConfigData) => void): Promise<ConfigData>;
 }
 
@@ -105,16 +107,29 @@ function validate(data: unknown, file: string): ConfigData {
   return { version: 1, defaultServer: d.defaultServer, servers: d.servers, keys: typeof d.keys === 'object' && d.keys !== null ? d.keys : {} };
 }
 
+/**
+ * The config store for `dir`. The file is read on the first load only; later loads parse the same
+ * text again (each caller gets its own object to change), and an update's read, under the lock, is
+ * always fresh, and its write becomes the text later loads see. `lk auth token` loads the config
+ * four times (does lk know a server, which one, where its key is stored, what is known of the key)
+ * and now reads it once. Another process's write during a command is seen by its next update, not
+ * by its loads: a command works from one view of the file. A failed read (other than a missing
+ * file) is not kept: the next load tries again and fails the same way.
+ */
 export function createConfigStore(dir: string): ConfigStore {
   const file = join(dir, CONFIG_FILE);
-  const load = async (): Promise<ConfigData> => {
-    let text: string;
+  /** The file's text as last read or written; null: there was no file; undefined: not read yet. */
+  let seen: string | null | undefined;
+  const read = (): string | null => {
     try {
-      text = readFileSync(file, 'utf8');
+      return readFileSync(file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new CliError('LK_CONFIG', `Cannot read the lk config file ${file}: ${(e as Error).message}`, { cause: e });
     }
+  };
+  const parse = (text: string | null): ConfigData => {
+    if (text === null) return emptyConfig();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -125,15 +140,23 @@ export function createConfigStore(dir: string): ConfigStore {
   };
   return {
     file,
-    load,
+    async load() {
+      if (seen === undefined) seen = read();
+      return parse(seen);
+    },
     async update(change) {
       // Read, change and rename under the netrc writer's lock: parallel logins lose no entry.
       await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
       const { withFileLock } = await import('@lk/sdk');
       return withFileLock(file, async () => {
-        const c = await load();
+        const text = read();
+        seen = text;
+        const c = parse(text);
         change(c);
-        await atomicWrite(file, `${JSON.stringify(c, null, 2)}\n`);
+        const next = `${JSON.stringify(c, null, 2)}\n`;
+        seen = undefined; // a failed write may or may not have replaced the file: read it again
+        await atomicWrite(file, next);
+        seen = next;
         return c;
       });
     },
