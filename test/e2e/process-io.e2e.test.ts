@@ -1,7 +1,8 @@
-// lk's process IO (packages/cli/src/io.ts, built): to a pipe or a file it writes with write(2)
-// itself, without creating process.stdout / process.stderr (streams that load node:stream and
-// node:net), until 64 KiB or until a write would block; from then on through the stream. Each case
-// is a real Node child writing to a real pipe or file.
+// lk's process IO (packages/cli/src/io.ts, built): to a pipe, a file or /dev/null it writes with
+// write(2) itself, without creating process.stdout / process.stderr (streams that load node:stream
+// and node:net, or Node's SyncWriteStream for a file or /dev/null), until 64 KiB or until a write
+// would block; from then on through the stream. Each case is a real Node child writing to a real
+// pipe, file or /dev/null.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +16,17 @@ jest.setTimeout(60_000);
 
 const IO = join(ROOT, 'packages', 'cli', 'dist', 'io.js');
 
-/** A child that makes the process IO, runs `body`, and reports on fd 3 whether it loaded node:net. */
+/**
+ * A child that makes the process IO, runs `body`, and reports on fd 3 whether it loaded node:net (a
+ * stream over a pipe) or Node's SyncWriteStream (the stream over a file or /dev/null).
+ */
 function script(body: string): string {
   return `import { createProcessIO } from ${JSON.stringify(IO)};
 import { writeSync } from 'node:fs';
 const io = createProcessIO({});
 ${body}
-writeSync(3, JSON.stringify({ net: process.moduleLoadList.includes('NativeModule net'), closed: io.stdoutClosed }));`;
+const loaded = (m) => process.moduleLoadList.includes('NativeModule ' + m);
+writeSync(3, JSON.stringify({ net: loaded('net'), syncStream: loaded('internal/fs/sync_write_stream'), closed: io.stdoutClosed }));`;
 }
 
 /** A reader slower than lk: 4 KiB at a time, 2 ms apart, after a head start for the writer. */
@@ -41,13 +46,26 @@ describe('the process IO', () => {
     writeFileSync(file, script(body));
     const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(file)} 3>${JSON.stringify(join(dir, 'report'))}`;
     const r = spawnSync('/bin/sh', ['-c', shell ? shell(cmd) : cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const report = JSON.parse(readFileSync(join(dir, 'report'), 'utf8')) as { net: boolean; closed: boolean };
+    const report = JSON.parse(readFileSync(join(dir, 'report'), 'utf8')) as { net: boolean; syncStream: boolean; closed: boolean };
     return { code: r.status, stdout: r.stdout, stderr: r.stderr, ...report };
   }
 
   it('a short output to pipes goes out without creating the streams', () => {
     const r = run(`await io.out('key\\n'); io.err('a warning\\n');`);
     expect(r).toMatchObject({ code: 0, stdout: 'key\n', stderr: 'a warning\n', net: false, closed: false });
+  });
+
+  it('a short output to /dev/null (`lk auth token >/dev/null`, `2>/dev/null`) goes out without creating the streams', () => {
+    const r = run(`await io.out('key\\n'); io.err('a warning\\n');`, (cmd) => `${cmd} >/dev/null 2>/dev/null`);
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '', net: false, syncStream: false, closed: false });
+  });
+
+  it('a short output to files goes out without creating the streams', () => {
+    const out = join(dir, 'out.txt');
+    const err = join(dir, 'err.txt');
+    const r = run(`await io.out('key\\n'); io.err('a warning\\n');`, (cmd) => `${cmd} >${JSON.stringify(out)} 2>${JSON.stringify(err)}`);
+    expect(r).toMatchObject({ code: 0, net: false, syncStream: false });
+    expect([readFileSync(out, 'utf8'), readFileSync(err, 'utf8')]).toEqual(['key\n', 'a warning\n']);
   });
 
   it('a long output is whole and in order across the switch to the stream', () => {

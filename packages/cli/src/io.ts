@@ -3,7 +3,7 @@
  * through their deps and never touch `process.stdout`/`process.stdin` themselves, so tests can use
  * {@link createTestIO} and read what was written.
  */
-import { fstatSync, writeSync, type Stats } from 'node:fs';
+import { fstatSync, statSync, writeSync, type Stats } from 'node:fs';
 import { CliError } from './cli-error.js';
 
 export interface Style {
@@ -107,9 +107,26 @@ function statFd(fd: number): Stats | undefined {
   }
 }
 
-/** Whether `fd` may be a terminal: a terminal is a character device, a pipe or a file never is. */
+/** The device number of /dev/null (null: none here, e.g. on Windows), asked once. */
+let nullDevice: number | null | undefined;
+
+/**
+ * Whether `fd` may be a terminal: a terminal is a character device, a pipe or a file never is, and
+ * neither is /dev/null (`lk auth token >/dev/null`, `2>/dev/null` in scripts), told apart by its
+ * device number, which a character device's stat carries (its rdev; any name for it has the same).
+ */
 function mayBeTerminal(st: Stats | undefined): boolean {
-  return st === undefined || st.isCharacterDevice(); // not statable: let Node's stream decide what it is
+  if (st === undefined) return true; // not statable: let Node's stream decide what it is
+  if (!st.isCharacterDevice()) return false;
+  if (nullDevice === undefined) {
+    try {
+      const n = statSync('/dev/null');
+      nullDevice = n.isCharacterDevice() ? n.rdev : null;
+    } catch {
+      nullDevice = null;
+    }
+  }
+  return st.rdev !== nullDevice;
 }
 
 /**
