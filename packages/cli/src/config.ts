@@ -147,8 +147,8 @@ export function createConfigStore(dir: string): ConfigStore {
     async update(change) {
       // Read, change and rename under the netrc writer's lock: parallel logins lose no entry.
       await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-      const { withFileLock } = await import('@lk/sdk');
-      return withFileLock(file, async () => {
+      const { sdk } = await import('./sdk.js');
+      return sdk.withFileLock(file, async () => {
         const text = read();
         seen = text;
         const c = parse(text);

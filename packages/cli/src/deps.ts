@@ -3,16 +3,18 @@
  * their own Deps with a test IO, a temporary config folder and a fake env; network behaviour still
  * goes to a real (in-process) mock server.
  *
- * The SDK is reached only through `deps.sdk()`, a lazy import: `lk --help` must not load undici.
+ * The SDK is reached only through `deps.sdk()`, a lazy import (of ./sdk.ts, the SDK functions lk
+ * uses): `lk --help` must not load undici.
  */
 import { homedir as osHomedir } from 'node:os';
 import type { ClientOptions, CredentialSource, LabKeyClient, ResolveContext, SourceResult } from '@lk/sdk';
+import type { SdkModule } from './sdk.js';
 import { configDir, createConfigStore, keyInfoLookup, type ConfigStore } from './config.js';
 import { createProcessIO, type IO } from './io.js';
 import { VERSION } from './version.js';
 import { warnIfKeyExpiresSoon } from './commands/auth/shared/expiry.js';
 
-export type SdkModule = typeof import('@lk/sdk');
+export type { SdkModule } from './sdk.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface Deps {
@@ -42,7 +44,7 @@ export interface DefaultDepsOptions {
 
 let sdkPromise: Promise<SdkModule> | undefined;
 function loadSdk(): Promise<SdkModule> {
-  sdkPromise ??= import('@lk/sdk');
+  sdkPromise ??= import('./sdk.js').then((m) => m.sdk);
   return sdkPromise;
 }
 

@@ -88,8 +88,8 @@ export async function exitCodeFor(e: unknown): Promise<ExitCodeValue> {
   if (isCommander(e)) return COMMANDER_OK.has(e.code) ? ExitCode.OK : ExitCode.USAGE;
   if (e.code === CANCELLED) return ExitCode.INTERRUPTED;
   if (e.kind === 'usage') return ExitCode.USAGE;
-  const { isAuthError } = await import('@lk/sdk');
-  if (isAuthError(e)) return ExitCode.AUTH;
+  const { sdk } = await import('./sdk.js');
+  if (sdk.isAuthError(e)) return ExitCode.AUTH;
   if (USAGE_CODES.has(e.code)) return ExitCode.USAGE;
   return ExitCode.ERROR;
 }
@@ -161,7 +161,7 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
  */
 async function masking(io: IO, args: readonly string[]): Promise<Pick<IO, 'out' | 'err' | 'style'>> {
   if (!args.some((a) => a.length >= 24)) return io;
-  const sdk = await import('@lk/sdk');
+  const { sdk } = await import('./sdk.js');
   const keys = sdk.keysInArgs(args);
   if (keys.length === 0) return io;
   const clean = (s: string): string => keys.reduce((t, k) => t.split(k).join(sdk.maskKey(k)), s);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import type { Keychain } from '@lk/sdk';
+import { createMemoryKeychain, type Keychain } from '@lk/sdk';
 import { createDefaultDeps, defaultResolveContext, type Deps, type Env } from '../deps.js';
 import { createTestIO, type TestIO, type TestIOOptions } from '../io.js';
 
@@ -36,8 +36,7 @@ export async function createTestDeps(o: TestDepsOptions = {}): Promise<TestDeps>
   const io = createTestIO(o);
   const env: Env = { HOME: home, PATH: process.env.PATH, ...o.env };
   const base = createDefaultDeps({ env, io, homedir: home });
-  const sdk = await base.sdk();
-  const keychain = sdk.createMemoryKeychain();
+  const keychain = createMemoryKeychain();
   const deps: TestDeps = Object.assign(base, {
     io,
     home,
