@@ -12,6 +12,7 @@
  * type checker says which.
  */
 import {
+  analyzeKeyShape,
   createClient,
   createOsKeychain,
   defaultChain,
@@ -49,11 +50,13 @@ import {
   setNetrcEntryText,
   tidyNetrcEntryText,
   updateNetrcFile,
+  usualBaseUrls,
   withFileLock,
 } from '@lk/sdk';
 
 /** The SDK functions and constants lk uses, by their SDK names. */
 export const sdk = {
+  analyzeKeyShape,
   createClient,
   createOsKeychain,
   defaultChain,
@@ -91,6 +94,7 @@ export const sdk = {
   setNetrcEntryText,
   tidyNetrcEntryText,
   updateNetrcFile,
+  usualBaseUrls,
   withFileLock,
 };
 
