@@ -141,17 +141,23 @@ export async function handleError(err: unknown, ctx: HandleErrorContext): Promis
       data = { code: 'LK_UNEXPECTED', message: err instanceof Error ? err.message : String(err) };
     }
     data.exitCode = code;
-    await io.out(`${JSON.stringify({ error: data }, null, 2)}\n`);
-  } else if (coded(err)) {
+    // stdout may be what failed (a full disk): then the error goes to stderr as text.
+    await io.out(`${JSON.stringify({ error: data }, null, 2)}\n`).catch(() => asText(err, io, ctx.command));
+  } else asText(err, io, ctx.command);
+  if (ctx.debug) debugDump(err, io);
+  return code;
+}
+
+/** The error for people, on stderr: message, then hint. */
+function asText(err: unknown, io: { style: HandleErrorContext['io']['style']; err: (s: string) => void }, command: string | undefined): void {
+  if (coded(err)) {
     io.err(`${io.style.fail('lk:')} ${errorText(err)}\n`);
-    const hint = hintFor(err, ctx.command);
+    const hint = hintFor(err, command);
     if (hint) io.err(`${io.style.bold('hint:')} ${hint}\n`);
   } else {
     io.err(`${io.style.fail('lk:')} unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
     io.err(`${io.style.bold('hint:')} Run again with NODE_DEBUG=lk to see the stack trace, and report it.\n`);
   }
-  if (ctx.debug) debugDump(err, io);
-  return code;
 }
 
 /**

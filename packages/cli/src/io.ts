@@ -177,18 +177,49 @@ function createSink(fd: 1 | 2, st: Stats | undefined, getStream: () => NodeJS.Wr
   };
 }
 
+/** Why stdout took no more (errno codes a write can end with), for {@link outputError}. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'no space is left on the device it goes to',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file it goes to is as large as it may be',
+  EIO: 'an I/O error',
+  EBADF: 'it is closed',
+};
+
+/** A failed write to stdout as lk's error, not Node's (whose uncaught 'error' printed a stack and minified source). */
+function outputError(e: NodeJS.ErrnoException): CliError {
+  const why = (e.code && WRITE_FAILURES[e.code]) ?? e.message;
+  return new CliError('LK_OUTPUT', `Cannot write to stdout: ${why}${e.code ? ` (${e.code})` : ''}; the output is incomplete.`, {
+    hint: 'Send the output somewhere with room (another disk, or --output FILE there).',
+    cause: e,
+  });
+}
+
+/**
+ * A promise rejected with `e` and already marked handled: a writer may hold an out() promise a
+ * while before it awaits it (row-writer.ts), and Node ends the process on a rejection that has no
+ * handler by then. Awaiting it still throws `e`.
+ */
+function rejected(e: unknown): Promise<void> {
+  const p = Promise.reject(e);
+  p.catch(() => {});
+  return p;
+}
+
 /** The real process streams (created only when needed, see {@link createSink}). */
 export function createProcessIO(env: Readonly<Record<string, string | undefined>>): IO {
   // process.stdin is created on first access (a stream over fd 0, a few ms): only reading
   // commands touch it, so `lk auth token` in a loop does not pay for it; stdout and stderr too.
   let closed = false;
+  /** A write to stdout failed otherwise than EPIPE (a full disk, an I/O error): every later out() fails with it. */
+  let failed: CliError | undefined;
   let stdoutStream: NodeJS.WriteStream | undefined;
   const stdout = (): NodeJS.WriteStream => {
     if (stdoutStream === undefined) {
       stdoutStream = process.stdout;
       stdoutStream.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') closed = true;
-        else throw e;
+        else failed ??= outputError(e);
       });
     }
     return stdoutStream;
@@ -206,25 +237,31 @@ export function createProcessIO(env: Readonly<Record<string, string | undefined>
   let style: Style | undefined;
   return {
     out(s, released) {
+      if (failed) {
+        released?.();
+        return rejected(failed);
+      }
       if (closed) {
         released?.();
         return Promise.resolve();
       }
       try {
-        if (writeOut(s, released)) return Promise.resolve();
+        if (writeOut(s, released)) return failed ? rejected(failed) : Promise.resolve();
       } catch (e) {
         // write(2) failed (nothing of `s` is held): as the stream's 'error' event would be
         released?.();
-        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') return Promise.reject(e);
+        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') return rejected((failed ??= outputError(e as NodeJS.ErrnoException)));
         closed = true;
         return Promise.resolve();
       }
       const out = stdout();
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         const done = () => {
           out.off('drain', done);
           out.off('error', done);
-          resolve();
+          // The stream's 'error' handler above has run first (it was added first).
+          if (failed) reject(failed);
+          else resolve();
         };
         out.once('drain', done);
         out.once('error', done);

@@ -49,10 +49,25 @@ export async function runCreate(opts: CreateOptions, deps: Deps): Promise<void> 
         `${info.rowId !== undefined ? `  Row id ${info.rowId}` : '  '}${info.expiresAt ? `, expires ${info.expiresAt}` : info.expiresAt === null ? ', never expires' : ''}` +
         `${info.role ? `, restricted to the ${describeKeyRole(info.role)} role` : ''}\n`,
     );
-    if (!json) return deps.io.out(`${apiKey.reveal()}\n`);
     const { fingerprint, rowId, expiresAt, description, role } = info;
     const data = { server: server.url, apiKey: apiKey.reveal(), fingerprint, rowId: rowId ?? null, expiresAt: expiresAt ?? null, description: description ?? null, role: role ?? null };
-    return deps.io.out(`${JSON.stringify(data, null, 2)}\n`);
+    try {
+      await deps.io.out(json ? `${JSON.stringify(data, null, 2)}\n` : `${apiKey.reveal()}\n`);
+    } catch (e) {
+      // stdout failed (a full disk): the key reached nobody. Revoke it, so no working key is left
+      // that no one holds.
+      const revoked = rowId !== undefined && (await c.revokeApiKey(rowId).then(() => true, () => false));
+      if (revoked) {
+        await deps.config.update((cfg) => {
+          delete cfg.keys[fingerprint];
+        });
+      }
+      const said = e instanceof Error ? e.message : String(e);
+      throw new CliError('LK_OUTPUT', `${said} The new key never reached you, so ${revoked ? `lk revoked it on the server (row id ${rowId})` : `it is still valid on the server: revoke it${rowId !== undefined ? ` (row id ${rowId})` : ''}`}.`, {
+        hint: revoked ? 'Run lk keys create again with stdout going somewhere it can be written.' : `lk keys revoke ${rowId ?? '<row id>'} (see lk keys list), then lk keys create again.`,
+        cause: e,
+      });
+    }
   });
 }
 
