@@ -18,6 +18,11 @@ describe('lk query select', () => {
       ]);
     });
 
+    it('--columns and --sort given twice keep both lists (commander kept only the last)', async () => {
+      const [, , opts] = await parseOnly(selectCommand, deps, ['select', 'lists', 'People', '--columns', 'Name', '--columns', 'Age,Email', '--sort', '-Age', '--sort', 'Name']);
+      expect(opts).toMatchObject({ columns: 'Name,Age,Email', sort: '-Age,Name' });
+    });
+
     it('defaults: no filters, no format (chosen by the terminal)', async () => {
       expect(await parseOnly(selectCommand, deps, ['select', 's', 'q'])).toEqual(['s', 'q', { filter: [] }]);
     });

@@ -25,12 +25,17 @@ export const selectCommand = command(
         .description('print the rows of a query, e.g. `lk query select lists People --filter "Age~gt=30"`')
         .argument('<schema>', 'schema name, e.g. lists or core')
         .argument('<query>', 'query (table) name, e.g. People')
-        .option('--columns <list>', 'comma-separated columns, e.g. Name,Age')
+        .option('--columns <list>', 'comma-separated columns, e.g. Name,Age (given twice, both lists)', joinLists)
         .option('--filter <COL~OP=VALUE>', 'filter, repeatable, e.g. Age~gt=30 or Name~in=a;b', (v: string, acc: string[]) => [...acc, v], [] as string[])
-        .option('--sort <list>', 'comma-separated columns, - for descending, e.g. -Age,Name'),
+        .option('--sort <list>', 'comma-separated columns, - for descending, e.g. -Age,Name (given twice, both lists)', joinLists),
     ),
   runSelect,
 );
+
+/** `--columns A --columns B` is `--columns A,B` (commander keeps only the last value of a plain option). */
+function joinLists(v: string, prev: string | undefined): string {
+  return prev === undefined ? v : `${prev},${v}`;
+}
 
 export async function runSelect(schemaName: string, queryName: string, opts: SelectOptions, deps: Deps): Promise<number> {
   const sdk = await deps.sdk();
