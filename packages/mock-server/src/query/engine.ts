@@ -80,7 +80,7 @@ class Engine implements QueryEngine {
   }
 
   selectRows(req: ReadRequest): ApiResult {
-    return guard(() => selectRows(this.catalog, this.cache, req));
+    return guard(() => selectRows(this.catalog, this.cache, req, this.contextPath));
   }
 
   executeSql(req: ReadRequest): Promise<ApiResult> {

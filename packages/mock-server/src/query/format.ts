@@ -140,6 +140,129 @@ export function columnModelEntry(c: ColumnDef, readOnlyTable: boolean): Record<s
   };
 }
 
+/**
+ * A details or update link column of selectRows (`includeDetailsColumn`, `includeUpdateColumn`):
+ * LabKey's `DetailsColumn` ("details") and `UpdateColumn` ("edit"), URL columns with fixed text
+ * and no ColumnInfo. They come before the data columns, the update link first
+ * (`QueryView.addDetailsAndUpdateColumns`).
+ */
+export interface LinkColumn {
+  kind: 'Update' | 'Details';
+  /** The row's URL up to its key value, e.g. `/labkey/home/list-details.view?name=People&pk=`. */
+  prefix: string;
+  /** Where the row's key is in the storage row. */
+  keyIndex: number;
+}
+
+/** The row key (`ApiQueryResponse.getColumnName`) and cell text (`UrlColumn` display HTML) of each link column. */
+const LINK = { Update: { key: '~~Update~~', text: 'edit' }, Details: { key: '~~Details~~', text: 'details' } } as const;
+
+/**
+ * A link column's field metadata (8.3 and 9.1 only; 13.2 leaves them out of `fields`): what
+ * `JsonWriter.getMetaData` writes for a display column without a ColumnInfo, named by its
+ * display column's name ("Update", "Details"), not by its row key.
+ */
+function linkFieldMeta(kind: LinkColumn['kind']): Record<string, unknown> {
+  return {
+    name: kind,
+    fieldKey: kind,
+    fieldKeyArray: [kind],
+    fieldKeyPath: kind,
+    type: 'string',
+    jsonType: 'string',
+    friendlyType: FRIENDLY.string,
+    sqlType: null,
+    defaultValue: null,
+    hidden: false,
+    keyField: false,
+    autoIncrement: false,
+    nullable: false,
+    readOnly: false,
+    userEditable: false,
+    mvEnabled: false,
+    versionField: false,
+    selectable: false,
+    isHidden: false,
+    isKeyField: false,
+    isAutoIncrement: false,
+    isNullable: false,
+    isReadOnly: false,
+    isUserEditable: false,
+    isMvEnabled: false,
+    isVersionField: false,
+    isSelectable: false,
+    required: false,
+    calculated: true,
+    shownInInsertView: false,
+    shownInUpdateView: false,
+    shownInDetailsView: true,
+    dimension: false,
+    measure: false,
+    scale: null,
+    phi: 'NotPHI',
+    sortable: false,
+    filterable: false,
+    caption: kind,
+    shortCaption: kind,
+    ext: {},
+  };
+}
+
+/** A link column's columnModel entry (`ApiQueryResponse.getColModel`; the update column has width "0"). */
+function linkColumnModelEntry(kind: LinkColumn['kind']): Record<string, unknown> {
+  return {
+    dataIndex: LINK[kind].key,
+    sortable: false,
+    filterable: false,
+    editable: false,
+    hidden: false,
+    header: kind,
+    ...(kind === 'Update' ? { width: 0 } : {}),
+    required: false,
+  };
+}
+
+/**
+ * `build` with the link cells added to each row: 8.3 `"~~Details~~": "details"` plus
+ * `"_labkeyurl_~~Details~~": url` (written even when null); 9.1 `{value, url?}` (no url without a
+ * key); 13.2 none in `data`, but `links: {"details": {href, title}}` (`ReportingApiQueryResponse`).
+ */
+function withLinks(build: RowBuilder, links: LinkColumn[], fmt: Format): RowBuilder {
+  const url = (l: LinkColumn, r: unknown[]): string | null => {
+    const v = r[l.keyIndex];
+    return v === null || v === undefined ? null : l.prefix + encodeURIComponent(String(v));
+  };
+  if (fmt === 13.2) {
+    return (r) => {
+      const out = build(r) as Record<string, unknown>;
+      const map: Record<string, { href: string; title: string }> = {};
+      for (const l of links) {
+        const u = url(l, r);
+        if (u !== null) map[LINK[l.kind].text] = { href: u, title: LINK[l.kind].text };
+      }
+      out.links = map;
+      return out;
+    };
+  }
+  return (r) => {
+    const row: Record<string, unknown> = {};
+    for (const l of links) {
+      const { key, text } = LINK[l.kind];
+      const u = url(l, r);
+      if (fmt === 8.3) {
+        row[key] = text;
+        row[URL_PREFIX + key] = u;
+      } else {
+        row[key] = u === null ? { value: text } : { value: text, url: u };
+      }
+    }
+    return Object.assign(row, build(r));
+  };
+}
+
+/** `ApiQueryResponse.URL_COL_PREFIX`: 8.3 rows carry a URL column's link under this prefix. */
+const URL_PREFIX = '_labkeyurl_';
+
 type RowBuilder = (r: unknown[]) => unknown;
 const builders = new Map<string, RowBuilder>();
 
@@ -302,11 +425,14 @@ export interface QueryResponseInput {
   display?: (number | undefined)[];
   title?: string;
   description?: string;
+  /** selectRows' details and update link columns, in display order (none unless requested). */
+  links?: LinkColumn[];
 }
 
 /** Build the selectRows/executeSql response body in the requested format. */
 export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
   const fmt = formatFor(i.apiVersion);
+  const links = i.links ?? [];
   const body: Record<string, unknown> = {
     schemaName: fmt === 13.2 ? i.schemaName.split('.') : i.schemaName,
     queryName: i.queryName,
@@ -319,7 +445,7 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
       root: 'rows',
       totalProperty: 'rowCount',
       ...(id !== undefined ? { id } : {}),
-      fields: i.columns.map((c) => fieldMeta(c, fmt, i.readOnlyTable)),
+      fields: [...(fmt === 13.2 ? [] : links.map((l) => linkFieldMeta(l.kind))), ...i.columns.map((c) => fieldMeta(c, fmt, i.readOnlyTable))],
       title: i.title ?? i.queryName,
       ...(i.description ? { description: i.description } : {}),
       importTemplates: [],
@@ -329,12 +455,13 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
       meta.sortInfoArray = i.sort;
     }
     body.metaData = meta;
-    if (fmt !== 13.2) body.columnModel = i.columns.map((c) => columnModelEntry(c, i.readOnlyTable));
+    if (fmt !== 13.2) body.columnModel = [...links.map((l) => linkColumnModelEntry(l.kind)), ...i.columns.map((c) => columnModelEntry(c, i.readOnlyTable))];
   }
   if (i.rows !== undefined) {
     const formatted = i.apiVersion >= 17.1;
     const display = fmt === 8.3 ? [] : (i.display ?? []);
-    const b = rowBuilder(i.columns, fmt, formatted, display);
+    const plain = rowBuilder(i.columns, fmt, formatted, display);
+    const b = links.length ? withLinks(plain, links, fmt) : plain;
     const stored = i.rows;
     // The rows from..to and where row `from` is among them.
     const range = (from: number, to: number): [unknown[][], number] => (Array.isArray(stored) ? [stored, from] : [stored.read(from, to), 0]);
@@ -346,7 +473,8 @@ export function queryResponse(i: QueryResponseInput): Record<string, unknown> {
       for (let k = 0; k < to - from; k++) out[k] = b(rows[at + k]!);
       return out;
     };
-    const pretty = prettyRowWriter(i.columns, fmt, formatted, display);
+    // Link cells are written by the builder (the text writer knows data columns only).
+    const pretty = links.length ? null : prettyRowWriter(i.columns, fmt, formatted, display);
     lazyArray(
       body,
       'rows',

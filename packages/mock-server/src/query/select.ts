@@ -7,14 +7,40 @@ import { prepare, type Catalog } from './catalog.js';
 import { notFound } from './errors.js';
 import { buildWhere } from './filters.js';
 import { READ_AS_WRITTEN_ABOVE } from '../json-body.js';
-import { parseApiVersion, queryResponse } from './format.js';
+import { parseApiVersion, queryResponse, type LinkColumn } from './format.js';
 import { KeyOrderRead } from './key-read.js';
 import { Lookups } from './lookups.js';
 import { bool, checkContainerFilter, one, pagingOf, rowCountOf, type ReadCache } from './read.js';
 import type { ApiResult, ColumnDef, ReadRequest } from './types.js';
 import { q } from './values.js';
 
-export function selectRows(catalog: Catalog, cache: ReadCache, { params, container, user }: ReadRequest): ApiResult {
+/** `/home/Sub Folder` → `/home/Sub%20Folder` (each segment encoded); the root is ''. */
+function containerUrlPath(container: string): string {
+  return container
+    .split('/')
+    .filter(Boolean)
+    .map((s) => `/${encodeURIComponent(s)}`)
+    .join('');
+}
+
+/**
+ * A list's details and update links (selectRows `includeDetailsColumn`, `includeUpdateColumn`),
+ * as LabKey's list module renders them in the new-style URLs it generates: the details link is
+ * the list's `ListTable` details URL (`list-details.view?name=<list>&pk=<key>`, by name since
+ * 22.3.4, issue 45265), the update link the default `query-updateQueryRow.view?schemaName=lists&query.queryName=<list>&<Key>=<key>`
+ * (lists set no update URL of their own). The update link needs Update on the table
+ * (`QueryView.canUpdate`).
+ */
+function listLinks(contextPath: string, container: string, listName: string, keyName: string, keyIndex: number, details: boolean, update: boolean): LinkColumn[] {
+  const base = `${contextPath}${containerUrlPath(container)}`;
+  const name = encodeURIComponent(listName);
+  const out: LinkColumn[] = [];
+  if (update) out.push({ kind: 'Update', prefix: `${base}/query-updateQueryRow.view?schemaName=lists&query.queryName=${name}&${encodeURIComponent(keyName)}=`, keyIndex });
+  if (details) out.push({ kind: 'Details', prefix: `${base}/list-details.view?name=${name}&pk=`, keyIndex });
+  return out;
+}
+
+export function selectRows(catalog: Catalog, cache: ReadCache, { params, container, user, canUpdate }: ReadRequest, contextPath = '/labkey'): ApiResult {
   const apiVersion = parseApiVersion(one(params, 'apiVersion'));
   const region = one(params, 'dataRegionName') || 'query';
   const schemaName = one(params, 'schemaName');
@@ -107,6 +133,15 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
         selectList.push(q((keyset ?? whole)!.name));
       }
     }
+    // Details and update links: lists only (their key in each row, selected or not).
+    let links: LinkColumn[] = [];
+    const wantDetails = bool(one(params, 'includeDetailsColumn'), false);
+    const wantUpdate = bool(one(params, 'includeUpdateColumn'), false) && canUpdate === true;
+    if (t.list && t.pk && (wantDetails || wantUpdate)) {
+      let keyIndex = columns.indexOf(t.pk);
+      if (keyIndex < 0) keyIndex = pkIndex >= 0 ? pkIndex : selectList.push(q(t.pk.name)) - 1;
+      links = listLinks(contextPath, container, t.queryName, t.pk.name, keyIndex, wantDetails, wantUpdate);
+    }
     const count = () =>
       cache.count(countKey, () => {
         const r = prepare(t, `SELECT COUNT(*) FROM ${from} ${where.sql}`).raw(true).get(...where.params) as [number];
@@ -153,6 +188,7 @@ export function selectRows(catalog: Catalog, cache: ReadCache, { params, contain
       sort: one(params, `${region}.sort`) !== undefined ? sort : [],
       messages,
       display,
+      links,
       ...(t.title ? { title: t.title } : {}),
       ...(t.description ? { description: t.description } : {}),
     });

@@ -107,6 +107,11 @@ export interface ReadRequest {
   params: Params;
   container: string;
   user: QueryUser;
+  /**
+   * Whether the user holds Update on the container's tables: selectRows' `~~Update~~` column is
+   * offered only then (`QueryView.canUpdate`). Default false.
+   */
+  canUpdate?: boolean;
 }
 
 /** A mutating call: the parsed JSON body. */
