@@ -13,6 +13,7 @@ export const UNAUTHORIZED_EXCEPTION = 'org.labkey.api.view.UnauthorizedException
 export const API_USAGE_EXCEPTION = 'org.labkey.api.action.ApiUsageException';
 export const ILLEGAL_ARGUMENT_EXCEPTION = 'java.lang.IllegalArgumentException';
 export const RUNTIME_EXCEPTION = 'java.lang.RuntimeException';
+export const ILLEGAL_STATE_EXCEPTION = 'java.lang.IllegalStateException';
 
 /** The exception class LabKey reports for a status when the thrower names none. */
 function defaultClass(status: number): string {

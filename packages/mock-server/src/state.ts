@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { cryptOf, hashPassword, newHex64, newSalt, safeEqual } from './crypto-util.js';
 import { decodeState, encodeState, type PersistedState } from './persist.js';
 import { generationFor, type Generation } from './generations.js';
+import type { SessionQueries } from './query/types.js';
 import type { KeyRecord, UserRecord } from './records.js';
 import type { ApiKeyRow, MockClock, MockState, MockUser, SiteSettings } from './types.js';
 
@@ -20,6 +21,8 @@ export interface Session {
   startedByKey?: string;
   /** The role the key that started it was restricted to (26.7), if any. */
   role?: string | null;
+  /** Queries executeSql saved here (`saveInSession=true`): they end with the session. */
+  queries?: SessionQueries;
 }
 
 export type KeyLookup =

@@ -1,13 +1,15 @@
 /**
  * getSchemas, getQueries and getQueryDetails: which schemas, tables and columns exist, as the
- * user sees them.
+ * user sees them. getQueries leaves out the queries saved in the session (GetQueriesAction skips
+ * temporary queries); getQueryDetails finds them.
  * @module
  */
+import { ActionError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { illegal, notFound } from './errors.js';
 import { fieldMeta, parseApiVersion } from './format.js';
 import { bool, one } from './read.js';
-import type { ApiResult, ColumnDef, ReadRequest } from './types.js';
+import type { ApiResult, ColumnDef, ReadRequest, SessionQuery } from './types.js';
 import { captionFor } from './values.js';
 
 /** getSchemas: the schema names (apiVersion < 9.3) or an object describing each. */
@@ -120,4 +122,32 @@ export function getQueryDetails(catalog: Catalog, req: ReadRequest): ApiResult {
   } finally {
     t.dispose();
   }
+}
+
+/**
+ * getQueryDetails on a query saved in the request's session (GetQueryDetailsAction over a
+ * temporary custom query): `isUserDefined` and `isTemporary` true, editable by those who may edit
+ * queries (the mock's site admins), the columns of its result. A query that no longer runs still
+ * answers 200, with its first error as `exception` in place of the columns.
+ */
+export async function getSessionQueryDetails(req: ReadRequest, sq: SessionQuery, columnsOf: () => Promise<ColumnDef[]>): Promise<ApiResult> {
+  const canEdit = req.user.isSiteAdmin;
+  const basics = {
+    schemaName: one(req.params, 'schemaName')!,
+    name: sq.name,
+    isUserDefined: true,
+    canEdit,
+    isMetadataOverrideable: canEdit,
+    isInherited: false,
+    isTemporary: true,
+  };
+  let columns: ColumnDef[];
+  try {
+    columns = await columnsOf();
+  } catch (e) {
+    if (e instanceof ActionError) return { status: 200, body: { ...basics, name: one(req.params, 'queryName')!, exception: e.message } };
+    throw e;
+  }
+  const fields = columns.map((c) => fieldMeta(c, 9.1, true));
+  return { status: 200, body: { ...basics, title: sq.name, columns: fields, defaultView: { columns: fields }, views: [] } };
 }

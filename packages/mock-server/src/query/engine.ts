@@ -7,16 +7,17 @@
  */
 import { errorResult } from '../errors.js';
 import { Catalog } from './catalog.js';
-import { getQueries, getQueryDetails, getSchemas } from './discovery.js';
-import { executeSql, type SqlEnv } from './execute-sql.js';
+import { getQueries, getQueryDetails, getSchemas, getSessionQueryDetails } from './discovery.js';
+import { executeSql, selectSessionQuery, sessionQueryColumns, type SqlEnv } from './execute-sql.js';
 import { SqlProcess } from './sql-process.js';
 import { moveRows } from './move.js';
 import { mutate, saveRows } from './mutation.js';
 import { loadLists, serializeLists } from './persistence.js';
-import { ReadCache } from './read.js';
+import { one, ReadCache } from './read.js';
 import { selectRows } from './select.js';
+import { findSessionQuery, SavedQueries } from './session-queries.js';
 import { truncateTable } from './truncate.js';
-import type { ApiResult, MoveRequest, QueryEngine, QueryEngineOptions, ReadRequest, VirtualTable, WriteRequest } from './types.js';
+import type { ApiResult, MoveRequest, QueryEngine, QueryEngineOptions, ReadRequest, SessionQuery, VirtualTable, WriteRequest } from './types.js';
 
 /** executeSql defaults: most rows returned for maxRows=-1, and the highest total counted. */
 const SQL_ROW_CAP = 5_000_000;
@@ -40,6 +41,8 @@ export interface EngineOptions extends QueryEngineOptions {
   sqlResultCapBytes?: number;
   /** executeSql: a statement whose runner process grows past this many resident bytes is stopped (Linux; default 1 GiB). */
   sqlMemoryCapBytes?: number;
+  /** saveInSession: most characters of SQL all sessions' saved queries hold (default 64 Mi); the oldest go first. */
+  savedSqlBudget?: number;
 }
 
 function guard(fn: () => ApiResult): ApiResult {
@@ -75,12 +78,25 @@ class Engine implements QueryEngine {
       rowCap: opts.sqlRowCap ?? SQL_ROW_CAP,
       countCap: opts.sqlCountCap ?? SQL_COUNT_CAP,
       resultCapBytes: opts.sqlResultCapBytes ?? SQL_RESULT_CAP_BYTES,
+      saved: new SavedQueries(opts.savedSqlBudget),
     };
     if ((opts.seed ?? 'demo') === 'demo') this.catalog.store.seedDemo(Math.max(0, Math.trunc(opts.generatedRows ?? 1000)), now());
   }
 
-  selectRows(req: ReadRequest): ApiResult {
+  selectRows(req: ReadRequest): ApiResult | Promise<ApiResult> {
+    const sq = this.sessionQuery(req, one(req.params, `${one(req.params, 'dataRegionName') || 'query'}.queryName`) || one(req.params, 'queryName'));
+    if (sq) return guardAsync(() => selectSessionQuery(this.sql, req, sq));
     return guard(() => selectRows(this.catalog, this.cache, req, this.contextPath));
+  }
+
+  /**
+   * The query `name` saved in the request's session for its container and schema, if any: such
+   * queries come before the schema's own tables (`QueryServiceImpl.getAllQueryDefs`).
+   */
+  private sessionQuery(req: ReadRequest, name: string | undefined): SessionQuery | undefined {
+    const schemaName = one(req.params, 'schemaName');
+    if (!req.session || !name || !schemaName || !this.catalog.schemaExists(schemaName)) return undefined;
+    return findSessionQuery(req.session, req.container, schemaName.trim(), name);
   }
 
   executeSql(req: ReadRequest): Promise<ApiResult> {
@@ -119,7 +135,9 @@ class Engine implements QueryEngine {
     return guard(() => getQueries(this.catalog, this.contextPath, req));
   }
 
-  getQueryDetails(req: ReadRequest): ApiResult {
+  getQueryDetails(req: ReadRequest): ApiResult | Promise<ApiResult> {
+    const sq = this.sessionQuery(req, one(req.params, 'queryName'));
+    if (sq) return guardAsync(() => getSessionQueryDetails(req, sq, () => sessionQueryColumns(this.sql, req, sq)));
     return guard(() => getQueryDetails(this.catalog, req));
   }
 

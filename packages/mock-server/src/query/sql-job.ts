@@ -5,11 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import { ActionError } from '../errors.js';
+import { buildWhere } from './filters.js';
 import { rowCountOf, type Paging } from './read.js';
 import { checkSelect, sqliteToParseError } from './sql.js';
 import { cachedPrepare } from './store.js';
-import type { QueryUser } from './types.js';
-import { q } from './values.js';
+import type { ColumnDef, Params, QueryUser } from './types.js';
+import { inferType, q, typeFromDeclared } from './values.js';
 
 /**
  * The database a statement runs on: the schema `schema` attached from an image of it (a SQLite
@@ -25,6 +26,19 @@ export interface JobTarget {
   image?: Uint8Array;
 }
 
+/**
+ * selectRows on a query saved in the session: the statement is the query's source, and the
+ * request's columns and URL filters apply to its result as to a table's columns.
+ */
+export interface SqlView {
+  /** The data region (`query`): filters are `<region>.<column>~<op>`. */
+  region: string;
+  /** `<region>.columns`, split and trimmed: unknown names are dropped; none means every column. */
+  columns: string[];
+  /** The request's `<region>.…~…` parameters (the filters). */
+  filters: Params;
+}
+
 /** What the mock sends the runner for one statement. */
 export interface SqlJob {
   id: number;
@@ -37,6 +51,8 @@ export interface SqlJob {
   bindError: { status: number; message: string; exceptionClass: string } | undefined;
   /** Raw `query.sort` values. */
   sort: string[];
+  /** Set for selectRows on a session query (columns and filters); executeSql has none. */
+  view?: SqlView;
   paging: Paging;
   includeTotal: boolean;
   /** The total count when the mock has it cached for this statement and data. */
@@ -60,6 +76,8 @@ export interface SqlRows {
   /** The total count, when it was computed for this answer (the mock caches it). */
   counted: number | undefined;
   sort: { field: string; direction: 'ASC' | 'DESC' }[];
+  /** Data-region messages (filters and sorts on columns the result lacks; views only). */
+  messages: string[];
 }
 
 /**
@@ -133,24 +151,68 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
     }
   };
   checkSelect(db, sql);
-  const inner = `SELECT * FROM (\n${sql}\n)`;
-  const base = prep(inner);
+  const source = `(\n${sql}\n)`;
+  let inner = `SELECT * FROM ${source}`;
+  let base = prep(inner);
   // Metadata only (maxRows=0) reads no rows, so nothing is bound and a bad or missing value goes unnoticed.
   if (job.bindError && !paging.metadataOnly) throw new ActionError(job.bindError.status, job.bindError.message, job.bindError.exceptionClass);
-  // Named values go first; better-sqlite3 binds the anonymous LIMIT/OFFSET after them.
+  // Named values go first; better-sqlite3 binds the anonymous values (filters, LIMIT/OFFSET) after them.
   const named = Object.keys(job.values).length ? [job.values] : [];
+  const messages: string[] = [];
+  let where = '';
+  let whereArgs: unknown[] = [];
+  // Every column of the result, by lower-case name (what sorts and filters resolve against).
+  const all = base.columns().map((c) => ({ name: c.name, declared: c.type }));
+  const byLower = new Map(all.map((c) => [c.name.toLowerCase(), c.name]));
+  if (job.view) {
+    const view = job.view;
+    // A column's type from its declaration; an expression's from its first value (only when a filter needs it).
+    const types = new Map<string, ColumnDef>();
+    const def = (name: string): ColumnDef => {
+      let d = types.get(name);
+      if (!d) {
+        const declared = typeFromDeclared(all.find((c) => c.name === name)!.declared ?? null);
+        // Metadata only binds nothing (a missing PARAMETERS value must not fail it): no sample, text.
+        const sample = (): unknown[][] =>
+          paging.metadataOnly ? [] : run(() => prep(`SELECT ${q(name)} FROM ${source} WHERE ${q(name)} IS NOT NULL LIMIT 1`).raw(true).all(...named) as unknown[][]);
+        d = { name, type: declared ?? inferType(sample().map((r) => r[0])) };
+        types.set(name, d);
+      }
+      return d;
+    };
+    const resolve = (n: string): ColumnDef | undefined => {
+      const name = byLower.get(n.trim().toLowerCase());
+      return name === undefined ? undefined : def(name);
+    };
+    const picked: string[] = [];
+    for (const n of view.columns) {
+      const names = n === '*' ? all.map((c) => c.name) : [byLower.get(n.toLowerCase())].filter((x): x is string => x !== undefined);
+      for (const name of names) if (!picked.includes(name)) picked.push(name);
+    }
+    // `q` (search every column) needs no types: a LIKE matches text whatever the column holds.
+    const w = buildWhere(view.filters, view.region, resolve, all.map((c) => ({ name: c.name, type: 'string' })));
+    messages.push(...w.messages);
+    where = w.sql ? ` ${w.sql}` : '';
+    whereArgs = w.params;
+    inner = `SELECT ${(picked.length ? picked : all.map((c) => c.name)).map(q).join(', ')} FROM ${source}${where}`;
+    base = prep(inner);
+  }
   const names = base.columns().map((c) => c.name);
   const declared = base.columns().map((c) => c.type);
 
-  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
   const sort: { field: string; direction: 'ASC' | 'DESC' }[] = [];
   for (const raw of job.sort.flatMap((v) => v.split(','))) {
     let s = raw.trim();
     if (!s) continue;
     let dir: 'ASC' | 'DESC' = 'ASC';
     if (s.startsWith('-')) (dir = 'DESC'), (s = s.slice(1));
+    else if (job.view && s.startsWith('+')) s = s.slice(1);
     const n = byLower.get(s.toLowerCase());
-    if (n && !sort.some((x) => x.field === n)) sort.push({ field: n, direction: dir });
+    if (!n) {
+      if (job.view) messages.push(`Ignoring filter/sort on column '${s}' because it does not exist.`);
+      continue;
+    }
+    if (!sort.some((x) => x.field === n)) sort.push({ field: n, direction: dir });
   }
   const orderBy = sort.length ? ` ORDER BY ${sort.map((s) => `${q(s.field)} ${s.direction}`).join(', ')}` : '';
 
@@ -159,7 +221,7 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   if (!paging.metadataOnly) {
     const stmt = prep(`${inner}${orderBy} LIMIT ? OFFSET ?`).raw(true);
     // Caller SQL may never end (a recursive CTE): "all rows" stops at a cap instead of hanging.
-    ({ tail: rows, total } = run(() => collectRows(stmt.iterate(...named, paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes, emit)));
+    ({ tail: rows, total } = run(() => collectRows(stmt.iterate(...named, ...whereArgs, paging.limit ?? job.rowCap + 1, paging.offset) as IterableIterator<unknown[]>, job.resultCapBytes, emit)));
     if (paging.limit === null && total > job.rowCap) {
       throw new ActionError(500, `The query returned more than ${job.rowCap} rows; use maxRows and offset to page through it.`, 'java.lang.IllegalStateException');
     }
@@ -167,8 +229,8 @@ export function runJob(db: Database.Database, stmts: Map<string, Database.Statem
   let counted: number | undefined;
   const rowCount = rowCountOf(paging, total, job.includeTotal, () => {
     if (job.knownCount !== undefined) return job.knownCount;
-    counted = run(() => (prep(`SELECT COUNT(*) FROM (SELECT 1 FROM (\n${sql}\n) LIMIT ${job.countCap})`).raw(true).get(...named) as [number])[0]);
+    counted = run(() => (prep(`SELECT COUNT(*) FROM (SELECT 1 FROM ${source}${where} LIMIT ${job.countCap})`).raw(true).get(...named, ...whereArgs) as [number])[0]);
     return counted;
   });
-  return { names, declared, rows, rowCount, counted, sort };
+  return { names, declared, rows, rowCount, counted, sort, messages };
 }

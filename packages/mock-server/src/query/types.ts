@@ -102,11 +102,34 @@ export interface QueryEngineOptions {
   seed?: 'demo' | 'empty';
 }
 
+/**
+ * A query executeSql saved in an HTTP session (`saveInSession=true`): LabKey's
+ * `QueryServiceImpl.saveSessionQuery` names it `<schemaName as sent>_temp_<n>` and keeps its SQL.
+ */
+export interface SessionQuery {
+  name: string;
+  /** The SQL as executeSql ran it (trimmed, WAF-decoded where the generation decodes). */
+  sql: string;
+}
+
+/**
+ * The queries saved in one HTTP session, by container and schema (LabKey keeps them in the
+ * session attribute `LABKEY.PERSISTED_TEMP_QUERIES`, keyed by container and schema key): they
+ * live as long as the session and no other session sees them.
+ */
+export type SessionQueries = Map<string, SessionQuery[]>;
+
 /** A read call: the router's merged parameters, the container path (e.g. `/home`) and the user. */
 export interface ReadRequest {
   params: Params;
   container: string;
   user: QueryUser;
+  /**
+   * The saved queries of the HTTP session the request runs in (JSESSIONID or a session key);
+   * undefined without one. executeSql with `saveInSession=true` adds to it; selectRows and
+   * getQueryDetails read from it.
+   */
+  session?: SessionQueries;
   /**
    * Whether the user holds Update on the container's tables: selectRows' `~~Update~~` column is
    * offered only then (`QueryView.canUpdate`). Default false.
@@ -132,8 +155,11 @@ export interface MoveRequest extends WriteRequest {
 
 /** The query engine of the mock server: lists in SQLite plus registered virtual tables. */
 export interface QueryEngine {
-  /** `query-selectRows.api` / `query-getQuery.api` (one table, filtered, sorted and paged). */
-  selectRows(req: ReadRequest): ApiResult;
+  /**
+   * `query-selectRows.api` / `query-getQuery.api` (one table, filtered, sorted and paged). A query
+   * saved in the request's session runs in the SQL runner, so that answer is a promise.
+   */
+  selectRows(req: ReadRequest): ApiResult | Promise<ApiResult>;
   /** `query-executeSql.api`, run in the SQL runner process (see sql-process.ts). */
   executeSql(req: ReadRequest): Promise<ApiResult>;
   /** `query-insertRows.api`. */
@@ -155,8 +181,8 @@ export interface QueryEngine {
   getSchemas(req: ReadRequest): ApiResult;
   /** `query-getQueries.api`. */
   getQueries(req: ReadRequest): ApiResult;
-  /** `query-getQueryDetails.api`: one table's columns and their field metadata. */
-  getQueryDetails(req: ReadRequest): ApiResult;
+  /** `query-getQueryDetails.api`: one table's columns and their field metadata (a session query's: a promise). */
+  getQueryDetails(req: ReadRequest): ApiResult | Promise<ApiResult>;
   /** Expose a table kept elsewhere (e.g. `core.Users`) to all query calls, in every container. */
   registerVirtualTable(schemaName: string, queryName: string, provider: VirtualTable): void;
   /** Lists (definitions and rows) as plain JSON, for `--data` persistence. */

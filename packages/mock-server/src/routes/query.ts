@@ -162,8 +162,15 @@ export function queryRoutes(getEngine: () => QueryEngine | undefined, { wafSql, 
       const h = ctx.req.headers['labkey-apiversion'];
       if (typeof h === 'string' && h !== '') params.apiVersion = [h];
     }
-    const { user, role } = ctx.principal;
-    return { params, container: ctx.container.path, user: queryUserOf(ctx.principal), canUpdate: hasPerm(user, ctx.container, 'update', role) };
+    const { session, user, role } = ctx.principal;
+    return {
+      params,
+      container: ctx.container.path,
+      user: queryUserOf(ctx.principal),
+      // The session's saved queries (executeSql saveInSession=true), kept on the session itself.
+      ...(session ? { session: (session.queries ??= new Map()) } : {}),
+      canUpdate: hasPerm(user, ctx.container, 'update', role),
+    };
   };
   const write = (name: string, aliases: string[], perms: Perm[], call: (e: QueryEngine, ctx: ActionContext, body: Record<string, unknown>) => ApiResult): RouteDef => ({
     name,
