@@ -107,6 +107,7 @@ export { KeychainError, isKeychainFailure } from './credentials/keychain/keychai
 export type { KeychainFailureKind } from './credentials/keychain/keychain-error.js';
 export type { ShadowedCredential } from './credentials/types.js';
 export { analyzeKeyShape, legacyKeyPrefix, stripLegacyPrefix, looksLikeKey, keysInArgs, LEGACY_KEY_PREFIXES } from './credentials/key-shape.js';
+export { normalizeApiKey } from './credentials/normalize-key.js';
 export type { KeyShape, LegacyKeyPrefix } from './credentials/key-shape.js';
 export { describeSource } from './auth/diagnose-rejection.js';
 export { maskKey } from './redact/mask.js';

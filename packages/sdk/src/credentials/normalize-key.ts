@@ -8,7 +8,9 @@ const HEADER_PREFIX = /^(?:authorization\s*:\s*)?(?:bearer(?:\s+|$)|apikey\s*:\s
 /**
  * Normalises a key once, where it enters the SDK: trims surrounding whitespace (a trailing newline
  * from `echo` or a copied line is the usual culprit) and strips a pasted header-style prefix.
- * Returns `undefined` when nothing is left.
+ * Returns `undefined` when nothing is left. Every source of a key goes through it (the option,
+ * the environment, the keychain, the netrc), and so does `lk auth login` with what it was given.
+ * @public
  */
 export function normalizeApiKey(input: Secret | string): Secret | undefined {
   const raw = isSecret(input) ? input.reveal() : input;

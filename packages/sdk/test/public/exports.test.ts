@@ -20,7 +20,7 @@ const EXPECTED = [
   'isSecret', 'isServerError', 'isTimeoutError', 'isTooManyRedirectsError', 'isValidationError',
   'isWrongContextPathError', 'keychainAccountFor', 'legacyKeyPrefix', 'locateNetrc',
   'looksLikeKey', 'maskKey', 'memoize', 'moveNetrcEntryBeforeDefaultText', 'netrcHostKey',
-  'netrcHostname', 'netrcMachineShape', 'netrcWritePath', 'normalizeServerUrl', 'otherContextPath', 'parseFilter', 'parseNetrc',
+  'netrcHostname', 'netrcMachineShape', 'netrcWritePath', 'normalizeApiKey', 'normalizeServerUrl', 'otherContextPath', 'parseFilter', 'parseNetrc',
   'readNetrc', 'readNetrcFile', 'removeNetrcEntry', 'removeNetrcEntryText', 'renameNetrcMachineText',
   'serverOrigin', 'setDebugSink', 'setNetrcEntry', 'setNetrcEntryText', 'stripLegacyPrefix',
   'updateNetrcFile', 'wafEncode',

@@ -76,6 +76,16 @@ describe('lk auth login', () => {
       expect(JSON.stringify(config)).not.toContain(key);
     });
 
+    it.each(['Bearer ', 'Authorization: Bearer ', 'apikey: ', 'apikey '])('a key pasted with a header prefix (%j) is stored bare, as LABKEY_API_KEY reads it', async (prefix) => {
+      const { key } = server.state.issueApiKey('alice@lk.test');
+      deps = await createTestDeps({ stdin: `${prefix}${key}\n` });
+      await runLogin({ server: server.url, withToken: true }, deps);
+      const text = readFileSync(netrc(), 'utf8');
+      expect(text).toContain(`password ${key}\n`);
+      expect(text).not.toMatch(/bearer|authorization|apikey:|apikey [0-9a-f]/i);
+      expect(deps.io.stderr()).toContain(`✓ Logged in to ${server.url} as alice@lk.test`);
+    });
+
     it('only ~/_netrc: the key goes there, and one line names the clients that do not read it', async () => {
       const { key } = server.state.issueApiKey('alice@lk.test');
       deps = await createTestDeps({ stdin: `${key}\n` });

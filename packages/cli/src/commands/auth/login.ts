@@ -113,7 +113,9 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<LoginRes
     const named = server.from === '--server' ? ` --server ${server.url}` : '';
     throw usageError('No key to read: stdin is not a terminal, and --with-token was not given.', `Pipe the key in: \`lk auth login${named} --with-token < key.txt\`.`);
   }
-  let key = raw.trim();
+  // As every other source of a key is read (the SDK's rule): trimmed, and a pasted header prefix
+  // (`Bearer `, `apikey: `, `Authorization: Bearer `) dropped, so what works in LABKEY_API_KEY works here.
+  let key = sdk.normalizeApiKey(raw)?.reveal() ?? '';
   if (key === '') throw usageError('The key is empty.', opts.withToken ? 'Pipe the key itself into `lk auth login --with-token`.' : 'Paste the key LabKey showed you.');
   // A key that cannot be sent is the key's problem (exit 4), as when the server rejects a quoted one.
   const shape = sdk.analyzeKeyShape(key);
