@@ -7,9 +7,11 @@
 // link), which is most of lk's start-up: measured with `pnpm bench cli-startup`, see the README.
 // undici (about 1 MB, only needed once a request is sent) is bundled on its own into
 // dist/undici.cjs and required on first use, so `lk --help` and `lk auth token` never parse it.
-// The typed export libraries (apache-arrow, hyparquet-writer; ~500 kB, used only by
-// `--format arrow|parquet`) are bundled apart the same way, into dist/arrow.cjs and
-// dist/parquet.cjs, and required when an export of that format starts.
+// The typed export libraries (apache-arrow, parquet-wasm with its 4.9 MB WebAssembly, and hyparquet
+// for reading a written parquet file's footer back; used only by
+// `--format arrow|parquet`) are bundled apart the same way, into dist/arrow.cjs, dist/parquet.cjs
+// (with dist/parquet_wasm_bg.wasm beside it) and dist/hyparquet.cjs, and required when an export of
+// that format starts.
 // @napi-rs/keyring stays a normal dependency (a native module, resolved at run time).
 // Runs after `tsc -b` (pnpm build, pnpm test and pnpm bench run it).
 import { build } from 'esbuild';
@@ -43,7 +45,7 @@ const lazyUndici = {
   },
 };
 
-// `import('apache-arrow')` / `import('hyparquet-writer')` in the CLI: a lazy require of a file of its own.
+// `import('apache-arrow')` / `import('parquet-wasm')` / `import('hyparquet')` in the CLI: a lazy require of a file of its own.
 const LAZY_EXPORTS = { 'apache-arrow': './arrow.cjs', 'parquet-wasm': './parquet.cjs', hyparquet: './hyparquet.cjs' };
 const lazyExports = {
   name: 'lazy-exports',
