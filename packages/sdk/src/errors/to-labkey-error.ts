@@ -102,6 +102,34 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
 }
 
 /**
+ * Parameters the SDK adds to every query request for its own reading of the answer (the compact
+ * format, paging, the total on the first page): left out of the URL an error names, which would
+ * otherwise open with 200 characters of lk's mechanics before the server's words. The error's
+ * `request.url` keeps them.
+ */
+const MECHANICS = new Set(['respFormat', 'query.maxRows', 'query.offset', 'includeTotalCount']);
+
+/** `url` as an error message names it: without {@link MECHANICS} in its query string. */
+function shownUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const kept = url
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => {
+      const eq = pair.indexOf('=');
+      let name = eq < 0 ? pair : pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // not percent-encoded as expected: kept as it is
+      }
+      return !MECHANICS.has(name);
+    });
+  return kept.length ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
+}
+
+/**
  * The detail of an error about one request, `METHOD URL<sep><problem><end>`, and the problem alone
  * (HttpError.problem), for callers that name the request themselves.
  */
@@ -215,7 +243,7 @@ export async function toLabKeyError(response: ResponseLike, request: RedactedReq
   const exceptionClass = typeof json?.exceptionClass === 'string' ? json.exceptionClass : undefined;
   const status = res.status;
   const base = { status, request, ...(exception !== undefined ? { serverException: exception } : {}), ...(exceptionClass !== undefined ? { exceptionClass } : {}) };
-  const what = `${request.method} ${request.url}`;
+  const what = `${request.method} ${shownUrl(request.url)}`;
   const keySent = auth.credential !== undefined && auth.credentialSent;
 
   if (status === 404) {

@@ -63,6 +63,17 @@ test('404 JSON for an unknown container → NotFoundError (container)', async ()
   expect(e.detail).toBe(`${e.request.method} ${e.request.url}: ${e.problem}`);
 });
 
+test("an error names the request without the SDK's own query parameters (format, paging, total); its request keeps them", async () => {
+  const c = clientFor(server, { apiKey: aliceKey });
+  const e = await rejection(c.selectRows({ schemaName: 'lists', queryName: 'Nope', maxRows: 10 }));
+  expect(isNotFoundError(e)).toBe(true);
+  expect(e.request.url).toMatch(/respFormat=json_compact/);
+  expect(e.request.url).toMatch(/query\.maxRows=10/);
+  const shown = e.detail.slice(0, e.detail.indexOf(': '));
+  expect(shown).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/labkey\/home\/query-selectRows\.api\?schemaName=lists&query\.queryName=Nope$/);
+  expect(e.message).not.toMatch(/respFormat|maxRows|offset|includeTotalCount/);
+});
+
 test('base URL with /labkey against a root-context server → NotFound container, hint names the context path', async () => {
   const root = await startMockServer({ contextPath: '' });
   try {
