@@ -1,15 +1,11 @@
 import { startMockServer, type MockServer } from '@lk/mock-server';
 import { ErrorCodes, isApiKeyRejectedError, isNoCredentialsError } from '@lk/sdk';
-import { clientFor, logFor, rejection } from './helpers.js';
+import { clientFor, logFor, mockWithAlice, rejection } from './helpers.js';
 
 let server: MockServer;
 let key: string;
 
-beforeAll(async () => {
-  server = await startMockServer();
-  key = server.state.issueApiKey('alice@lk.test', { description: 'test' }).key;
-});
-afterAll(() => server.close());
+mockWithAlice((s, k) => ((server = s), (key = k)), { description: 'test' });
 
 describe('each credential form arrives as sent', () => {
   test.each([

@@ -1,17 +1,13 @@
 // CSRF: the token is fetched once (login-whoAmI.api) before the first mutating POST, sent as the
 // X-LABKEY-CSRF header with its cookie, and refreshed once after a CSRF 401.
 import { request as httpRequest } from 'node:http';
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import type { MockServer } from '@lk/mock-server';
 import { ErrorCodes, isCsrfError } from '@lk/sdk';
-import { clientFor, logFor, rawServer, rejection, type RawServer } from './helpers.js';
+import { clientFor, logFor, mockWithAlice, rawServer, rejection, type RawServer } from './helpers.js';
 
 let server: MockServer;
 let key: string;
-beforeAll(async () => {
-  server = await startMockServer();
-  key = server.state.issueApiKey('alice@lk.test').key;
-});
-afterAll(() => server.close());
+mockWithAlice((s, k) => ((server = s), (key = k)));
 
 /** A pass-through proxy to the mock that can drop the Cookie header of chosen requests. */
 async function cookieDroppingProxy(drop: (method: string, url: string, n: number) => boolean): Promise<RawServer> {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type ClientOptions, type LabKeyClient } from '@lk/sdk';
-import type { MockServer } from '@lk/mock-server';
+import { startMockServer, type MockServer } from '@lk/mock-server';
 
 /** A temporary home folder (no netrc, nothing) removed by `cleanup`. */
 export function tempHome(): { dir: string; cleanup(): void } {
@@ -131,4 +131,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * The mock server of a test file and a key of alice's on it: started before the file's tests and
+ * closed after them; `set` is given both once the server is up.
+ */
+export function mockWithAlice(set: (server: MockServer, aliceKey: string) => void, key: { description?: string } = {}): void {
+  let server: MockServer | undefined;
+  beforeAll(async () => {
+    server = await startMockServer();
+    set(server, server.state.issueApiKey('alice@lk.test', key).key);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 }

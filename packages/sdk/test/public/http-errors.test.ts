@@ -15,19 +15,13 @@ import {
   isValidationError,
   isWrongContextPathError,
 } from '@lk/sdk';
-import { clientFor, rawServers, rejection, sendJson } from './helpers.js';
+import { clientFor, mockWithAlice, rawServers, rejection, sendJson } from './helpers.js';
 
 let server: MockServer;
 let aliceKey: string;
 const raw = rawServers();
 
-beforeAll(async () => {
-  server = await startMockServer();
-  aliceKey = server.state.issueApiKey('alice@lk.test').key;
-});
-afterAll(async () => {
-  await server.close();
-});
+mockWithAlice((s, k) => ((server = s), (aliceKey = k)));
 
 function expectShape(e: any, code: string, status: number | undefined) {
   expect(isHttpError(e)).toBe(true);

@@ -2,21 +2,15 @@
 // many chunks, 1xx answers before the real one, the size cap from Content-Length, redirect bodies
 // dropped (a long one without reading it all: its connection is closed), and the caller's signal or the overall deadline
 // stopping a request before it is sent, mid-body, or during a retry's backoff.
-import { startMockServer, type MockServer } from '@lk/mock-server';
+import type { MockServer } from '@lk/mock-server';
 import { ErrorCodes, isAbortedError, isTimeoutError } from '@lk/sdk';
-import { clientFor, rawServers, rejection, sendJson } from './helpers.js';
+import { clientFor, mockWithAlice, rawServers, rejection, sendJson } from './helpers.js';
 
 let server: MockServer;
 let aliceKey: string;
 const raw = rawServers();
 
-beforeAll(async () => {
-  server = await startMockServer();
-  aliceKey = server.state.issueApiKey('alice@lk.test').key;
-});
-afterAll(async () => {
-  await server.close();
-});
+mockWithAlice((s, k) => ((server = s), (aliceKey = k)));
 
 const action = { controller: 'test', action: 'answer', container: '/' } as const;
 
