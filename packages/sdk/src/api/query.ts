@@ -1,4 +1,5 @@
 import type { Core } from '../request.js';
+import { SDK_URL_PARAMS } from './sdk-params.js';
 import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, type Filter } from './filter.js';
 import { normalizeQueryResponse, normalizeRows, queryFields } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, RawRowsPage, SelectRowsOptions } from './types.js';
@@ -56,18 +57,18 @@ function selectParams(o: SelectRowsOptions): Params {
   if (o.filters !== undefined && !Array.isArray(o.filters)) {
     throw new InvalidArgumentError('selectRows filters must be an array.', { hint: "e.g. filters: [Filter.gt('Age', 30)] or filters: ['Age~gt=30']" });
   }
-  const p: Params = { schemaName: o.schemaName, 'query.queryName': o.queryName, respFormat: COMPACT };
+  const p: Params = { schemaName: o.schemaName, 'query.queryName': o.queryName, [SDK_URL_PARAMS.respFormat]: COMPACT };
   if (o.viewName !== undefined) p['query.viewName'] = o.viewName;
   const cols = columnsParam(o.columns);
   if (cols !== undefined) p['query.columns'] = cols;
   const sort = sortParam(o.sort);
   if (sort !== undefined) p['query.sort'] = sort;
   if (o.maxRows !== undefined) {
-    p['query.maxRows'] = o.maxRows;
+    p[SDK_URL_PARAMS.maxRows] = o.maxRows;
     if (o.maxRows < 0) p['query.showRows'] = 'all';
   }
-  if (o.offset !== undefined) p['query.offset'] = o.offset;
-  if (o.includeTotalCount !== undefined) p.includeTotalCount = o.includeTotalCount;
+  if (o.offset !== undefined) p[SDK_URL_PARAMS.offset] = o.offset;
+  if (o.includeTotalCount !== undefined) p[SDK_URL_PARAMS.includeTotalCount] = o.includeTotalCount;
   if (o.containerFilter !== undefined) p.containerFilter = o.containerFilter;
   if (o.apiVersion !== undefined) p.apiVersion = o.apiVersion;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) p[`query.param.${k}`] = v;
@@ -266,7 +267,7 @@ async function executeSqlAs(core: Core, defaultContainer: string, o: ExecuteSqlO
   if (o.includeTotalCount !== undefined) body.includeTotalCount = o.includeTotalCount;
   if (o.containerFilter !== undefined) body.containerFilter = o.containerFilter;
   if (o.apiVersion !== undefined) body.apiVersion = o.apiVersion;
-  const params: Params = { respFormat: COMPACT };
+  const params: Params = { [SDK_URL_PARAMS.respFormat]: COMPACT };
   const sort = sortParam(o.sort);
   if (sort !== undefined) params['query.sort'] = sort;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) params[`query.param.${k}`] = v;

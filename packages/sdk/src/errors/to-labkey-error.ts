@@ -9,6 +9,7 @@ import { ApiKeyRejectedError } from './api-key-rejected-error.js';
 import { scrubKey } from '../redact/scrub.js';
 import { NoCredentialsError } from './credential-errors.js';
 import { KNOWN_ACTIONS } from '../api/known-actions.js';
+import { SDK_URL_PARAM_NAMES } from '../api/sdk-params.js';
 import { describeKeyRole } from '../api/key-roles.js';
 import { closestNames, didYouMean } from '../api/suggest.js';
 import type { LabKeyError, RedactedRequest } from './labkey-error.js';
@@ -101,15 +102,7 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   }
 }
 
-/**
- * Parameters the SDK adds to every query request for its own reading of the answer (the compact
- * format, paging, the total on the first page): left out of the URL an error names, which would
- * otherwise open with 200 characters of lk's mechanics before the server's words. The error's
- * `request.url` keeps them.
- */
-const MECHANICS = new Set(['respFormat', 'query.maxRows', 'query.offset', 'includeTotalCount']);
-
-/** `url` as an error message names it: without {@link MECHANICS} in its query string. */
+/** `url` as an error message names it: without the SDK's own parameters (api/sdk-params.ts) in its query string; the error's `request.url` keeps them. */
 function shownUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
@@ -124,7 +117,7 @@ function shownUrl(url: string): string {
       } catch {
         // not percent-encoded as expected: kept as it is
       }
-      return !MECHANICS.has(name);
+      return !SDK_URL_PARAM_NAMES.has(name);
     });
   return kept.length ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
 }
