@@ -26,16 +26,8 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function openAtomicFile(target: string): AtomicFile {
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-  } catch (e) {
-    throw new CliError('LK_OUTPUT', `Cannot write ${target}: ${(e as Error).message}.`, {
-      hint: 'Give --output a file in a folder that exists and that you may write to.',
-      cause: e,
-    });
-  }
-  let open = true;
+  let fd = -1;
+  let open = false;
   const close = () => {
     if (open) closeSync(fd);
     open = false;
@@ -69,8 +61,20 @@ export function openAtomicFile(target: string): AtomicFile {
     for (const sig of SIGNALS) process.off(sig, onSignal);
     process.off('exit', stopped);
   };
+  // Watched before the temp file exists: a signal between its creation and the watch would end lk
+  // with the temp file left behind (seen under load, where kill came right after the file appeared).
   for (const sig of SIGNALS) process.on(sig, onSignal);
   process.on('exit', stopped);
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    open = true;
+  } catch (e) {
+    unwatch();
+    throw new CliError('LK_OUTPUT', `Cannot write ${target}: ${(e as Error).message}.`, {
+      hint: 'Give --output a file in a folder that exists and that you may write to.',
+      cause: e,
+    });
+  }
   return {
     tmp,
     fd,
