@@ -1,76 +1,32 @@
 /**
  * Interop tier: the netrc files lk writes, read by the REAL readers of LabKey's other clients.
  *
- * For each pre-existing layout in CORPUS: run the built `lk auth login --with-token` against the
- * real mock server, then read the file with
+ * For each pre-existing layout in CORPUS (netrc-corpus.ts): run the built `lk auth login
+ * --with-token` against the real mock server, then read the file with
  * - python3's `netrc` module and requests' `get_netrc_auth`, plus a real `requests.get` of
  *   whoAmI (what LabKey's Python client does), with every python3 here that has requests
  *   (Debian's /usr/bin/python3 with python3-requests, and `python3` on PATH when it is another);
- * - curl `--netrc` (what Rlabkey's libcurl does: `$HOME/.netrc`) making a real request to whoAmI,
- *   and curl's trace of the Authorization header it sends for every other machine in the file;
+ * - curl `--netrc` (libcurl, `$HOME/.netrc`) making a real request to whoAmI, and curl's trace of
+ *   the Authorization header it sends for every other machine in the file;
  * - lk's own parser.
  * Every other entry must read back as it did before, in each reader. Then the same after
  * `lk doctor --fix`, and after `lk auth logout` (the server's host then reads as any unknown host
  * does). Where a real reader cannot read a layout at all (Python and a `port` token on another
  * entry; curl and a `_netrc` or `NETRC` file), the test asserts what that reader really does.
  * Every case also checks lk's reader models (netrcReadersView) against what the real readers did.
+ * R (Rlabkey's httr and libcurl) reads the same layouts in r-netrc.interop.test.ts.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { netrcReadersView, parseNetrc, type NetrcReadersFiles } from '@lk/sdk';
+import { netrcReadersView, parseNetrc } from '@lk/sdk';
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome, type TempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
+import { CORPUS, DOCTOR, H, UNKNOWN, emailOf, envFile, envOf, lkFile, place, readersFiles, run, type Case } from './netrc-corpus.js';
 
 expectNoLeaks();
 jest.setTimeout(240_000);
-
-const H = '127.0.0.1';
-const OLD = trackSecret('b'.repeat(64), 'stale key');
-const UNKNOWN = 'nothere.example';
-
-interface Case {
-  name: string;
-  /** ~/.netrc before login (undefined: no such file). `H` stands for the server's host. */
-  dot?: string;
-  /** ~/_netrc before login. */
-  underscore?: string;
-  /** A file elsewhere that NETRC names. */
-  netrcEnv?: string;
-  /** Python rejects the whole file (a `port` token on an entry that is not lk's): before and after. */
-  pythonRejects?: boolean;
-  /** Python rejects the file before login only (a macdef with no empty line after it, which lk closes). */
-  pythonRejectsBefore?: boolean;
-  /** `lk doctor --fix` moves other entries above `default`, where curl reads them. */
-  fixMovesAboveDefault?: boolean;
-}
-
-const OTHERS = 'machine git.example.org login me password lk_test_git_pw\nmachine files.example.org\n  login u2\n  password "p q"\n';
-const CORPUS: Case[] = [
-  { name: 'none' },
-  { name: 'empty', dot: '' },
-  { name: 'other hosts', dot: OTHERS },
-  { name: 'comments', dot: '# my machines\nmachine git.example.org login me password pw1 # the git box\n\n# machine old.example.org login x password gone\n' },
-  { name: 'default before', dot: 'default login anonymous password guest\nmachine git.example.org login me password pw1\n', fixMovesAboveDefault: true },
-  { name: 'default after', dot: 'machine git.example.org login me password pw1\ndefault login anonymous password guest\n' },
-  { name: 'CRLF with final newline', dot: 'machine git.example.org\r\nlogin me\r\npassword pw1\r\n' },
-  { name: 'CRLF without final newline', dot: 'machine git.example.org\r\nlogin me\r\npassword pw1' },
-  { name: 'quoted values', dot: 'machine git.example.org login "me" password "with space"\n' },
-  { name: 'stale key, one line', dot: `machine H login apikey password ${OLD}\nmachine git.example.org login me password pw1\n` },
-  { name: 'stale key, several lines', dot: `machine git.example.org login me password pw1\n\nmachine H\n    login apikey\n    password ${OLD}\n` },
-  { name: 'email login with account', dot: 'machine H login alice@lk.test password hunter2 account lab1\nmachine git.example.org login me password pw1 account acct\n' },
-  { name: 'duplicates', dot: `machine H login apikey password ${OLD}\nmachine git.example.org login me password pw1\nmachine H login apikey password ${'c'.repeat(64)}\n` },
-  { name: 'macdef at the end', dot: 'machine git.example.org login me password pw1\nmacdef init\ncd /pub\nbinary\n', pythonRejectsBefore: true },
-  { name: 'tabs', dot: 'machine\tgit.example.org\tlogin\tme\tpassword\tpw1\n' },
-  { name: 'no final newline', dot: 'machine git.example.org login me password pw1' },
-  { name: '# in a password', dot: 'machine git.example.org login me password ab#cd\n' },
-  { name: 'port on another entry', dot: 'machine git.example.org login me password pw1 port 22\n', pythonRejects: true },
-  { name: 'password before login', dot: `machine H password ${OLD} login apikey\nmachine git.example.org login me password pw1\n` },
-  { name: '_netrc only', underscore: 'machine git.example.org login me password pw1\n' },
-  { name: 'NETRC elsewhere', netrcEnv: 'machine git.example.org login me password pw1\n', dot: 'machine files.example.org login u2 password pw2\n' },
-  { name: 'commented-out entry for the server', dot: `# machine H login apikey password ${OLD}\nmachine git.example.org login me password pw1\n` },
-];
 
 // ── the real readers ──────────────────────────────────────────────────────────
 
@@ -93,28 +49,11 @@ interface Reading {
   curlFile: { email: string | undefined };
 }
 
-// Asynchronous: the mock server answers from this very process.
-function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 async function curl(args: string[], env: Record<string, string>): Promise<{ body: string; auth: string | undefined }> {
   const r = await run('curl', ['-s', '-v', '--max-time', '20', ...args], env);
   const m = /^> Authorization: Basic ([A-Za-z0-9+/=]+)\r?$/m.exec(r.stderr);
   return { body: r.stdout, auth: m ? Buffer.from(m[1]!, 'base64').toString('utf8') : undefined };
 }
-
-const emailOf = (body: string): string | undefined => {
-  try {
-    return (JSON.parse(body) as { email?: string }).email;
-  } catch {
-    return undefined;
-  }
-};
 
 describe('netrc interop: lk auth login, doctor --fix, logout, read by the real readers', () => {
   const mock = withMockServer();
@@ -127,24 +66,6 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
 
   const port = () => Number(new URL(mock.url).port);
   const whoamiUrl = () => `${mock.url}/login-whoAmI.api`;
-
-  function place(home: TempHome, text: string | undefined, where: 'dot' | 'underscore' | 'env'): void {
-    if (text === undefined) return;
-    const t = text.replace(/\bH\b/g, H);
-    const path = where === 'dot' ? home.netrcPath : where === 'underscore' ? join(home.dir, '_netrc') : envFile(home);
-    if (where === 'env') mkdirSync(join(home.dir, 'elsewhere'), { recursive: true });
-    writeFileSync(path, t, { mode: 0o600 });
-  }
-  const envFile = (home: TempHome) => join(home.dir, 'elsewhere', 'netrc');
-  const envOf = (c: Case, home: TempHome): Record<string, string> => ({
-    HOME: home.dir,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    ...(c.netrcEnv !== undefined ? { NETRC: envFile(home) } : {}),
-  });
-  /** The file lk reads and writes: NETRC, else ~/.netrc, else ~/_netrc (else ~/.netrc, created). */
-  const lkFile = (c: Case, home: TempHome): string =>
-    c.netrcEnv !== undefined ? envFile(home) : existsSync(home.netrcPath) ? home.netrcPath : existsSync(join(home.dir, '_netrc')) ? join(home.dir, '_netrc') : home.netrcPath;
 
   async function read(c: Case, home: TempHome, hosts: string[]): Promise<Reading> {
     const env = envOf(c, home);
@@ -221,11 +142,7 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
 
   /** lk's models of the readers agree with what the real readers did (same key as lk, or not). */
   function expectModelsMatch(c: Case, home: TempHome, r: Reading): void {
-    const f = (path: string) => ({ path, text: existsSync(path) ? readFileSync(path, 'utf8') : undefined });
-    const files: NetrcReadersFiles = { platform: 'linux', dotNetrc: f(home.netrcPath), underscoreNetrc: f(join(home.dir, '_netrc')) };
-    if (c.netrcEnv !== undefined) files.netrcEnv = f(envFile(home));
-    files.lkFile = f(lkFile(c, home));
-    const view = netrcReadersView(mock.url, files);
+    const view = netrcReadersView(mock.url, readersFiles(c, home));
     const v = (id: string) => view.readers.find((x) => x.reader === id)!;
     const lkPw = r.lk[H]?.slice(r.lk[H]!.indexOf(':') + 1);
     for (const p of r.python) {
@@ -235,7 +152,6 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
     const sent = r.curl.auth[H];
     const realCurl = lkPw !== undefined && sent !== undefined && sent.slice(sent.indexOf(':') + 1) === lkPw;
     expect({ reader: 'curl', predicted: v('curl').sameKeyAsLk }).toEqual({ reader: 'curl', predicted: realCurl });
-    expect({ reader: 'r', predicted: v('r').sameKeyAsLk }).toEqual({ reader: 'r', predicted: realCurl });
   }
 
   test.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
@@ -286,57 +202,6 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
   });
 
   // ── lk doctor on layouts where lk's own entry is one some reader misses ──
-  interface DoctorCase {
-    name: string;
-    /** ~/.netrc, ~/_netrc or the NETRC file; KEY is the good key, OLD a stale one. */
-    text: string;
-    where: 'dot' | 'underscore' | 'env';
-    /** What doctor must say: the reader that fails, and why. */
-    says: string[];
-    /** `--fix` makes every reader send the key. */
-    fixes: boolean;
-    /** Python rejects the whole file until the fix (then it reads every entry, as lk does). */
-    pythonRejectsBefore?: boolean;
-  }
-  const DOCTOR: DoctorCase[] = [
-    {
-      name: 'duplicates',
-      where: 'dot',
-      text: `machine H login apikey password KEY\nmachine git.example.org login me password pw1\nmachine H login apikey password ${OLD}\n`,
-      says: ['✗ Python (requests, netrc): ', 'it sends another key', 'Python reads the last (line 3)'],
-      fixes: true,
-    },
-    {
-      name: 'port on lk\'s entry',
-      where: 'dot',
-      text: 'machine git.example.org login me password pw1\nmachine H login apikey password KEY port 8080\n',
-      says: ['✗ Python (requests, netrc): ', "Python's netrc module rejects", 'runs as guest'],
-      fixes: true,
-      pythonRejectsBefore: true,
-    },
-    {
-      name: 'password before login',
-      where: 'dot',
-      text: 'machine H password KEY login apikey\nmachine git.example.org login me password pw1\n',
-      says: ['✗ LabKey Java client: ', 'not in the order machine, login, password'],
-      fixes: true,
-    },
-    {
-      name: 'NETRC elsewhere',
-      where: 'env',
-      text: 'machine H login apikey password KEY\n',
-      says: ['✗ R (Rlabkey, libcurl): ', '✗ curl: ', '✗ LabKey Java client: ', 'NETRC points at', 'read ~/.netrc'],
-      fixes: false,
-    },
-    {
-      name: '_netrc only',
-      where: 'underscore',
-      text: 'machine H login apikey password KEY\n',
-      says: ['✗ R (Rlabkey, libcurl): ', '✗ curl: ', '✓ LabKey Java client', 'there is only', 'read only ~/.netrc here'],
-      fixes: false,
-    },
-  ];
-
   test.each(DOCTOR.map((d) => [d.name, d] as const))('lk doctor on %s names the reader that fails and why', async (_name, d) => {
     const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
     const c: Case = { name: d.name, ...(d.where === 'env' ? { netrcEnv: '' } : {}), ...(d.pythonRejectsBefore ? { pythonRejectsBefore: true } : {}) };
