@@ -2,7 +2,11 @@
 # Sets up a fresh checkout: installs the workspace with pnpm, and with --test also installs what the
 # test tiers need from Debian (a Secret Service for the keychain tests, Chromium for the browser tests,
 # curl and python3-requests for the interop tests and the export bench's Python baseline, GNU time
-# for the benches' peak-RSS figures, zsh and fish for the completion tests).
+# for the benches' peak-RSS figures, zsh and fish for the completion tests). And R with httr
+# (r-base-core, r-cran-httr, r-cran-curl), without their recommends: LabKey's R client (Rlabkey)
+# reaches the server through httr and libcurl, which read the netrc lk writes, so the interop tier
+# runs that real reader (test/interop/r-netrc) instead of modelling it; ~7 s of apt-get on a
+# machine whose Debian mirror is near (30.9 MB, 56 MB on disk).
 #
 # Why this script exists: pnpm 12 neither reads `nodedir` from .npmrc / /etc/npmrc nor accepts it in
 # pnpm-workspace.yaml, so node-gyp (better-sqlite3 builds from source here) tries to download Node's
@@ -43,12 +47,17 @@ if [ "$want_test" = 1 ]; then
   # lk completion zsh / fish are loaded and run in the real shells (test/e2e/completion)
   command -v zsh >/dev/null 2>&1 || need+=(zsh)
   command -v fish >/dev/null 2>&1 || need+=(fish)
-  if [ ${#need[@]} -gt 0 ]; then
-    echo "setup: installing from Debian: ${need[*]}" >&2
+  # R with httr over libcurl, as Rlabkey reads the netrc (test/interop/r-netrc); without
+  # recommends, which would add r-recommended, r-base-dev (a compiler tool chain) and R's HTML docs
+  need_r=()
+  Rscript -e 'library(httr); library(jsonlite)' >/dev/null 2>&1 || need_r+=(r-base-core r-cran-httr r-cran-curl r-cran-jsonlite)
+  if [ ${#need[@]} -gt 0 ] || [ ${#need_r[@]} -gt 0 ]; then
+    echo "setup: installing from Debian: ${need[*]} ${need_r[*]}" >&2
     sudo_cmd=()
     [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+    [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+    [ ${#need_r[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_r[@]}" >/dev/null
   fi
 fi
 
