@@ -15,7 +15,7 @@
  * - lk's model of R (netrcReadersView, reader 'r') says "same key as lk" exactly when real R sent
  *   lk's key.
  * The doctor layouts (lk's own entry in a shape some reader misses) are read by R before and after
- * `lk doctor --fix`, with the same model check.
+ * `lk doctor --fix`, with the same model check. And a server on an IPv6 address (`machine ::1`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ interface Reading {
 }
 
 async function curlAuth(args: string[], env: Record<string, string>): Promise<string | null> {
-  const r = await run('curl', ['-s', '-v', '--max-time', '20', '-o', '/dev/null', ...args], env);
+  const r = await run('curl', ['-s', '-v', '-g', '--max-time', '20', '-o', '/dev/null', ...args], env);
   const m = /^> Authorization: Basic ([A-Za-z0-9+/=]+)\r?$/m.exec(r.stderr);
   return m ? Buffer.from(m[1]!, 'base64').toString('utf8') : null;
 }
@@ -202,5 +202,26 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by R (httr, l
     expectWhoAmI(after, key);
     expectModelMatches(c, home, after);
     if (d.fixes) expectKeyRead(c, after, key);
+  });
+});
+
+describe('netrc interop: R and a server on an IPv6 address', () => {
+  const mock = withMockServer({ host: '::1' });
+  const home = useTempHome();
+
+  test('lk auth login on http://[::1]:PORT writes machine ::1, which R reads, as lk models it', async () => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    const login = await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `${key}\n` });
+    expect({ code: login.code, stderr: login.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('machine ::1') });
+    const whoami = `${mock.url}/login/whoAmI.view`;
+    const arg = { whoami, server: '::1', hosts: ['::1'], port: Number(new URL(mock.url).port), file: home.netrcPath };
+    const out = await run('Rscript', [join(__dirname, 'r-reader.R'), JSON.stringify(arg)], envOf({ name: 'ipv6' }, home));
+    if (out.code !== 0) throw new Error(`Rscript r-reader.R failed (${out.code}): ${out.stderr}`);
+    const r = JSON.parse(out.stdout) as ROut;
+    expect(r.auth['::1']).toBe(`apikey:${key}`);
+    expect(r.whoami).toEqual({ status: 200, email: 'alice@lk.test' });
+    expect(await curlAuth(['--netrc-optional', whoami], envOf({ name: 'ipv6' }, home))).toBe(`apikey:${key}`);
+    const model = netrcReadersView(mock.url, readersFiles({ name: 'ipv6' }, home)).readers.find((x) => x.reader === 'r')!;
+    expect({ outcome: model.outcome, sameKeyAsLk: model.sameKeyAsLk }).toEqual({ outcome: 'found', sameKeyAsLk: true });
   });
 });

@@ -10,6 +10,8 @@
  * - curl and R (Rlabkey, through libcurl): curl 7.88's reader. File: `~/.netrc` (`NETRC` only
  *   from curl 8.16; `~/_netrc` only on Windows). Unknown tokens are skipped; a `#` starts a
  *   comment even where a value is expected; the first entry with both login and password wins.
+ *   R is run as Rlabkey sets up httr when it has no apiKey or password (netrc = 1, no netrc
+ *   file named), in test/interop/r-netrc; it sent what curl sent on every layout there.
  * - LabKey's Java client (`NetrcFileParser`): one regular expression, `machine … login …
  *   password …` in that order, over the raw text (comments included), the first match whose
  *   machine equals the URL's host exactly (IPv6 in brackets). File: `~/.netrc`, then `~/_netrc`
