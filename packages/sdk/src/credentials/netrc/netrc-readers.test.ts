@@ -145,3 +145,47 @@ describe('netrcReadersView', () => {
     expect(r.findings).toEqual([expect.objectContaining({ code: 'underscore-netrc-only', readers: ['r', 'curl'] })]);
   });
 });
+
+// Layouts where the model disagreed with LabKey's real NetrcFileParser (labkey-api-java at
+// 5b00dda, compiled unchanged and run on each file; expected answers are what it returned).
+describe('Java view, checked against the real NetrcFileParser', () => {
+  const java = (r: ReturnType<typeof netrcReadersView>) => r.readers.find((v) => v.reader === 'java')!;
+
+  test('login, port, password: Java sends the key under the login "apikey port 8080", which the server does not take as an API key', () => {
+    // real: getEntry(...) = login "apikey port 8080", password KEY
+    const r = netrcReadersView('https://lk.example.org/labkey', home(`machine lk.example.org login apikey port 8080 password ${KEY}\n`));
+    expect(java(r)).toMatchObject({ outcome: 'found', fingerprint: fingerprintKey(KEY), sameKeyAsLk: false });
+    expect(java(r).why).toContain('another login');
+    expect(JSON.stringify(r)).not.toContain('apikey port');
+    expect(r.findings).toEqual(expect.arrayContaining([expect.objectContaining({ readers: ['java'] })]));
+    expect(r.allAgree).toBe(false);
+  });
+
+  test('an email login: the same key under the same login agrees', () => {
+    const r = netrcReadersView('https://lk.example.org/labkey', home(`machine lk.example.org login alice@lk.test password ${KEY} account lab1\n`));
+    expect(java(r)).toMatchObject({ outcome: 'found', sameKeyAsLk: true });
+  });
+
+  test('an upper-case URL: Java looks up the host as written (URI.getHost()), and misses machine localhost', () => {
+    // real: new URI("http://LocalHost:8080/labkey").getHost() = "LocalHost"; getEntry = null
+    const text = `machine localhost\nlogin apikey\npassword ${KEY}\n`;
+    const r = netrcReadersView('http://LocalHost:8080/labkey', home(text));
+    expect(java(r)).toMatchObject({ outcome: 'no-entry', sameKeyAsLk: false });
+    expect(java(r).why).toContain('machine LocalHost');
+    expect(r.findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'host-case', readers: ['java'] })]));
+    // and the lower-case URL still finds it
+    expect(java(netrcReadersView('http://localhost:8080/labkey', home(text)))).toMatchObject({ outcome: 'found', sameKeyAsLk: true });
+    // an upper-case URL finds an entry written in that case
+    expect(java(netrcReadersView('http://LocalHost:8080/labkey', home(`machine LocalHost login apikey password ${KEY}\n`)))).toMatchObject({ outcome: 'found' });
+  });
+
+  test('~/.netrc that exists but cannot be read (a directory): the Java client throws, and does not go on to ~/_netrc', () => {
+    // real: getEntry(host) throws java.io.FileNotFoundException (.netrc exists(), FileReader fails)
+    const u = { path: '/h/_netrc', text: `machine lk.example.org login apikey password ${KEY}\n` };
+    const r = netrcReadersView('https://lk.example.org/labkey', { platform: 'linux', dotNetrc: { path: '/h/.netrc', text: undefined, unreadable: true }, underscoreNetrc: u, lkFile: u });
+    expect(java(r)).toMatchObject({ outcome: 'rejects-file', file: '/h/.netrc', sameKeyAsLk: false });
+    expect(java(r).why).toContain('IOException');
+    const alone = netrcReadersView('https://lk.example.org/labkey', { platform: 'linux', dotNetrc: { path: '/h/.netrc', text: undefined, unreadable: true }, underscoreNetrc: { path: '/h/_netrc', text: undefined } });
+    expect(java(alone)).toMatchObject({ outcome: 'rejects-file' });
+  });
+});

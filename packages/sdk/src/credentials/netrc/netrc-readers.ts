@@ -14,8 +14,12 @@
  *   file named), in test/interop/r-netrc; it sent what curl sent on every layout there.
  * - LabKey's Java client (`NetrcFileParser`): one regular expression, `machine … login …
  *   password …` in that order, over the raw text (comments included), the first match whose
- *   machine equals the URL's host exactly (IPv6 in brackets). File: `~/.netrc`, then `~/_netrc`
- *   when the first has no match. `NETRC` is ignored.
+ *   machine equals the URL's host exactly, as `URI.getHost()` gives it (case as written in the
+ *   URL, IPv6 in brackets). Its groups are lazy `.+?`, so `machine H port 1 login …` has the
+ *   machine `H port 1`, and `login apikey port 1 password K` the login `apikey port 1`. File:
+ *   `~/.netrc`, then `~/_netrc` when the first has no match; a `~/.netrc` that exists but cannot
+ *   be read (a folder, no read permission) makes it throw. `NETRC` is ignored. (Checked against
+ *   the real, unchanged `NetrcFileParser` of labkey-api-java.)
  *
  * Nothing here returns a key: passwords are compared and shown as fingerprints.
  */
@@ -94,16 +98,23 @@ export interface NetrcReadersReport {
   allAgree: boolean;
 }
 
-/** The files the readers may look at, with their text (undefined: missing or unreadable). @public */
+/**
+ * The files the readers may look at, with their text (undefined: missing or unreadable).
+ * `unreadable`: the file is there (stat succeeds) but reading it failed (a folder, no read
+ * permission), which the Java client does not survive.
+ * @public
+ */
 export interface NetrcReadersFiles {
   /** `NETRC` when set and non-empty. */
-  netrcEnv?: { path: string; text: string | undefined };
-  dotNetrc?: { path: string; text: string | undefined };
-  underscoreNetrc?: { path: string; text: string | undefined };
+  netrcEnv?: { path: string; text: string | undefined; unreadable?: boolean };
+  dotNetrc?: { path: string; text: string | undefined; unreadable?: boolean };
+  underscoreNetrc?: { path: string; text: string | undefined; unreadable?: boolean };
   /** The file lk reads (NETRC, else ~/.netrc, else ~/_netrc), one of the above. */
-  lkFile?: { path: string; text: string | undefined };
+  lkFile?: { path: string; text: string | undefined; unreadable?: boolean };
   platform: NodeJS.Platform;
 }
+
+type NetrcReadersFile = NonNullable<NetrcReadersFiles['dotNetrc']>;
 
 const NAMES: Record<NetrcReaderId, string> = {
   python: 'Python (requests, netrc)',
@@ -360,6 +371,17 @@ export function javaNetrcModel(raw: string, javaHost: string): JavaResult | unde
 
 const isIpv6 = (h: string): boolean => h.includes(':');
 
+/**
+ * The host Java's `URI.getHost()` gives for `server`: as written in the URL (it keeps the case),
+ * IPv6 in brackets. Falls back to lk's hostname when the written host is not simply that
+ * hostname in another case (percent-encoding, IDN, a trailing dot).
+ */
+function javaUriHost(server: string, host: string): string {
+  const bracketed = isIpv6(host) ? `[${host}]` : host;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?(\[[^\]/?#]*\]|[^/?#:]*)/i.exec(server.trim());
+  return m && m[1]!.toLowerCase() === bracketed.toLowerCase() ? m[1]! : bracketed;
+}
+
 function lkEntryFor(netrc: Netrc | undefined, host: string): NetrcEntry | undefined {
   const e = netrc?.find(host);
   return e && (e.login !== undefined || e.password !== undefined) ? e : undefined;
@@ -394,7 +416,7 @@ export function netrcReadersView(server: string, files: NetrcReadersFiles): Netr
       tidied = undefined;
     }
     if (tidied !== undefined && tidied !== lkFile.text) {
-      const swap = (f?: { path: string; text: string | undefined }) => (f && f.path === lkFile.path ? { path: f.path, text: tidied } : f);
+      const swap = (f?: NetrcReadersFile) => (f && f.path === lkFile.path ? { path: f.path, text: tidied } : f);
       const after = buildReport(server, {
         platform: files.platform,
         ...(files.netrcEnv ? { netrcEnv: swap(files.netrcEnv)! } : {}),
@@ -423,16 +445,28 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
   const lkParsed = lkFile ? tryParse(lkFile.text, lkFile.path) : undefined;
   const lkEntry = lkEntryFor(lkParsed, host);
   const lkKey = lkEntry?.password?.reveal();
+  const lkLogin = lkEntry?.login;
   const lk = lkFile && lkEntry && lkKey !== undefined ? { file: lkFile.path, line: lkEntry.line, fingerprint: fingerprintKey(lkKey) } : undefined;
 
   const views: NetrcReaderView[] = [];
-  const view = (reader: NetrcReaderId, file: string | undefined, r: { outcome: NetrcReaderView['outcome']; line?: number; password?: string; why?: string }): NetrcReaderView => {
+  /** `login`: given when the reader can send lk's key under a login other than lk's (Java's lazy groups). */
+  const view = (reader: NetrcReaderId, file: string | undefined, r: { outcome: NetrcReaderView['outcome']; line?: number; password?: string; login?: string; why?: string }): NetrcReaderView => {
     const v: NetrcReaderView = { reader, name: NAMES[reader], file, outcome: r.outcome, sameKeyAsLk: false };
     if (r.line !== undefined) v.line = r.line;
     if (r.outcome === 'found' && r.password !== undefined) {
       v.fingerprint = fingerprintKey(r.password);
-      v.sameKeyAsLk = lkKey !== undefined && r.password === lkKey;
-      if (!v.sameKeyAsLk) v.why = lkKey === undefined ? 'it sends a key, but lk finds none in a netrc file' : `it sends another key (${v.fingerprint}, from line ${r.line} of ${file})`;
+      const sameKey = lkKey !== undefined && r.password === lkKey;
+      // The server takes the password as an API key only under the login "apikey": the same key
+      // under another login is not the credential lk uses. (The login is not shown: it may be any text.)
+      const sameLogin = r.login === undefined || r.login === lkLogin;
+      v.sameKeyAsLk = sameKey && sameLogin;
+      if (!v.sameKeyAsLk)
+        v.why =
+          lkKey === undefined
+            ? 'it sends a key, but lk finds none in a netrc file'
+            : sameKey
+              ? `it sends the key lk uses under another login (from line ${r.line} of ${file}: its pattern takes everything between "login" and "password" as the login)`
+              : `it sends another key (${v.fingerprint}, from line ${r.line} of ${file})`;
     } else if (r.why) {
       v.why = r.why;
     }
@@ -475,11 +509,17 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
     else view(reader, curlFile.path, { outcome: 'found', line: c.line, password: c.password });
   }
 
-  // Java: ~/.netrc, then ~/_netrc when the first has no match; exact host, IPv6 in brackets.
-  const javaHost = isIpv6(host) ? `[${host}]` : host;
-  const javaFiles = [files.dotNetrc, files.underscoreNetrc].filter((f): f is { path: string; text: string } => f?.text !== undefined);
+  // Java: ~/.netrc, then ~/_netrc when the first has no match (a file that exists but cannot be
+  // read throws); the host exactly as URI.getHost() gives it, IPv6 in brackets.
+  const javaHost = javaUriHost(server, host);
+  const javaFiles = [files.dotNetrc, files.underscoreNetrc].filter((f): f is NetrcReadersFile => f?.text !== undefined || f?.unreadable === true);
   let java: (JavaResult & { file: string }) | undefined;
+  let javaThrows: NetrcReadersFile | undefined;
   for (const f of javaFiles) {
+    if (f.text === undefined) {
+      javaThrows = f;
+      break;
+    }
     const m = javaNetrcModel(f.text, javaHost);
     if (m) {
       java = { ...m, file: f.path };
@@ -487,8 +527,9 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
     }
   }
   if (javaFiles.length === 0) view('java', files.dotNetrc?.path, { outcome: 'no-file', why: 'no ~/.netrc or ~/_netrc' });
+  else if (javaThrows) view('java', javaThrows.path, { outcome: 'rejects-file', why: `${javaThrows.path} is there but cannot be read (a folder, or no read permission): NetrcCredentialsProvider throws an IOException, and the client is not created` });
   else if (!java) view('java', javaFiles[0]!.path, { outcome: 'no-entry', why: `no "machine ${javaHost} login … password …" in that order` });
-  else view('java', java.file, { outcome: 'found', line: java.line, password: java.password });
+  else view('java', java.file, { outcome: 'found', line: java.line, password: java.password, login: java.login });
 
   // ── findings about lk's own file and entry ──
   if (lkFile && lkParsed) {
@@ -526,6 +567,14 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
         });
       }
     }
+  }
+  if (javaHost !== (isIpv6(host) ? `[${host}]` : host) && !views.find((v) => v.reader === 'java')?.sameKeyAsLk) {
+    add({
+      code: 'host-case',
+      readers: ['java'],
+      message: `the server URL's host ${javaHost} is not all lower case: the Java client looks up machine ${javaHost} exactly (URI.getHost()), the other readers ${host}`,
+      hint: `Give the Java client the URL with the host in lower case (${host}).`,
+    });
   }
   if (java?.inComment && java.file === lkFile?.path && !views.find((v) => v.reader === 'java')?.sameKeyAsLk) {
     add({
@@ -584,11 +633,16 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
  */
 export async function netrcReaders(ctx: ResolveContext, server: string): Promise<NetrcReadersReport> {
   const p = ctx.platform === 'win32' ? win32 : posix;
-  const read = async (path: string): Promise<{ path: string; text: string | undefined }> => {
+  const read = async (path: string): Promise<NetrcReadersFile> => {
     try {
       return { path, text: await ctx.fs.readFile(path) };
     } catch {
-      return { path, text: undefined };
+      // There (Java's File.exists(): stat succeeds) but not readable: a folder, no read permission.
+      const there = await ctx.fs.stat(path).then(
+        () => true,
+        () => false,
+      );
+      return there ? { path, text: undefined, unreadable: true } : { path, text: undefined };
     }
   };
   const home = netrcHome(ctx);
