@@ -161,6 +161,19 @@ describe('Java view, checked against the real NetrcFileParser', () => {
     expect(r.allAgree).toBe(false);
   });
 
+  test('account between login and password: Java reads "apikey account lab1" as the login; the tidy edit repairs it', () => {
+    // real: getEntry(...) = login "apikey account lab1", password KEY
+    const r = netrcReadersView('https://lk.example.org/labkey', home(`machine lk.example.org login apikey account lab1 password ${KEY}\n`));
+    expect(r.readers.map((v) => [v.reader, v.sameKeyAsLk])).toEqual([
+      ['python', true],
+      ['r', true],
+      ['curl', true],
+      ['java', false],
+    ]);
+    expect(r.findings).toEqual([expect.objectContaining({ code: 'token-order', readers: ['java'], fixable: true, line: 1 })]);
+    expect(r.findings[0]!.message).toContain('between login and password');
+  });
+
   test('an email login: the same key under the same login agrees', () => {
     const r = netrcReadersView('https://lk.example.org/labkey', home(`machine lk.example.org login alice@lk.test password ${KEY} account lab1\n`));
     expect(java(r)).toMatchObject({ outcome: 'found', sameKeyAsLk: true });

@@ -556,6 +556,15 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
           message: `the entry for ${host} (line ${lkEntry.line}) is not in the order machine, login, password: LabKey's Java client matches nothing else`,
           hint: 'Write it as: machine HOST login apikey password KEY',
         });
+      } else if (java && java.file === lkFile.path && java.password === lkKey && java.login !== lkEntry.login) {
+        // Java's lazy login group runs up to the word "password": `login apikey account x password K`.
+        add({
+          code: 'token-order',
+          readers: ['java'],
+          line: lkEntry.line,
+          message: `the entry for ${host} (line ${lkEntry.line}) has other words between login and password: LabKey's Java client reads them as part of the login, and the server then does not take the key as an API key`,
+          hint: 'Write it as: machine HOST login apikey password KEY',
+        });
       }
       if (lkEntry.machine !== lkEntry.machine!.toLowerCase()) {
         add({
