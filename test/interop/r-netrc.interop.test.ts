@@ -205,7 +205,7 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by R (httr, l
   });
 });
 
-describe('netrc interop: R and a server on an IPv6 address', () => {
+describe('netrc interop: R, Python and a server on an IPv6 address', () => {
   const mock = withMockServer({ host: '::1' });
   const home = useTempHome();
 
@@ -223,5 +223,25 @@ describe('netrc interop: R and a server on an IPv6 address', () => {
     expect(await curlAuth(['--netrc-optional', whoami], envOf({ name: 'ipv6' }, home))).toBe(`apikey:${key}`);
     const model = netrcReadersView(mock.url, readersFiles({ name: 'ipv6' }, home)).readers.find((x) => x.reader === 'r')!;
     expect({ outcome: model.outcome, sameKeyAsLk: model.sameKeyAsLk }).toEqual({ outcome: 'found', sameKeyAsLk: true });
+  });
+
+  // requests before 2.32.4 (psf/requests#6965) looks up the netloc cut at its first colon, "[", so
+  // Debian 12's python3-requests 2.28.1 sends nothing for machine ::1; lk's finding names Python.
+  test('the same file, read by every python3 with requests here: the key from requests 2.32.4 on, nothing before, as the ipv6-host finding says', async () => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: `${key}\n` })).code).toBe(0);
+    const pythons = [...new Set(['/usr/bin/python3', 'python3'].filter((p) => spawnSync(p, ['-c', 'import requests'], { encoding: 'utf8' }).status === 0))];
+    expect(pythons.length).toBeGreaterThan(0);
+    const script = 'import json, sys, requests\nfrom requests.utils import get_netrc_auth\nprint(json.dumps({"version": requests.__version__, "auth": get_netrc_auth(sys.argv[1])}))';
+    for (const py of pythons) {
+      const out = await run(py, ['-c', script, `${mock.url}/login-whoAmI.api`], envOf({ name: 'ipv6' }, home));
+      if (out.code !== 0) throw new Error(`${py} failed (${out.code}): ${out.stderr}`);
+      const got = JSON.parse(out.stdout) as { version: string; auth: [string, string] | null };
+      const [major = 0, minor = 0, patch = 0] = got.version.split('.').map((n) => Number.parseInt(n, 10));
+      const fixed = major > 2 || (major === 2 && (minor > 32 || (minor === 32 && patch >= 4)));
+      expect({ py, version: got.version, auth: got.auth }).toEqual({ py, version: got.version, auth: fixed ? ['apikey', key] : null });
+    }
+    const finding = netrcReadersView(mock.url, readersFiles({ name: 'ipv6' }, home)).findings.find((f) => f.code === 'ipv6-host');
+    expect(finding?.readers).toEqual(expect.arrayContaining(['python', 'java']));
   });
 });

@@ -597,9 +597,11 @@ function buildReport(server: string, files: NetrcReadersFiles): NetrcReadersRepo
   if (isIpv6(host)) {
     add({
       code: 'ipv6-host',
-      readers: (['python', 'r', 'curl', 'java'] as const).filter((r) => !views.find((v) => v.reader === r)?.sameKeyAsLk),
-      message: `the server is at an IPv6 address: Python and curl look up machine ${host}, the Java client machine [${host}]; no single entry serves both`,
-      hint: 'Use a host name for the server, or add a second entry with the bracketed form for Java.',
+      // Python is named whatever its view says: requests before 2.32.4 (psf/requests#6965; Debian 12
+      // has 2.28.1) looks up the netloc cut at its first colon, "[", for any IPv6 URL, and sends nothing.
+      readers: (['python', 'r', 'curl', 'java'] as const).filter((r) => r === 'python' || !views.find((v) => v.reader === r)?.sameKeyAsLk),
+      message: `the server is at an IPv6 address: Python and curl look up machine ${host}, the Java client machine [${host}]; no single entry serves both, and Python's requests before 2.32.4 finds no entry for an IPv6 address at all`,
+      hint: 'Use a host name for the server (localhost for ::1): every reader finds that. Otherwise add a second entry with the bracketed form for Java, and requests 2.32.4 or later for Python.',
     });
   }
   if (files.netrcEnv && lkFile?.path === files.netrcEnv.path && files.dotNetrc?.path !== files.netrcEnv.path) {
