@@ -95,6 +95,38 @@ function expectedRows(o: OutputOptions & { metadata?: QueryMetadata | undefined 
   return o.maxRows !== undefined ? Math.min(total, o.maxRows) : total;
 }
 
+/** A field as the export reads it: its key, its name and its LabKey type. */
+const fieldText = (f: FieldInfo): string => `${f.fieldKey || f.name}${f.fieldKey && f.fieldKey !== f.name ? ` (${f.name})` : ''} ${f.type ?? 'untyped'}`;
+
+/** What changed from `was` to `now`, for an error: the first few fields gone, new or retyped. */
+function fieldsChange(was: readonly FieldInfo[], now: readonly FieldInfo[]): string {
+  const key = (f: FieldInfo) => f.fieldKey || f.name;
+  const before = new Map(was.map((f) => [key(f), f]));
+  const after = new Map(now.map((f) => [key(f), f]));
+  const parts: string[] = [];
+  for (const [k, f] of before) if (!after.has(k)) parts.push(`${JSON.stringify(k)} is gone`);
+  for (const [k, f] of after) {
+    const b = before.get(k);
+    if (!b) parts.push(`${JSON.stringify(k)} is new`);
+    else if (fieldText(b) !== fieldText(f)) parts.push(`${JSON.stringify(k)} was ${fieldText(b)}, is ${fieldText(f)}`);
+  }
+  if (parts.length === 0) parts.push('the columns are in another order');
+  return parts.length > 3 ? `${parts.slice(0, 3).join('; ')}; and ${parts.length - 3} more` : parts.join('; ');
+}
+
+/**
+ * A later page's metadata against the first page's, whose fields the output was laid out by (its
+ * header, its typed columns): a page that names other fields (added, removed, renamed, retyped,
+ * reordered) is an error, not rows read by the old columns (a renamed column's cells would come
+ * out null from there on). A page without metadata is read by the first page's.
+ */
+function checkPageFields(page: RawRowsPage<Row>, o: { metadata?: QueryMetadata | undefined; output?: string | undefined }, rowsBefore: number): void {
+  const first = o.metadata?.fields;
+  if (!first || page.fields.length === 0 || page.fields.map(fieldText).join('\n') === first.map(fieldText).join('\n')) return;
+  throw new CliError('LK_QUERY_CHANGED', `The server's columns changed during the export (at row ${rowsBefore + 1}): ${fieldsChange(first, page.fields)}. ${o.output !== undefined ? `Nothing was written to ${o.output}.` : 'The output stops before that row.'}`, {
+    hint: 'The query or its data changed while lk read it, or the server answers pages inconsistently; run the export again.',
+  });
+}
 
 type Row = Record<string, unknown>;
 
@@ -161,6 +193,7 @@ async function writeRows(
         if (expected !== undefined) progress.total(expected);
       }
       const bytes = Array.isArray(page) ? undefined : page;
+      if (bytes) checkPageFields(bytes, o, writer.count);
       const fast = bytes && writer.rawPage(bytes);
       if (bytes && fast) {
         while (!fast.done) {
@@ -219,6 +252,7 @@ async function exportTyped(
   try {
     for await (const page of pages) {
       writer ??= await open();
+      checkPageFields(page, { ...o, output }, writer.count);
       // Cells read from the page's bytes where they can be (typed-raw.ts), else its row objects.
       const fast = writer.rawPage(page);
       if (fast) {

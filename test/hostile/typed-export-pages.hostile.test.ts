@@ -1,0 +1,90 @@
+/**
+ * `lk query select ... --output FILE` (parquet, arrow, csv) against a server whose pages do not
+ * add up: columns that change from one page to the next. Each is a typed error with one plain message (no stack, no
+ * key), exit 1, and neither FILE nor a temp file beside it; never a file whose values are wrong.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempHome } from '../helpers/temp-home.js';
+import { expectNoLeaks, ROOT, runLk, trackSecret, type LkRun } from '../helpers/run-lk.js';
+import { field, page, startPagesServer, type PagesServer } from './helpers/pages-server.js';
+
+expectNoLeaks();
+jest.setTimeout(60_000);
+
+const KEY = trackSecret('lk_test_0000000000000000000000000000000000000000000000000000000000000521');
+const READER = join(ROOT, 'test', 'helpers', 'read-typed-file.mjs');
+
+let server: PagesServer;
+beforeAll(async () => {
+  server = await startPagesServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+const home = useTempHome();
+
+async function exportTo(format: string, extra: string[] = []): Promise<{ run: LkRun; files: string[]; out: string }> {
+  // A folder of its own: FILE and any temp file beside it are all it holds.
+  const dir = mkdtempSync(join(home.dir, 'export-'));
+  const out = join(dir, `out.${format}`);
+  const run = await runLk(['query', 'select', 'lists', 'T', '--format', format, '--output', out, ...extra], {
+    home,
+    env: { LABKEY_API_KEY: KEY, LABKEY_SERVER: server.url, LK_KEYCHAIN: 'off' },
+  });
+  return { run, files: readdirSync(dir), out };
+}
+
+/** The run failed as a typed error: exit 1, one `lk:` line matching `message` (and a hint), no stack, no FILE, no temp file. */
+function expectFailed(r: { run: LkRun; files: string[] }, message: RegExp): void {
+  expect(r.run.code).toBe(1);
+  expect(r.run.stderr).toMatch(message);
+  expect(r.run.stderr).not.toMatch(/\n\s+at /);
+  expect(r.run.stderr.split('\n').filter((l) => l.startsWith('lk:'))).toHaveLength(1);
+  expect(r.files).toEqual([]);
+}
+
+const read = (format: string, file: string, ...rows: number[]) =>
+  JSON.parse(execFileSync(process.execPath, [READER, format, file, ...rows.map(String)], { encoding: 'utf8' })) as { numRows: number; rows: Record<string, unknown>[] };
+
+const FIELDS = [field('id', 'int'), field('name', 'string')];
+const rowsAt = (offset: number, n: number) => Array.from({ length: n }, (_, k) => ({ id: offset + k, name: `n${offset + k}` }));
+
+describe('pages that do not add up', () => {
+  it('a well-behaved server, paged: the file holds every row (the baseline the cases below break)', async () => {
+    server.answer = ({ offset, maxRows }) => page(FIELDS, rowsAt(offset, Math.min(maxRows, 5 - offset)), 5);
+    for (const format of ['parquet', 'arrow', 'csv']) {
+      const r = await exportTo(format, ['--page-size', '2']);
+      expect(r.run.code).toBe(0);
+      expect(r.files).toEqual([`out.${format}`]);
+      if (format !== 'csv') expect(read(format, r.out, 4)).toMatchObject({ numRows: 5, rows: [{ id: '4n', name: 'n4' }] });
+    }
+  });
+
+  for (const [change, later] of [
+    ['renamed', [field('id', 'int'), field('label', 'string')]],
+    ['retyped', [field('id', 'string'), field('name', 'string')]],
+    ['added', [...FIELDS, field('extra', 'float')]],
+    ['removed', [field('id', 'int')]],
+  ] as const) {
+    it(`a column ${change} on page 2 is an error, not a column of nulls from there on`, async () => {
+      server.answer = ({ offset, maxRows }) => {
+        const rows = rowsAt(offset, Math.min(maxRows, 4 - offset));
+        return offset === 0 ? page(FIELDS, rows, 4) : page(later, change === 'renamed' ? rows.map((r) => ({ id: r.id, label: r.name })) : rows, 4);
+      };
+      for (const format of ['parquet', 'arrow', 'csv']) {
+        expectFailed(await exportTo(format, ['--page-size', '2']), /lk: The server's columns changed during the export \(at row 3\)/);
+      }
+    });
+  }
+
+  it('a later page without metadata is read by the first page\'s columns', async () => {
+    server.answer = ({ offset, maxRows }) => page(offset === 0 ? FIELDS : undefined, rowsAt(offset, Math.min(maxRows, 4 - offset)), 4);
+    const r = await exportTo('parquet', ['--page-size', '2']);
+    expect(r.run.code).toBe(0);
+    expect(read('parquet', r.out, 3)).toMatchObject({ numRows: 4, rows: [{ id: '3n', name: 'n3' }] });
+  });
+});
