@@ -1,6 +1,7 @@
 /**
  * `lk query select ... --output FILE` (parquet, arrow, csv) against a server whose pages do not
- * add up: columns that change from one page to the next. Each is a typed error with one plain message (no stack, no
+ * add up: columns that change from one page to the next, a row count the pages do not reach, a
+ * page with more rows than asked for. Each is a typed error with one plain message (no stack, no
  * key), exit 1, and neither FILE nor a temp file beside it; never a file whose values are wrong.
  */
 import { execFileSync } from 'node:child_process';
@@ -86,5 +87,30 @@ describe('pages that do not add up', () => {
     const r = await exportTo('parquet', ['--page-size', '2']);
     expect(r.run.code).toBe(0);
     expect(read('parquet', r.out, 3)).toMatchObject({ numRows: 4, rows: [{ id: '3n', name: 'n3' }] });
+  });
+
+  for (const [what, answer] of [
+    ['pages that stop short of the rowCount', ({ offset, maxRows }: { offset: number; maxRows: number }) => page(FIELDS, rowsAt(offset, Math.min(maxRows, 3 - offset)), 10)],
+    ['an empty page in the middle', ({ offset, maxRows }: { offset: number; maxRows: number }) => page(FIELDS, offset === 4 ? [] : rowsAt(offset, Math.min(maxRows, 6 - offset)), 6)],
+    ['a page with more rows than asked for', ({ offset, maxRows }: { offset: number; maxRows: number }) => page(FIELDS, rowsAt(offset, maxRows + 1), 10)],
+  ] as const) {
+    it(`${what}: an error naming both counts, not a file with fewer rows`, async () => {
+      server.answer = answer;
+      for (const format of ['parquet', 'arrow', 'csv']) {
+        expectFailed(await exportTo(format, ['--page-size', '2']), /lk: The server said the result has \d+ rows but sent \d+/);
+      }
+    });
+  }
+
+  it('more rows than --max-rows asked for: an error, not more rows than asked', async () => {
+    server.answer = ({ offset }) => page(FIELDS, rowsAt(offset, 3), 10);
+    expectFailed(await exportTo('parquet', ['--max-rows', '2']), /lk: The server sent 3 rows where --max-rows asked for 2, so the output would not be the result\. Nothing was written to /);
+  });
+
+  it('--max-rows below the rowCount is no mismatch', async () => {
+    server.answer = ({ offset, maxRows }) => page(FIELDS, rowsAt(offset, maxRows), 10);
+    const r = await exportTo('arrow', ['--max-rows', '3', '--page-size', '2']);
+    expect(r.run.code).toBe(0);
+    expect(read('arrow', r.out, 2)).toMatchObject({ numRows: 3, rows: [{ id: '2n' }] });
   });
 });

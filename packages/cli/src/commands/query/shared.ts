@@ -104,7 +104,7 @@ function fieldsChange(was: readonly FieldInfo[], now: readonly FieldInfo[]): str
   const before = new Map(was.map((f) => [key(f), f]));
   const after = new Map(now.map((f) => [key(f), f]));
   const parts: string[] = [];
-  for (const [k, f] of before) if (!after.has(k)) parts.push(`${JSON.stringify(k)} is gone`);
+  for (const k of before.keys()) if (!after.has(k)) parts.push(`${JSON.stringify(k)} is gone`);
   for (const [k, f] of after) {
     const b = before.get(k);
     if (!b) parts.push(`${JSON.stringify(k)} is new`);
@@ -125,6 +125,25 @@ function checkPageFields(page: RawRowsPage<Row>, o: { metadata?: QueryMetadata |
   if (!first || page.fields.length === 0 || page.fields.map(fieldText).join('\n') === first.map(fieldText).join('\n')) return;
   throw new CliError('LK_QUERY_CHANGED', `The server's columns changed during the export (at row ${rowsBefore + 1}): ${fieldsChange(first, page.fields)}. ${o.output !== undefined ? `Nothing was written to ${o.output}.` : 'The output stops before that row.'}`, {
     hint: 'The query or its data changed while lk read it, or the server answers pages inconsistently; run the export again.',
+  });
+}
+
+/**
+ * The rows read against the first page's row count (and --max-rows): pages that stop short of it
+ * (an empty or short page in the middle) or that hold more rows than asked for end the pager
+ * early or late, so the output would silently have other rows than the result. Without a row
+ * count from the server there is nothing to check.
+ */
+function checkRowCount(count: number, o: OutputOptions & { metadata?: QueryMetadata | undefined }): void {
+  const expected = expectedRows(o);
+  if (expected === undefined || count === expected) return;
+  const total = o.metadata!.rowCount!;
+  const what =
+    o.maxRows !== undefined && count > o.maxRows
+      ? `The server sent ${count} rows where --max-rows asked for ${o.maxRows}`
+      : `The server said the result has ${total} rows but sent ${count}${o.maxRows !== undefined && o.maxRows < total ? ` (of the ${o.maxRows} --max-rows asked for)` : ''}`;
+  throw new CliError('LK_QUERY_ROW_COUNT', `${what}, so the output would not be the result. ${o.output !== undefined ? `Nothing was written to ${o.output}.` : 'The output above is not the whole result.'}`, {
+    hint: 'The data changed while lk read it, or the server pages inconsistently (a page shorter or longer than asked for); run the export again.',
   });
 }
 
@@ -218,6 +237,7 @@ async function writeRows(
   } finally {
     progress.done();
   }
+  if (!io.stdoutClosed) checkRowCount(writer.count, o);
   await writer.end();
   if (writer.count === 0 && format === 'table') io.err('(no rows)\n');
   return writer.count;
@@ -271,6 +291,7 @@ async function exportTyped(
       }
     }
     writer ??= await open();
+    checkRowCount(writer.count, { ...o, output });
     await writer.end();
     progress.done();
     file.commit();
