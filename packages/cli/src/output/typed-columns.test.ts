@@ -50,6 +50,23 @@ describe('typed export columns', () => {
     expect(() => cellValue(col('boolean'), { c: 'yes' }, 1)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE' }));
   });
 
+  it('a date that is no calendar time is a typed error, not rolled into another (Date.UTC would)', () => {
+    const ts = col('timestamp', 'When');
+    for (const v of ['2020-13-01 00:00:00.000', '2020-00-10', '2021-02-29', '2021-02-30', '2020-04-31', '2020-01-00', '2020-01-01 24:00', '2020-01-01 10:60', '2020-01-01 10:00:60', '2020-01-01T10:00:00+24:00', 'Dec 8 2020 Z', 'zoo 2020', '2020-01-01 Z', '']) {
+      expect(() => cellValue(ts, { When: v }, 4)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE', message: `Row 4, column When: ${JSON.stringify(v)} is not a timestamp, which the server's metadata gives as the column's type.` }));
+    }
+    // Years 0-99 are those years (Date.UTC reads them as 1900-1999), leap days where there are some.
+    expect(cellValue(ts, { When: '0099-01-01 00:00:00.000' }, 1)).toBe(Date.parse('0099-01-01T00:00:00Z'));
+    expect(cellValue(ts, { When: '0000-02-29 12:00' }, 1)).toBe(Date.parse('0000-02-29T12:00:00Z'));
+    expect(cellValue(ts, { When: '2020-02-29' }, 1)).toBe(Date.UTC(2020, 1, 29));
+    expect(cellValue(ts, { When: '1969-12-31 23:59:59.999' }, 1)).toBe(-1);
+    expect(cellValue(ts, { When: '9999-12-31 23:59:59.999' }, 1)).toBe(Date.parse('9999-12-31T23:59:59.999Z'));
+    // A zoned ISO time is its instant.
+    expect(cellValue(ts, { When: '2024-03-05T14:07:09+02:00' }, 1)).toBe(Date.UTC(2024, 2, 5, 12, 7, 9));
+    expect(cellValue(ts, { When: '2024-03-05T14:07:09.5-0130' }, 1)).toBe(Date.UTC(2024, 2, 5, 15, 37, 9, 500));
+    expect(cellValue(ts, { When: '2024-03-05T14:07Z' }, 1)).toBe(Date.UTC(2024, 2, 5, 14, 7));
+  });
+
   it('an int beyond 64 bits is a typed error, not a value wrapped around', () => {
     expect(cellValue(col('int'), { c: '9223372036854775807' }, 1)).toBe(9223372036854775807n);
     expect(cellValue(col('int'), { c: '-9223372036854775808' }, 1)).toBe(-9223372036854775808n);

@@ -61,15 +61,37 @@ export function typedColumns(fields: readonly FieldInfo[]): TypedColumn[] {
 
 /** LabKey dates: `yyyy-MM-dd HH:mm:ss.SSS` (`yyyy/MM/dd HH:mm:ss` before 2019), server time, no zone. */
 const LABKEY_DATE = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+/** An ISO 8601 time with a zone: LabKey's layout with `T`, then `Z` or an offset. */
+const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(?:([zZ])|([+-])(\d{2}):?(\d{2}))$/;
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** 400 Gregorian years, in ms: 146,097 days exactly. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * The wall-clock time `y-mo-d h:mi:s.ms` as ms since the epoch (read as UTC), or NaN when it is no
+ * such time: a month, day, hour, minute or second out of range is not rolled into the next (as
+ * Date.UTC does: 2020-13-01 would be 2021-01-01, 2021-02-30 March 2), and a year below 100 is
+ * that year (Date.UTC reads 0-99 as 1900-1999).
+ */
+export function wallClockMs(y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number): number {
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && y >= 0 && y <= 9999)) return Number.NaN;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (MONTH_DAYS[mo - 1] as number) + (leap ? 1 : 0)) return Number.NaN;
+  // Years 0-99 as 400-499, four Gregorian centuries (the same calendar) later, then back.
+  return y < 100 ? Date.UTC(y + 400, mo - 1, d, h, mi, sec, ms) - FOUR_CENTURIES_MS : Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
 
 function timestamp(v: string): number | undefined {
-  const m = LABKEY_DATE.exec(v);
-  if (m) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
-    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
+  const m = LABKEY_DATE.exec(v) ?? ISO_ZONED.exec(v);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', , sign, oh, om] = m;
+  let t = wallClockMs(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
+  // An ISO time with a zone (not LabKey's own format, but unambiguous): its instant, in UTC.
+  if (sign !== undefined) {
+    if (Number(oh) > 23 || Number(om) > 59) return undefined;
+    t -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   }
-  // An ISO time with a zone (not LabKey's own format, but unambiguous).
-  const t = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? Date.parse(v) : Number.NaN;
   return Number.isNaN(t) ? undefined : t;
 }
 

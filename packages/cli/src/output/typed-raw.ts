@@ -20,7 +20,7 @@
 import { CellKind, type RawRowsPage } from '@lk/sdk';
 import { RowCells, type PageCursor } from './row-cells.js';
 import { validUtf8 } from './transcode.js';
-import { cellValue, typedValue, type ColumnCells, type TypedColumn } from './typed-columns.js';
+import { cellValue, typedValue, wallClockMs, type ColumnCells, type TypedColumn } from './typed-columns.js';
 
 type Row = Record<string, unknown>;
 
@@ -178,7 +178,7 @@ const digit = (b: Uint8Array, i: number): number => {
 const two = (b: Uint8Array, i: number): number => digit(b, i) * 10 + digit(b, i + 1);
 
 /**
- * What typed-columns' LABKEY_DATE pattern and `Date.UTC` make of `b[s..e]`:
+ * What typed-columns' LABKEY_DATE pattern and `wallClockMs` make of `b[s..e]`:
  * `yyyy-MM-dd[ HH:mm[:ss[.SSS…]]]` (`/` for `-`, `T` for the space); NaN when it is not so laid out.
  */
 export function labkeyDate(b: Uint8Array, s: number, e: number): number {
@@ -208,6 +208,5 @@ export function labkeyDate(b: Uint8Array, s: number, e: number): number {
       }
     }
   }
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-  return t;
+  return wallClockMs(y, mo, d, h, mi, sec, ms);
 }
