@@ -67,6 +67,20 @@ describe('typed export columns', () => {
     expect(cellValue(ts, { When: '2024-03-05T14:07Z' }, 1)).toBe(Date.UTC(2024, 2, 5, 14, 7));
   });
 
+  it('a float is a decimal, NaN or ±Infinity; a number beyond a double\'s range or text Number() reads otherwise is a typed error', () => {
+    const fl = col('float', 'V');
+    expect(cellValue(fl, { V: 'NaN' }, 1)).toBeNaN();
+    expect(cellValue(fl, { V: 'Infinity' }, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(cellValue(fl, { V: '-Infinity' }, 1)).toBe(Number.NEGATIVE_INFINITY);
+    expect(cellValue(fl, { V: ' 2.5e3 ' }, 1)).toBe(2500);
+    expect(cellValue(fl, { V: '-.5' }, 1)).toBe(-0.5);
+    for (const v of ['0x10', '0b11', '0o7', '1e400', '-1e400', '1_000', 'infinity', '+Infinity', '12abc', ' ', '']) {
+      expect(() => cellValue(fl, { V: v }, 2)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE', message: `Row 2, column V: ${JSON.stringify(v)} is not a float, which the server's metadata gives as the column's type.` }));
+    }
+    // 1e400 in the JSON: JSON.parse gives Infinity.
+    expect(() => cellValue(fl, { V: JSON.parse('1e400') }, 3)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE', message: "Row 3, column V: a number beyond a double's range (Infinity) is not a float, which the server's metadata gives as the column's type." }));
+  });
+
   it('an int beyond 64 bits is a typed error, not a value wrapped around', () => {
     expect(cellValue(col('int'), { c: '9223372036854775807' }, 1)).toBe(9223372036854775807n);
     expect(cellValue(col('int'), { c: '-9223372036854775808' }, 1)).toBe(-9223372036854775808n);

@@ -95,16 +95,32 @@ function timestamp(v: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** A decimal number as text, perhaps with spaces around it. */
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+/** The texts a float column may hold for the doubles JSON has no number for. */
+const NON_FINITE = new Map([
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+]);
+
 function convert(kind: ColumnKind, v: unknown): TypedValue | undefined {
   switch (kind) {
     case 'int':
       if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined;
       if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
       return typeof v === 'bigint' ? v : undefined;
-    case 'float':
-      if (typeof v === 'number') return v;
-      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-      return v === 'NaN' ? Number.NaN : undefined;
+    case 'float': {
+      // A number beyond a double's range (1e400) parses as ±Infinity: not the value sent.
+      if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+      if (typeof v !== 'string') return undefined;
+      const named = NON_FINITE.get(v);
+      if (named !== undefined) return named;
+      // A decimal as text; not what else Number() reads ("0x10" is 16, "" is 0).
+      if (!DECIMAL.test(v)) return undefined;
+      const x = Number(v);
+      return Number.isFinite(x) ? x : undefined;
+    }
     case 'boolean':
       if (typeof v === 'boolean') return v;
       return v === 'true' ? true : v === 'false' ? false : undefined;
@@ -139,7 +155,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 function typeError(c: TypedColumn, v: unknown, rowNumber: number): CliError {
-  const shown = JSON.stringify(v);
+  // A JSON number beyond a double's range is ±Infinity here (JSON.stringify would show null).
+  const shown = typeof v === 'number' && !Number.isFinite(v) ? `a number beyond a double's range (${v})` : JSON.stringify(v);
   const what = c.kind === 'int' ? (typeof v === 'string' && /^-?\d+$/.test(v) ? 'a 64-bit int' : 'an int') : `a ${c.kind}`;
   return new CliError('LK_EXPORT_TYPE', `Row ${rowNumber}, column ${c.name}: ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} is not ${what}, which the server's metadata gives as the column's type.`, {
     hint: 'Export this query with --format csv or ndjson (untyped), or pick the columns with --columns.',

@@ -25,7 +25,7 @@ const VALUES: Record<TypedColumn['kind'], string[]> = {
 /** Values of no column's kind: a row with one fails, on both paths alike. */
 const WRONG: Record<TypedColumn['kind'], string[]> = {
   int: ['3.5', '"x"', 'true', '{"a":1}', '"99999999999999999999"', '1e300'],
-  float: ['"x"', 'true', '[1]', '""'],
+  float: ['"x"', 'true', '[1]', '""', '1e400', '-1E999', '"0x10"', '"1e400"'],
   boolean: ['1', '"yes"', '{}'],
   timestamp: ['"yesterday"', '42', 'true', '"2024-03"', '"2024-03-05 14:07:0"', '"2024-13-45 25:61:61.999"', '"2021-02-29"'],
   string: [],

@@ -6,7 +6,7 @@
  * - int: a number of at most 15 digits and no fraction or exponent, read digit by digit;
  * - float: a number as JavaScript prints it with at most 15 digits (the table's SHORT_NUMBER) is
  *   its digits over a power of ten, which is exact (both are exact doubles, and the division is
- *   correctly rounded); any other number is `Number(text)`, what JSON.parse gives;
+ *   correctly rounded); any other number is `Number(text)`, what JSON.parse gives, when finite;
  * - boolean: true and false;
  * - timestamp: an ASCII string laid out as LabKey writes dates, read digit by digit into the same
  *   `Date.UTC` call the object path makes;
@@ -87,8 +87,12 @@ export class TypedPageReader {
             continue;
           }
           if (kind === CellKind.NUMBER) {
-            o.setFloat(i, Number(b.toString("latin1", s, e)));
-            continue;
+            // Beyond a double's range (1e400): Infinity, not the value sent (typedValue says so).
+            const x = Number(b.toString('latin1', s, e));
+            if (Number.isFinite(x)) {
+              o.setFloat(i, x);
+              continue;
+            }
           }
           break;
         case 'boolean':
