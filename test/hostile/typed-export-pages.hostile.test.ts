@@ -1,7 +1,7 @@
 /**
  * `lk query select ... --output FILE` (parquet, arrow, csv) against a server whose pages do not
- * add up: columns that change from one page to the next, a row count the pages do not reach, a
- * page with more rows than asked for. Each is a typed error with one plain message (no stack, no
+ * add up: a column named twice, columns that change from one page to the next, a row count the
+ * pages do not reach, a page with more rows than asked for. Each is a typed error with one plain message (no stack, no
  * key), exit 1, and neither FILE nor a temp file beside it; never a file whose values are wrong.
  */
 import { execFileSync } from 'node:child_process';
@@ -81,6 +81,13 @@ describe('pages that do not add up', () => {
       }
     });
   }
+
+  it('a column named twice in the metadata is an error, not a second column of nulls', async () => {
+    server.answer = () => page([field('x', 'int'), field('x', 'int'), field('y', 'string')], [{ x: 1, y: 'a' }]);
+    for (const format of ['parquet', 'arrow']) {
+      expectFailed(await exportTo(format), /lk: The server's metadata names the column "x" twice, so lk cannot lay out a typed file by it\.\nhint: /);
+    }
+  });
 
   it('a later page without metadata is read by the first page\'s columns', async () => {
     server.answer = ({ offset, maxRows }) => page(offset === 0 ? FIELDS : undefined, rowsAt(offset, Math.min(maxRows, 4 - offset)), 4);

@@ -27,6 +27,14 @@ describe('typed export columns', () => {
     expect(typedColumns(fields)[7]?.keys).toEqual(['CreatedBy/DisplayName', 'CreatedBy$DisplayName']);
   });
 
+  it('a column named twice, or with no name, in the metadata is a typed error (the second read no cells)', () => {
+    const f = (name: string, type = 'int') => ({ name, fieldKey: name, type, caption: undefined });
+    expect(() => typedColumns([f('x'), f('y', 'string'), f('x', 'float')])).toThrow(expect.objectContaining({ code: 'LK_EXPORT_COLUMNS', message: 'The server\'s metadata names the column "x" twice, so lk cannot lay out a typed file by it.' }));
+    expect(() => typedColumns([f('a'), f('')])).toThrow(expect.objectContaining({ code: 'LK_EXPORT_COLUMNS', message: 'The server\'s metadata says column 2 has no name, so lk cannot lay out a typed file by it.' }));
+    // Names of any other shape are names.
+    expect(typedColumns([f('a\u0000b'), f('a\nb'), f('x'.repeat(10_240)), f('X')]).map((c) => c.name.length)).toEqual([3, 3, 10_240, 1]);
+  });
+
   it('converts cells: int to bigint, LabKey dates (both formats) to wall-clock ms, nulls stay null', () => {
     expect(cellValue(col('int'), { c: 42 }, 1)).toBe(42n);
     expect(cellValue(col('int'), { c: '9007199254740993' }, 1)).toBe(9007199254740993n);

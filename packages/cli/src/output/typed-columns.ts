@@ -51,12 +51,28 @@ export interface TypedPageWrite {
 
 const KINDS: Record<string, ColumnKind> = { int: 'int', float: 'float', boolean: 'boolean', date: 'timestamp', string: 'string' };
 
+/**
+ * The file's columns, one per field. Two fields of one name are an error (a row holds one value
+ * per key, and the second column read none: it came out null), as is a field with no name (an
+ * Arrow reader reads an empty name as none).
+ */
 export function typedColumns(fields: readonly FieldInfo[]): TypedColumn[] {
-  return fields.map((f) => ({
+  const columns = fields.map((f) => ({
     name: f.fieldKey || f.name,
     keys: f.fieldKey && f.fieldKey !== f.name ? [f.fieldKey, f.name] : [f.name],
     kind: KINDS[f.type ?? ''] ?? 'string',
   }));
+  const seen = new Set<string>();
+  columns.forEach((c, i) => {
+    const why = c.name === '' ? `column ${i + 1} has no name` : seen.has(c.name) ? `names the column ${JSON.stringify(c.name.length > 60 ? `${c.name.slice(0, 57)}...` : c.name)} twice` : undefined;
+    if (why) {
+      throw new CliError('LK_EXPORT_COLUMNS', `The server's metadata ${why.startsWith('column') ? `says ${why}` : why}, so lk cannot lay out a typed file by it.`, {
+        hint: 'Pick the columns with --columns, or export with --format csv or ndjson.',
+      });
+    }
+    seen.add(c.name);
+  });
+  return columns;
 }
 
 /** LabKey dates: `yyyy-MM-dd HH:mm:ss.SSS` (`yyyy/MM/dd HH:mm:ss` before 2019), server time, no zone. */

@@ -259,7 +259,7 @@ async function exportTyped(
   const open = async (): Promise<TypedFileWriter> => {
     const columns = typedColumns(o.metadata?.fields ?? []);
     if (columns.length === 0) {
-      throw new CliError('LK_EXPORT_NO_COLUMNS', `The server sent no column metadata, so lk cannot type a ${format} file; nothing was written to ${output}.`, {
+      throw new CliError('LK_EXPORT_NO_COLUMNS', `The server sent no column metadata, so lk cannot type ${format === 'arrow' ? 'an' : 'a'} ${format} file; nothing was written to ${output}.`, {
         hint: 'Export with --format csv or ndjson instead.',
       });
     }
