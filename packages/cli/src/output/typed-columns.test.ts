@@ -89,6 +89,14 @@ describe('typed export columns', () => {
     expect(() => cellValue(fl, { V: JSON.parse('1e400') }, 3)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE', message: "Row 3, column V: a number beyond a double's range (Infinity) is not a float, which the server's metadata gives as the column's type." }));
   });
 
+  it('a string with a lone surrogate is a typed error, not text with U+FFFD in its place', () => {
+    const st = col('string', 'S');
+    for (const v of ['a\ud800b', '\udc00', 'x\ud83d']) {
+      expect(() => cellValue(st, { S: v }, 5)).toThrow(expect.objectContaining({ code: 'LK_EXPORT_TYPE', message: `Row 5, column S: ${JSON.stringify(v)} is not Unicode text (it holds a lone surrogate).` }));
+    }
+    expect(cellValue(st, { S: '\ud83d\ude00 \ufffd' }, 1)).toBe('😀 \ufffd');
+  });
+
   it('an int beyond 64 bits is a typed error, not a value wrapped around', () => {
     expect(cellValue(col('int'), { c: '9223372036854775807' }, 1)).toBe(9223372036854775807n);
     expect(cellValue(col('int'), { c: '-9223372036854775808' }, 1)).toBe(-9223372036854775808n);

@@ -111,6 +111,8 @@ function timestamp(v: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A decimal number as text, perhaps with spaces around it. */
 const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 /** The texts a float column may hold for the doubles JSON has no number for. */
@@ -145,7 +147,8 @@ function convert(kind: ColumnKind, v: unknown): TypedValue | undefined {
       if (v instanceof Date) return v.getTime();
       return undefined;
     case 'string':
-      if (typeof v === 'string') return v;
+      // A lone surrogate (JSON's "\ud800") is no UTF-8 text: it would be written as U+FFFD.
+      if (typeof v === 'string') return LONE_SURROGATE.test(v) ? undefined : v;
       if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
       return JSON.stringify(v);
   }
@@ -173,8 +176,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 function typeError(c: TypedColumn, v: unknown, rowNumber: number): CliError {
   // A JSON number beyond a double's range is ±Infinity here (JSON.stringify would show null).
   const shown = typeof v === 'number' && !Number.isFinite(v) ? `a number beyond a double's range (${v})` : JSON.stringify(v);
-  const what = c.kind === 'int' ? (typeof v === 'string' && /^-?\d+$/.test(v) ? 'a 64-bit int' : 'an int') : `a ${c.kind}`;
-  return new CliError('LK_EXPORT_TYPE', `Row ${rowNumber}, column ${c.name}: ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} is not ${what}, which the server's metadata gives as the column's type.`, {
+  const what = c.kind === 'int' ? (typeof v === 'string' && /^-?\d+$/.test(v) ? 'a 64-bit int' : 'an int') : c.kind === 'string' ? 'Unicode text (it holds a lone surrogate)' : `a ${c.kind}`;
+  return new CliError('LK_EXPORT_TYPE', `Row ${rowNumber}, column ${c.name}: ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} is not ${what}${c.kind === 'string' ? '' : ", which the server's metadata gives as the column's type"}.`, {
     hint: 'Export this query with --format csv or ndjson (untyped), or pick the columns with --columns.',
   });
 }
