@@ -121,3 +121,27 @@ describe('pages that do not add up', () => {
     expect(read('arrow', r.out, 2)).toMatchObject({ numRows: 3, rows: [{ id: '2n' }] });
   });
 });
+
+describe('cells the column cannot hold, end to end', () => {
+  const body = (type: string, cell: string) => `{"rowCount":2,"metaData":{"fields":[{"name":"v","fieldKey":"v","jsonType":"${type}"}]},"rows":[{"v":null},{"v":${cell}}]}`;
+  for (const [type, cell, shown] of [
+    ['string', '"a\\ud800b"', '"a\\ud800b" is not Unicode text'],
+    ['float', '1e400', "a number beyond a double's range (Infinity) is not a float"],
+    ['date', '"2020-13-01 00:00:00.000"', '"2020-13-01 00:00:00.000" is not a timestamp'],
+  ] as const) {
+    it(`${type} ${cell}: LK_EXPORT_TYPE naming row 2, no file`, async () => {
+      server.answer = () => body(type, cell);
+      for (const format of ['parquet', 'arrow']) expectFailed(await exportTo(format), new RegExp(`lk: Row 2, column v: ${shown.replace(/[\\()]/g, '\\$&')}`));
+    });
+  }
+
+  it('a page that is not UTF-8 (Latin-1 é) is an error, not text with U+FFFD in it', async () => {
+    server.answer = () => (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(Buffer.concat([Buffer.from(body('string', '"caf').slice(0, -3)), Buffer.from([0xe9]), Buffer.from('"}]}')]));
+    };
+    for (const format of ['parquet', 'arrow', 'csv']) {
+      expectFailed(await exportTo(format), /lk: The server's answer for rows 1 to 2 is not UTF-8 text \(as JSON must be\)/);
+    }
+  });
+});

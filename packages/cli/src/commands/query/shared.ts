@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { FieldInfo, RawRowsPage } from '@lk/sdk';
@@ -147,6 +148,17 @@ function checkRowCount(count: number, o: OutputOptions & { metadata?: QueryMetad
   });
 }
 
+/**
+ * A page as bytes must be UTF-8 (JSON is): bytes that are not (a server writing Latin-1, say)
+ * would be read as U+FFFD, so "café" came out "caf\uFFFD" with nothing said.
+ */
+function checkPageText(page: RawRowsPage<Row>, o: { output?: string | undefined }, rowsBefore: number): void {
+  if (!page.bytes || isUtf8(page.bytes)) return;
+  throw new CliError('LK_BAD_TEXT', `The server's answer for rows ${rowsBefore + 1} to ${rowsBefore + page.count} is not UTF-8 text (as JSON must be), so its text cannot be read as sent. ${o.output !== undefined ? `Nothing was written to ${o.output}.` : 'The output stops before those rows.'}`, {
+    hint: 'The server or a proxy in front of it sends another encoding; ask its administrator.',
+  });
+}
+
 type Row = Record<string, unknown>;
 
 /**
@@ -212,7 +224,10 @@ async function writeRows(
         if (expected !== undefined) progress.total(expected);
       }
       const bytes = Array.isArray(page) ? undefined : page;
-      if (bytes) checkPageFields(bytes, o, writer.count);
+      if (bytes) {
+        checkPageFields(bytes, o, writer.count);
+        checkPageText(bytes, o, writer.count);
+      }
       const fast = bytes && writer.rawPage(bytes);
       if (bytes && fast) {
         while (!fast.done) {
@@ -273,6 +288,7 @@ async function exportTyped(
     for await (const page of pages) {
       writer ??= await open();
       checkPageFields(page, { ...o, output }, writer.count);
+      checkPageText(page, { output }, writer.count);
       // Cells read from the page's bytes where they can be (typed-raw.ts), else its row objects.
       const fast = writer.rawPage(page);
       if (fast) {
