@@ -175,9 +175,15 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 function typeError(c: TypedColumn, v: unknown, rowNumber: number): CliError {
   // A JSON number beyond a double's range is ±Infinity here (JSON.stringify would show null).
-  const shown = typeof v === 'number' && !Number.isFinite(v) ? `a number beyond a double's range (${v})` : JSON.stringify(v);
-  const what = c.kind === 'int' ? (typeof v === 'string' && /^-?\d+$/.test(v) ? 'a 64-bit int' : 'an int') : c.kind === 'string' ? 'Unicode text (it holds a lone surrogate)' : `a ${c.kind}`;
-  return new CliError('LK_EXPORT_TYPE', `Row ${rowNumber}, column ${c.name}: ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} is not ${what}${c.kind === 'string' ? '' : ", which the server's metadata gives as the column's type"}.`, {
+  const text = typeof v === 'bigint' ? String(v) : JSON.stringify(v);
+  const shown =
+    typeof v === 'number' && !Number.isFinite(v)
+      ? `a number beyond a double's range (${v})`
+      : c.kind === 'int' && Number.isInteger(v) && !Number.isSafeInteger(v)
+        ? `a whole number beyond 2^53 (read as ${v}, not exactly)`
+        : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const what = c.kind === 'int' ? ((typeof v === 'string' && /^-?\d+$/.test(v)) || typeof v === 'bigint' ? 'a 64-bit int' : 'an int') : c.kind === 'string' ? 'Unicode text (it holds a lone surrogate)' : `a ${c.kind}`;
+  return new CliError('LK_EXPORT_TYPE', `Row ${rowNumber}, column ${c.name}: ${shown} is not ${what}${c.kind === 'string' ? '' : ", which the server's metadata gives as the column's type"}.`, {
     hint: 'Export this query with --format csv or ndjson (untyped), or pick the columns with --columns.',
   });
 }

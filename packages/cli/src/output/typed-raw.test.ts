@@ -138,6 +138,22 @@ describe('typed export: cells from bytes', () => {
     expect(fast).toEqual({ ...slow, raw: 2 });
   });
 
+  it('an int of 16 to 19 digits is exact from the bytes (past 2^53 too), or a typed error naming the number sent', async () => {
+    const ints: TypedColumn[] = [{ name: 'Key', keys: ['Key'], kind: 'int' }];
+    const p = (v: string) => [rawRowsPage<Row>(Buffer.from(`{"rows":[{"Key":1},{"Key":${v}}]}`)) as RawRowsPage<Row>];
+    for (const [v, want] of [['9007199254740993', 9007199254740993n], ['9223372036854775807', 9223372036854775807n], ['-9223372036854775808', -9223372036854775808n], ['1234567890123456', 1234567890123456n]] as const) {
+      expect(await run(ints, p(v), true)).toEqual({ batches: [[[1n, want]]], raw: 1 });
+    }
+    for (const v of ['9223372036854775808', '-9223372036854775809', '123456789012345678901234567890']) {
+      expect((await run(ints, p(v), true)).error).toEqual({ code: 'LK_EXPORT_TYPE', message: `Row 2, column Key: ${v} is not a 64-bit int, which the server's metadata gives as the column's type.` });
+    }
+    // The object path reads JSON.parse's double: past 2^53 it cannot say which int was sent, and says so.
+    expect((await run(ints, p('9007199254740993'), false)).error).toEqual({
+      code: 'LK_EXPORT_TYPE',
+      message: "Row 2, column Key: a whole number beyond 2^53 (read as 9007199254740992, not exactly) is not an int, which the server's metadata gives as the column's type.",
+    });
+  });
+
   it('columns read by two keys (a lookup) and columns named like inherited properties go through the object path', async () => {
     const lookup: TypedColumn[] = [{ name: 'By/Name', keys: ['By/Name', 'By$Name'], kind: 'string' }];
     const p = () => [rawRowsPage<Row>(Buffer.from('{"rows":[{"By$Name":"a"},{"By/Name":"b"}]}')) as RawRowsPage<Row>];

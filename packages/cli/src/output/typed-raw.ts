@@ -3,7 +3,8 @@
  * rows): each cell read from the place and kind the SDK's check of the page recorded, into the
  * batch's typed arrays (typed-columns.ts), with no row object and no JS value per cell on the
  * common path:
- * - int: a number of at most 15 digits and no fraction or exponent, read digit by digit;
+ * - int: a number of at most 15 digits and no fraction or exponent, read digit by digit; a longer
+ *   one as a BigInt of its text (exact where JSON.parse, and so the object path, rounds past 2^53);
  * - float: a number as JavaScript prints it with at most 15 digits (the table's SHORT_NUMBER) is
  *   its digits over a power of ten, which is exact (both are exact doubles, and the division is
  *   correctly rounded); any other number is `Number(text)`, what JSON.parse gives, when finite;
@@ -23,6 +24,9 @@ import { validUtf8 } from './transcode.js';
 import { cellValue, typedValue, wallClockMs, type ColumnCells, type TypedColumn } from './typed-columns.js';
 
 type Row = Record<string, unknown>;
+
+/** A whole number as JSON writes it (no fraction, no exponent). */
+const WHOLE = /^-?\d+$/;
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
@@ -77,6 +81,11 @@ export class TypedPageReader {
             const n = integer(b, s, e);
             if (n === n) {
               o.setInteger(i, n);
+              continue;
+            }
+            // 16 digits or more: exact from the text (a double is not, past 2^53), or its range error.
+            if (kind === CellKind.NUMBER && WHOLE.test(b.toString('latin1', s, e))) {
+              o.set(i, typedValue(columns[k]!, BigInt(b.toString('latin1', s, e)), rowNumber));
               continue;
             }
           }
