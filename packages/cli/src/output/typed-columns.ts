@@ -27,6 +27,12 @@ export type TypedValue = bigint | number | boolean | string | null;
 
 /** Rows per row group (parquet) or record batch (Arrow). */
 export const BATCH_ROWS = 16_384;
+/**
+ * Text bytes a batch holds at most (past them it is written before BATCH_ROWS): 16,384 cells of
+ * 1 MB each would be 16 GB in memory, and a string column's offsets are 32-bit (Arrow's Utf8),
+ * so a batch's text past 2 GB would wrap them into a file that reads back other values.
+ */
+export const BATCH_BYTES = 64 * 1024 * 1024;
 
 export interface TypedFileWriter {
   /** Takes one row (converted at once; a value of the wrong type throws LK_EXPORT_TYPE). Returns a promise when it wrote a batch. */
@@ -315,21 +321,31 @@ export class ColumnCells {
 }
 
 /**
- * Collects rows as typed column cells, up to BATCH_ROWS, for the writers. The same arrays hold
+ * Collects rows as typed column cells, up to BATCH_ROWS (or BATCH_BYTES of text), for the writers. The same arrays hold
  * every batch: a writer is done with a batch's cells when its write call returns (parquet copies
  * them into its own values first; Arrow's record batch is written to the file in that call).
  */
 export class ColumnBatch {
   readonly cells: ColumnCells[];
   length = 0;
+  private readonly strings: ColumnCells[];
   constructor(readonly columns: readonly TypedColumn[]) {
     this.cells = columns.map((c) => new ColumnCells(c.kind, BATCH_ROWS));
+    this.strings = this.cells.filter((c) => c.kind === 'string');
   }
   /** Adds a row object; true when the batch is full. */
   add(r: Record<string, unknown>, rowNumber: number): boolean {
     const i = this.length;
     for (let k = 0; k < this.columns.length; k++) this.cells[k]!.set(i, cellValue(this.columns[k]!, r, rowNumber));
-    return ++this.length >= BATCH_ROWS;
+    this.length++;
+    return this.full();
+  }
+  /** BATCH_ROWS rows, or BATCH_BYTES of text. */
+  full(): boolean {
+    if (this.length >= BATCH_ROWS) return true;
+    let bytes = 0;
+    for (const c of this.strings) bytes += c.used;
+    return bytes >= BATCH_BYTES;
   }
   /** Starts a new batch in the same arrays (after the last one's cells were written). */
   clear(): void {

@@ -5,7 +5,7 @@
  * the object path's rows (the SDK's raw-rows.test checks it against normalizeQueryResponse).
  */
 import { rawRowsPage, type RawRowsPage } from '@lk/sdk';
-import { cellValue, type ColumnCells, type TypedColumn, type TypedValue } from './typed-columns.js';
+import { BATCH_BYTES, cellValue, type ColumnCells, type TypedColumn, type TypedValue } from './typed-columns.js';
 import { integer, labkeyDate, shortDecimal } from './typed-raw.js';
 import { batchedWriter } from './typed-writer.js';
 import { prng } from '../testing/prng.js';
@@ -136,6 +136,28 @@ describe('typed export: cells from bytes', () => {
     const fast = await run(COLUMNS, pages, true);
     expect(fast.batches.map((b) => b[0]!.length)).toEqual([16_384, 3_616]);
     expect(fast).toEqual({ ...slow, raw: 2 });
+  });
+
+  it('a batch is written once its text reaches BATCH_BYTES, before BATCH_ROWS (1 MB cells: 64 a batch, not 16,384)', async () => {
+    const cols: TypedColumn[] = [{ name: 'Key', keys: ['Key'], kind: 'int' }, { name: 'Doc', keys: ['Doc'], kind: 'string' }];
+    const doc = 'd'.repeat(1 << 20);
+    const p = () => [0, 1].map((n) => rawRowsPage<Row>(Buffer.from(`{"rows":[${Array.from({ length: 50 }, (_, k) => `{"Key":${n * 50 + k},"Doc":"${doc}"}`).join(',')}]}`)) as RawRowsPage<Row>);
+    for (const raw of [true, false]) {
+      const lengths: number[] = [];
+      let last: TypedValue[] = [];
+      const w = batchedWriter(cols, (cells, n) => {
+        lengths.push(n);
+        last = [cells[0]!.value(n - 1), cells[1]!.value(n - 1)?.toString().length ?? null];
+        return undefined;
+      }, () => {});
+      for (const page of p()) {
+        const fast = raw ? w.rawPage(page) : undefined;
+        if (fast) while (!fast.done) await fast.step();
+        else for (const r of page.rows()) await w.row(r);
+      }
+      await w.end();
+      expect([raw, lengths, last]).toEqual([raw, [BATCH_BYTES / (1 << 20), 100 - BATCH_BYTES / (1 << 20)], [99n, 1 << 20]]);
+    }
   });
 
   it('an int of 16 to 19 digits is exact from the bytes (past 2^53 too), or a typed error naming the number sent', async () => {

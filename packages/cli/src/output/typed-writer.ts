@@ -1,8 +1,9 @@
 /**
  * The typed writers' common part: rows (objects, or a raw page's cells read by typed-raw.ts) into
- * batches of BATCH_ROWS, each handed to the format's writer when full.
+ * batches of BATCH_ROWS (fewer when their text reaches BATCH_BYTES), each handed to the format's
+ * writer when full.
  */
-import { BATCH_ROWS, ColumnBatch, type ColumnCells, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
+import { ColumnBatch, type ColumnCells, type TypedColumn, type TypedFileWriter } from './typed-columns.js';
 import { TypedPageReader } from './typed-raw.js';
 
 /**
@@ -41,7 +42,8 @@ export function batchedWriter(
         step: () => {
           while (cur.r < cur.n) {
             reader.read(cur, batch.cells, batch.length, ++count);
-            if (++batch.length >= BATCH_ROWS) {
+            batch.length++;
+            if (batch.full()) {
               w.done = cur.r >= cur.n;
               return flush();
             }
