@@ -13,7 +13,7 @@ import { InvalidArgumentError } from './errors/credential-errors.js';
 import { Core } from './request.js';
 import type { DebugSink, Timeouts } from './transport/transport.js';
 import { normalizeServerUrl } from './transport/url.js';
-import { executeSql, executeSqlRaw, paginate, paginatePages, paginateRawPages, selectRows, selectRowsRaw, type PageFetch } from './api/query.js';
+import { executeSql, executeSqlOneRequest, executeSqlRaw, selectRowsOneRequest, paginate, paginatePages, paginateRawPages, selectRows, selectRowsRaw, type PageFetch } from './api/query.js';
 import { createApiKey, getApiKeyRoles, listAllApiKeys, listApiKeys, revokeApiKey, whoAmI } from './api/security.js';
 import type { ApiKeyRole } from './api/key-roles.js';
 import { getContainers, modifyRows } from './api/rows-api.js';
@@ -35,6 +35,7 @@ import type {
   QueryDetails,
   QueryInfo,
   QueryResult,
+  RawPagesOptions,
   RawRowsPage,
   SchemaInfo,
   SelectRowsOptions,
@@ -101,13 +102,13 @@ export interface LabKeyClient {
   /** The pages selectRowsIter reads, each an array of rows (for writers that handle a page at once). */
   selectRowsPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<R[]>;
   /** selectRowsPages with each page's rows left as the server's bytes (`rows()` parses them), for writers that transcode them. */
-  selectRowsRawPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>>;
+  selectRowsRawPages<R = Record<string, unknown>>(o: SelectRowsOptions & RawPagesOptions): AsyncIterableIterator<RawRowsPage<R>>;
   executeSql<R = Record<string, unknown>>(o: ExecuteSqlOptions): Promise<QueryResult<R>>;
   executeSqlIter<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R>;
   /** The pages executeSqlIter reads, each an array of rows. */
   executeSqlPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<R[]>;
   /** executeSqlPages with each page's rows left as the server's bytes. */
-  executeSqlRawPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>>;
+  executeSqlRawPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & RawPagesOptions): AsyncIterableIterator<RawRowsPage<R>>;
   insertRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   updateRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
   deleteRows<R = Record<string, unknown>>(o: ModifyRowsOptions<R>): Promise<ModifyRowsResult<R>>;
@@ -222,8 +223,13 @@ class Client implements LabKeyClient {
     return paginatePages<R>(this.selectPage<R>(o), o);
   }
 
-  /** {@link selectRowsPages} with each page's rows left as the server's bytes (for transcoding writers); the same paging, prefetch and errors. */
-  selectRowsRawPages<R = Record<string, unknown>>(o: SelectRowsOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>> {
+  /**
+   * {@link selectRowsPages} with each page's rows left as the server's bytes (for transcoding
+   * writers); the same paging, prefetch and errors. With `oneRequest`, one request whose answer
+   * is cut into the pages as it streams in.
+   */
+  selectRowsRawPages<R = Record<string, unknown>>(o: SelectRowsOptions & RawPagesOptions): AsyncIterableIterator<RawRowsPage<R>> {
+    if (o.oneRequest) return selectRowsOneRequest<R>(this.core, this.container, this.withSignal(o));
     return paginateRawPages<R>(this.pager(o, (page, first, onBody) => selectRowsRaw<R>(this.core, this.container, page, first, onBody)), o);
   }
 
@@ -244,8 +250,9 @@ class Client implements LabKeyClient {
     return paginatePages<R>(this.sqlPage<R>(o), o);
   }
 
-  /** {@link executeSqlPages} with each page's rows left as the server's bytes. */
-  executeSqlRawPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & IterOptions): AsyncIterableIterator<RawRowsPage<R>> {
+  /** {@link executeSqlPages} with each page's rows left as the server's bytes (with `oneRequest`: one request, streamed). */
+  executeSqlRawPages<R = Record<string, unknown>>(o: ExecuteSqlOptions & RawPagesOptions): AsyncIterableIterator<RawRowsPage<R>> {
+    if (o.oneRequest) return executeSqlOneRequest<R>(this.core, this.container, this.withSignal(o));
     return paginateRawPages<R>(this.pager(o, (page, _first, onBody) => executeSqlRaw<R>(this.core, this.container, page, onBody)), o);
   }
 

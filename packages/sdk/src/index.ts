@@ -187,6 +187,7 @@ export type {
   IterOptions,
   QueryResult,
   RawRowsPage,
+  RawPagesOptions,
   ModifyRowsOptions,
   ModifyRowsResult,
   GetContainersOptions,

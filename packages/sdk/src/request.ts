@@ -17,6 +17,7 @@ import { Transport, type DebugSink, type Timeouts } from './transport/transport.
 import { actionUrl, encodeParams } from './transport/url.js';
 import { debug, debugEnabled } from './debug.js';
 import type { ActionRequest } from './api/types.js';
+import type { StreamRowsOptions } from './api/row-stream.js';
 import type { Dispatcher } from 'undici';
 
 export type { ResolvedAuth } from './auth/resolved-auth.js';
@@ -105,7 +106,7 @@ export class Core {
    * Sends one action request and returns its JSON object. Mutating POSTs get the CSRF token
    * (fetched once); see `sendAction` for the retries.
    */
-  async call<T>(o: ActionRequest, internal: { skipCsrf?: boolean; onBody?: () => void; raw?: boolean } = {}): Promise<T> {
+  async call<T>(o: ActionRequest, internal: { skipCsrf?: boolean; onBody?: () => void; raw?: boolean; stream?: StreamRowsOptions } = {}): Promise<T> {
     const a = this.authCache.current() ?? (await this.authCache.get());
     let method = o.method ?? (o.json !== undefined ? 'POST' : 'GET');
     const lowerAction = o.action.toLowerCase();
@@ -130,7 +131,7 @@ export class Core {
     }
     return sendAction<T>(
       this,
-      { method, url, body, json: isJson, csrf: mutating && !internal.skipCsrf, idempotent, action: lowerAction, signal: o.signal, onBody: internal.onBody, raw: internal.raw },
+      { method, url, body, json: isJson, csrf: mutating && !internal.skipCsrf, idempotent, action: lowerAction, signal: o.signal, onBody: internal.onBody, raw: internal.raw, stream: internal.stream },
       a,
     );
   }

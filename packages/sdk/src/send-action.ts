@@ -11,6 +11,8 @@ import { guestDespiteKeyError, parseJsonObject, toLabKeyError, type AuthContext 
 import { redactRequest } from './transport/redacted-request.js';
 import { findRowsSpan, type RowsSpan } from './api/raw-rows.js';
 import type { DebugSink, Transport } from './transport/transport.js';
+import { openRows, StreamedRows, type StreamRowsOptions } from './api/row-stream.js';
+import type { HttpError } from './errors/http-error.js';
 
 /** Actions whose answer is a JSON array, in lower case. */
 const ARRAY_ACTIONS = new Set(['getapikeyroles']);
@@ -42,6 +44,11 @@ export interface PreparedAction {
   onBody?: (() => void) | undefined;
   /** Answer a {@link RawBody}: a body with a top-level `rows` array keeps it as bytes. */
   raw?: boolean | undefined;
+  /**
+   * Read a 2xx answer as it arrives: one with a top-level `rows` array is answered as a
+   * {@link StreamedRows} (its pages cut from the stream); any other is read whole, as without it.
+   */
+  stream?: StreamRowsOptions | undefined;
 }
 
 /**
@@ -85,7 +92,7 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
     } else {
       headers = p.method === 'GET' ? a.getHeaders : p.json ? a.jsonHeaders : a.formHeaders;
     }
-    const res = await core.transport.send({
+    let res = await core.transport.send({
       method: p.method,
       url: p.url,
       headers: headers as Record<string, string>,
@@ -94,7 +101,22 @@ export async function sendAction<T>(core: ActionSender, p: PreparedAction, resol
       signal: p.signal,
       credentialNote: a.note,
       debug: core.debugSink(),
+      ...(p.stream ? { stream: true } : {}),
     });
+    if (res.stream && p.stream) {
+      const answered = res;
+      const request = redactRequest(p.method, res.url, headers);
+      const auth = core.authContext(a, res.credentialsSent);
+      const opened = await openRows(res, p.stream, {
+        request,
+        explain: async (body) => (await toLabKeyError({ status: answered.status, headers: answered.headers, body, url: answered.url }, request, auth)) as HttpError,
+        maxPageBytes: core.transport.maxResponseBytes,
+        pageTimeoutMs: core.transport.timeouts.total,
+        signal: p.signal,
+      });
+      if (opened instanceof StreamedRows) return opened as T;
+      res = opened;
+    }
     if (res.status >= 200 && res.status < 300) {
       if (p.onBody) {
         p.onBody();

@@ -4,6 +4,7 @@ import { columnsParam, filterParam, FILTER_OPERATORS, parseFilter, sortParam, ty
 import { normalizeQueryResponse, normalizeRows, queryFields } from './rows.js';
 import type { ExecuteSqlOptions, IterOptions, QueryOptionsBase, QueryResult, RawRowsPage, SelectRowsOptions } from './types.js';
 import { rawSuccess, type RawBody } from '../send-action.js';
+import { StreamedRows, type StreamRowsOptions } from './row-stream.js';
 import { releaseTable } from './raw-rows.js';
 import { parseJsonObject } from '../errors/to-labkey-error.js';
 import { BadFilterValueError, InvalidArgumentError } from '../errors/credential-errors.js';
@@ -21,7 +22,7 @@ type Params = Record<string, string | number | boolean | undefined | (string | n
  */
 const COMPACT = 'json_compact';
 
-const BASE_OPTIONS = ['container', 'maxRows', 'offset', 'sort', 'includeTotalCount', 'containerFilter', 'parameters', 'apiVersion', 'signal', 'pageSize', 'onMetadata'];
+const BASE_OPTIONS = ['container', 'maxRows', 'offset', 'sort', 'includeTotalCount', 'containerFilter', 'parameters', 'apiVersion', 'signal', 'pageSize', 'onMetadata', 'oneRequest'];
 const SELECT_OPTIONS = new Set([...BASE_OPTIONS, 'schemaName', 'queryName', 'columns', 'filters', 'viewName']);
 const SQL_OPTIONS = new Set([...BASE_OPTIONS, 'schemaName', 'sql', 'wafEncode']);
 /** `@labkey/api`'s names for the same options, as users bring them over. */
@@ -65,7 +66,7 @@ function selectParams(o: SelectRowsOptions): Params {
   if (sort !== undefined) p['query.sort'] = sort;
   if (o.maxRows !== undefined) {
     p[SDK_URL_PARAMS.maxRows] = o.maxRows;
-    if (o.maxRows < 0) p['query.showRows'] = 'all';
+    if (o.maxRows < 0) p[SDK_URL_PARAMS.showRows] = 'all';
   }
   if (o.offset !== undefined) p[SDK_URL_PARAMS.offset] = o.offset;
   if (o.includeTotalCount !== undefined) p[SDK_URL_PARAMS.includeTotalCount] = o.includeTotalCount;
@@ -89,19 +90,83 @@ function selectParams(o: SelectRowsOptions): Params {
  * iterator), columns the query does not have are reported to the client's `onWarning`.
  */
 export async function selectRows<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true, onBody?: () => void): Promise<QueryResult<R>> {
-  return normalizeQueryResponse<R>((await selectRowsAnswer(core, defaultContainer, o, checkColumns, onBody, false)).json);
+  return normalizeQueryResponse<R>(((await selectRowsAnswer(core, defaultContainer, o, checkColumns, onBody, false)) as RawBody).json);
 }
 
 /** {@link selectRows} as a {@link RawRowsPage}: the rows stay bytes until asked for. */
 export async function selectRowsRaw<R>(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns = true, onBody?: () => void): Promise<RawRowsPage<R>> {
-  return rawPage<R>(await selectRowsAnswer(core, defaultContainer, o, checkColumns, onBody, true));
+  return rawPage<R>((await selectRowsAnswer(core, defaultContainer, o, checkColumns, onBody, true)) as RawBody);
 }
 
-async function selectRowsAnswer(core: Core, defaultContainer: string, o: SelectRowsOptions, checkColumns: boolean, onBody: (() => void) | undefined, raw: boolean): Promise<RawBody> {
+/**
+ * selectRows in ONE request (`oneRequest`): maxRows the caller's, else -1 with showRows=all, and
+ * the caller's offset; the answer's body read as it arrives and cut into {@link RawRowsPage}s of
+ * at most `pageSize` rows (see row-stream.ts for the timeouts and the page cap).
+ */
+export function selectRowsOneRequest<R>(core: Core, defaultContainer: string, o: SelectRowsOptions & IterOptions): AsyncGenerator<RawRowsPage<R>, void, undefined> {
+  return oneRequestPages<R>(o, (stream) =>
+    selectRowsAnswer(core, defaultContainer, { ...o, maxRows: o.maxRows ?? -1 }, false, undefined, true, stream).then((answer) => ({
+      answer,
+      check: (json) => warnUnknownColumns(core, o.container ?? defaultContainer, o, json, queryFields(json)),
+    })),
+  );
+}
+
+/** {@link selectRowsOneRequest} for executeSql. */
+export function executeSqlOneRequest<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions & IterOptions): AsyncGenerator<RawRowsPage<R>, void, undefined> {
+  return oneRequestPages<R>(o, (stream) => executeSqlAnswer(core, defaultContainer, { ...o, maxRows: o.maxRows ?? -1 }, undefined, true, stream).then((answer) => ({ answer })));
+}
+
+type Opened = { answer: RawBody | StreamedRows; check?: (json: Record<string, unknown>) => Promise<void> };
+
+async function* oneRequestPages<R>(o: QueryOptionsBase & IterOptions, open: (stream: StreamRowsOptions) => Promise<Opened>): AsyncGenerator<RawRowsPage<R>, void, undefined> {
+  const pageSize = o.pageSize ?? 5000;
+  if (!Number.isInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError('pageSize must be a positive integer.');
+  if (o.maxRows === 0) return;
+  const { answer, check } = await open({ pageSize });
+  if (!(answer instanceof StreamedRows)) {
+    // A success without a rows array (read whole): its metadata, no rows.
+    await check?.(answer.json);
+    const page = rawPage<R>(answer);
+    o.onMetadata?.({ fields: page.fields, rowCount: page.rowCount });
+    if (page.count > 0) yield page;
+    return;
+  }
+  let before = 0;
+  let first = true;
+  try {
+    for (;;) {
+      const cut = await answer.next();
+      if (!cut) return;
+      const body = rawSuccess(cut.body);
+      if (!body) throw await answer.badPage(cut, before);
+      const page = rawPage<R>(body);
+      if (first) {
+        first = false;
+        await check?.(body.json);
+        o.onMetadata?.({ fields: page.fields, rowCount: page.rowCount });
+      }
+      before += page.count;
+      if (page.count > 0) yield page;
+    }
+  } finally {
+    answer.close();
+  }
+}
+
+async function selectRowsAnswer(
+  core: Core,
+  defaultContainer: string,
+  o: SelectRowsOptions,
+  checkColumns: boolean,
+  onBody: (() => void) | undefined,
+  raw: boolean,
+  stream?: StreamRowsOptions,
+): Promise<RawBody | StreamedRows> {
   if (!o.schemaName || !o.queryName) throw new InvalidArgumentError('selectRows needs schemaName and queryName.');
   const params = selectParams(o);
   const container = o.container ?? defaultContainer;
-  const call = core.call<RawBody | Record<string, unknown>>(
+  const call = core.call<RawBody | StreamedRows | Record<string, unknown>>(
     {
       controller: 'query',
       action: 'selectRows',
@@ -111,12 +176,13 @@ async function selectRowsAnswer(core: Core, defaultContainer: string, o: SelectR
       mutating: false,
       ...(o.signal ? { signal: o.signal } : {}),
     },
-    onBody ? { onBody, raw } : { raw },
+    { ...(onBody ? { onBody } : {}), raw, ...(stream ? { stream } : {}) },
   );
   // A schema or query the server does not have: the error names the closest ones it has.
   const answer = await withNameSuggestions(core, container, call, { schemaName: o.schemaName, queryName: o.queryName }).catch(async (e: unknown) => {
     throw await badFilterValue(core, container, o, e);
   });
+  if (answer instanceof StreamedRows) return answer;
   const body = raw ? (answer as RawBody) : { json: answer as Record<string, unknown> };
   if (checkColumns) await warnUnknownColumns(core, container, o, body.json, queryFields(body.json));
   return body;
@@ -225,28 +291,30 @@ function isUndecodedWaf(e: unknown): boolean {
  * from then on (`core.wafSql`). A statement that fails both ways reports the plain SQL's parse error.
  */
 export async function executeSql<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody?: () => void): Promise<QueryResult<R>> {
-  return normalizeQueryResponse<R>((await executeSqlAnswer(core, defaultContainer, o, onBody, false)).json);
+  return normalizeQueryResponse<R>(((await executeSqlAnswer(core, defaultContainer, o, onBody, false)) as RawBody).json);
 }
 
 /** {@link executeSql} as a {@link RawRowsPage}: the rows stay bytes until asked for. */
 export async function executeSqlRaw<R>(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody?: () => void): Promise<RawRowsPage<R>> {
-  return rawPage<R>(await executeSqlAnswer(core, defaultContainer, o, onBody, true));
+  return rawPage<R>((await executeSqlAnswer(core, defaultContainer, o, onBody, true)) as RawBody);
 }
 
-async function executeSqlAnswer(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody: (() => void) | undefined, raw: boolean): Promise<RawBody> {
+type SqlAnswer = RawBody | StreamedRows;
+
+async function executeSqlAnswer(core: Core, defaultContainer: string, o: ExecuteSqlOptions, onBody: (() => void) | undefined, raw: boolean, stream?: StreamRowsOptions): Promise<SqlAnswer> {
   if (!o.schemaName || typeof o.sql !== 'string') throw new InvalidArgumentError('executeSql needs schemaName and sql.');
   checkOptions('executeSql', o, SQL_OPTIONS);
-  if (o.wafEncode !== undefined) return executeSqlAs(core, defaultContainer, o, o.wafEncode, onBody, raw);
-  if (core.wafSql === false) return executeSqlAs(core, defaultContainer, o, false, onBody, raw);
+  if (o.wafEncode !== undefined) return executeSqlAs(core, defaultContainer, o, o.wafEncode, onBody, raw, stream);
+  if (core.wafSql === false) return executeSqlAs(core, defaultContainer, o, false, onBody, raw, stream);
   try {
-    const result = await executeSqlAs(core, defaultContainer, o, true, onBody, raw);
+    const result = await executeSqlAs(core, defaultContainer, o, true, onBody, raw, stream);
     core.wafSql = true;
     return result;
   } catch (e) {
     if (core.wafSql === true || !isUndecodedWaf(e)) throw e;
-    let plain: RawBody;
+    let plain: SqlAnswer;
     try {
-      plain = await executeSqlAs(core, defaultContainer, o, false, onBody, raw);
+      plain = await executeSqlAs(core, defaultContainer, o, false, onBody, raw, stream);
     } catch (e2) {
       // A parse error of the plain SQL is about what the caller wrote, whichever server this is;
       // anything else (a firewall refusing plain SQL, say) leaves the first failure the one to report.
@@ -257,7 +325,15 @@ async function executeSqlAnswer(core: Core, defaultContainer: string, o: Execute
   }
 }
 
-async function executeSqlAs(core: Core, defaultContainer: string, o: ExecuteSqlOptions, waf: boolean, onBody: (() => void) | undefined, raw: boolean): Promise<RawBody> {
+async function executeSqlAs(
+  core: Core,
+  defaultContainer: string,
+  o: ExecuteSqlOptions,
+  waf: boolean,
+  onBody: (() => void) | undefined,
+  raw: boolean,
+  stream?: StreamRowsOptions,
+): Promise<SqlAnswer> {
   const body: Record<string, unknown> = {
     schemaName: o.schemaName,
     sql: waf ? wafEncode(o.sql) : o.sql,
@@ -272,7 +348,7 @@ async function executeSqlAs(core: Core, defaultContainer: string, o: ExecuteSqlO
   if (sort !== undefined) params['query.sort'] = sort;
   if (o.parameters) for (const [k, v] of Object.entries(o.parameters)) params[`query.param.${k}`] = v;
   const container = o.container ?? defaultContainer;
-  const call = core.call<RawBody | Record<string, unknown>>(
+  const call = core.call<SqlAnswer | Record<string, unknown>>(
     {
       controller: 'query',
       action: 'executeSql',
@@ -284,10 +360,11 @@ async function executeSqlAs(core: Core, defaultContainer: string, o: ExecuteSqlO
       mutating: false,
       ...(o.signal ? { signal: o.signal } : {}),
     },
-    onBody ? { onBody, raw } : { raw },
+    { ...(onBody ? { onBody } : {}), raw, ...(stream ? { stream } : {}) },
   );
   // A schema the server does not have: the error names the closest ones it has.
   const answer = await withNameSuggestions(core, container, call, { schemaName: o.schemaName });
+  if (answer instanceof StreamedRows) return answer;
   return raw ? (answer as RawBody) : { json: answer as Record<string, unknown> };
 }
 

@@ -8,6 +8,7 @@ export const SDK_URL_PARAMS = Object.freeze({
   respFormat: 'respFormat',
   maxRows: 'query.maxRows',
   offset: 'query.offset',
+  showRows: 'query.showRows',
   includeTotalCount: 'includeTotalCount',
 } as const);
 

@@ -80,6 +80,26 @@ export interface IterOptions {
   onMetadata?: (meta: { fields: FieldInfo[]; rowCount: number | undefined }) => void;
 }
 
+/** Options of the raw page iterators (`selectRowsRawPages`, `executeSqlRawPages`). @public */
+export interface RawPagesOptions extends IterOptions {
+  /**
+   * Read the whole result in ONE request, as LabKey's own clients do (maxRows -1 with
+   * showRows=all, or your `maxRows`; your `offset`), its body read as it arrives and cut into
+   * pages of at most `pageSize` rows (and at most `maxResponseBytes` each): the server runs the
+   * query once instead of once per page (LabKey pages with LIMIT/OFFSET, so page k re-reads the k
+   * pages before it), and memory stays flat whatever the row count. Default false: one request
+   * per page of `pageSize` rows, for a proxy that cuts long responses.
+   *
+   * Timeouts: `total` applies until the answer's headers and then to each page afresh (from
+   * asking for it until it has arrived; the time you spend on a page does not count), so a
+   * healthy export of any length is not cut off; `body` still ends a server that goes silent
+   * mid-stream. A `rowCount` the server writes after the rows (LabKey does) is only on the last
+   * page: `onMetadata` then gets `rowCount: undefined`. A body that ends early, is not JSON after
+   * some row, or carries the server's error part-way is an error, never a shorter result.
+   */
+  oneRequest?: boolean;
+}
+
 /** Rows normalised to plain `{ column: value }` objects, whatever format the server used. @public */
 export interface QueryResult<R> {
   rows: R[];

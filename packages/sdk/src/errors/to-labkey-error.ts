@@ -103,7 +103,7 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
 }
 
 /** `url` as an error message names it: without the SDK's own parameters (api/sdk-params.ts) in its query string; the error's `request.url` keeps them. */
-function shownUrl(url: string): string {
+export function shownUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const kept = url

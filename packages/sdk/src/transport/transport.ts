@@ -17,6 +17,8 @@ import { checkTlsPort } from './tls-port.js';
 import { loadUndici, type Undici } from './load-undici.js';
 import { ResponseTooLargeError, TimeoutError, TooManyRedirectsError } from '../errors/http-error.js';
 import type { DebugSink } from '../debug.js';
+import { BodyStream } from './body-stream.js';
+import { isLabKeyError } from '../errors/guards.js';
 
 export type { DebugSink } from '../debug.js';
 
@@ -72,6 +74,13 @@ export interface SendOptions {
   /** Describes the credential for the debug log: `apikey-header from env:LABKEY_API_KEY fp=1a2b3c4d`. */
   credentialNote?: string;
   debug?: DebugSink | undefined;
+  /**
+   * A 2xx answer (after redirects) comes back at its headers with its body as `stream`, read as it
+   * arrives; any other answer is read whole, as without it. The total timeout then ends at the
+   * headers (the stream's reader decides how long a healthy body may flow; undici's body timeout
+   * still ends a silent one).
+   */
+  stream?: boolean;
 }
 
 export interface RawResponse {
@@ -86,6 +95,8 @@ export interface RawResponse {
   /** Whether the request that produced this response still carried the credential headers. */
   credentialsSent: boolean;
   redirects: number;
+  /** With `SendOptions.stream`, a 2xx answer's body, to be read (then `bytes` is empty). */
+  stream?: BodyStream;
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
@@ -97,11 +108,12 @@ export class Transport {
   readonly jar: CookieJar;
   private readonly own: boolean;
   private dispatcher: Dispatcher | undefined;
-  private readonly timeouts: Required<Timeouts>;
+  readonly timeouts: Required<Timeouts>;
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
-  private readonly maxResponseBytes: number;
+  /** Largest response body read whole (with `stream`, the most one page of a streamed answer may hold). */
+  readonly maxResponseBytes: number;
   private closed = false;
 
   constructor(opts: TransportOptions) {
@@ -239,7 +251,12 @@ export class Transport {
         origin = parsed.origin;
         path = parsed.pathname + parsed.search;
       }
-      const reader = new BodyReader(url, this.maxResponseBytes);
+      const reader = new BodyReader(url, this.maxResponseBytes, req.stream === true);
+      if (req.stream) {
+        const timeouts = this.timeouts;
+        const [m, u, h] = [method, url, sendHeaders];
+        reader.toError = (e) => (isLabKeyError(e) ? e : fromTransportError(e, redactRequest(m, u, h), 'body', timeouts, reader.status));
+      }
       let res: Hop;
       try {
         res = await reader.read(
@@ -300,6 +317,7 @@ export class Transport {
         url,
         credentialsSent: credentials,
         redirects: hop,
+        ...(res.stream ? { stream: res.stream } : {}),
       };
     }
   }
@@ -394,6 +412,7 @@ interface Hop {
   status: number;
   headers: ResponseHeaders;
   bytes: Buffer;
+  stream?: BodyStream;
 }
 
 /** Most of a followed redirect's body read and dropped before its connection is closed instead (as undici's `dump()`). */
@@ -421,9 +440,14 @@ class BodyReader implements Dispatcher.DispatchHandler {
   private resolve: (h: Hop) => void = noop;
   private reject: (e: unknown) => void = noop;
 
+  /** A streamed 2xx body (`stream`). */
+  body: BodyStream | undefined;
+  toError: (e: unknown) => unknown = (e) => e;
+
   constructor(
     private readonly url: string,
     private readonly max: number,
+    private readonly streamable = false,
   ) {}
 
   read(d: Dispatcher, opts: Dispatcher.DispatchOptions, stop: Stop): Promise<Hop> {
@@ -475,11 +499,19 @@ class BodyReader implements Dispatcher.DispatchHandler {
       this.next = resolveLocation(headers.location, this.url) ?? undefined;
       if (this.next) return;
     }
+    if (this.streamable && statusCode < 300) {
+      // Handed over at the headers: the body goes to the stream as it arrives.
+      const body = (this.body = new BodyStream(_controller, this.toError));
+      this.settle();
+      this.resolve({ status: statusCode, headers, bytes: EMPTY, stream: body });
+      return;
+    }
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > this.max) this.overCap();
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.body) return this.body.push(chunk);
     if (this.settled) return;
     this.n += chunk.length;
     if (this.next) {
@@ -496,10 +528,12 @@ class BodyReader implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (this.body) return this.body.end();
     if (!this.settled) this.succeed();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.body) return this.body.fail(error);
     this.fail(error, false);
   }
 
