@@ -52,7 +52,7 @@ export async function runSelect(schemaName: string, queryName: string, opts: Sel
   return withClient(client, async (c) => {
     const { metadata, onMetadata } = collectMetadata();
     const query = { schemaName, queryName, columns, filters, sort: splitList(opts.sort), maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata };
-    const pages = { rows: () => c.selectRowsPages<Record<string, unknown>>(query), raw: () => c.selectRowsRawPages<Record<string, unknown>>(query) };
+    const pages = { rows: () => c.selectRowsPages<Record<string, unknown>>(query), raw: () => c.selectRowsRawPages<Record<string, unknown>>({ ...query, oneRequest: opts.pageSize === undefined }) };
     return streamRows(deps, pages, { ...opts, columns, metadata });
   });
 }

@@ -56,7 +56,11 @@ export function addQueryOptions(cmd: Command): Command {
     .option('--container <path>', 'container (folder) path, e.g. /home (default: the server\'s default container)')
     .addOption(new Option('--auth <scheme>', 'how to send the key').choices([...AUTH_SCHEMES]))
     .option('--max-rows <n>', 'stop after n rows', intArg('--max-rows', 0))
-    .option('--page-size <n>', 'rows fetched per request', intArg('--page-size', 1));
+    .option(
+      '--page-size <n>',
+      'fetch n rows per request, in paged requests (e.g. for a proxy that cuts long responses); by default csv, tsv, ndjson, parquet and arrow exports read the whole result in one streamed request',
+      intArg('--page-size', 1),
+    );
   // parquet and arrow are typed files for --output.
   return addFormatOptions(cmd, QUERY_FORMATS, "from --output's extension, else table on a terminal, else tsv; parquet and arrow need --output")
     .option('--output <file>', 'write to FILE (atomically: it appears only when complete) instead of stdout, with a progress bar on a terminal');

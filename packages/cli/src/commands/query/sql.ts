@@ -30,7 +30,7 @@ export async function runSql(sql: string, opts: SqlOptions, deps: Deps): Promise
   return withClient(client, async (c) => {
     const { metadata, onMetadata } = collectMetadata();
     const query = { schemaName: opts.schema, sql, maxRows: opts.maxRows, pageSize: opts.pageSize, onMetadata };
-    const pages = { rows: () => c.executeSqlPages<Record<string, unknown>>(query), raw: () => c.executeSqlRawPages<Record<string, unknown>>(query) };
+    const pages = { rows: () => c.executeSqlPages<Record<string, unknown>>(query), raw: () => c.executeSqlRawPages<Record<string, unknown>>({ ...query, oneRequest: opts.pageSize === undefined }) };
     return streamRows(deps, pages, { ...opts, metadata });
   });
 }
