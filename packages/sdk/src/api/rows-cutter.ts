@@ -159,10 +159,8 @@ export class RowsCutter {
       throw new CutError({ kind: 'cut', rows: this.rows, rest: this.slice(from, this.pos) });
     }
     if (mode !== Mode.TAIL) return [];
-    const tail = this.slice(this.tailStart, this.pos);
-    const pre = this.preamble as Buffer;
-    const rows = this.pageRows > 0 ? this.slice(this.pageStart, this.pageEnd) : Buffer.alloc(0);
-    const body = Buffer.concat([pre, rows, Buffer.from(']'), tail]);
+    const end = Buffer.concat([Buffer.from(']'), this.slice(this.tailStart, this.pos)]);
+    const body = this.pageRows > 0 ? this.joined(this.pageStart, this.pageEnd, end) : Buffer.concat([this.preamble as Buffer, end]);
     const count = this.pageRows;
     this.pageRows = 0;
     this.held = [];
@@ -352,8 +350,7 @@ export class RowsCutter {
 
   /** The page of complete rows so far, closed with `]}`. */
   private cut(last: boolean): CutPage {
-    const rows = this.slice(this.pageStart, this.pageEnd);
-    const body = Buffer.concat([this.preamble as Buffer, rows, CLOSE]);
+    const body = this.joined(this.pageStart, this.pageEnd, CLOSE);
     const count = this.pageRows;
     this.pageRows = 0;
     this.pageStart = this.inElem ? this.elemStart : -1;
@@ -368,6 +365,24 @@ export class RowsCutter {
       this.heldFrom += c.length;
       this.heldBytes -= c.length;
     }
+  }
+
+  /** The preamble, bytes `from..to` (absolute) of the held chunks and `end`, copied once into one buffer. */
+  private joined(from: number, to: number, end: Buffer): Buffer {
+    const pre = this.preamble as Buffer;
+    const out = Buffer.allocUnsafeSlow(pre.length + (to - from) + end.length);
+    pre.copy(out, 0);
+    let o = pre.length;
+    let at = this.heldFrom;
+    for (const c of this.held) {
+      const s = Math.max(from, at);
+      const e = Math.min(to, at + c.length);
+      if (e > s) o += c.copy(out, o, s - at, e - at);
+      at += c.length;
+      if (at >= to) break;
+    }
+    end.copy(out, o);
+    return out;
   }
 
   /** Bytes `from..to` (absolute) of the held chunks. */

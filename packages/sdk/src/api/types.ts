@@ -85,7 +85,7 @@ export interface RawPagesOptions extends IterOptions {
   /**
    * Read the whole result in ONE request, as LabKey's own clients do (maxRows -1 with
    * showRows=all, or your `maxRows`; your `offset`), its body read as it arrives and cut into
-   * pages of at most `pageSize` rows (and at most `maxResponseBytes` each): the server runs the
+   * pages of at most `pageSize` rows (default 1,000 here) and at most `maxResponseBytes` each: the server runs the
    * query once instead of once per page (LabKey pages with LIMIT/OFFSET, so page k re-reads the k
    * pages before it), and memory stays flat whatever the row count. Default false: one request
    * per page of `pageSize` rows, for a proxy that cuts long responses.

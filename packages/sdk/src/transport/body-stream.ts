@@ -1,6 +1,6 @@
 /**
  * A response body read as it arrives (a streamed 2xx answer, `SendOptions.stream`), with
- * backpressure: past {@link HIGH_WATER} bytes waiting to be read, undici's dispatch controller is
+ * backpressure: past {@link HIGH_WATER} bytes (256 KiB) waiting to be read, undici's dispatch controller is
  * paused (the socket is not read, so the server's writes block), and resumed once the reader has
  * taken them below {@link LOW_WATER}. undici's body timeout (silence) keeps running while the
  * body flows and stops while it is paused for a slow reader.
@@ -8,8 +8,8 @@
 import type { Dispatcher } from 'undici';
 
 /** Bytes held unread before the socket is paused. */
-export const HIGH_WATER = 1024 * 1024;
-const LOW_WATER = 256 * 1024;
+export const HIGH_WATER = 256 * 1024;
+const LOW_WATER = 64 * 1024;
 
 export class BodyStream {
   private queue: Buffer[] = [];
