@@ -5,10 +5,11 @@
  * paged csv export is held to (bench/export).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome } from '../helpers/temp-home.js';
-import { baseEnv, expectNoLeaks, LK_BIN, recordRun, trackSecret } from '../helpers/run-lk.js';
+import { baseEnv, expectNoLeaks, LK_BIN, recordRun, runLk, trackSecret } from '../helpers/run-lk.js';
 
 expectNoLeaks();
 jest.setTimeout(240_000);
@@ -53,5 +54,35 @@ describe('csv export of 1,000,000 rows in one request', () => {
     expect(selects).toHaveLength(1);
     process.stdout.write(`one-request csv export: ${ROWS} rows, peak RSS ${Math.round(peakKb / 1024)} MB\n`);
     expect(peakKb / 1024).toBeLessThan(100);
+  });
+});
+
+describe('one request writes the bytes paged requests write', () => {
+  const mock = withMockServer({ generatedRows: 0 });
+  const home = useTempHome();
+  // Awkward values (quotes, commas, newlines, tabs, backslashes, multi-byte UTF-8, nulls) over
+  // several 1,000-row pages and many chunks.
+  const AWKWARD = [
+    { Name: 'a "quoted", comma', Value: -0.1, Category: null, Flag: false, Created: null },
+    { Name: 'line\nbreak\r\nand\ttab', Value: null, Category: 'back\\slash ]}', Flag: null, Created: '2024-02-29 23:59:00.000' },
+    { Name: ' edge {spaces} ', Value: 1e21, Category: 'unicode é 漢字 😀 \u2028', Flag: true, Created: '2025-12-31 00:00:00.000' },
+  ];
+
+  it.each(['csv', 'tsv', 'ndjson'])('%s: byte for byte the --page-size 7 output', async (format) => {
+    const key = trackSecret(mock.server.state.issueApiKey('alice@lk.test').key);
+    expect((await runLk(['auth', 'login', '--server', mock.url, '--with-token'], { home, stdin: key })).code).toBe(0);
+    if (mock.server.requests.every((r) => r.action !== 'insertRows')) {
+      const file = join(home.dir, 'rows.json');
+      writeFileSync(file, JSON.stringify({ schemaName: 'lists', queryName: 'Generated', rows: Array.from({ length: 1200 }, () => AWKWARD).flat() }));
+      expect((await runLk(['api', 'query-insertRows.api', '--input', file], { home, timeoutMs: 60_000 })).code).toBe(0);
+    }
+    const before = mock.server.requests.length;
+    const one = await runLk(['query', 'select', 'lists', 'Generated', '--format', format], { home, timeoutMs: 60_000 });
+    expect(one).toMatchObject({ code: 0, stderr: '' });
+    expect(mock.server.requests.slice(before).filter((r) => r.action === 'selectRows')).toHaveLength(1);
+    const paged = await runLk(['query', 'select', 'lists', 'Generated', '--format', format, '--page-size', '7'], { home, timeoutMs: 120_000 });
+    expect(paged).toMatchObject({ code: 0, stderr: '' });
+    expect(one.stdout.length).toBeGreaterThan(3600 * 20);
+    expect(one.stdout).toBe(paged.stdout);
   });
 });
