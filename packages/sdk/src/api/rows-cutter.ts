@@ -259,14 +259,27 @@ export class RowsCutter {
           esc = false;
           continue;
         }
-        // The string's plain bytes, fast.
-        while (c !== QUOTE && c !== BACKSLASH && ++i < n) c = b[i] as number;
-        if (i === n) break;
-        if (c === BACKSLASH) esc = true;
-        else {
-          inStr = false;
-          if (d === 0) this.afterValue = true;
+        // To the closing quote by memchr: a quote after an odd run of backslashes is escaped.
+        let q = b.indexOf(QUOTE, i);
+        for (;;) {
+          const at = q < 0 ? n : q;
+          let k = at - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          if (((at - 1 - k) & 1) === 0) break;
+          if (q < 0) break;
+          q = b.indexOf(QUOTE, q + 1);
         }
+        if (q < 0) {
+          // The chunk ends in the string: escaped when it ends in an odd run of backslashes.
+          let k = n - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          esc = ((n - 1 - k) & 1) === 1;
+          i = n;
+          break;
+        }
+        i = q;
+        inStr = false;
+        if (d === 0) this.afterValue = true;
         continue;
       }
       if (d > 0) {
