@@ -180,6 +180,22 @@ export async function openRows(res: RawResponse, o: StreamRowsOptions, ctx: Stre
   const body = res.stream as BodyStream;
   const cutter = new RowsCutter({ pageSize: o.pageSize, maxPageBytes: ctx.maxPageBytes });
   let first: CutPage[] = [];
+  // The caller's signal while the start is read (StreamedRows listens from then on).
+  const signal = ctx.signal;
+  const onAbort = (): void => {
+    const problem = 'was aborted before its rows began';
+    body.cancel(new AbortedError(`${ctx.request.method} ${shownUrl(ctx.request.url)} ${problem}`, { request: ctx.request, problem, hint: 'The caller cancelled the request.', cause: signal?.reason }));
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await readStart(res, body, cutter, ctx, first);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function readStart(res: RawResponse, body: BodyStream, cutter: RowsCutter, ctx: StreamContext, first: CutPage[]): Promise<StreamedRows | RawResponse> {
   for (;;) {
     const chunk = await body.read();
     try {
@@ -195,10 +211,6 @@ export async function openRows(res: RawResponse, o: StreamRowsOptions, ctx: Stre
       throw await cutError(e, res, ctx);
     }
     if (cutter.started) return new StreamedRows(res, body, cutter, first, ctx);
-    if (ctx.signal?.aborted) {
-      body.cancel(ctx.signal.reason);
-      throw ctx.signal.reason;
-    }
   }
   return readWhole(res, body, cutter.heldBody(), ctx);
 }

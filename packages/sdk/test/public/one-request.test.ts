@@ -253,6 +253,33 @@ describe('hostile servers', () => {
     await c.close();
   });
 
+  test("the caller's signal stops the stream, before the rows and mid-stream (AbortedError)", async () => {
+    const r = await raw((q, res) => {
+      start(res);
+      if (q.url?.includes('Before')) res.write(PRE.slice(0, 30));
+      else res.write(PRE + rowsText(0, 12));
+      // and then silence: only the signal ends it
+    });
+    const c = clientFor(server, { baseUrl: r.origin, apiKey: key, timeouts: { body: 20_000 } });
+    const ac = new AbortController();
+    let n = 0;
+    const mid = await rejection(
+      (async () => {
+        for await (const p of pagesOf(c, { signal: ac.signal })) {
+          n += p.count;
+          setTimeout(() => ac.abort(), 50);
+        }
+      })(),
+    );
+    expect(mid.name).toBe('AbortedError');
+    expect(n).toBe(10);
+    const ac2 = new AbortController();
+    setTimeout(() => ac2.abort(), 100);
+    const before = await rejection(all(c.selectRowsRawPages({ schemaName: 'lists', queryName: 'Before', oneRequest: true, signal: ac2.signal })));
+    expect(before.name).toBe('AbortedError');
+    await c.close();
+  });
+
   test('a non-2xx answer is read whole, as today (401 with a key: ApiKeyRejectedError)', async () => {
     const r = await raw((_q, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
