@@ -242,6 +242,25 @@ describe('hostile servers', () => {
     await c.close();
   });
 
+  test('a server that echoes the key in its error object mid-rows, or in a failed end, or in a cut row: the error names it nowhere', async () => {
+    const r = await raw((q, res) => {
+      start(res);
+      if (q.url?.includes('Mid')) res.end(PRE + rowsText(0, 5) + JSON.stringify({ exception: `bad key ${key} (apikey|${key})`, exceptionClass: 'X', success: false }));
+      else if (q.url?.includes('Tail')) res.end(PRE + rowsText(0, 2) + `],"success":false,"exception":"key ${key} refused"}`);
+      else res.end(PRE + rowsText(0, 2) + `,[99,"${key}`);
+    });
+    const c = clientFor(server, { baseUrl: r.origin, apiKey: key });
+    for (const queryName of ['Mid', 'Tail', 'Cut']) {
+      const e = await rejection(all(c.selectRowsRawPages({ schemaName: 'lists', queryName, oneRequest: true })));
+      expect([queryName, e.name]).toEqual([queryName, queryName === 'Cut' ? 'BadResponseError' : 'ServerError']);
+      const seen = `${e.message} ${String((e as { hint?: string }).hint)} ${JSON.stringify(e)} ${String((e as { serverException?: string }).serverException)}`;
+      expect([queryName, seen.includes(key)]).toEqual([queryName, false]);
+      // The server's words are kept, the key in them masked (so the check above reads real text).
+      if (queryName === 'Mid') expect((e as { serverException?: string }).serverException).toMatch(/^bad key \[key fp=[0-9a-f]{8}\] \(apikey\|\[key fp=[0-9a-f]{8}\]\)$/);
+    }
+    await c.close();
+  });
+
   test('an end that says the query failed ({"success":false} after the rows) is a ServerError', async () => {
     const r = await raw((_q, res) => {
       start(res);
