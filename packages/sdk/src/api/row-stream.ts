@@ -18,7 +18,7 @@ import { AbortedError, BadResponseError, ResponseTooLargeError, ServerError, Tim
 import { isLabKeyError } from '../errors/guards.js';
 import { parseJsonObject, shownUrl } from '../errors/to-labkey-error.js';
 import type { BodyStream } from '../transport/body-stream.js';
-import type { RawResponse } from '../transport/transport.js';
+import { rawResponse, type RawResponse } from '../transport/transport.js';
 import { CutError, RowsCutter, type CutPage } from './rows-cutter.js';
 
 /** How a streamed answer is cut (set by the raw pagers' `oneRequest`). */
@@ -229,19 +229,7 @@ async function readWhole(res: RawResponse, body: BodyStream, start: Buffer, ctx:
     chunks.push(chunk);
     n += chunk.length;
   }
-  const bytes = Buffer.concat(chunks, n);
-  let text: string | undefined;
-  return {
-    status: res.status,
-    headers: res.headers,
-    get body() {
-      return (text ??= bytes.toString('utf8'));
-    },
-    bytes,
-    url: res.url,
-    credentialsSent: res.credentialsSent,
-    redirects: res.redirects,
-  };
+  return rawResponse({ status: res.status, headers: res.headers, url: res.url, credentialsSent: res.credentialsSent, redirects: res.redirects }, Buffer.concat(chunks, n));
 }
 
 function tooLarge(res: RawResponse, ctx: StreamContext, what: string): ResponseTooLargeError {

@@ -99,6 +99,18 @@ export interface RawResponse {
   stream?: BodyStream;
 }
 
+/** A {@link RawResponse} of `bytes`, its text decoded only when first read. */
+export function rawResponse(r: Omit<RawResponse, 'body' | 'bytes'>, bytes: Buffer): RawResponse {
+  let text: string | undefined;
+  return {
+    ...r,
+    get body() {
+      return (text ??= bytes.toString('utf8'));
+    },
+    bytes,
+  };
+}
+
 const RETRY_STATUSES = new Set([502, 503, 504]);
 /** Errors after which nothing reached the server's action, or a safe request may simply be repeated. */
 const RETRY_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CLOSED']);
@@ -305,20 +317,7 @@ export class Transport {
         continue;
       }
 
-      const bytes = res.bytes;
-      let text: string | undefined;
-      return {
-        status: res.status,
-        headers: res.headers,
-        get body() {
-          return (text ??= bytes.toString('utf8'));
-        },
-        bytes,
-        url,
-        credentialsSent: credentials,
-        redirects: hop,
-        ...(res.stream ? { stream: res.stream } : {}),
-      };
+      return rawResponse({ status: res.status, headers: res.headers, url, credentialsSent: credentials, redirects: hop, ...(res.stream ? { stream: res.stream } : {}) }, res.bytes);
     }
   }
 
