@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NetrcReadersFiles } from '@lk/sdk';
+import { parseNetrc, type NetrcReadersFiles } from '@lk/sdk';
 import type { TempHome } from '../helpers/temp-home.js';
 import { trackSecret } from '../helpers/run-lk.js';
 
@@ -158,3 +158,20 @@ export const emailOf = (body: string): string | undefined => {
     return undefined;
   }
 };
+
+/**
+ * Writes a corpus case's files into `home`; returns the environment lk and the readers run with
+ * (NETRC when the case has a file elsewhere), the other machines the file names before login, and
+ * the hosts to ask every reader about (the server's, those others, and one the file does not name).
+ */
+export function setUpCase(c: Case, home: TempHome): { env: Record<string, string>; others: string[]; hosts: string[] } {
+  place(home, c.dot, 'dot');
+  place(home, c.underscore, 'underscore');
+  place(home, c.netrcEnv, 'env');
+  const env: Record<string, string> = c.netrcEnv !== undefined ? { NETRC: envFile(home) } : {};
+  const startText = existsSync(lkFile(c, home)) ? readFileSync(lkFile(c, home), 'utf8') : '';
+  const others = parseNetrc(startText)
+    .entries.filter((e) => e.kind === 'machine' && e.machine !== H)
+    .map((e) => e.machine!);
+  return { env, others, hosts: [H, ...new Set(others), UNKNOWN] };
+}

@@ -23,7 +23,7 @@ import { netrcReadersView, parseNetrc } from '@lk/sdk';
 import { withMockServer } from '../helpers/with-mock-server.js';
 import { useTempHome, type TempHome } from '../helpers/temp-home.js';
 import { expectNoLeaks, runLk, trackSecret } from '../helpers/run-lk.js';
-import { CORPUS, DOCTOR, H, UNKNOWN, emailOf, envFile, envOf, lkFile, place, readersFiles, run, type Case } from './netrc-corpus.js';
+import { CORPUS, DOCTOR, H, UNKNOWN, emailOf, envFile, envOf, lkFile, place, readersFiles, run, setUpCase, type Case } from './netrc-corpus.js';
 
 expectNoLeaks();
 jest.setTimeout(240_000);
@@ -155,15 +155,7 @@ describe('netrc interop: lk auth login, doctor --fix, logout, read by the real r
   }
 
   test.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    place(home, c.dot, 'dot');
-    place(home, c.underscore, 'underscore');
-    place(home, c.netrcEnv, 'env');
-    const env = c.netrcEnv !== undefined ? { NETRC: envFile(home) } : {};
-    const startText = existsSync(lkFile(c, home)) ? readFileSync(lkFile(c, home), 'utf8') : '';
-    const others = parseNetrc(startText)
-      .entries.filter((e) => e.kind === 'machine' && e.machine !== H)
-      .map((e) => e.machine!);
-    const hosts = [H, ...new Set(others), UNKNOWN];
+    const { env, others, hosts } = setUpCase(c, home);
     const before = await read(c, home, hosts);
     expectModelsMatch(c, home, before);
     if (c.pythonRejects || c.pythonRejectsBefore) for (const p of before.python) expect(p.netrc?.error).toBe('NetrcParseError');
